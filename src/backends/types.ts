@@ -1,0 +1,79 @@
+/**
+ * The backend protocol: bytes in, bytes out. Backends move bytes and report failures as
+ * `BackendError`s; what a failure means (retry, bypass, breaker) is decided in `reliability/`.
+ */
+
+/** Per-operation options every backend method accepts. */
+export interface BackendCallOptions {
+  /**
+   * Aborts the wait for this operation. The reliability layer passes a signal that fires at
+   * the adaptive timeout; a backend that can cancel work should stop and reject with a
+   * `BackendError` of kind `timeout`. A backend that ignores it is still raced, so it cannot
+   * hang the caller.
+   */
+  signal?: AbortSignal;
+}
+
+/** Result of `healthCheck()`. */
+export interface BackendHealth {
+  /** Whether the backend answered correctly. */
+  ok: boolean;
+  /** Round-trip latency of the check in milliseconds (-1 when it failed). */
+  latencyMs: number;
+  /** Short backend type name: `redis`, `file`, `memory`, ... */
+  backendType: string;
+  /** Backend-specific facts (version, sizes, error text). Never holds keys or values. */
+  details: Record<string, unknown>;
+}
+
+/** One entry of a batched write. */
+export interface BackendEntry {
+  key: string;
+  value: Buffer;
+  /** Seconds until expiry; `undefined` or `0` means no expiry. */
+  ttlSeconds?: number;
+}
+
+/**
+ * The protocol every L2 backend implements. Keys are the physical keys (already scoped by
+ * tenant where applicable); values are opaque bytes.
+ */
+export interface CacheBackend {
+  /** Short backend type name used in stats, health and metrics (`redis`, `file`, `memory`). */
+  readonly backendType: string;
+
+  /** Bytes stored under `key`, or `null` when absent or expired. */
+  get(key: string, options?: BackendCallOptions): Promise<Buffer | null>;
+  /** Stores `value`; `ttlSeconds` undefined or 0 means no expiry. */
+  set(key: string, value: Buffer, ttlSeconds?: number, options?: BackendCallOptions): Promise<void>;
+  /** Removes `key`; true if something was removed. */
+  delete(key: string, options?: BackendCallOptions): Promise<boolean>;
+  /** Whether `key` holds a live entry. */
+  exists(key: string, options?: BackendCallOptions): Promise<boolean>;
+  /** Checks the backend end to end; never throws. */
+  healthCheck(): Promise<BackendHealth>;
+
+  // ---- optional capabilities, detected at run time ----
+
+  /** Remaining TTL in whole seconds; `null` when the key is missing or never expires. */
+  getTtl?(key: string, options?: BackendCallOptions): Promise<number | null>;
+  /** Resets the TTL of an existing key; false when the key is missing. */
+  refreshTtl?(key: string, ttlSeconds: number, options?: BackendCallOptions): Promise<boolean>;
+  /**
+   * Tries once to take the lock guarding `key` (the backend derives the lock key, `key:lock`
+   * on Redis) for `leaseMs`, owned by `token`. True when acquired.
+   */
+  acquireLock?(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<boolean>;
+  /** Extends a lock still owned by `token`; false when it was lost. */
+  renewLock?(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<boolean>;
+  /** Releases the lock only if `token` still owns it (compare-and-delete). */
+  releaseLock?(key: string, token: string, options?: BackendCallOptions): Promise<boolean>;
+  /** Batched `get`, results in the order of `keys`. */
+  getMany?(keys: readonly string[], options?: BackendCallOptions): Promise<Array<Buffer | null>>;
+  /** Batched `set`. */
+  setMany?(entries: readonly BackendEntry[], options?: BackendCallOptions): Promise<void>;
+  /** Removes every key starting with `prefix`; returns how many were removed. */
+  clearPrefix?(prefix: string, options?: BackendCallOptions): Promise<number>;
+  /** Releases connections, timers and handles. Idempotent. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,106 @@
+/**
+ * Error classes of cachekit. Every class carries a stable `code` so callers can branch
+ * without string matching, and keeps the original error in `cause`.
+ */
+
+/** Options accepted by every cachekit error constructor. */
+export interface CachekitErrorOptions {
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+/** Base class of every error cachekit throws. */
+export class CachekitError extends Error {
+  /** Stable, machine-readable error code (for example `ERR_CONFIGURATION`). */
+  readonly code: string;
+
+  constructor(message: string, code: string, options?: CachekitErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** An option, environment variable or preset combination is invalid. Thrown when a wrapper is built. */
+export class ConfigurationError extends CachekitError {
+  constructor(message: string, options?: CachekitErrorOptions) {
+    super(message, 'ERR_CONFIGURATION', options);
+  }
+}
+
+/** Arguments could not be turned into a deterministic cache key. */
+export class KeyGenerationError extends CachekitError {
+  /** Path of the offending value inside the arguments, e.g. `args[0].user.tags`. */
+  readonly path: string;
+  /** Type name of the offending value. */
+  readonly valueType: string;
+
+  constructor(message: string, path: string, valueType: string, options?: CachekitErrorOptions) {
+    super(message, 'ERR_KEY_GENERATION', options);
+    this.path = path;
+    this.valueType = valueType;
+  }
+}
+
+/** A value could not be encoded by the configured serializer. */
+export class SerializationError extends CachekitError {
+  constructor(message: string, options?: CachekitErrorOptions & { code?: string }) {
+    super(message, options?.code ?? 'ERR_SERIALIZATION', options);
+  }
+}
+
+/** Stored bytes failed an integrity check (checksum, size, format, bounds): the entry is a miss. */
+export class IntegrityError extends CachekitError {
+  constructor(message: string, options?: CachekitErrorOptions & { code?: string }) {
+    super(message, options?.code ?? 'ERR_INTEGRITY', options);
+  }
+}
+
+/** Encryption is misconfigured or a fail-closed read met an entry it cannot trust. */
+export class EncryptionError extends CachekitError {
+  constructor(message: string, options?: CachekitErrorOptions & { code?: string }) {
+    super(message, options?.code ?? 'ERR_ENCRYPTION', options);
+  }
+}
+
+/** Ciphertext did not authenticate under the expected key, tenant and cache key. */
+export class DecryptionError extends CachekitError {
+  constructor(message: string, options?: CachekitErrorOptions & { code?: string }) {
+    super(message, options?.code ?? 'ERR_DECRYPTION', options);
+  }
+}
+
+/** How a backend failure should be treated by the reliability layer. */
+export type BackendErrorKind = 'transient' | 'permanent' | 'timeout' | 'authentication' | 'unknown';
+
+/** Longest key fragment kept in a BackendError, so logs never carry whole keys. */
+const MAX_KEY_IN_ERROR = 50;
+
+/** A backend operation failed. `kind` tells the reliability layer whether retrying can help. */
+export class BackendError extends CachekitError {
+  /** Classification of the failure. */
+  readonly kind: BackendErrorKind;
+  /** Backend operation that failed (`get`, `set`, ...). */
+  readonly operation: string | undefined;
+  /** The key involved, truncated. */
+  readonly key: string | undefined;
+
+  constructor(
+    message: string,
+    kind: BackendErrorKind = 'unknown',
+    details: { operation?: string; key?: string; cause?: unknown } = {},
+  ) {
+    super(message, `ERR_BACKEND_${kind.toUpperCase()}`, { cause: details.cause });
+    this.kind = kind;
+    this.operation = details.operation;
+    this.key =
+      details.key !== undefined && details.key.length > MAX_KEY_IN_ERROR
+        ? `${details.key.slice(0, MAX_KEY_IN_ERROR)}...`
+        : details.key;
+  }
+
+  /** True when the failure may go away by itself (connection reset, loading, failover). */
+  get isTransient(): boolean {
+    return this.kind === 'transient';
+  }
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['__test__/**/*.test.ts'],
+    // Native addons and real child processes: run each file in its own forked process.
+    pool: 'forks',
+    globalSetup: ['__test__/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
