@@ -9,5 +9,14 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** BLAKE2b-256 (unkeyed) of `data`. */
-export declare function blake2B256(data: Uint8Array): Buffer
+/** BLAKE2b-128 (unkeyed) of `data`: 16 bytes, the file backend's name for a key. */
+export declare function blake2b128(data: Uint8Array): Buffer
+
+/** BLAKE2b-256 (unkeyed) of `data`: 32 bytes. */
+export declare function blake2b256(data: Uint8Array): Buffer
+
+/** Lowercase hex of BLAKE2b-256 (unkeyed) of `data`: 64 characters. */
+export declare function blake2b256Hex(data: Uint8Array): string
+
+/** xxHash3-64 (seed 0) of `data` as 8 big-endian bytes. */
+export declare function xxh3_64(data: Uint8Array): Buffer

@@ -835,4 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.blake2B256 = nativeBinding.blake2B256
+module.exports.blake2b128 = nativeBinding.blake2b128
+module.exports.blake2b256 = nativeBinding.blake2b256
+module.exports.blake2b256Hex = nativeBinding.blake2b256Hex
+module.exports.xxh3_64 = nativeBinding.xxh3_64
