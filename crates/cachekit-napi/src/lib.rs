@@ -1,4 +1,4 @@
 //! N-API binding: Buffer in, Buffer out, no logic of its own.
 #![deny(clippy::all)]
 
-mod hash;
+pub mod hash;
