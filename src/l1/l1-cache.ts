@@ -1,0 +1,216 @@
+/**
+ * The in-process tier: a synchronous LRU bounded by bytes (and optionally by entry count),
+ * with a TTL per entry. The hit path never awaits and never calls native code.
+ */
+import { L1Entry } from './l1-entry';
+
+/** Construction options of an L1 cache. */
+export interface L1CacheOptions {
+  /** Byte budget; entries are evicted least-recently-used first to stay within it. */
+  maxBytes: number;
+  /** Optional cap on the number of entries. */
+  maxEntries?: number;
+  /** How often expired entries are swept in the background (ms); 0 disables the sweep. */
+  sweepIntervalMs?: number;
+  /** Clock in epoch ms; injectable for tests. */
+  now?: () => number;
+}
+
+/** Counters exposed by `L1Cache.stats()`. */
+export interface L1Stats {
+  entries: number;
+  bytes: number;
+  maxBytes: number;
+  maxEntries: number;
+  evictions: number;
+  expirations: number;
+  rejectedTooLarge: number;
+}
+
+/** Fixed per-entry overhead charged on top of value and key bytes (Map slot, entry object). */
+export const L1_ENTRY_OVERHEAD_BYTES = 96;
+
+/** Longest sweep slice, so a sweep over a million entries never stalls the event loop. */
+const SWEEP_SLICE_ENTRIES = 10_000;
+
+/** A byte-budgeted LRU with per-entry TTL. */
+export class L1Cache {
+  private readonly map = new Map<string, L1Entry>();
+  private head: L1Entry | null = null;
+  private tail: L1Entry | null = null;
+  private bytes = 0;
+  private generation = 0;
+  private evictions = 0;
+  private expirations = 0;
+  private rejectedTooLarge = 0;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepCursor: Iterator<L1Entry> | undefined;
+  readonly maxBytes: number;
+  readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(options: L1CacheOptions) {
+    this.maxBytes = options.maxBytes;
+    this.maxEntries = options.maxEntries ?? Number.POSITIVE_INFINITY;
+    this.now = options.now ?? Date.now;
+    const interval = options.sweepIntervalMs ?? 30_000;
+    if (interval > 0) {
+      this.sweepTimer = setInterval(() => this.sweepSlice(), interval);
+      this.sweepTimer.unref();
+    }
+  }
+
+  /** Number of live (possibly expired, not yet swept) entries. */
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Bytes currently charged. */
+  get currentBytes(): number {
+    return this.bytes;
+  }
+
+  /** The entry for `key` if present and unexpired; marks it most recently used. */
+  get(key: string): L1Entry | undefined {
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.unlink(entry);
+      this.expirations++;
+      return undefined;
+    }
+    if (entry !== this.head) this.moveToHead(entry);
+    return entry;
+  }
+
+  /** The entry for `key` without touching recency or expiry (for generation checks). */
+  peek(key: string): L1Entry | undefined {
+    return this.map.get(key);
+  }
+
+  /**
+   * Stores `value`. Returns the new entry, or undefined when it was not stored: a value larger
+   * than the whole budget (counted), or a TTL that has already run out.
+   */
+  set(key: string, value: unknown, valueBytes: number, ttlMs: number, owner: number, refreshAfterMs = Number.POSITIVE_INFINITY): L1Entry | undefined {
+    const size = valueBytes + key.length * 2 + L1_ENTRY_OVERHEAD_BYTES;
+    const existing = this.map.get(key);
+    if (existing !== undefined) this.unlink(existing);
+    if (size > this.maxBytes) {
+      this.rejectedTooLarge++;
+      return undefined;
+    }
+    if (!(ttlMs > 0)) return undefined;
+    const now = this.now();
+    const entry = new L1Entry(key, value, size, now + ttlMs, now + refreshAfterMs, ++this.generation, owner);
+    this.map.set(key, entry);
+    this.linkAtHead(entry);
+    this.bytes += size;
+    this.evictToFit();
+    return entry;
+  }
+
+  /** Removes `key`; true if it was present. */
+  delete(key: string): boolean {
+    const entry = this.map.get(key);
+    if (entry === undefined) return false;
+    this.unlink(entry);
+    return true;
+  }
+
+  /** Removes every entry written by `owner`; returns how many. */
+  deleteOwner(owner: number): number {
+    let removed = 0;
+    for (const entry of this.map.values()) {
+      if (entry.owner === owner) {
+        this.unlink(entry);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Removes everything. */
+  clear(): void {
+    this.map.clear();
+    this.head = null;
+    this.tail = null;
+    this.bytes = 0;
+    this.sweepCursor = undefined;
+  }
+
+  /** Counters and sizes. */
+  stats(): L1Stats {
+    return {
+      entries: this.map.size,
+      bytes: this.bytes,
+      maxBytes: this.maxBytes,
+      maxEntries: this.maxEntries,
+      evictions: this.evictions,
+      expirations: this.expirations,
+      rejectedTooLarge: this.rejectedTooLarge,
+    };
+  }
+
+  /** Removes expired entries, a bounded slice at a time (called by the background timer). */
+  sweepSlice(maxEntries = SWEEP_SLICE_ENTRIES): number {
+    const now = this.now();
+    let removed = 0;
+    this.sweepCursor ??= this.map.values();
+    for (let visited = 0; visited < maxEntries; visited++) {
+      const step = this.sweepCursor.next();
+      if (step.done === true) {
+        this.sweepCursor = undefined;
+        break;
+      }
+      const entry = step.value;
+      if (entry.expiresAt <= now && this.map.get(entry.key) === entry) {
+        this.unlink(entry);
+        this.expirations++;
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Stops the background sweep; the cache stays usable. */
+  close(): void {
+    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+
+  private evictToFit(): void {
+    while ((this.bytes > this.maxBytes || this.map.size > this.maxEntries) && this.tail !== null) {
+      this.unlink(this.tail);
+      this.evictions++;
+    }
+  }
+
+  private linkAtHead(entry: L1Entry): void {
+    entry.prev = null;
+    entry.next = this.head;
+    if (this.head !== null) this.head.prev = entry;
+    this.head = entry;
+    if (this.tail === null) this.tail = entry;
+  }
+
+  private moveToHead(entry: L1Entry): void {
+    // Detach (entry is not the head, so prev is non-null).
+    const prev = entry.prev as L1Entry;
+    prev.next = entry.next;
+    if (entry.next !== null) entry.next.prev = prev;
+    else this.tail = prev;
+    this.linkAtHead(entry);
+  }
+
+  private unlink(entry: L1Entry): void {
+    this.map.delete(entry.key);
+    if (entry.prev !== null) entry.prev.next = entry.next;
+    else this.head = entry.next;
+    if (entry.next !== null) entry.next.prev = entry.prev;
+    else this.tail = entry.prev;
+    entry.prev = null;
+    entry.next = null;
+    this.bytes -= entry.size;
+  }
+}
