@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BackendError, ConfigurationError } from '../../src/errors';
+import { runBackendConformance } from '../../src/backends/conformance';
+import { MemoryBackend } from '../../src/backends/memory';
+
+runBackendConformance('memory', () => new MemoryBackend(), { describe, it, beforeAll, afterAll }, {
+  capabilities: { ttl: true, locks: true, batch: true, clearPrefix: true },
+});
+
+describe('MemoryBackend', () => {
+  it('copies values in: mutating the input Buffer right after set (before awaiting) changes nothing', async () => {
+    const backend = new MemoryBackend();
+    const input = Buffer.from('original');
+    const pending = backend.set('k', input);
+    input.fill(0);
+    await pending;
+    expect(await backend.get('k')).toEqual(Buffer.from('original'));
+  });
+
+  it('evicts the least recently used entry when the entry cap is reached', async () => {
+    const backend = new MemoryBackend({ maxEntries: 3 });
+    for (const k of ['a', 'b', 'c']) await backend.set(k, Buffer.from(k));
+    await backend.get('a'); // a becomes most recently used; b is now the oldest
+    await backend.set('d', Buffer.from('d'));
+    expect(await backend.get('b')).toBeNull();
+    expect(await backend.get('a')).toEqual(Buffer.from('a'));
+    expect(backend.size).toBe(3);
+  });
+
+  it('evicts least recently used entries until the byte budget holds', async () => {
+    const backend = new MemoryBackend({ maxSizeBytes: 1000, maxValueBytes: 400 });
+    await backend.set('a', Buffer.alloc(400));
+    await backend.set('b', Buffer.alloc(400));
+    await backend.set('c', Buffer.alloc(400));
+    expect(await backend.exists('a')).toBe(false);
+    expect(await backend.exists('b')).toBe(true);
+    expect(await backend.exists('c')).toBe(true);
+    expect(backend.bytes).toBeLessThanOrEqual(1000);
+  });
+
+  it('rejects a value above maxValueBytes as permanent and keeps the old value', async () => {
+    const backend = new MemoryBackend({ maxSizeBytes: 1000, maxValueBytes: 100 });
+    await backend.set('k', Buffer.from('old'));
+    const err = await backend.set('k', Buffer.alloc(101)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BackendError);
+    expect((err as BackendError).kind).toBe('permanent');
+    expect(await backend.get('k')).toEqual(Buffer.from('old'));
+  });
+
+  it('expires entries by its injected clock', async () => {
+    let now = 1_000_000;
+    const backend = new MemoryBackend({ clock: () => now });
+    await backend.set('k', Buffer.from('v'), 5);
+    now += 4_999;
+    expect(await backend.get('k')).toEqual(Buffer.from('v'));
+    expect(await backend.getTtl('k')).toBe(1);
+    now += 1;
+    expect(await backend.get('k')).toBeNull();
+    expect(backend.size).toBe(0);
+  });
+
+  it('names the option, the value and the fix in configuration errors', () => {
+    expect(() => new MemoryBackend({ maxEntries: 0 })).toThrow(ConfigurationError);
+    expect(() => new MemoryBackend({ maxEntries: 0 })).toThrow(/maxEntries.*0.*Fix/);
+    expect(() => new MemoryBackend({ maxSizeBytes: 10, maxValueBytes: 20 })).toThrow(/maxValueBytes.*20.*maxSizeBytes/);
+  });
+});
