@@ -1,0 +1,225 @@
+//! Per-tenant keys: the current master key's `encryption`, `authentication` and `cache_keys`
+//! domain keys, plus the encryption keys of up to three previous master keys, which decrypt
+//! but never encrypt. Selection among them is by fingerprint, never by trial decryption.
+
+use super::aead::{opened_len, sealed_len, AeadKey, Algorithm};
+use super::error::CryptoError;
+use super::kdf::{check_master_key, derive_domain_key, key_fingerprint, DerivedKey};
+use super::nonce::NonceSequence;
+use crate::hash::to_lower_hex;
+use crate::limits::MAX_PREVIOUS_MASTER_KEYS;
+
+/// Domain of the data encryption key.
+pub const ENCRYPTION_DOMAIN: &str = "encryption";
+/// Domain of the authentication key (derived for parity with the protocol; unused for data).
+pub const AUTHENTICATION_DOMAIN: &str = "authentication";
+/// Domain of the cache-key salt (derived for parity with the protocol; unused for data).
+pub const CACHE_KEYS_DOMAIN: &str = "cache_keys";
+
+/// One derived encryption key, ready for both AEADs, and its fingerprint.
+struct EncryptionKey {
+    cipher: AeadKey,
+    fingerprint: [u8; 16],
+}
+
+impl EncryptionKey {
+    fn derive(master_key: &[u8], tenant_id: &str) -> Result<Self, CryptoError> {
+        let key = derive_domain_key(master_key, ENCRYPTION_DOMAIN, tenant_id.as_bytes())?;
+        Ok(Self {
+            cipher: AeadKey::new(key.as_ref())?,
+            fingerprint: key_fingerprint(key.as_ref()),
+        })
+    }
+}
+
+/// A tenant's keys. Key bytes never leave this value (only fingerprints do), and every key
+/// and cipher state is zeroised when it is dropped.
+pub struct TenantKeys {
+    tenant_id: String,
+    current: EncryptionKey,
+    authentication: DerivedKey,
+    cache_keys: DerivedKey,
+    previous: Vec<EncryptionKey>,
+    nonces: NonceSequence,
+}
+
+impl std::fmt::Debug for TenantKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantKeys")
+            .field("tenant_id", &self.tenant_id)
+            .field("fingerprint", &to_lower_hex(&self.current.fingerprint))
+            .field("previous_keys", &self.previous.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Constant-time equality of two master keys (they are secrets).
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl TenantKeys {
+    /// Derives a tenant's keys from a 32-byte master key and up to three previous 32-byte
+    /// master keys, all distinct. `tenant_id` (1–1024 UTF-8 bytes) is the HKDF tenant salt.
+    pub fn derive(
+        master_key: &[u8],
+        tenant_id: &str,
+        previous_master_keys: &[&[u8]],
+    ) -> Result<Self, CryptoError> {
+        check_master_key(master_key)?;
+        if previous_master_keys.len() > MAX_PREVIOUS_MASTER_KEYS {
+            return Err(CryptoError::TooManyPreviousKeys {
+                max: MAX_PREVIOUS_MASTER_KEYS,
+                actual: previous_master_keys.len(),
+            });
+        }
+        for (index, key) in previous_master_keys.iter().enumerate() {
+            check_master_key(key).map_err(|_| CryptoError::InvalidKeyLength {
+                what: "previous master key",
+                expected: master_key.len(),
+                actual: key.len(),
+            })?;
+            if same_key(key, master_key) {
+                return Err(CryptoError::DuplicateMasterKey {
+                    index,
+                    repeats: "the current master key",
+                });
+            }
+            if previous_master_keys[..index]
+                .iter()
+                .any(|earlier| same_key(earlier, key))
+            {
+                return Err(CryptoError::DuplicateMasterKey {
+                    index,
+                    repeats: "an earlier previous master key",
+                });
+            }
+        }
+        let salt = tenant_id.as_bytes();
+        Ok(Self {
+            tenant_id: tenant_id.to_owned(),
+            current: EncryptionKey::derive(master_key, tenant_id)?,
+            authentication: derive_domain_key(master_key, AUTHENTICATION_DOMAIN, salt)?,
+            cache_keys: derive_domain_key(master_key, CACHE_KEYS_DOMAIN, salt)?,
+            previous: previous_master_keys
+                .iter()
+                .map(|key| EncryptionKey::derive(key, tenant_id))
+                .collect::<Result<_, _>>()?,
+            nonces: NonceSequence::new()?,
+        })
+    }
+
+    /// The tenant these keys belong to.
+    pub fn tenant_id(&self) -> &str {
+        &self.tenant_id
+    }
+
+    /// Fingerprint of the current derived encryption key.
+    pub fn fingerprint(&self) -> [u8; 16] {
+        self.current.fingerprint
+    }
+
+    /// Fingerprints of every derived encryption key: current first, then previous keys in the
+    /// order given.
+    pub fn fingerprints(&self) -> Vec<[u8; 16]> {
+        std::iter::once(&self.current)
+            .chain(&self.previous)
+            .map(|key| key.fingerprint)
+            .collect()
+    }
+
+    /// Fingerprint of the authentication domain key.
+    pub fn authentication_fingerprint(&self) -> [u8; 16] {
+        key_fingerprint(self.authentication.as_ref())
+    }
+
+    /// Fingerprint of the cache-keys domain key.
+    pub fn cache_keys_fingerprint(&self) -> [u8; 16] {
+        key_fingerprint(self.cache_keys.as_ref())
+    }
+
+    /// Encrypts under the current key with the next counter nonce, into `out`
+    /// (exactly `plaintext.len() + 28` bytes).
+    pub fn encrypt_into(
+        &self,
+        plaintext: &[u8],
+        aad: &[u8],
+        algorithm: Algorithm,
+        out: &mut [u8],
+    ) -> Result<(), CryptoError> {
+        sealed_len(plaintext.len())?;
+        let nonce = self.nonces.next()?;
+        self.current
+            .cipher
+            .seal_into(algorithm, &nonce, plaintext, aad, out)
+    }
+
+    /// Encrypts under the current key into a new Vec.
+    pub fn encrypt(
+        &self,
+        plaintext: &[u8],
+        aad: &[u8],
+        algorithm: Algorithm,
+    ) -> Result<Vec<u8>, CryptoError> {
+        let mut out = vec![0u8; sealed_len(plaintext.len())?];
+        self.encrypt_into(plaintext, aad, algorithm, &mut out)?;
+        Ok(out)
+    }
+
+    /// Decrypts with the current key into `out` (exactly `ciphertext.len() - 28` bytes).
+    pub fn decrypt_into(
+        &self,
+        ciphertext: &[u8],
+        aad: &[u8],
+        algorithm: Algorithm,
+        out: &mut [u8],
+    ) -> Result<(), CryptoError> {
+        self.current
+            .cipher
+            .open_into(algorithm, ciphertext, aad, out)
+    }
+
+    /// Decrypts with the current key into a new Vec.
+    pub fn decrypt(
+        &self,
+        ciphertext: &[u8],
+        aad: &[u8],
+        algorithm: Algorithm,
+    ) -> Result<Vec<u8>, CryptoError> {
+        let mut out = vec![0u8; opened_len(ciphertext.len())?];
+        self.decrypt_into(ciphertext, aad, algorithm, &mut out)?;
+        Ok(out)
+    }
+
+    /// Decrypts with the key whose fingerprint is `fingerprint` into `out`; a fingerprint no
+    /// key has is [`CryptoError::UnknownKeyFingerprint`] (no other key is tried).
+    pub fn decrypt_with_into(
+        &self,
+        fingerprint: &[u8],
+        ciphertext: &[u8],
+        aad: &[u8],
+        algorithm: Algorithm,
+        out: &mut [u8],
+    ) -> Result<(), CryptoError> {
+        let key = std::iter::once(&self.current)
+            .chain(&self.previous)
+            .find(|key| key.fingerprint.as_slice() == fingerprint)
+            .ok_or_else(|| CryptoError::UnknownKeyFingerprint {
+                fingerprint: to_lower_hex(fingerprint),
+            })?;
+        key.cipher.open_into(algorithm, ciphertext, aad, out)
+    }
+
+    /// [`Self::decrypt_with_into`] into a new Vec.
+    pub fn decrypt_with(
+        &self,
+        fingerprint: &[u8],
+        ciphertext: &[u8],
+        aad: &[u8],
+        algorithm: Algorithm,
+    ) -> Result<Vec<u8>, CryptoError> {
+        let mut out = vec![0u8; opened_len(ciphertext.len())?];
+        self.decrypt_with_into(fingerprint, ciphertext, aad, algorithm, &mut out)?;
+        Ok(out)
+    }
+}
