@@ -1,0 +1,308 @@
+/**
+ * A growable MessagePack byte writer that always emits the shortest form of every header and
+ * integer (the canonical form the cachekit protocol pins). It knows bytes, not values: the
+ * value encoders (`value-encoder.ts`, `../../keys/canonical-args.ts`) decide what to write.
+ *
+ * The buffer is reused between documents, so `view()` is only valid until the next `reset()`;
+ * callers that keep the bytes call `copy()`.
+ */
+import { isWellFormedString, utf8Write } from './text';
+
+const TWO_POW_32 = 2 ** 32;
+const UINT64_MAX = (1n << 64n) - 1n;
+const INT64_MIN = -(1n << 63n);
+
+/** Strings at most this many UTF-16 units are encoded by a JS loop; longer ones by `Buffer#utf8Write`. */
+const INLINE_STRING_LIMIT = 48;
+
+/** Returned by `MsgpackWriter#str` when the string is not well-formed UTF-16 (a lone surrogate). */
+export const LONE_SURROGATE = -1;
+
+export class MsgpackWriter {
+  buf: Buffer;
+  pos = 0;
+  private view64: DataView;
+
+  constructor(initialSize = 1024) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+    this.view64 = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /** Forget the written bytes (the buffer is kept). */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** The written bytes, sharing memory with the writer: valid until the next write or reset. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  /** A copy of the written bytes that the caller owns. */
+  copy(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
+  }
+
+  /** Make room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n > this.buf.length) this.grow(this.pos + n);
+  }
+
+  private grow(needed: number): void {
+    let size = this.buf.length * 2;
+    while (size < needed) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+    this.view64 = new DataView(next.buffer, next.byteOffset, next.byteLength);
+  }
+
+  nil(): void {
+    this.ensure(1);
+    this.buf[this.pos++] = 0xc0;
+  }
+
+  bool(value: boolean): void {
+    this.ensure(1);
+    this.buf[this.pos++] = value ? 0xc3 : 0xc2;
+  }
+
+  /** A safe integer (`Number.isSafeInteger(value)` must hold) in its shortest form; -0 is 0. */
+  int(value: number): void {
+    this.ensure(9);
+    const buf = this.buf;
+    let p = this.pos;
+    if (value >= 0) {
+      if (value < 0x80) {
+        buf[p++] = value;
+      } else if (value < 0x100) {
+        buf[p++] = 0xcc;
+        buf[p++] = value;
+      } else if (value < 0x10000) {
+        buf[p++] = 0xcd;
+        buf[p++] = value >>> 8;
+        buf[p++] = value & 0xff;
+      } else if (value < TWO_POW_32) {
+        buf[p++] = 0xce;
+        buf.writeUInt32BE(value, p);
+        p += 4;
+      } else {
+        buf[p++] = 0xcf;
+        buf.writeUInt32BE(Math.floor(value / TWO_POW_32), p);
+        buf.writeUInt32BE(value >>> 0, p + 4);
+        p += 8;
+      }
+    } else if (value >= -0x20) {
+      buf[p++] = value & 0xff;
+    } else if (value >= -0x80) {
+      buf[p++] = 0xd0;
+      buf[p++] = value & 0xff;
+    } else if (value >= -0x8000) {
+      buf[p++] = 0xd1;
+      buf[p++] = (value >> 8) & 0xff;
+      buf[p++] = value & 0xff;
+    } else if (value >= -0x80000000) {
+      buf[p++] = 0xd2;
+      buf.writeInt32BE(value, p);
+      p += 4;
+    } else {
+      buf[p++] = 0xd3;
+      this.view64.setBigInt64(p, BigInt(value));
+      p += 8;
+    }
+    this.pos = p;
+  }
+
+  /**
+   * A BigInt in the shortest integer form. Returns false (writing nothing) when it is outside
+   * the MessagePack range [-2^63, 2^64 - 1].
+   */
+  bigint(value: bigint): boolean {
+    if (value > UINT64_MAX || value < INT64_MIN) return false;
+    if (value >= -0x80000000n && value < 0x100000000n) {
+      this.int(Number(value));
+      return true;
+    }
+    this.ensure(9);
+    if (value >= 0n) {
+      this.buf[this.pos++] = 0xcf;
+      this.view64.setBigUint64(this.pos, value);
+    } else {
+      this.buf[this.pos++] = 0xd3;
+      this.view64.setBigInt64(this.pos, value);
+    }
+    this.pos += 8;
+    return true;
+  }
+
+  /** A float64 (`cb`), whatever its value: the caller decides when a number is a float. */
+  float64(value: number): void {
+    this.ensure(9);
+    this.buf[this.pos++] = 0xcb;
+    this.view64.setFloat64(this.pos, value);
+    this.pos += 8;
+  }
+
+  /**
+   * A UTF-8 string in its shortest header. Returns the number of bytes written, or
+   * `LONE_SURROGATE` (writing nothing) when the string holds a lone surrogate, which UTF-8
+   * cannot carry: a lossy replacement would turn one key or value into another.
+   */
+  str(value: string): number {
+    const length = value.length;
+    if (length <= INLINE_STRING_LIMIT) return this.shortStr(value, length);
+    if (!isWellFormedString(value)) return LONE_SURROGATE;
+    const byteLength = Buffer.byteLength(value, 'utf8');
+    this.ensure(byteLength + 5);
+    this.strHeader(byteLength);
+    this.pos += utf8Write(this.buf, value, this.pos, byteLength);
+    return byteLength;
+  }
+
+  /** Encodes a short string with a JS loop: cheaper than a C++ call for a handful of characters. */
+  private shortStr(value: string, length: number): number {
+    // At most 3 bytes per UTF-16 unit (a surrogate pair is 4 bytes for 2 units); 48 * 3 < 256,
+    // so the header is a fixstr or a str8. Write the text after a 2-byte gap, then close it.
+    this.ensure(length * 3 + 2);
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start + 2;
+    for (let i = 0; i < length; i++) {
+      let c = value.charCodeAt(i);
+      if (c < 0x80) {
+        buf[p++] = c;
+      } else if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const next = i + 1 < length ? value.charCodeAt(i + 1) : 0;
+        if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) return LONE_SURROGATE;
+        i++;
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        buf[p++] = 0xf0 | (c >> 18);
+        buf[p++] = 0x80 | ((c >> 12) & 0x3f);
+        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else {
+        buf[p++] = 0xe0 | (c >> 12);
+        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[p++] = 0x80 | (c & 0x3f);
+      }
+    }
+    const byteLength = p - start - 2;
+    if (byteLength < 32) {
+      buf[start] = 0xa0 | byteLength;
+      buf.copyWithin(start + 1, start + 2, p);
+      this.pos = p - 1;
+    } else {
+      buf[start] = 0xd9;
+      buf[start + 1] = byteLength;
+      this.pos = p;
+    }
+    return byteLength;
+  }
+
+  private strHeader(byteLength: number): void {
+    const buf = this.buf;
+    if (byteLength < 32) {
+      buf[this.pos++] = 0xa0 | byteLength;
+    } else if (byteLength < 0x100) {
+      buf[this.pos++] = 0xd9;
+      buf[this.pos++] = byteLength;
+    } else if (byteLength < 0x10000) {
+      buf[this.pos++] = 0xda;
+      buf.writeUInt16BE(byteLength, this.pos);
+      this.pos += 2;
+    } else {
+      buf[this.pos++] = 0xdb;
+      buf.writeUInt32BE(byteLength, this.pos);
+      this.pos += 4;
+    }
+  }
+
+  /** Binary data (`bin` family) in its shortest header. */
+  bin(bytes: Uint8Array): void {
+    const length = bytes.length;
+    this.ensure(length + 5);
+    const buf = this.buf;
+    if (length < 0x100) {
+      buf[this.pos++] = 0xc4;
+      buf[this.pos++] = length;
+    } else if (length < 0x10000) {
+      buf[this.pos++] = 0xc5;
+      buf.writeUInt16BE(length, this.pos);
+      this.pos += 2;
+    } else {
+      buf[this.pos++] = 0xc6;
+      buf.writeUInt32BE(length, this.pos);
+      this.pos += 4;
+    }
+    buf.set(bytes, this.pos);
+    this.pos += length;
+  }
+
+  arrayHeader(length: number): void {
+    this.ensure(5);
+    const buf = this.buf;
+    if (length < 16) {
+      buf[this.pos++] = 0x90 | length;
+    } else if (length < 0x10000) {
+      buf[this.pos++] = 0xdc;
+      buf.writeUInt16BE(length, this.pos);
+      this.pos += 2;
+    } else {
+      buf[this.pos++] = 0xdd;
+      buf.writeUInt32BE(length, this.pos);
+      this.pos += 4;
+    }
+  }
+
+  mapHeader(length: number): void {
+    this.ensure(5);
+    const buf = this.buf;
+    if (length < 16) {
+      buf[this.pos++] = 0x80 | length;
+    } else if (length < 0x10000) {
+      buf[this.pos++] = 0xde;
+      buf.writeUInt16BE(length, this.pos);
+      this.pos += 2;
+    } else {
+      buf[this.pos++] = 0xdf;
+      buf.writeUInt32BE(length, this.pos);
+      this.pos += 4;
+    }
+  }
+
+  /** An ext header (`fixext*` when the length allows, else ext8/16/32) for `length` payload bytes. */
+  extHeader(type: number, length: number): void {
+    this.ensure(6);
+    const buf = this.buf;
+    const fixed = FIXEXT_MARKER[length];
+    if (fixed !== undefined) {
+      buf[this.pos++] = fixed;
+    } else if (length < 0x100) {
+      buf[this.pos++] = 0xc7;
+      buf[this.pos++] = length;
+    } else if (length < 0x10000) {
+      buf[this.pos++] = 0xc8;
+      buf.writeUInt16BE(length, this.pos);
+      this.pos += 2;
+    } else {
+      buf[this.pos++] = 0xc9;
+      buf.writeUInt32BE(length, this.pos);
+      this.pos += 4;
+    }
+    buf[this.pos++] = type & 0xff;
+  }
+
+  /** Raw bytes, copied as they are (already-encoded MessagePack, an ext payload). */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+}
+
+const FIXEXT_MARKER: Record<number, number> = { 1: 0xd4, 2: 0xd5, 4: 0xd6, 8: 0xd7, 16: 0xd8 };

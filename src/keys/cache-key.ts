@@ -1,0 +1,114 @@
+/**
+ * The default key format, shared with cachekit-py's auto mode:
+ * `[ns:{namespace}:]func:{module}.{name}:args:{argsHash}:{ic}{code}`.
+ */
+import { blake2b256Hex } from '../native';
+import { ConfigurationError } from '../errors';
+import { isWellFormedString } from '../codec/msgpack/text';
+import { MsgpackWriter } from '../codec/msgpack/writer';
+import { CanonicalArgsEncoder } from './canonical-args';
+import { functionPath } from './function-identity';
+import { normalizeKey } from './key-text';
+import { type SerializerIdentity, serializerCode } from './serializer-code';
+
+/** Everything a default-format key is made of. */
+export interface CacheKeyInput {
+  /** Optional namespace; empty or missing leaves out the `ns:` part. */
+  readonly namespace?: string | null | undefined;
+  /** Module of the function (a dotted name; see `moduleNameFromFile`). */
+  readonly module: string;
+  /** Function name. */
+  readonly name: string;
+  /** Positional arguments. */
+  readonly args?: readonly unknown[] | undefined;
+  /** Keyword-style arguments (sorted by code point before hashing). */
+  readonly kwargs?: Readonly<Record<string, unknown>> | undefined;
+  /** Whether the integrity envelope is on (`1`) or off (`0`). Default true. */
+  readonly integrity?: boolean | undefined;
+  /** Serializer name or object; default `"standard"`. */
+  readonly serializer?: SerializerIdentity | undefined;
+}
+
+let sharedEncoder: CanonicalArgsEncoder | undefined;
+let sharedEncoderBusy = false;
+
+/**
+ * Encodes with a reused buffer. A `toJSON` that itself builds a key re-enters while the shared
+ * buffer is in use, so a nested call gets a fresh one.
+ */
+export function withCanonicalEncoder<T>(use: (encoder: CanonicalArgsEncoder) => T, profile: 'default' | 'interop' = 'default'): T {
+  if (sharedEncoderBusy || profile !== 'default') {
+    return use(new CanonicalArgsEncoder(new MsgpackWriter(256), profile));
+  }
+  sharedEncoder ??= new CanonicalArgsEncoder(new MsgpackWriter(1024), 'default');
+  sharedEncoderBusy = true;
+  try {
+    sharedEncoder.writer.reset();
+    return use(sharedEncoder);
+  } finally {
+    sharedEncoderBusy = false;
+  }
+}
+
+/**
+ * Lowercase hex BLAKE2b-256 of the canonical MessagePack of `[args, sortedKwargs]`: the
+ * `args:` segment of a default-format key. Throws `KeyGenerationError` for arguments that have
+ * no canonical form.
+ */
+export function argsHash(args: readonly unknown[], kwargs?: Readonly<Record<string, unknown>>): string {
+  return withCanonicalEncoder((encoder) => {
+    encoder.writeArgsAndKwargs(args, kwargs);
+    return blake2b256Hex(encoder.writer.view());
+  });
+}
+
+/** The constant text around the hash of a default-format key. */
+export interface KeyAffixes {
+  /** `[ns:{namespace}:]func:{module.name}:args:`, unsafe characters already replaced. */
+  readonly prefix: string;
+  /** `:{ic}{code}`. */
+  readonly suffix: string;
+}
+
+/** Validates the parts of a default-format key and builds its constant prefix and suffix. */
+export function keyAffixes(input: {
+  readonly namespace?: string | null | undefined;
+  readonly module: string;
+  readonly name: string;
+  readonly integrity: boolean;
+  readonly serializerCode: string;
+}): KeyAffixes {
+  const { namespace } = input;
+  if (namespace !== undefined && namespace !== null && (typeof namespace !== 'string' || !isWellFormedString(namespace))) {
+    throw new ConfigurationError(`namespace: expected a string of valid Unicode, got ${JSON.stringify(namespace)}`);
+  }
+  if (typeof input.integrity !== 'boolean') {
+    throw new ConfigurationError(`integrity: expected true or false, got ${JSON.stringify(input.integrity)}`);
+  }
+  if (typeof input.serializerCode !== 'string' || !/^(?:[a-z]|x[0-9a-f]{4})$/.test(input.serializerCode)) {
+    throw new ConfigurationError(
+      `serializerCode: ${JSON.stringify(input.serializerCode)} is not a key code (one lowercase letter or "x" + 4 hex digits); get one from serializerCode()`,
+    );
+  }
+  const ns = namespace ? `ns:${namespace}:` : '';
+  return {
+    prefix: `${ns}func:${functionPath(input.module, input.name)}:args:`.replace(/[ \r\n]/g, '_'),
+    suffix: `:${input.integrity ? '1' : '0'}${input.serializerCode}`,
+  };
+}
+
+/**
+ * The default-format cache key of one call, byte for byte what cachekit-py builds for the same
+ * namespace, `module.qualname`, arguments, integrity flag and serializer.
+ */
+export function cacheKey(input: CacheKeyInput): string {
+  const affixes = keyAffixes({
+    namespace: input.namespace,
+    module: input.module,
+    name: input.name,
+    integrity: input.integrity ?? true,
+    // Only a missing serializer defaults; an explicit null is an error (cache-keys error_vectors).
+    serializerCode: serializerCode(input.serializer === undefined ? 'standard' : input.serializer),
+  });
+  return normalizeKey(affixes.prefix + argsHash(input.args ?? [], input.kwargs) + affixes.suffix);
+}
