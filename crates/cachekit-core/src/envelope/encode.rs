@@ -54,6 +54,35 @@ impl PreparedEnvelope<'_> {
     }
 }
 
+/// Inputs shorter than this are written as a single literals-only LZ4 sequence: too short for
+/// a match to pay, so the match search is skipped, and it is exactly the block the published
+/// cachekit-core writes for them, so envelopes stay byte-identical across SDKs.
+pub const LITERAL_ONLY_BELOW: usize = 64;
+
+/// Writes the LZ4 block of `data` at the start of `scratch` (grown as needed) and returns its
+/// length: literals-only below [`LITERAL_ONLY_BELOW`], `lz4_flex`'s block encoder above.
+pub fn compress_block(data: &[u8], scratch: &mut Vec<u8>) -> Result<usize, EnvelopeError> {
+    if data.len() < LITERAL_ONLY_BELOW {
+        // The block format's last-sequence form: a token whose high nibble is the literal
+        // count (15 means one extension byte follows), then the literals.
+        scratch.clear();
+        if data.len() < 15 {
+            scratch.push((data.len() as u8) << 4);
+        } else {
+            scratch.push(0xf0);
+            scratch.push((data.len() - 15) as u8);
+        }
+        scratch.extend_from_slice(data);
+        return Ok(scratch.len());
+    }
+    let bound = lz4_flex::block::get_maximum_output_size(data.len());
+    if scratch.len() < bound {
+        scratch.resize(bound, 0);
+    }
+    lz4_flex::block::compress_into(data, scratch)
+        .map_err(|err| EnvelopeError::CompressionFailed(err.to_string()))
+}
+
 /// Compresses `data` into `scratch` and lays out the headers around it.
 pub fn prepare<'a>(
     data: &[u8],
@@ -67,12 +96,7 @@ pub fn prepare<'a>(
             limit: MAX_UNCOMPRESSED_SIZE,
         });
     }
-    let bound = lz4_flex::block::get_maximum_output_size(data.len());
-    if scratch.len() < bound {
-        scratch.resize(bound, 0);
-    }
-    let compressed_len = lz4_flex::block::compress_into(data, scratch)
-        .map_err(|err| EnvelopeError::CompressionFailed(err.to_string()))?;
+    let compressed_len = compress_block(data, scratch)?;
     from_parts(
         &scratch[..compressed_len],
         xxh3_64(data),

@@ -7,7 +7,7 @@ mod error;
 mod scratch;
 
 pub use decode::{parse, ParsedEnvelope};
-pub use encode::{from_parts, prepare, PreparedEnvelope};
+pub use encode::{compress_block, from_parts, prepare, PreparedEnvelope, LITERAL_ONLY_BELOW};
 pub use error::EnvelopeError;
 pub use scratch::with_scratch;
 
@@ -100,12 +100,7 @@ impl ByteStorage {
             });
         }
         with_scratch(|scratch| {
-            let bound = lz4_flex::block::get_maximum_output_size(data.len());
-            if scratch.len() < bound {
-                scratch.resize(bound, 0);
-            }
-            let compressed = lz4_flex::block::compress_into(data, scratch)
-                .map_err(|err| EnvelopeError::CompressionFailed(err.to_string()))?;
+            let compressed = compress_block(data, scratch)?;
             Ok(data.len() as f64 / compressed.max(1) as f64)
         })
     }
