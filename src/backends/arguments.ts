@@ -67,3 +67,13 @@ export function valueTooLarge(backend: string, operation: string, key: string, s
 export function backendClosed(backend: string, operation: string, key: string | undefined): BackendError {
   return invalid(backend, operation, key, 'the backend is closed');
 }
+
+/**
+ * Throws unless `prefix` is a non-empty string: an empty prefix would match the whole
+ * keyspace, including data that is not cachekit's, and is never what a cache clear means.
+ */
+export function checkPrefix(backend: string, prefix: unknown): asserts prefix is string {
+  if (typeof prefix !== 'string' || prefix.length === 0) {
+    throw invalid(backend, 'clearPrefix', undefined, 'prefix must be a non-empty string (refusing to clear the whole keyspace)');
+  }
+}

@@ -349,6 +349,13 @@ export function runBackendConformance(
         for (const k of outside) assert.deepEqual(await backend.get(k), Buffer.from('v'), k);
       });
 
+      test('clearPrefix refuses an empty prefix (it would wipe the whole keyspace)', async () => {
+        const k = key('survivor');
+        await backend.set(k, Buffer.from('v'));
+        await rejectsWith(backend.clearPrefix!(''), 'permanent', 'empty prefix');
+        assert.deepEqual(await backend.get(k), Buffer.from('v'));
+      });
+
       test('glob metacharacters in a prefix match only themselves', async () => {
         const base = key('glob');
         const literal = [`${base}:a*b?[c]\\d:1`, `${base}:a*b?[c]\\d:2`];

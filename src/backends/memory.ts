@@ -8,6 +8,7 @@ import { ConfigurationError } from '../errors';
 import {
   checkKey,
   checkLease,
+  checkPrefix,
   checkPositiveTtl,
   checkTtlSeconds,
   checkToken,
@@ -267,6 +268,7 @@ export class MemoryBackend implements CacheBackend {
   }
 
   async clearPrefix(prefix: string, options?: BackendCallOptions): Promise<number> {
+    checkPrefix(BACKEND, prefix);
     this.guard('clearPrefix', prefix, options);
     let removed = 0;
     const now = this.now();

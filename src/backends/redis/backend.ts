@@ -1,0 +1,256 @@
+/**
+ * The Redis backend (ioredis): standalone, Cluster or Sentinel. Moves bytes only — keys arrive
+ * fully built (tenant prefix included) from the cache layer; the one key it derives is the
+ * lock key `<key>:lock`, shared with cachekit-py.
+ *
+ * Every operation is bounded: it fails at once while Redis is known to be down, and otherwise
+ * within `commandTimeoutMs` (plus an allowance for large writes) or when the caller's signal
+ * aborts, whichever comes first.
+ */
+import type { Cluster, Redis } from 'ioredis';
+import { BackendError } from '../../errors';
+import {
+  backendClosed,
+  checkKey,
+  checkLease,
+  checkPrefix,
+  checkPositiveTtl,
+  checkTtlSeconds,
+  checkToken,
+  checkValue,
+} from '../arguments';
+import { classifyRedisError } from '../classify';
+import { runWithDeadline, type OperationContext } from '../deadline';
+import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../types';
+import { clearPrefix, type CommandStep } from './clear-prefix';
+import { ConnectionWatch } from './connection-watch';
+import { checkRedisHealth } from './health';
+import { RELEASE_LOCK, RENEW_LOCK } from './lock-scripts';
+import {
+  createRedisClient,
+  LARGE_VALUE_BYTES_PER_MS,
+  validateRedisOptions,
+  type RedisBackendOptions,
+  type RedisClient,
+  type RedisSettings,
+} from './options';
+
+const BACKEND = 'redis';
+
+/** Suffix of the lock key guarding a cache key (same as cachekit-py). */
+export const LOCK_KEY_SUFFIX = ':lock';
+
+/** Arguments of SET's expiry: whole seconds as EX (as cachekit-py's SETEX), fractions as PX. */
+function expiryArgs(ttlSeconds: number): ['EX', number] | ['PX', number] | [] {
+  if (ttlSeconds === 0) return [];
+  if (Number.isInteger(ttlSeconds)) return ['EX', ttlSeconds];
+  return ['PX', Math.max(1, Math.round(ttlSeconds * 1000))];
+}
+
+/** The Redis backend. */
+export class RedisBackend implements CacheBackend {
+  readonly backendType = 'redis';
+  /** The ioredis client in use (for example to `duplicate()` a pub/sub connection). */
+  readonly client: RedisClient;
+  /** Whether `close()` quits the client (false for a client the caller passed in). */
+  readonly ownsClient: boolean;
+  /** The timing settings in force. */
+  readonly settings: Readonly<RedisSettings>;
+
+  private readonly watch: ConnectionWatch;
+  private closed = false;
+
+  constructor(options: RedisBackendOptions) {
+    this.settings = validateRedisOptions(options);
+    this.ownsClient = options.client === undefined;
+    this.client = options.client ?? createRedisClient(options, this.settings);
+    if (this.ownsClient) {
+      // Connection errors surface as rejected calls; without a listener ioredis would also
+      // print each reconnect failure to the console.
+      this.client.on('error', () => undefined);
+    }
+    this.watch = new ConnectionWatch(this.client);
+  }
+
+  /** Runs one logical operation under the deadline, the signal and the fast-fail rule. */
+  private run<T>(
+    operation: string,
+    key: string | undefined,
+    options: BackendCallOptions | undefined,
+    start: () => Promise<T>,
+    extraMs = 0,
+  ): Promise<T> {
+    if (this.closed) return Promise.reject(backendClosed(BACKEND, operation, key));
+    const ctx: OperationContext = { backend: BACKEND, operation, key };
+    if (this.watch.knownDown) {
+      return Promise.reject(
+        new BackendError(`${BACKEND} ${operation} failed fast: the connection is down and reconnecting`, 'transient', {
+          operation,
+          key,
+        }),
+      );
+    }
+    return runWithDeadline(start, this.settings.commandTimeoutMs + extraMs, options?.signal, ctx, classifyRedisError);
+  }
+
+  /** A `CommandStep` bound to one operation, for multi-command work (clear, health). */
+  private stepper(operation: string, key: string | undefined, options?: BackendCallOptions): CommandStep {
+    return <T>(command: () => Promise<T>) => this.run(operation, key, options, command);
+  }
+
+  async get(key: string, options?: BackendCallOptions): Promise<Buffer | null> {
+    checkKey(BACKEND, 'get', key);
+    return this.run('get', key, options, () => this.client.getBuffer(key));
+  }
+
+  async set(key: string, value: Buffer, ttlSeconds?: number, options?: BackendCallOptions): Promise<void> {
+    checkKey(BACKEND, 'set', key);
+    checkValue(BACKEND, 'set', key, value);
+    const expiry = expiryArgs(checkTtlSeconds(BACKEND, 'set', key, ttlSeconds));
+    await this.run(
+      'set',
+      key,
+      options,
+      () => (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1])),
+      Math.ceil(value.length / LARGE_VALUE_BYTES_PER_MS),
+    );
+  }
+
+  async delete(key: string, options?: BackendCallOptions): Promise<boolean> {
+    checkKey(BACKEND, 'delete', key);
+    // UNLINK frees large values off the server's main thread; the reply is the same as DEL's.
+    return (await this.run('delete', key, options, () => this.client.unlink(key))) > 0;
+  }
+
+  async exists(key: string, options?: BackendCallOptions): Promise<boolean> {
+    checkKey(BACKEND, 'exists', key);
+    return (await this.run('exists', key, options, () => this.client.exists(key))) > 0;
+  }
+
+  async healthCheck(): Promise<BackendHealth> {
+    if (this.closed) {
+      return { ok: false, latencyMs: -1, backendType: BACKEND, details: { error: 'the backend is closed' } };
+    }
+    return checkRedisHealth(this.client, this.stepper('healthCheck', undefined));
+  }
+
+  async getTtl(key: string, options?: BackendCallOptions): Promise<number | null> {
+    checkKey(BACKEND, 'getTtl', key);
+    const ms = await this.run('getTtl', key, options, () => this.client.pttl(key));
+    // -2: no such key; -1: no expiry. Round up so a live key never reports 0.
+    return ms < 0 ? null : Math.max(1, Math.ceil(ms / 1000));
+  }
+
+  async refreshTtl(key: string, ttlSeconds: number, options?: BackendCallOptions): Promise<boolean> {
+    checkKey(BACKEND, 'refreshTtl', key);
+    const ttl = checkPositiveTtl(BACKEND, 'refreshTtl', key, ttlSeconds);
+    const result = await this.run('refreshTtl', key, options, () =>
+      Number.isInteger(ttl) ? this.client.expire(key, ttl) : this.client.pexpire(key, Math.max(1, Math.round(ttl * 1000))),
+    );
+    return result === 1;
+  }
+
+  async acquireLock(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<boolean> {
+    checkKey(BACKEND, 'acquireLock', key);
+    checkToken(BACKEND, 'acquireLock', key, token);
+    checkLease(BACKEND, 'acquireLock', key, leaseMs);
+    const reply = await this.run('acquireLock', key, options, () =>
+      this.client.set(`${key}${LOCK_KEY_SUFFIX}`, token, 'PX', leaseMs, 'NX'),
+    );
+    return reply === 'OK';
+  }
+
+  async renewLock(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<boolean> {
+    checkKey(BACKEND, 'renewLock', key);
+    checkToken(BACKEND, 'renewLock', key, token);
+    checkLease(BACKEND, 'renewLock', key, leaseMs);
+    const reply = await this.run('renewLock', key, options, () =>
+      RENEW_LOCK.run(this.client, `${key}${LOCK_KEY_SUFFIX}`, token, leaseMs),
+    );
+    return reply === 1;
+  }
+
+  async releaseLock(key: string, token: string, options?: BackendCallOptions): Promise<boolean> {
+    checkKey(BACKEND, 'releaseLock', key);
+    checkToken(BACKEND, 'releaseLock', key, token);
+    const reply = await this.run('releaseLock', key, options, () =>
+      RELEASE_LOCK.run(this.client, `${key}${LOCK_KEY_SUFFIX}`, token),
+    );
+    return reply === 1;
+  }
+
+  async getMany(keys: readonly string[], options?: BackendCallOptions): Promise<Array<Buffer | null>> {
+    for (const key of keys) checkKey(BACKEND, 'getMany', key);
+    if (keys.length === 0) return [];
+    return this.run('getMany', keys[0], options, () =>
+      this.client.isCluster
+        ? // MGET across slots raises CROSSSLOT; per-key GETs are pipelined per node instead.
+          Promise.all(keys.map((k) => this.client.getBuffer(k)))
+        : (this.client as Redis).mgetBuffer(...keys),
+    );
+  }
+
+  async setMany(entries: readonly BackendEntry[], options?: BackendCallOptions): Promise<void> {
+    const checked = entries.map(({ key, value, ttlSeconds }) => {
+      checkKey(BACKEND, 'setMany', key);
+      checkValue(BACKEND, 'setMany', key, value);
+      return { key, value, expiry: expiryArgs(checkTtlSeconds(BACKEND, 'setMany', key, ttlSeconds)) };
+    });
+    if (checked.length === 0) return;
+    const bytes = checked.reduce((sum, e) => sum + e.value.length, 0);
+    await this.run(
+      'setMany',
+      checked[0]?.key,
+      options,
+      async () => {
+        if (this.client.isCluster) {
+          const cluster = this.client as Cluster;
+          await Promise.all(
+            checked.map(({ key, value, expiry }) =>
+              expiry.length === 0 ? cluster.set(key, value) : cluster.set(key, value, expiry[0] as 'EX', expiry[1]),
+            ),
+          );
+          return;
+        }
+        const pipeline = (this.client as Redis).pipeline();
+        for (const { key, value, expiry } of checked) {
+          if (expiry.length === 0) pipeline.set(key, value);
+          else pipeline.set(key, value, expiry[0] as 'EX', expiry[1]);
+        }
+        const results = (await pipeline.exec()) ?? [];
+        const failure = results.find(([err]) => err !== null)?.[0];
+        if (failure) throw failure;
+      },
+      Math.ceil(bytes / LARGE_VALUE_BYTES_PER_MS),
+    );
+  }
+
+  async clearPrefix(prefix: string, options?: BackendCallOptions): Promise<number> {
+    checkPrefix(BACKEND, prefix);
+    if (this.closed) throw backendClosed(BACKEND, 'clearPrefix', prefix);
+    return clearPrefix(this.client, prefix, this.stepper('clearPrefix', prefix, options));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.watch.dispose();
+    if (!this.ownsClient) return;
+    const client = this.client;
+    if (client.status === 'wait' || client.status === 'end') {
+      client.disconnect();
+      return;
+    }
+    // QUIT lets pending replies arrive; a frozen server would never answer it, so it gets the
+    // command budget and the socket is closed hard afterwards either way.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      client.quit().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.settings.commandTimeoutMs);
+      }),
+    ]);
+    if (timer !== undefined) clearTimeout(timer);
+    client.disconnect();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Lua scripts for lock ownership checks. Comparing the token and acting on the key must be
+ * one atomic step, or a lock that expired and was re-taken by another owner in between
+ * would be released or extended by the old one. Same lock key and release semantics as
+ * cachekit-py (`<key>:lock`, GET-compare-DEL), so Node and Python processes exclude each other.
+ */
+import { createHash } from 'node:crypto';
+import type { RedisClient } from './options';
+
+/** A Lua script run by EVALSHA, loaded with EVAL when the server does not know it yet. */
+export class LuaScript {
+  /** SHA-1 of the body, as Redis names scripts. */
+  readonly sha: string;
+
+  constructor(readonly body: string) {
+    this.sha = createHash('sha1').update(body).digest('hex');
+  }
+
+  /** Runs the script on one key; the script cache is per server, so NOSCRIPT falls back to EVAL. */
+  async run(client: RedisClient, key: string, ...args: Array<string | number>): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, 1, key, ...args);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return client.eval(this.body, 1, key, ...args);
+      throw err;
+    }
+  }
+}
+
+/** Deletes KEYS[1] only if it holds ARGV[1]; returns 1 when deleted. */
+export const RELEASE_LOCK = new LuaScript(
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+);
+
+/** Sets the expiry of KEYS[1] to ARGV[2] ms only if it holds ARGV[1]; returns 1 when extended. */
+export const RENEW_LOCK = new LuaScript(
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end",
+);

@@ -1,0 +1,366 @@
+/**
+ * Options of the Redis backend, their defaults (with the reason for each), validation, and the
+ * construction of the ioredis client they describe.
+ *
+ * The defaults exist for one rule: a hung or dead Redis must never hang the caller. ioredis's
+ * own defaults (10 s connect timeout, no command timeout, 20 retries per request with the
+ * offline queue on) make a call wait tens of seconds on a dead server, and forever on a
+ * frozen one (SIGSTOP keeps the TCP connection open but answers nothing).
+ */
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { ConfigurationError } from '../../errors';
+
+/** An ioredis connection: a standalone or Sentinel-managed `Redis`, or a `Cluster`. */
+export type RedisClient = Redis | Cluster;
+
+/** A Redis Cluster seed node: `host:port`, `redis://host:port`, or `{ host, port }`. */
+export type RedisClusterNode = string | { host: string; port: number };
+
+/** Connection to a Redis Cluster. */
+export interface RedisClusterConfig {
+  /** Some of the cluster's nodes; the client discovers the rest. */
+  nodes: RedisClusterNode[];
+  /** Extra ioredis `Cluster` options, applied over cachekit's defaults. */
+  clusterOptions?: ClusterOptions;
+}
+
+/** Connection to a master found through Redis Sentinel. */
+export interface RedisSentinelConfig {
+  /** Sentinel addresses. */
+  sentinels: Array<{ host: string; port: number }>;
+  /** Name of the monitored master (`sentinel monitor <name> ...`). */
+  name: string;
+  /** ACL user for the sentinels, if they require one. */
+  sentinelUsername?: string;
+  /** Password for the sentinels, if they require one. */
+  sentinelPassword?: string;
+}
+
+/** Options of `RedisBackend`. Give exactly one of `url`, `client`, `cluster`, `sentinel`. */
+export interface RedisBackendOptions {
+  /**
+   * `redis://[user:password@]host[:port][/db]`, `rediss://...` (TLS), or a Unix socket as
+   * `unix:///path/to/redis.sock[?db=N]` or a bare absolute path.
+   */
+  url?: string;
+  /**
+   * An ioredis `Redis` or `Cluster` you already own. cachekit uses it as is (your timeouts,
+   * your `keyPrefix`) and never closes it; cachekit's per-operation deadline still applies.
+   */
+  client?: RedisClient;
+  /** Connect to a Redis Cluster. */
+  cluster?: RedisClusterConfig;
+  /** Connect to the master of a Sentinel-managed deployment. */
+  sentinel?: RedisSentinelConfig;
+  /** ACL user name (overrides one in `url`). */
+  username?: string;
+  /** Password (overrides one in `url`). */
+  password?: string;
+  /** Database index (standalone and Sentinel only). */
+  db?: number;
+  /** TLS: `true` for defaults, or Node `tls` options. `rediss://` URLs turn it on. */
+  tls?: boolean | TlsConnectionOptions;
+  /**
+   * Longest wait for one operation, ms. Default 500: a nearby Redis answers in well under a
+   * millisecond, so half a second is hundreds of times normal latency — anything slower is an
+   * outage and the caller should move on (the cache layer recomputes). Writes get 1 ms more
+   * per 64 KiB of value, so large values are not cut off on a healthy link.
+   */
+  commandTimeoutMs?: number;
+  /**
+   * Longest wait for a TCP (and TLS) connection, ms. Default 2 000: long enough for a TLS
+   * handshake to a managed Redis in another zone; calls made meanwhile are still bounded by
+   * `commandTimeoutMs`.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * If replies are pending and nothing arrives on the socket for this long, the connection is
+   * dropped and re-dialled, ms. Default 3 000. This turns a frozen server (SIGSTOP, a stuck VM)
+   * into a reconnect, which frees the commands stuck behind it and finds a failed-over master.
+   * 0 disables it.
+   */
+  socketTimeoutMs?: number;
+  /**
+   * Coalesce commands issued in the same tick into one write (ioredis auto-pipelining).
+   * Default true: concurrent cache calls then share round trips.
+   */
+  autoPipelining?: boolean;
+  /**
+   * Extra ioredis options for the connections cachekit creates (node connections for Cluster),
+   * applied over cachekit's defaults. For options cachekit has no name for.
+   */
+  ioredisOptions?: RedisOptions;
+}
+
+/** Defaults of the timing options (see `RedisBackendOptions` for the reasons). */
+export const REDIS_BACKEND_DEFAULTS = {
+  commandTimeoutMs: 500,
+  connectTimeoutMs: 2_000,
+  socketTimeoutMs: 3_000,
+  autoPipelining: true,
+} as const;
+
+/** Bytes of value a write may take per extra millisecond of deadline (64 KiB ≈ 62 MB/s). */
+export const LARGE_VALUE_BYTES_PER_MS = 64 * 1024;
+
+/** Validated settings the backend runs with. */
+export interface RedisSettings {
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+  socketTimeoutMs: number;
+  autoPipelining: boolean;
+}
+
+const KNOWN_OPTIONS = [
+  'url',
+  'client',
+  'cluster',
+  'sentinel',
+  'username',
+  'password',
+  'db',
+  'tls',
+  'commandTimeoutMs',
+  'connectTimeoutMs',
+  'socketTimeoutMs',
+  'autoPipelining',
+  'ioredisOptions',
+];
+
+function fail(message: string): never {
+  throw new ConfigurationError(message);
+}
+
+/** A URL with its password replaced, safe for error messages and logs. */
+export function redactRedisUrl(url: string): string {
+  return url.replace(/^([a-z+]+:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+}
+
+function timeout(value: unknown, option: string, fallback: number, allowZero: boolean): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && (value > 0 || (allowZero && value === 0))) {
+    return value;
+  }
+  return fail(
+    `RedisBackend option \`${option}\` must be a positive integer number of milliseconds` +
+      `${allowZero ? ' (0 disables it)' : ''}; got ${JSON.stringify(value)}. Fix: pass e.g. ${fallback}, or leave it out for the default.`,
+  );
+}
+
+/** Checks the option object and returns the timing settings. Throws `ConfigurationError`. */
+export function validateRedisOptions(options: RedisBackendOptions): RedisSettings {
+  if (typeof options !== 'object' || options === null) {
+    fail(`RedisBackend options must be an object; got ${JSON.stringify(options)}. Fix: pass { url: 'redis://host:6379' }.`);
+  }
+  for (const name of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.includes(name)) {
+      fail(`Unknown RedisBackend option \`${name}\`. Known options: ${KNOWN_OPTIONS.join(', ')}.`);
+    }
+  }
+  const sources = (['url', 'client', 'cluster', 'sentinel'] as const).filter((s) => options[s] !== undefined);
+  if (sources.length !== 1) {
+    fail(
+      `RedisBackend needs exactly one of \`url\`, \`client\`, \`cluster\`, \`sentinel\`; got ${sources.length === 0 ? 'none' : sources.join(' and ')}. ` +
+        `Fix: e.g. { url: 'redis://127.0.0.1:6379' }.`,
+    );
+  }
+  if (options.url !== undefined) parseRedisUrl(options.url);
+  if (options.client !== undefined && !isIoredisClient(options.client)) {
+    fail('RedisBackend option `client` must be an ioredis `Redis` or `Cluster` instance. Fix: pass `new Redis(...)` from the ioredis package.');
+  }
+  if (options.cluster !== undefined) {
+    const nodes = options.cluster.nodes;
+    if (!Array.isArray(nodes) || nodes.length === 0) {
+      fail("RedisBackend option `cluster.nodes` must list at least one node. Fix: { cluster: { nodes: ['127.0.0.1:7000'] } }.");
+    }
+  }
+  if (options.sentinel !== undefined) {
+    const { sentinels, name } = options.sentinel;
+    if (!Array.isArray(sentinels) || sentinels.length === 0) {
+      fail("RedisBackend option `sentinel.sentinels` must list at least one sentinel. Fix: { sentinel: { sentinels: [{ host: '127.0.0.1', port: 26379 }], name: 'mymaster' } }.");
+    }
+    if (typeof name !== 'string' || name.length === 0) {
+      fail(`RedisBackend option \`sentinel.name\` must be the monitored master's name; got ${JSON.stringify(name)}. Fix: e.g. name: 'mymaster'.`);
+    }
+  }
+  if (options.db !== undefined && !(Number.isSafeInteger(options.db) && options.db >= 0)) {
+    fail(`RedisBackend option \`db\` must be an integer >= 0; got ${JSON.stringify(options.db)}.`);
+  }
+  if (options.autoPipelining !== undefined && typeof options.autoPipelining !== 'boolean') {
+    fail(`RedisBackend option \`autoPipelining\` must be true or false; got ${JSON.stringify(options.autoPipelining)}.`);
+  }
+  return {
+    commandTimeoutMs: timeout(options.commandTimeoutMs, 'commandTimeoutMs', REDIS_BACKEND_DEFAULTS.commandTimeoutMs, false),
+    connectTimeoutMs: timeout(options.connectTimeoutMs, 'connectTimeoutMs', REDIS_BACKEND_DEFAULTS.connectTimeoutMs, false),
+    socketTimeoutMs: timeout(options.socketTimeoutMs, 'socketTimeoutMs', REDIS_BACKEND_DEFAULTS.socketTimeoutMs, true),
+    autoPipelining: options.autoPipelining ?? REDIS_BACKEND_DEFAULTS.autoPipelining,
+  };
+}
+
+/** Whether `value` looks like an ioredis client (duck-typed: another copy of ioredis works too). */
+export function isIoredisClient(value: unknown): value is RedisClient {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { isCluster?: unknown }).isCluster === 'boolean' &&
+    typeof (value as { getBuffer?: unknown }).getBuffer === 'function'
+  );
+}
+
+/** Where a URL points: a TCP URL ioredis parses itself, or a Unix socket. */
+export type ParsedRedisUrl = { kind: 'tcp'; url: string } | { kind: 'unix'; path: string; db?: number; password?: string };
+
+/** Validates a Redis URL. Throws a `ConfigurationError` that never echoes the password. */
+export function parseRedisUrl(url: unknown): ParsedRedisUrl {
+  if (typeof url !== 'string' || url.trim() === '') {
+    return fail(`Redis URL must be a non-empty string; got ${JSON.stringify(url)}. Fix: e.g. redis://127.0.0.1:6379.`);
+  }
+  if (url.startsWith('/')) {
+    const [path = url] = url.split('?');
+    return { kind: 'unix', path };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))} is not a valid URL. Fix: use redis://host:port, rediss://host:port or unix:///path/to/socket.`);
+  }
+  const scheme = parsed.protocol.toLowerCase();
+  if (scheme === 'redis:' || scheme === 'rediss:') {
+    if (parsed.hostname === '') fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))} has no host. Fix: e.g. redis://127.0.0.1:6379.`);
+    const db = parsed.pathname.replace(/^\//, '');
+    if (db !== '' && !/^\d+$/.test(db)) {
+      fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))}: the path must be a database number; got "/${db}".`);
+    }
+    // ioredis recognises TLS only by a lower-case "rediss://" prefix.
+    return { kind: 'tcp', url: `${scheme}//${url.slice(url.indexOf('//') + 2)}` };
+  }
+  if (scheme === 'unix:' || scheme === 'redis+unix:') {
+    if (parsed.pathname === '' || parsed.pathname === '/') {
+      fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))} names no socket path. Fix: unix:///path/to/redis.sock.`);
+    }
+    const dbParam = parsed.searchParams.get('db');
+    if (dbParam !== null && !/^\d+$/.test(dbParam)) fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))}: db must be a number.`);
+    const password = parsed.searchParams.get('password') ?? (parsed.password !== '' ? decodeURIComponent(parsed.password) : undefined);
+    return {
+      kind: 'unix',
+      path: decodeURIComponent(parsed.pathname),
+      ...(dbParam !== null ? { db: Number(dbParam) } : {}),
+      ...(password !== undefined ? { password } : {}),
+    };
+  }
+  return fail(
+    `Redis URL scheme "${scheme}" in ${JSON.stringify(redactRedisUrl(url))} is not supported. ` +
+      'Fix: use redis://, rediss:// (TLS) or unix:// (socket).',
+  );
+}
+
+/** ioredis options shared by every connection cachekit creates. */
+function baseOptions(options: RedisBackendOptions, settings: RedisSettings): RedisOptions {
+  const base: RedisOptions = {
+    // Connect on the first command, so a backend built from the environment but never used
+    // opens no socket (and does not keep the process alive).
+    lazyConnect: true,
+    connectTimeout: settings.connectTimeoutMs,
+    ...(settings.socketTimeoutMs > 0 ? { socketTimeout: settings.socketTimeoutMs } : {}),
+    // Commands queue while connecting (the first call after start-up must not fail), but a
+    // failed connection attempt rejects everything queued at once instead of retrying it.
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 0,
+    // Never replay writes after a reconnect: the caller has moved on, and a late SET could
+    // overwrite a newer value or resurrect an invalidated one.
+    autoResendUnfulfilledCommands: false,
+    enableAutoPipelining: settings.autoPipelining,
+    connectionName: 'cachekit',
+  };
+  if (options.username !== undefined) base.username = options.username;
+  if (options.password !== undefined) base.password = options.password;
+  if (options.db !== undefined) base.db = options.db;
+  if (options.tls !== undefined && options.tls !== false) base.tls = options.tls === true ? {} : options.tls;
+  return base;
+}
+
+function clusterNode(node: RedisClusterNode): { host: string; port: number } {
+  if (typeof node === 'object' && node !== null && typeof node.host === 'string' && Number.isSafeInteger(node.port)) {
+    return { host: node.host, port: node.port };
+  }
+  if (typeof node === 'string') {
+    const withScheme = /^[a-z]+:\/\//i.test(node) ? node : `redis://${node}`;
+    try {
+      const parsed = new URL(withScheme);
+      const port = parsed.port === '' ? 6379 : Number(parsed.port);
+      if (parsed.hostname !== '') return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
+    } catch {
+      // reported below
+    }
+  }
+  return fail(`Redis Cluster node ${JSON.stringify(node)} is not host:port. Fix: e.g. '127.0.0.1:7000' or { host: '127.0.0.1', port: 7000 }.`);
+}
+
+/** Builds the ioredis client described by validated options (everything except `client`). */
+export function createRedisClient(options: RedisBackendOptions, settings: RedisSettings): RedisClient {
+  const base = baseOptions(options, settings);
+  if (options.cluster !== undefined) {
+    const { db: _db, ...nodeOptions } = base;
+    const tlsFromNodes = options.cluster.nodes.some((n) => typeof n === 'string' && n.toLowerCase().startsWith('rediss://'));
+    if (tlsFromNodes && nodeOptions.tls === undefined) nodeOptions.tls = {};
+    const {
+      lazyConnect,
+      enableOfflineQueue,
+      enableAutoPipelining,
+      ...redisOptions
+    } = { ...nodeOptions, ...options.ioredisOptions };
+    return new Cluster(options.cluster.nodes.map(clusterNode), {
+      lazyConnect: lazyConnect ?? true,
+      enableOfflineQueue: enableOfflineQueue ?? true,
+      enableAutoPipelining: enableAutoPipelining ?? settings.autoPipelining,
+      // Slot-map refreshes get the same budget as a connection attempt.
+      slotsRefreshTimeout: settings.connectTimeoutMs,
+      redisOptions,
+      ...options.cluster.clusterOptions,
+    });
+  }
+  if (options.sentinel !== undefined) {
+    const s = options.sentinel;
+    return new Redis({
+      ...base,
+      sentinels: s.sentinels,
+      name: s.name,
+      ...(s.sentinelUsername !== undefined ? { sentinelUsername: s.sentinelUsername } : {}),
+      ...(s.sentinelPassword !== undefined ? { sentinelPassword: s.sentinelPassword } : {}),
+      ...options.ioredisOptions,
+    });
+  }
+  const target = parseRedisUrl(options.url);
+  if (target.kind === 'unix') {
+    return new Redis({
+      ...(target.db !== undefined ? { db: target.db } : {}),
+      ...(target.password !== undefined ? { password: target.password } : {}),
+      ...base,
+      path: target.path,
+      ...options.ioredisOptions,
+    });
+  }
+  return new Redis({ ...tcpUrlOptions(target.url), ...base, ...options.ioredisOptions });
+}
+
+/**
+ * The connection fields of a validated redis:// or rediss:// URL. Parsed here rather than by
+ * ioredis because ioredis lets URL fields win over the options object, while explicit
+ * `username`/`password`/`db`/`tls` options must win over the URL.
+ */
+function tcpUrlOptions(url: string): RedisOptions {
+  const parsed = new URL(url);
+  const result: RedisOptions = { host: parsed.hostname.replace(/^\[|\]$/g, '') };
+  if (parsed.port !== '') result.port = Number(parsed.port);
+  if (parsed.username !== '') result.username = decodeURIComponent(parsed.username);
+  if (parsed.password !== '') result.password = decodeURIComponent(parsed.password);
+  const db = parsed.pathname.replace(/^\//, '');
+  if (db !== '') result.db = Number(db);
+  if (parsed.protocol === 'rediss:') result.tls = {};
+  parsed.searchParams.forEach((value, name) => {
+    (result as Record<string, unknown>)[name] = name === 'family' ? Number(value) : value;
+  });
+  return result;
+}
