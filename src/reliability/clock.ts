@@ -1,0 +1,65 @@
+/**
+ * Time source and timer scheduling for the reliability layer. Every component takes a `Clock`
+ * so tests can drive time by hand instead of sleeping on the wall clock.
+ */
+
+/** Opaque handle returned by `Clock.setTimeout`. */
+export type TimerHandle = unknown;
+
+/** A monotonic time source plus a one-shot timer. */
+export interface Clock {
+  /** Monotonic milliseconds (any origin); only differences are meaningful. */
+  now(): number;
+  /**
+   * Runs `callback` once after `delayMs`. Implementations must never keep the process alive
+   * (the system clock `unref()`s every timer) and must accept any non-negative delay.
+   */
+  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  /** Cancels a timer; a no-op for a timer that already fired or was cancelled. */
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/**
+ * Largest delay `setTimeout` honours. Node fires longer delays after 1 ms with a warning
+ * (the TimeoutOverflowWarning trap behind bentocache#61), so every delay is clamped to it.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** Clamps a delay into the range Node timers accept: [0, 2^31 - 1] ms; NaN becomes 0. */
+export function clampTimerDelay(delayMs: number): number {
+  if (!(delayMs > 0)) return 0;
+  return delayMs > MAX_TIMER_DELAY_MS ? MAX_TIMER_DELAY_MS : delayMs;
+}
+
+/** The real clock: `performance.now()` and unref'ed Node timers. */
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout(callback, delayMs) {
+    const timer = setTimeout(callback, clampTimerDelay(delayMs));
+    // A cache must never be the reason a process stays up.
+    timer.unref();
+    return timer;
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+};
+
+/**
+ * Resolves after `delayMs` on `clock`, or early (with `false`) when `signal` aborts.
+ * Resolves `true` when the full delay elapsed. Never rejects.
+ */
+export function sleep(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clock.clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, delayMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

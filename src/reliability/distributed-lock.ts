@@ -1,0 +1,169 @@
+/**
+ * Stampede protection across processes: on a miss, one process takes an L2 lock and computes;
+ * the others poll the cache for its value (jittered backoff, bounded wait). Whenever the lock
+ * cannot help — the backend has no locks, is down, slow, or the wait ran out — the caller
+ * computes itself: a lock problem may cost a duplicate computation, never a failed call.
+ *
+ * Pair it with `SingleFlight` so only one call per process and key contends for the lock.
+ */
+import { randomUUID } from 'node:crypto';
+import { sleep, systemClock, type Clock, type TimerHandle } from './clock';
+import type { OperationResult } from './operation-result';
+import { LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS } from './options';
+
+/** The lock operations `runWithLock` needs; `ResilientBackend` provides them. */
+export interface LockingBackend {
+  readonly supportsLocks: boolean;
+  acquireLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<boolean>>;
+  renewLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<boolean>>;
+  releaseLock(key: string, token: string, signal?: AbortSignal): Promise<OperationResult<boolean>>;
+}
+
+/** Arguments of `runWithLock`. */
+export interface RunWithLockOptions<T> {
+  backend: LockingBackend;
+  /** The cache key; the backend derives the lock key from it. */
+  key: string;
+  /** Lock lease, ms; renewed every third of it while `compute` runs. */
+  leaseMs: number;
+  /** Longest time to wait for another process's value before computing here, ms. */
+  waitTimeoutMs: number;
+  /** Reads the cache; `undefined` means miss (or unreadable). Must not throw. */
+  recheck: () => Promise<T | undefined>;
+  /**
+   * Runs the function and writes its value to the cache before resolving: the lock is
+   * released right after, and waiters look for the value then. Its errors propagate unchanged.
+   */
+  compute: () => Promise<T>;
+  /** Stops waiting for the lock or the value (the caller then computes); never stops `compute`. */
+  signal?: AbortSignal;
+  /** Time source (tests pass a manual clock). */
+  clock?: Clock;
+  /** Random source in [0, 1) for the poll jitter. */
+  random?: () => number;
+}
+
+/** How the lock went. */
+export type LockOutcome =
+  /** This call held the lock (and computed, or found the value on the double-check). */
+  | 'acquired'
+  /** Another process held it; this call got its value from the cache. */
+  | 'waited'
+  /** No lock was possible (no capability, breaker open, timeout, error): computed without one. */
+  | 'unavailable'
+  /** The value did not appear within `waitTimeoutMs`: computed without the lock. */
+  | 'wait-timeout'
+  /** The caller's signal stopped the wait: computed without the lock. */
+  | 'aborted';
+
+/** Result of `runWithLock`. */
+export interface LockedResult<T> {
+  readonly value: T;
+  /** `cache` when another computation's value was read back; `computed` when `compute` ran here. */
+  readonly source: 'computed' | 'cache';
+  readonly lock: LockOutcome;
+  /** True when the lease could not be renewed (another process may have computed too). */
+  readonly leaseLost: boolean;
+}
+
+/** Keeps a held lock alive while the function runs; stops on `stop()` or when the lease is lost. */
+class LeaseRenewal {
+  private timer: TimerHandle = undefined;
+  private stopped = false;
+  lost = false;
+
+  constructor(
+    private readonly backend: LockingBackend,
+    private readonly key: string,
+    private readonly token: string,
+    private readonly leaseMs: number,
+    private readonly clock: Clock,
+  ) {
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clock.clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    // The next renewal is armed only after the previous one answered, so they never pile up.
+    this.timer = this.clock.setTimeout(() => void this.renew(), Math.max(1, Math.floor(this.leaseMs / 3)));
+  }
+
+  private async renew(): Promise<void> {
+    if (this.stopped) return;
+    const result = await this.backend.renewLock(this.key, this.token, this.leaseMs);
+    if (this.stopped) return;
+    if (result.ok && !result.value) {
+      this.lost = true;
+      return;
+    }
+    // A failed renewal (timeout, breaker) may still leave the lease alive: try again next period.
+    if (result.ok || result.reason !== 'closed') this.schedule();
+  }
+}
+
+async function safeRecheck<T>(recheck: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await recheck();
+  } catch {
+    // A read-back problem is a miss, like any other cache problem.
+    return undefined;
+  }
+}
+
+async function computeWithoutLock<T>(compute: () => Promise<T>, lock: LockOutcome): Promise<LockedResult<T>> {
+  return { value: await compute(), source: 'computed', lock, leaseLost: false };
+}
+
+async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, clock: Clock): Promise<LockedResult<T>> {
+  const { backend, key, leaseMs } = options;
+  const renewal = new LeaseRenewal(backend, key, token, leaseMs, clock);
+  try {
+    // Double-check: the previous holder may have published between our miss and our lock.
+    const found = await safeRecheck(options.recheck);
+    if (found !== undefined) return { value: found, source: 'cache', lock: 'acquired', leaseLost: false };
+    const value = await options.compute();
+    return { value, source: 'computed', lock: 'acquired', leaseLost: renewal.lost };
+  } finally {
+    renewal.stop();
+    // Not awaited: `compute` already published the value, so the caller need not wait for this
+    // round trip; the result never rejects.
+    void backend.releaseLock(key, token);
+  }
+}
+
+/**
+ * Computes a missing value under a distributed lock, or reads it once another process has.
+ * Resolves with the value and where it came from; rejects only with `compute`'s own error.
+ */
+export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<LockedResult<T>> {
+  const { backend, key, leaseMs, signal } = options;
+  if (!backend.supportsLocks) return computeWithoutLock(options.compute, 'unavailable');
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const token = randomUUID();
+  const deadline = clock.now() + options.waitTimeoutMs;
+  let delay = LOCK_POLL_MIN_MS;
+  let attempt = await backend.acquireLock(key, token, leaseMs, signal);
+  for (;;) {
+    if (attempt.ok && attempt.value) return holdAndCompute(options, token, clock);
+    // Local overload is congestion in this process, not a sign the backend is gone: keep
+    // waiting. Anything else (breaker open, timeout, error) means the lock cannot help.
+    if (!attempt.ok && attempt.reason !== 'overload') {
+      return computeWithoutLock(options.compute, attempt.reason === 'aborted' ? 'aborted' : 'unavailable');
+    }
+    const remaining = deadline - clock.now();
+    if (remaining <= 0) return computeWithoutLock(options.compute, 'wait-timeout');
+    const jittered = delay * (0.5 + random());
+    if (!(await sleep(clock, Math.min(jittered, remaining), signal))) return computeWithoutLock(options.compute, 'aborted');
+    delay = Math.min(delay * 2, LOCK_POLL_MAX_MS);
+    const found = await safeRecheck(options.recheck);
+    if (found !== undefined) return { value: found, source: 'cache', lock: 'waited', leaseLost: false };
+    // The holder may have released without publishing (its function threw) or died: try to
+    // take over rather than wait for the deadline.
+    attempt = await backend.acquireLock(key, token, leaseMs, signal);
+  }
+}

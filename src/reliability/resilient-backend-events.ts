@@ -1,0 +1,67 @@
+/**
+ * Events and stats of `ResilientBackend`, the data the observability layer turns into logs
+ * and metrics.
+ */
+import type { AdaptiveTimeoutStats } from './adaptive-timeout';
+import type { BackpressureStats } from './backpressure';
+import type { CircuitBreakerStats, CircuitStateChange } from './circuit-breaker';
+import type { ErrorCategory } from './classify-error';
+import type { FailureReason, OperationName } from './operation-result';
+
+/** Payload of the `failure` event: a guarded operation produced no answer. */
+export interface OperationFailure {
+  readonly backendType: string;
+  readonly namespace: string;
+  readonly operation: OperationName;
+  readonly reason: FailureReason;
+  /** Category of the backend error (reason `error`) or `timeout`. */
+  readonly category?: ErrorCategory;
+  /** Whether the circuit breaker counted it. */
+  readonly countedByBreaker: boolean;
+  readonly error?: unknown;
+}
+
+/** Payload of the `operation` event (emitted only while someone listens): one finished call. */
+export interface OperationCompleted {
+  readonly backendType: string;
+  readonly namespace: string;
+  readonly operation: OperationName;
+  readonly ok: boolean;
+  /** Time from admission to answer, ms (queue wait excluded). */
+  readonly durationMs: number;
+}
+
+/** Payload of the `integrity` event: stored bytes failed verification and were treated as a miss. */
+export interface IntegrityEvent {
+  readonly backendType: string;
+  readonly namespace: string;
+  readonly error: unknown;
+}
+
+/** Events emitted by `ResilientBackend`. */
+export interface ResilientBackendEvents {
+  stateChange: CircuitStateChange;
+  failure: OperationFailure;
+  operation: OperationCompleted;
+  integrity: IntegrityEvent;
+}
+
+/** Snapshot returned by `ResilientBackend.stats()`. */
+export interface ResilientBackendStats {
+  readonly backendType: string;
+  readonly namespace: string;
+  /** Operations that reached the backend and answered. */
+  readonly succeeded: number;
+  /** Operations without an answer, by reason. */
+  readonly failures: Readonly<Record<FailureReason, number>>;
+  /** Backend errors by category (reason `error` and `timeout`). */
+  readonly errorsByCategory: Readonly<Record<ErrorCategory, number>>;
+  /** Writes (`set`, `setMany`) that did not reach the backend. */
+  readonly droppedWrites: number;
+  /** Corrupt or unverifiable entries reported through `recordIntegrityEvent`. */
+  readonly integrityEvents: number;
+  readonly breaker: CircuitBreakerStats | null;
+  readonly backpressure: BackpressureStats | null;
+  /** Adaptive timeout per operation seen so far. */
+  readonly timeouts: Readonly<Partial<Record<OperationName, AdaptiveTimeoutStats>>>;
+}

@@ -1,0 +1,425 @@
+/**
+ * The facade the cache wrapper talks to instead of a raw backend. It puts the circuit breaker,
+ * the adaptive timeout and backpressure in front of every operation, and never throws: each
+ * method answers with the value or with why there is none, so a cache outage becomes a miss or
+ * a skipped write, never a failed call.
+ */
+import { BackendError } from '../errors';
+import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../backends/types';
+import { AdaptiveTimeout, type AdaptiveTimeoutStats } from './adaptive-timeout';
+import { Backpressure, type PermitOutcome } from './backpressure';
+import { CircuitBreaker, type BreakerTicket } from './circuit-breaker';
+import { classifyError, type ErrorCategory } from './classify-error';
+import { systemClock, type Clock, type TimerHandle } from './clock';
+import { DeadlineWheel } from './deadline-wheel';
+import { GuardedCall, type GuardedCallHost } from './guarded-call';
+import { TypedEmitter } from './listeners';
+import type { FailureReason, OperationName, OperationResult } from './operation-result';
+import type { ReliabilityOptions, ResolvedReliabilityOptions } from './options';
+import type { ResilientBackendEvents, ResilientBackendStats } from './resilient-backend-events';
+import { resolveReliabilityOptions } from './validate-options';
+
+/** Dependencies and labels of a `ResilientBackend`. */
+export interface ResilientBackendDeps {
+  /** Time source (tests pass a manual clock). */
+  clock?: Clock;
+  /** Namespace label for stats, events and the breaker name. Default `default`. */
+  namespace?: string;
+  /** Close the wrapped backend in `close()`. Default false: whoever created it closes it. */
+  ownsBackend?: boolean;
+  /** Share a breaker between facades (e.g. one per backend instead of per namespace). */
+  breaker?: CircuitBreaker;
+  /** Share a concurrency limit between facades over the same backend. */
+  backpressure?: Backpressure;
+}
+
+/** Used in place of a ticket when the breaker is disabled. */
+const NO_TICKET: BreakerTicket = Object.freeze({ probe: false, generation: -1 });
+
+/** Options passed to a backend call without deadline or signal. */
+const NO_OPTIONS: BackendCallOptions = Object.freeze({});
+
+/** Timeout of `healthCheck()` when adaptive timeouts are disabled, ms. */
+const HEALTH_CHECK_FALLBACK_TIMEOUT_MS = 5_000;
+
+/** Lock operations are all one short command each; they share one latency window. */
+const TIMEOUT_GROUP: Readonly<Partial<Record<OperationName, OperationName>>> = {
+  renewLock: 'acquireLock',
+  releaseLock: 'acquireLock',
+};
+
+const FAILURE_REASONS: readonly FailureReason[] = ['timeout', 'breaker-open', 'overload', 'error', 'aborted', 'unsupported', 'closed'];
+const ERROR_CATEGORIES: readonly ErrorCategory[] = ['transient', 'permanent', 'timeout', 'authentication', 'unknown', 'integrity'];
+
+function zeroCounters<K extends string>(keys: readonly K[]): Record<K, number> {
+  const counters = {} as Record<K, number>;
+  for (const key of keys) counters[key] = 0;
+  return counters;
+}
+
+function overloadReason(outcome: PermitOutcome): FailureReason {
+  if (outcome === 'aborted') return 'aborted';
+  if (outcome === 'closed') return 'closed';
+  return 'overload';
+}
+
+/** A `CacheBackend` behind breaker, adaptive timeouts and backpressure; never throws. */
+export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> implements GuardedCallHost {
+  /** The wrapped backend. */
+  readonly backend: CacheBackend;
+  /** `backend.backendType`. */
+  readonly backendType: string;
+  /** Namespace label. */
+  readonly namespace: string;
+  /** The options in force. */
+  readonly options: ResolvedReliabilityOptions;
+  /** True when the backend implements `acquireLock`, `renewLock` and `releaseLock`. */
+  readonly supportsLocks: boolean;
+  /** True when the backend implements `getTtl` and `refreshTtl`. */
+  readonly supportsTtl: boolean;
+
+  private readonly clock: Clock;
+  private readonly ownsBackend: boolean;
+  private readonly breaker: CircuitBreaker | null;
+  private readonly ownsBreaker: boolean;
+  private readonly backpressure: Backpressure | null;
+  private readonly ownsBackpressure: boolean;
+  private readonly timeouts = new Map<OperationName, AdaptiveTimeout>();
+  private readonly deadlines: DeadlineWheel;
+  private readonly unsubscribeBreaker: (() => void) | undefined;
+  private closed = false;
+  private succeededCount = 0;
+  private readonly failures = zeroCounters(FAILURE_REASONS);
+  private readonly errorsByCategory = zeroCounters(ERROR_CATEGORIES);
+  private droppedWrites = 0;
+  private integrityEvents = 0;
+
+  /**
+   * @param backend the backend to guard
+   * @param options reliability options (validated here; a `ConfigurationError` names the bad one)
+   */
+  constructor(backend: CacheBackend, options: ReliabilityOptions | ResolvedReliabilityOptions = {}, deps: ResilientBackendDeps = {}) {
+    super();
+    this.backend = backend;
+    this.backendType = backend.backendType;
+    this.namespace = deps.namespace ?? 'default';
+    this.options = resolveReliabilityOptions(options, 'reliability');
+    this.clock = deps.clock ?? systemClock;
+    this.deadlines = new DeadlineWheel(this.clock, () => new BackendError(`${this.backendType} operation timed out`, 'timeout'));
+    this.ownsBackend = deps.ownsBackend ?? false;
+    this.supportsLocks =
+      typeof backend.acquireLock === 'function' && typeof backend.renewLock === 'function' && typeof backend.releaseLock === 'function';
+    this.supportsTtl = typeof backend.getTtl === 'function' && typeof backend.refreshTtl === 'function';
+
+    const breakerOptions = this.options.circuitBreaker;
+    this.ownsBreaker = deps.breaker === undefined;
+    this.breaker =
+      deps.breaker ??
+      (breakerOptions === false ? null : new CircuitBreaker(breakerOptions, { clock: this.clock, name: `${this.backendType}:${this.namespace}` }));
+    this.unsubscribeBreaker = this.breaker?.on('stateChange', (change) => this.emit('stateChange', change));
+
+    const backpressureOptions = this.options.backpressure;
+    this.ownsBackpressure = deps.backpressure === undefined;
+    this.backpressure = deps.backpressure ?? (backpressureOptions === false ? null : new Backpressure(backpressureOptions, { clock: this.clock }));
+  }
+
+  /** Reads `key`: the bytes (or null when absent), or why the cache could not answer. */
+  get(key: string, signal?: AbortSignal): Promise<OperationResult<Buffer | null>> {
+    return this.execute('get', (o) => this.backend.get(key, o), signal);
+  }
+
+  /** Writes `key`. True when stored; false when the write was dropped (counted, never thrown). */
+  async set(key: string, value: Buffer, ttlSeconds?: number, signal?: AbortSignal): Promise<boolean> {
+    const result = await this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal);
+    if (!result.ok) this.droppedWrites++;
+    return result.ok;
+  }
+
+  /** Reads several keys (in order); needs the backend's `getMany`. */
+  getMany(keys: readonly string[], signal?: AbortSignal): Promise<OperationResult<Array<Buffer | null>>> {
+    const getMany = this.backend.getMany?.bind(this.backend);
+    if (getMany === undefined) return this.unsupported('getMany');
+    return this.execute('getMany', (o) => getMany(keys, o), signal);
+  }
+
+  /** Writes several entries; needs the backend's `setMany`. False when dropped. */
+  async setMany(entries: readonly BackendEntry[], signal?: AbortSignal): Promise<boolean> {
+    const setMany = this.backend.setMany?.bind(this.backend);
+    const result = setMany === undefined ? await this.unsupported('setMany') : await this.execute('setMany', (o) => setMany(entries, o), signal);
+    if (!result.ok) this.droppedWrites++;
+    return result.ok;
+  }
+
+  /** Removes `key`; the value tells whether something was removed. */
+  delete(key: string, signal?: AbortSignal): Promise<OperationResult<boolean>> {
+    return this.execute('delete', (o) => this.backend.delete(key, o), signal);
+  }
+
+  /** Whether `key` holds a live entry. */
+  exists(key: string, signal?: AbortSignal): Promise<OperationResult<boolean>> {
+    return this.execute('exists', (o) => this.backend.exists(key, o), signal);
+  }
+
+  /** Removes every key under `prefix` (fixed `timeouts.clearPrefixMs` timeout); needs `clearPrefix`. */
+  clearPrefix(prefix: string, signal?: AbortSignal): Promise<OperationResult<number>> {
+    const clearPrefix = this.backend.clearPrefix?.bind(this.backend);
+    if (clearPrefix === undefined) return this.unsupported('clearPrefix');
+    return this.execute('clearPrefix', (o) => clearPrefix(prefix, o), signal);
+  }
+
+  /** Remaining TTL in seconds (null: missing or no expiry); needs `getTtl`. */
+  getTtl(key: string, signal?: AbortSignal): Promise<OperationResult<number | null>> {
+    const getTtl = this.backend.getTtl?.bind(this.backend);
+    if (getTtl === undefined) return this.unsupported('getTtl');
+    return this.execute('getTtl', (o) => getTtl(key, o), signal);
+  }
+
+  /** Resets the TTL of an existing key; needs `refreshTtl`. */
+  refreshTtl(key: string, ttlSeconds: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
+    const refreshTtl = this.backend.refreshTtl?.bind(this.backend);
+    if (refreshTtl === undefined) return this.unsupported('refreshTtl');
+    return this.execute('refreshTtl', (o) => refreshTtl(key, ttlSeconds, o), signal);
+  }
+
+  /** Tries once to take the lock for `key`; the value tells whether it was acquired. */
+  acquireLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
+    const acquireLock = this.backend.acquireLock?.bind(this.backend);
+    if (acquireLock === undefined) return this.unsupported('acquireLock');
+    return this.execute('acquireLock', (o) => acquireLock(key, token, leaseMs, o), signal);
+  }
+
+  /** Extends a lock still owned by `token`; the value is false when it was lost. */
+  renewLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
+    const renewLock = this.backend.renewLock?.bind(this.backend);
+    if (renewLock === undefined) return this.unsupported('renewLock');
+    return this.execute('renewLock', (o) => renewLock(key, token, leaseMs, o), signal);
+  }
+
+  /** Releases the lock if `token` still owns it. */
+  releaseLock(key: string, token: string, signal?: AbortSignal): Promise<OperationResult<boolean>> {
+    const releaseLock = this.backend.releaseLock?.bind(this.backend);
+    if (releaseLock === undefined) return this.unsupported('releaseLock');
+    return this.execute('releaseLock', (o) => releaseLock(key, token, o), signal);
+  }
+
+  /**
+   * The backend's own health check, bounded by a timeout, bypassing breaker and backpressure
+   * (health must describe the backend, not our opinion of it). Never throws.
+   */
+  async healthCheck(): Promise<BackendHealth> {
+    const timeoutMs = this.options.timeouts === false ? HEALTH_CHECK_FALLBACK_TIMEOUT_MS : this.options.timeouts.maxMs;
+    const started = this.clock.now();
+    const failed = (error: string): BackendHealth => ({
+      ok: false,
+      latencyMs: -1,
+      backendType: this.backendType,
+      details: { error, circuitState: this.breaker?.state ?? 'disabled' },
+    });
+    let timer: TimerHandle = undefined;
+    const timedOut = new Promise<BackendHealth>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve(failed(`health check timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    const checked = (async () => this.backend.healthCheck())().then(
+      (health) => ({ ...health, details: { ...health.details, circuitState: this.breaker?.state ?? 'disabled' } }),
+      (error: unknown) => failed(error instanceof Error ? error.message : String(error)),
+    );
+    const health = await Promise.race([checked, timedOut]);
+    this.clock.clearTimeout(timer);
+    if (health.ok && health.latencyMs < 0) return { ...health, latencyMs: this.clock.now() - started };
+    return health;
+  }
+
+  /**
+   * Counts an entry that failed verification after it was read (checksum, tag, format). It is
+   * a miss for the caller and not a backend failure, so the breaker does not see it.
+   */
+  recordIntegrityEvent(error: unknown): void {
+    this.integrityEvents++;
+    this.errorsByCategory.integrity++;
+    if (this.has('integrity')) this.emit('integrity', { backendType: this.backendType, namespace: this.namespace, error });
+  }
+
+  /** Whether the breaker currently bypasses the backend (always false when disabled). */
+  get bypassing(): boolean {
+    return this.breaker !== null && this.breaker.state === 'open';
+  }
+
+  /** Counters, breaker, backpressure and timeouts. */
+  stats(): ResilientBackendStats {
+    const timeouts: Partial<Record<OperationName, AdaptiveTimeoutStats>> = {};
+    for (const [operation, timeout] of this.timeouts) timeouts[operation] = timeout.stats();
+    return {
+      backendType: this.backendType,
+      namespace: this.namespace,
+      succeeded: this.succeededCount,
+      failures: { ...this.failures },
+      errorsByCategory: { ...this.errorsByCategory },
+      droppedWrites: this.droppedWrites,
+      integrityEvents: this.integrityEvents,
+      breaker: this.breaker?.stats() ?? null,
+      backpressure: this.backpressure?.stats() ?? null,
+      timeouts,
+    };
+  }
+
+  /**
+   * Stops accepting operations (they answer `closed`), turns queued ones away, and closes the
+   * backend when this facade owns it. Idempotent; never throws.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribeBreaker?.();
+    if (this.ownsBackpressure) this.backpressure?.close();
+    if (this.ownsBackend && this.backend.close !== undefined) {
+      try {
+        await this.backend.close();
+      } catch (error) {
+        this.countFailure('close', 'error', error, classifyError(error), false);
+      }
+    }
+  }
+
+  /** Supports `await using` (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---- the guarded call ----
+
+  private unsupported<T>(operation: OperationName): Promise<OperationResult<T>> {
+    return Promise.resolve(this.refuse(operation, 'unsupported'));
+  }
+
+  /** Admission: closed → abort → breaker → backpressure, then the timed call. */
+  private execute<T>(
+    operation: OperationName,
+    invoke: (options: BackendCallOptions) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<OperationResult<T>> {
+    if (this.closed) return Promise.resolve(this.refuse(operation, 'closed'));
+    if (signal?.aborted === true) return Promise.resolve(this.refuse(operation, 'aborted'));
+    const ticket = this.breaker === null ? NO_TICKET : this.breaker.acquire();
+    if (ticket === null) return Promise.resolve(this.refuse(operation, 'breaker-open'));
+    const backpressure = this.backpressure;
+    if (backpressure === null || backpressure.tryAcquire()) return this.call(operation, invoke, signal, ticket);
+    return backpressure.acquire(signal).then((outcome) => {
+      if (outcome === 'acquired') return this.call(operation, invoke, signal, ticket);
+      this.breaker?.onIgnored(ticket);
+      return this.refuse<T>(operation, overloadReason(outcome));
+    });
+  }
+
+  /**
+   * Calls the backend and races the call against its deadline and the caller's signal. The
+   * permit is held until the backend itself settles — even after we stopped waiting — so a
+   * stalled backend cannot accumulate more than `maxConcurrent` abandoned operations.
+   */
+  private call<T>(
+    operation: OperationName,
+    invoke: (options: BackendCallOptions) => Promise<T>,
+    signal: AbortSignal | undefined,
+    ticket: BreakerTicket,
+  ): Promise<OperationResult<T>> {
+    const startedAt = this.clock.now();
+    const adaptive = this.adaptiveTimeoutFor(operation);
+    const timeoutMs = adaptive !== undefined ? adaptive.current() : this.fixedTimeoutMs(operation);
+    // Without a deadline the backend gets the caller's signal (or nothing) directly.
+    const slot = timeoutMs === undefined ? undefined : this.deadlines.slotFor(startedAt, timeoutMs);
+    const options: BackendCallOptions = slot ?? (signal === undefined ? NO_OPTIONS : { signal });
+    let pending: Promise<T>;
+    try {
+      pending = invoke(options);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return new GuardedCall(this, operation, ticket, startedAt, adaptive, timeoutMs, slot, signal, pending).result;
+  }
+
+  // ---- GuardedCallHost: how each ending is counted ----
+
+  /** @internal */
+  backendSettled(): void {
+    this.backpressure?.release();
+  }
+
+  /** @internal */
+  succeeded<T>(call: GuardedCall<T>, value: T): OperationResult<T> {
+    const elapsed = this.clock.now() - call.startedAt;
+    call.adaptiveTimeout?.record(elapsed);
+    this.breaker?.onSuccess(call.ticket);
+    this.succeededCount++;
+    if (this.has('operation')) this.emitOperation(call.operation, true, elapsed);
+    return { ok: true, value };
+  }
+
+  /** @internal */
+  failed<T>(call: GuardedCall<T>, error: unknown): OperationResult<T> {
+    const category = classifyError(error);
+    const counted = this.breaker === null ? false : this.breaker.onError(call.ticket, error, category);
+    if (this.has('operation')) this.emitOperation(call.operation, false, this.clock.now() - call.startedAt);
+    return this.countFailure(call.operation, category === 'timeout' ? 'timeout' : 'error', error, category, counted);
+  }
+
+  /** @internal */
+  timedOut<T>(call: GuardedCall<T>): OperationResult<T> {
+    const timeoutMs = call.timeoutMs ?? 0;
+    call.adaptiveTimeout?.recordTimeout(timeoutMs);
+    this.breaker?.onFailure(call.ticket);
+    if (this.has('operation')) this.emitOperation(call.operation, false, this.clock.now() - call.startedAt);
+    const error = new BackendError(`${this.backendType} ${call.operation} timed out after ${Math.round(timeoutMs)} ms`, 'timeout', {
+      operation: call.operation,
+    });
+    return this.countFailure(call.operation, 'timeout', error, 'timeout', this.breaker !== null);
+  }
+
+  /** @internal */
+  aborted<T>(call: GuardedCall<T>): OperationResult<T> {
+    // The caller lost interest; that says nothing about the backend's health.
+    this.breaker?.onIgnored(call.ticket);
+    return this.refuse(call.operation, 'aborted');
+  }
+
+  /** The adaptive timeout of `operation` (created on first use), or undefined when it has none. */
+  private adaptiveTimeoutFor(operation: OperationName): AdaptiveTimeout | undefined {
+    const options = this.options.timeouts;
+    if (options === false || operation === 'clearPrefix') return undefined;
+    const group = TIMEOUT_GROUP[operation] ?? operation;
+    let timeout = this.timeouts.get(group);
+    if (timeout === undefined) {
+      timeout = new AdaptiveTimeout(options);
+      this.timeouts.set(group, timeout);
+    }
+    return timeout;
+  }
+
+  /** The fixed deadline of operations without an adaptive one, ms, or undefined for none. */
+  private fixedTimeoutMs(operation: OperationName): number | undefined {
+    const options = this.options.timeouts;
+    return options !== false && operation === 'clearPrefix' ? options.clearPrefixMs : undefined;
+  }
+
+  /** A refusal before the backend was called (closed, aborted, breaker open, overload, unsupported). */
+  private refuse<T>(operation: OperationName, reason: FailureReason): OperationResult<T> {
+    return this.countFailure(operation, reason, undefined, undefined, false);
+  }
+
+  private countFailure<T>(
+    operation: OperationName,
+    reason: FailureReason,
+    error: unknown,
+    category: ErrorCategory | undefined,
+    countedByBreaker: boolean,
+  ): OperationResult<T> {
+    this.failures[reason]++;
+    if (category !== undefined) this.errorsByCategory[category]++;
+    if (this.has('failure')) {
+      this.emit('failure', { backendType: this.backendType, namespace: this.namespace, operation, reason, category, countedByBreaker, error });
+    }
+    return error === undefined ? { ok: false, reason } : { ok: false, reason, error };
+  }
+
+  private emitOperation(operation: OperationName, ok: boolean, durationMs: number): void {
+    this.emit('operation', { backendType: this.backendType, namespace: this.namespace, operation, ok, durationMs });
+  }
+}
