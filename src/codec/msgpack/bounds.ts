@@ -1,0 +1,208 @@
+/**
+ * The decode-bounds pre-scan every untrusted MessagePack document passes before anything is
+ * materialised (protocol `decode-bounds`): one walk over the headers, no allocation, that
+ * refuses
+ *
+ * - nesting deeper than the depth bound (maps and arrays count one level each);
+ * - over-claiming: the element/byte counts declared by all headers, summed over the whole
+ *   document (a map pair counts two), must not exceed `input length − 1`, so no decoder can be
+ *   talked into allocating more than the input backs;
+ * - incomplete documents (the root item ends after the input does);
+ * - trailing bytes after the one document, and the never-used marker 0xc1.
+ *
+ * Counts are at most 2^33 per header and the running sum is checked after every add, so plain
+ * doubles hold every value exactly.
+ */
+import { IntegrityError } from '../../errors';
+
+/** Deepest nesting any reader accepts; the protocol requires a bound in [32, 1024]. */
+export const MAX_DECODE_DEPTH = 1024;
+
+/** Error codes of a refused document (on `IntegrityError#code`). */
+export const DECODE_BOUNDS_ERROR = 'ERR_DECODE_BOUNDS';
+
+/** Why the pre-scan refused a document. */
+export type BoundsViolation = 'depth' | 'overclaim' | 'incomplete' | 'trailing' | 'invalid';
+
+/** An `IntegrityError` from the pre-scan; `violation` says which rule the document broke. */
+export class DecodeBoundsError extends IntegrityError {
+  constructor(
+    readonly violation: BoundsViolation,
+    detail: string,
+  ) {
+    super(`MessagePack document refused before decoding (${violation}): ${detail}`, { code: DECODE_BOUNDS_ERROR });
+  }
+}
+
+// Pending element counts per open collection; reused (the scan is synchronous, never re-entered).
+const pending = new Float64Array(MAX_DECODE_DEPTH + 2);
+
+/**
+ * Checks `bytes[start, end)` holds exactly one MessagePack document within the bounds above;
+ * throws `DecodeBoundsError` otherwise.
+ */
+export function checkDecodeBounds(bytes: Uint8Array, start = 0, end = bytes.length, depthLimit = MAX_DECODE_DEPTH): void {
+  const maxDepth = Math.min(depthLimit, MAX_DECODE_DEPTH);
+  const budget = end - start - 1;
+  let slots = 0;
+  let p = start;
+  // pending[0] is the root: one item owed. `top` is the index of the innermost open collection.
+  let top = 0;
+  pending[0] = 1;
+
+  while (top >= 0) {
+    if (pending[top] === 0) {
+      top--;
+      continue;
+    }
+    pending[top]!--;
+    if (p >= end) throw new DecodeBoundsError('incomplete', `the document ends at byte ${p - start} with items still owed`);
+    const marker = bytes[p]!;
+    let count = -1; // elements of a collection header (pairs already doubled), or -1
+    let skip = 0; // payload bytes after the header
+
+    if (marker < 0x80 || marker >= 0xe0) {
+      p += 1; // fixint
+    } else if (marker < 0x90) {
+      count = (marker & 0x0f) * 2;
+      p += 1;
+    } else if (marker < 0xa0) {
+      count = marker & 0x0f;
+      p += 1;
+    } else if (marker < 0xc0) {
+      skip = marker & 0x1f;
+      p += 1;
+    } else {
+      const remaining = end - p;
+      switch (marker) {
+        case 0xc0:
+        case 0xc2:
+        case 0xc3:
+          p += 1;
+          break;
+        case 0xc4:
+        case 0xd9:
+          if (remaining < 2) throw truncated(p - start);
+          skip = bytes[p + 1]!;
+          p += 2;
+          break;
+        case 0xc5:
+        case 0xda:
+          if (remaining < 3) throw truncated(p - start);
+          skip = (bytes[p + 1]! << 8) | bytes[p + 2]!;
+          p += 3;
+          break;
+        case 0xc6:
+        case 0xdb:
+          if (remaining < 5) throw truncated(p - start);
+          skip = readUint32(bytes, p + 1);
+          p += 5;
+          break;
+        case 0xc7:
+          if (remaining < 3) throw truncated(p - start);
+          skip = bytes[p + 1]!;
+          p += 3;
+          break;
+        case 0xc8:
+          if (remaining < 4) throw truncated(p - start);
+          skip = (bytes[p + 1]! << 8) | bytes[p + 2]!;
+          p += 4;
+          break;
+        case 0xc9:
+          if (remaining < 6) throw truncated(p - start);
+          skip = readUint32(bytes, p + 1);
+          p += 6;
+          break;
+        case 0xca:
+          p += 5;
+          break;
+        case 0xcb:
+          p += 9;
+          break;
+        case 0xcc:
+        case 0xd0:
+          p += 2;
+          break;
+        case 0xcd:
+        case 0xd1:
+          p += 3;
+          break;
+        case 0xce:
+        case 0xd2:
+          p += 5;
+          break;
+        case 0xcf:
+        case 0xd3:
+          p += 9;
+          break;
+        case 0xd4:
+          p += 3;
+          break;
+        case 0xd5:
+          p += 4;
+          break;
+        case 0xd6:
+          p += 6;
+          break;
+        case 0xd7:
+          p += 10;
+          break;
+        case 0xd8:
+          p += 18;
+          break;
+        case 0xdc:
+          if (remaining < 3) throw truncated(p - start);
+          count = (bytes[p + 1]! << 8) | bytes[p + 2]!;
+          p += 3;
+          break;
+        case 0xdd:
+          if (remaining < 5) throw truncated(p - start);
+          count = readUint32(bytes, p + 1);
+          p += 5;
+          break;
+        case 0xde:
+          if (remaining < 3) throw truncated(p - start);
+          count = ((bytes[p + 1]! << 8) | bytes[p + 2]!) * 2;
+          p += 3;
+          break;
+        case 0xdf:
+          if (remaining < 5) throw truncated(p - start);
+          count = readUint32(bytes, p + 1) * 2;
+          p += 5;
+          break;
+        default: // 0xc1, never used
+          throw new DecodeBoundsError('invalid', `byte ${p - start} is 0xc1, which MessagePack never uses`);
+      }
+    }
+
+    if (count >= 0) {
+      slots += count;
+      if (slots > budget) throw overclaim(slots, budget);
+      // An empty collection still sits one level deeper than its parent.
+      if (top + 1 > maxDepth) {
+        throw new DecodeBoundsError('depth', `nesting deeper than ${maxDepth} levels`);
+      }
+      if (count > 0) pending[++top] = count;
+    } else if (skip > 0) {
+      slots += skip;
+      if (slots > budget) throw overclaim(slots, budget);
+      p += skip;
+    }
+    if (p > end) throw truncated(p - start);
+  }
+  if (p !== end) {
+    throw new DecodeBoundsError('trailing', `${end - p} byte(s) after the end of the document`);
+  }
+}
+
+function readUint32(bytes: Uint8Array, at: number): number {
+  return bytes[at]! * 0x1000000 + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
+}
+
+function truncated(at: number): DecodeBoundsError {
+  return new DecodeBoundsError('incomplete', `an item starting near byte ${at} runs past the end of the input`);
+}
+
+function overclaim(slots: number, budget: number): DecodeBoundsError {
+  return new DecodeBoundsError('overclaim', `headers declare ${slots} elements/bytes but the input can back at most ${budget}`);
+}

@@ -1,0 +1,398 @@
+/**
+ * MessagePack → JS values, for the same three profiles as `value-encoder.ts`. Every document
+ * first passes the decode-bounds pre-scan (`bounds.ts`), so the decoder below only ever walks a
+ * complete, bounded, single document and never allocates what the input cannot back.
+ *
+ * - integers come back as numbers, or BigInts beyond 2^53; floats as numbers; bin as a Buffer
+ *   (a copy: the caller may mutate it without touching stored bytes);
+ * - maps as plain objects (`__proto__` stays an ordinary key), or as a `Map` when a key is not a
+ *   string; strings must be valid UTF-8 (a lenient decode would invent U+FFFD characters);
+ * - `standard` revives the `__datetime__` / `__date__` / `__time__` sentinels as cachekit-py
+ *   does (any truthy marker; a marker without a string `value` is an error); `interop`
+ *   revives `__datetime__` only; `auto` reads its own tags and revives nothing else;
+ * - the MessagePack timestamp ext (-1) is a Date; other exts are `MsgpackExtension`s.
+ *
+ * Failures are `SerializationError`s (`ERR_DESERIALIZATION`) or `DecodeBoundsError`s; a
+ * document is decoded whole or not at all.
+ */
+import { SerializationError } from '../../errors';
+import { dateFromIsoText } from '../iso-datetime';
+import { CalendarDate, MsgpackExtension, TimeOfDay } from '../tagged-values';
+import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
+import { checkDecodeBounds } from './bounds';
+import { utf8ReadStrict } from './text';
+import type { ValueProfile } from './value-encoder';
+
+/** Error code of bytes that are well-formed MessagePack but not a value of the profile. */
+export const UNDECODABLE_VALUE = 'ERR_DESERIALIZATION';
+
+/** Options of a decoder. */
+export interface ValueDecoderOptions {
+  /** Interop profile only: revive `{"__datetime__": true, "value": iso}` as a Date. Default true. */
+  readonly reviveDates?: boolean;
+}
+
+class Undecodable extends Error {}
+
+const SENTINEL_PREFIX = 0x5f; // '_': sentinel keys all start with "__"
+
+/** Decodes documents of one profile. Holds no per-call state between calls. */
+export class ValueDecoder {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  private readonly revive: 'all' | 'datetime' | 'none';
+  private readonly rich: boolean;
+
+  constructor(
+    readonly profile: ValueProfile,
+    options: ValueDecoderOptions = {},
+  ) {
+    this.rich = profile === 'auto';
+    this.revive = profile === 'standard' ? 'all' : profile === 'interop' && options.reviveDates !== false ? 'datetime' : 'none';
+  }
+
+  /** Decodes `bytes` (exactly one document, nothing after it). */
+  decode(bytes: Uint8Array): unknown {
+    checkDecodeBounds(bytes);
+    const previousBuf = this.buf;
+    const previousPos = this.pos;
+    this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = 0;
+    try {
+      return this.read();
+    } catch (error) {
+      if (error instanceof Undecodable) {
+        throw new SerializationError(`Cannot deserialize (${this.profile}): ${error.message}`, {
+          code: UNDECODABLE_VALUE,
+          cause: error,
+        });
+      }
+      throw error;
+    } finally {
+      // A reviver never re-enters, but keep the decoder usable if one ever does.
+      this.buf = previousBuf;
+      this.pos = previousPos;
+    }
+  }
+
+  private read(): unknown {
+    const buf = this.buf;
+    const marker = buf[this.pos++]!;
+    if (marker < 0x80) return marker;
+    if (marker >= 0xe0) return marker - 0x100;
+    if (marker < 0x90) return this.readMap(marker & 0x0f);
+    if (marker < 0xa0) return this.readArray(marker & 0x0f);
+    if (marker < 0xc0) return this.readString(marker & 0x1f);
+    let length: number;
+    switch (marker) {
+      case 0xc0:
+        return null;
+      case 0xc2:
+        return false;
+      case 0xc3:
+        return true;
+      case 0xc4:
+        return this.readBin(buf[this.pos++]!);
+      case 0xc5:
+        length = buf.readUInt16BE(this.pos);
+        this.pos += 2;
+        return this.readBin(length);
+      case 0xc6:
+        length = buf.readUInt32BE(this.pos);
+        this.pos += 4;
+        return this.readBin(length);
+      case 0xc7:
+        return this.readExt(buf[this.pos++]!);
+      case 0xc8:
+        length = buf.readUInt16BE(this.pos);
+        this.pos += 2;
+        return this.readExt(length);
+      case 0xc9:
+        length = buf.readUInt32BE(this.pos);
+        this.pos += 4;
+        return this.readExt(length);
+      case 0xca: {
+        const value = buf.readFloatBE(this.pos);
+        this.pos += 4;
+        return value;
+      }
+      case 0xcb: {
+        const value = buf.readDoubleBE(this.pos);
+        this.pos += 8;
+        return value;
+      }
+      case 0xcc:
+        return buf[this.pos++]!;
+      case 0xcd: {
+        const value = buf.readUInt16BE(this.pos);
+        this.pos += 2;
+        return value;
+      }
+      case 0xce: {
+        const value = buf.readUInt32BE(this.pos);
+        this.pos += 4;
+        return value;
+      }
+      case 0xcf: {
+        const high = buf.readUInt32BE(this.pos);
+        const low = buf.readUInt32BE(this.pos + 4);
+        this.pos += 8;
+        if (high < 0x200000) return high * 0x100000000 + low;
+        return (BigInt(high) << 32n) | BigInt(low);
+      }
+      case 0xd0: {
+        const value = buf.readInt8(this.pos);
+        this.pos += 1;
+        return value;
+      }
+      case 0xd1: {
+        const value = buf.readInt16BE(this.pos);
+        this.pos += 2;
+        return value;
+      }
+      case 0xd2: {
+        const value = buf.readInt32BE(this.pos);
+        this.pos += 4;
+        return value;
+      }
+      case 0xd3: {
+        const value = buf.readBigInt64BE(this.pos);
+        this.pos += 8;
+        return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : value;
+      }
+      case 0xd4:
+        return this.readExt(1);
+      case 0xd5:
+        return this.readExt(2);
+      case 0xd6:
+        return this.readExt(4);
+      case 0xd7:
+        return this.readExt(8);
+      case 0xd8:
+        return this.readExt(16);
+      case 0xd9:
+        return this.readString(buf[this.pos++]!);
+      case 0xda:
+        length = buf.readUInt16BE(this.pos);
+        this.pos += 2;
+        return this.readString(length);
+      case 0xdb:
+        length = buf.readUInt32BE(this.pos);
+        this.pos += 4;
+        return this.readString(length);
+      case 0xdc:
+        length = buf.readUInt16BE(this.pos);
+        this.pos += 2;
+        return this.readArray(length);
+      case 0xdd:
+        length = buf.readUInt32BE(this.pos);
+        this.pos += 4;
+        return this.readArray(length);
+      case 0xde:
+        length = buf.readUInt16BE(this.pos);
+        this.pos += 2;
+        return this.readMap(length);
+      case 0xdf:
+        length = buf.readUInt32BE(this.pos);
+        this.pos += 4;
+        return this.readMap(length);
+      default:
+        throw new Undecodable(`byte ${this.pos - 1} is 0x${marker.toString(16)}, not a MessagePack marker`);
+    }
+  }
+
+  private readString(length: number): string {
+    const buf = this.buf;
+    const start = this.pos;
+    const end = start + length;
+    this.pos = end;
+    if (length < 16) {
+      // Short ASCII (most keys and many values) without a call into C++.
+      let text = '';
+      for (let i = start; i < end; i++) {
+        const byte = buf[i]!;
+        if (byte >= 0x80) return this.readUtf8(start, end);
+        text += String.fromCharCode(byte);
+      }
+      return text;
+    }
+    return this.readUtf8(start, end);
+  }
+
+  private readUtf8(start: number, end: number): string {
+    const text = utf8ReadStrict(this.buf, start, end);
+    if (text === undefined) throw new Undecodable(`the string at byte ${start} is not valid UTF-8`);
+    return text;
+  }
+
+  private readBin(length: number): Buffer {
+    const start = this.pos;
+    this.pos += length;
+    return Buffer.from(this.buf.subarray(start, start + length));
+  }
+
+  private readArray(length: number): unknown {
+    if (this.rich && length > 0 && this.buf[this.pos] === 0xd4 && this.buf[this.pos + 2] === 0) {
+      const tag = this.buf[this.pos + 1];
+      if (tag === AUTO_EXT.MAP || tag === AUTO_EXT.SET) {
+        this.pos += 3;
+        return tag === AUTO_EXT.MAP ? this.readTaggedMap(length - 1) : this.readTaggedSet(length - 1);
+      }
+    }
+    const values = new Array<unknown>(length);
+    for (let i = 0; i < length; i++) values[i] = this.read();
+    return values;
+  }
+
+  private readTaggedMap(items: number): Map<unknown, unknown> {
+    if (items % 2 !== 0) throw new Undecodable('a tagged Map with an odd number of items');
+    const map = new Map<unknown, unknown>();
+    for (let i = 0; i < items; i += 2) {
+      const key = this.read();
+      map.set(key, this.read());
+    }
+    return map;
+  }
+
+  private readTaggedSet(items: number): Set<unknown> {
+    const set = new Set<unknown>();
+    for (let i = 0; i < items; i++) set.add(this.read());
+    return set;
+  }
+
+  private readMap(length: number): unknown {
+    const object: Record<string, unknown> = {};
+    let sawSentinelKey = false;
+    for (let i = 0; i < length; i++) {
+      const key = this.read();
+      if (typeof key !== 'string') return this.continueAsMap(object, key, length - i);
+      if (key.charCodeAt(0) === SENTINEL_PREFIX) {
+        sawSentinelKey = true;
+        if (key === '__proto__') {
+          Object.defineProperty(object, key, { value: this.read(), enumerable: true, writable: true, configurable: true });
+          continue;
+        }
+      }
+      object[key] = this.read();
+    }
+    if (sawSentinelKey && this.revive !== 'none') return this.revived(object);
+    return object;
+  }
+
+  /** A map turned out to have a non-string key: carry on as a `Map`. */
+  private continueAsMap(object: Record<string, unknown>, firstOddKey: unknown, remaining: number): Map<unknown, unknown> {
+    const map = new Map<unknown, unknown>(Object.entries(object));
+    map.set(firstOddKey, this.read());
+    for (let i = 1; i < remaining; i++) {
+      const key = this.read();
+      map.set(key, this.read());
+    }
+    return map;
+  }
+
+  /** cachekit-py's object hook: a truthy sentinel key turns the map into a temporal value. */
+  private revived(object: Record<string, unknown>): unknown {
+    if (isTruthy(object.__datetime__)) return reviveText(object, (text) => dateFromIsoText(text), 'datetime');
+    if (this.revive !== 'all') return object;
+    if (isTruthy(object.__date__)) return reviveText(object, (text) => construct(() => new CalendarDate(text)), 'date');
+    if (isTruthy(object.__time__)) return reviveText(object, (text) => construct(() => new TimeOfDay(text)), 'time');
+    return object;
+  }
+
+  private readExt(length: number): unknown {
+    const type = this.buf.readInt8(this.pos);
+    const start = this.pos + 1;
+    this.pos = start + length;
+    const payload = this.buf.subarray(start, start + length);
+    if (type === -1) return timestampToDate(payload);
+    if (this.rich) {
+      const value = this.readAutoExt(type, payload);
+      if (value !== NOT_AUTO) return value;
+    }
+    return new MsgpackExtension(type, Buffer.from(payload));
+  }
+
+  private readAutoExt(type: number, payload: Buffer): unknown {
+    switch (type) {
+      case AUTO_EXT.UNDEFINED:
+        return undefined;
+      case AUTO_EXT.DATE:
+        if (payload.length !== 8) throw new Undecodable('a Date tag with a payload that is not 8 bytes');
+        return new Date(payload.readDoubleBE(0));
+      case AUTO_EXT.BIGINT: {
+        const digits = payload.toString('latin1');
+        if (!/^-?(?:0|[1-9]\d*)$/.test(digits)) throw new Undecodable('a BigInt tag without a decimal integer');
+        return BigInt(digits);
+      }
+      case AUTO_EXT.ARRAY_BUFFER:
+        return new Uint8Array(payload).slice().buffer;
+      case AUTO_EXT.MAP:
+      case AUTO_EXT.SET:
+        throw new Undecodable('a Map/Set tag outside the first slot of an array');
+      default: {
+        const kind = VIEW_KINDS[type - AUTO_EXT.VIEW_BASE];
+        if (kind === undefined) return NOT_AUTO;
+        return rebuildView(kind, payload);
+      }
+    }
+  }
+}
+
+const NOT_AUTO = Symbol('not an auto ext');
+
+type TypedArrayConstructor = Exclude<(typeof VIEW_KINDS)[number], DataViewConstructor>;
+
+function rebuildView(kind: (typeof VIEW_KINDS)[number], payload: Buffer): ArrayBufferView {
+  // A fresh, aligned buffer: typed arrays need their byte offset to be a multiple of the width.
+  const copy = new Uint8Array(payload.length);
+  copy.set(payload);
+  if (kind === DataView) return new DataView(copy.buffer);
+  const typed = kind as TypedArrayConstructor;
+  const width = typed.BYTES_PER_ELEMENT;
+  if (copy.length % width !== 0) throw new Undecodable(`a ${typed.name} payload of ${copy.length} bytes`);
+  if (BIG_ENDIAN_HOST) swapElementBytes(copy, width);
+  return new typed(copy.buffer);
+}
+
+function timestampToDate(payload: Buffer): Date {
+  let seconds: number;
+  let nanos = 0;
+  if (payload.length === 4) {
+    seconds = payload.readUInt32BE(0);
+  } else if (payload.length === 8) {
+    const high = payload.readUInt32BE(0);
+    nanos = high >>> 2;
+    seconds = (high & 0x3) * 0x100000000 + payload.readUInt32BE(4);
+  } else if (payload.length === 12) {
+    nanos = payload.readUInt32BE(0);
+    seconds = Number(payload.readBigInt64BE(4));
+  } else {
+    throw new Undecodable(`a timestamp ext of ${payload.length} bytes`);
+  }
+  return new Date(seconds * 1000 + Math.floor(nanos / 1e6));
+}
+
+function isTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (value instanceof Map) return value.size > 0;
+  if (typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) return Object.keys(value).length > 0;
+  if (Buffer.isBuffer(value)) return value.length > 0;
+  return true;
+}
+
+function reviveText<T>(object: Record<string, unknown>, parse: (text: string) => T | undefined, kind: string): T {
+  const text = object.value;
+  if (typeof text !== 'string') throw new Undecodable(`a ${kind} sentinel without a string 'value' field`);
+  const value = parse(text);
+  if (value === undefined) throw new Undecodable(`a ${kind} sentinel whose value ${JSON.stringify(text.slice(0, 40))} is not an ISO ${kind}`);
+  return value;
+}
+
+function construct<T>(build: () => T): T | undefined {
+  try {
+    return build();
+  } catch {
+    return undefined;
+  }
+}
