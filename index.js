@@ -835,7 +835,15 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ByteStorage = nativeBinding.ByteStorage
+module.exports.TenantKeys = nativeBinding.TenantKeys
 module.exports.blake2b128 = nativeBinding.blake2b128
 module.exports.blake2b256 = nativeBinding.blake2b256
 module.exports.blake2b256Hex = nativeBinding.blake2b256Hex
+module.exports.createAad = nativeBinding.createAad
+module.exports.decryptAesGcm = nativeBinding.decryptAesGcm
+module.exports.deriveDomainKey = nativeBinding.deriveDomainKey
+module.exports.deriveTenantKeys = nativeBinding.deriveTenantKeys
+module.exports.encryptAesGcm = nativeBinding.encryptAesGcm
+module.exports.keyFingerprint = nativeBinding.keyFingerprint
 module.exports.xxh3_64 = nativeBinding.xxh3_64
