@@ -51,7 +51,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once `PING` on 127.0.0.1:port answers `PONG`, or rejects after `timeoutMs`. */
+/** Resolves once `PING` on 127.0.0.1:port answers `PONG` (or `NOAUTH`), or rejects after `timeoutMs`. */
 export async function waitForRedis(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -64,7 +64,8 @@ export async function waitForRedis(port: number, timeoutMs = 10_000): Promise<vo
       socket.setTimeout(500, () => done(false));
       socket.on('error', () => done(false));
       socket.on('connect', () => socket.write('PING\r\n'));
-      socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
+      // A server started with --requirepass answers -NOAUTH: it is up, it just wants a password.
+      socket.on('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
     });
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);

@@ -3,10 +3,12 @@
  * can decide whether a retry, a breaker trip or a bypass makes sense.
  *
  * The kinds mean:
- * - `transient`: the server or the path to it is in a bad state that can clear by itself
- *   (connection lost, loading, failover, cluster reconfiguring, memory full, disk full);
- * - `permanent`: this request can never succeed as sent (wrong type, bad argument, value too
- *   large, CROSSSLOT, read-only file system, symlink refused);
+ * - `transient`: the server or the path to it is in a bad state that can clear by itself and
+ *   affects every request (connection lost, loading, failover, cluster reconfiguring, disk
+ *   full);
+ * - `permanent`: this request fails while the backend keeps serving others (wrong type, bad
+ *   argument, value too large, CROSSSLOT, writes refused under OOM, read-only file system,
+ *   symlink refused) — retrying the same request now will not help;
  * - `timeout`: no answer in time; the server may or may not have applied the operation;
  * - `authentication`: credentials or permissions were rejected;
  * - `unknown`: anything else.
@@ -29,12 +31,15 @@ const TRANSIENT_REPLY_CODES = new Set([
   'TRYAGAIN', // multi-key operation during slot migration
   'MOVED', // slot map changed; a Cluster client only surfaces it after too many redirections
   'ASK',
-  'NOREPLICAS', // min-replicas-to-write not met
-  'MISCONF', // background save failing: writes refused until the disk is fixed
-  // Memory full under `noeviction`: server state, not a bad request; it clears as keys expire
-  // or are deleted, so retrying later can succeed.
-  'OOM',
 ]);
+
+/**
+ * Redis reply codes that refuse writes under a server-side limit while reads keep working:
+ * memory full under `noeviction` (OOM), failing background saves (MISCONF), too few replicas
+ * (NOREPLICAS). They are per-request failures (`permanent`): the server is up and serving, so
+ * counting them as outages would open the circuit breaker and throw away working reads.
+ */
+const WRITE_REFUSAL_CODES = new Set(['OOM', 'MISCONF', 'NOREPLICAS']);
 
 /** Redis reply codes meaning the credentials or ACL rules rejected us. */
 const AUTH_REPLY_CODES = new Set(['NOAUTH', 'WRONGPASS', 'NOPERM']);
@@ -115,6 +120,7 @@ export function classifyRedisError(err: unknown): BackendErrorKind {
     // Redis < 6 answered a wrong password with a plain ERR.
     if (reply === 'ERR' && /invalid password|AUTH.*without any password/i.test(message)) return 'authentication';
     if (TRANSIENT_REPLY_CODES.has(reply)) return 'transient';
+    if (WRITE_REFUSAL_CODES.has(reply)) return 'permanent';
     if (name === 'ReplyError' && reply !== '') return 'permanent';
   }
   if (name === 'AbortError') {

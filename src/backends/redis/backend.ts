@@ -8,7 +8,7 @@
  * aborts, whichever comes first.
  */
 import type { Cluster, Redis } from 'ioredis';
-import { BackendError } from '../../errors';
+import { BackendError, type BackendErrorKind } from '../../errors';
 import {
   backendClosed,
   checkKey,
@@ -64,12 +64,9 @@ export class RedisBackend implements CacheBackend {
     this.settings = validateRedisOptions(options);
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createRedisClient(options, this.settings);
-    if (this.ownsClient) {
-      // Connection errors surface as rejected calls; without a listener ioredis would also
-      // print each reconnect failure to the console.
-      this.client.on('error', () => undefined);
-    }
-    this.watch = new ConnectionWatch(this.client);
+    // On a client cachekit created, the watch's `error` listener also keeps ioredis from
+    // printing every failed reconnect to the console: failures surface as rejected calls.
+    this.watch = new ConnectionWatch(this.client, this.ownsClient);
   }
 
   /** Runs one logical operation under the deadline, the signal and the fast-fail rule. */
@@ -83,15 +80,26 @@ export class RedisBackend implements CacheBackend {
     if (this.closed) return Promise.reject(backendClosed(BACKEND, operation, key));
     const ctx: OperationContext = { backend: BACKEND, operation, key };
     if (this.watch.knownDown) {
+      const reason = this.watch.downReason();
       return Promise.reject(
-        new BackendError(`${BACKEND} ${operation} failed fast: the connection is down and reconnecting`, 'transient', {
-          operation,
-          key,
-        }),
+        new BackendError(`${BACKEND} ${operation} failed fast: ${reason.message}`, reason.kind, { operation, key }),
       );
     }
-    return runWithDeadline(start, this.settings.commandTimeoutMs + extraMs, options?.signal, ctx, classifyRedisError);
+    return runWithDeadline(start, this.settings.commandTimeoutMs + extraMs, options?.signal, ctx, this.classify);
   }
+
+  /**
+   * `classifyRedisError`, except that a command flushed because its connection attempt failed
+   * takes the kind of that failure: a wrong password stays `authentication`.
+   */
+  private readonly classify = (err: unknown): BackendErrorKind => {
+    const kind = classifyRedisError(err);
+    if (kind === 'transient' && err instanceof Error && err.name === 'MaxRetriesPerRequestError') {
+      const cause = this.watch.lastErrorKind();
+      if (cause === 'authentication' || cause === 'permanent') return cause;
+    }
+    return kind;
+  };
 
   /** A `CommandStep` bound to one operation, for multi-command work (clear, health). */
   private stepper(operation: string, key: string | undefined, options?: BackendCallOptions): CommandStep {
@@ -237,20 +245,31 @@ export class RedisBackend implements CacheBackend {
     this.watch.dispose();
     if (!this.ownsClient) return;
     const client = this.client;
-    if (client.status === 'wait' || client.status === 'end') {
+    // Errors while shutting down are expected and must not reach the console.
+    client.on('error', () => undefined);
+    if (client.status !== 'ready' && client.status !== 'connect' && client.status !== 'connecting') {
+      // No live socket (never connected, ended, or between reconnect attempts): stopping the
+      // reconnect timer is all there is to do.
       client.disconnect();
       return;
     }
-    // QUIT lets pending replies arrive; a frozen server would never answer it, so it gets the
-    // command budget and the socket is closed hard afterwards either way.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      client.quit().catch(() => undefined),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.settings.commandTimeoutMs);
-      }),
-    ]);
-    if (timer !== undefined) clearTimeout(timer);
+    // QUIT lets pending replies arrive; a frozen server would never answer it, so it gets a
+    // bounded wait and the connection is closed hard afterwards either way.
+    const budgetMs = Math.min(this.settings.commandTimeoutMs, 2_000);
+    const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+    await raceTimeout(client.quit().catch(() => undefined), budgetMs);
+    const connections = client.isCluster ? (client as Cluster).nodes() : [client as Redis];
     client.disconnect();
+    // disconnect() only half-closes the socket; a frozen peer never completes the close, and
+    // the open socket would keep the process alive.
+    for (const connection of connections) connection.stream?.destroy();
+    await raceTimeout(ended, budgetMs);
   }
+}
+
+/** Waits for `promise`, but at most `ms`. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
