@@ -118,3 +118,19 @@ describe('L1Cache', () => {
     expect(l1.get('key:0')).toBeUndefined();
   });
 });
+
+describe('L1Cache owner counts', () => {
+  it('tracks how many live entries each owner holds through sets, replacements, evictions and deletes', () => {
+    const l1 = new L1Cache({ maxBytes: 1 << 20, maxEntries: 4, sweepIntervalMs: 0 });
+    l1.set('a', 1, 1, 60_000, 1);
+    l1.set('a', 2, 1, 60_000, 1);
+    l1.set('b', 1, 1, 60_000, 2);
+    expect(l1.countOf(1)).toBe(1);
+    expect(l1.countOf(2)).toBe(1);
+    for (let i = 0; i < 4; i++) l1.set(`c${i}`, i, 1, 60_000, 3);
+    expect(l1.countOf(1) + l1.countOf(2) + l1.countOf(3)).toBe(4);
+    expect(l1.countOf(3)).toBe(4);
+    l1.delete('c0');
+    expect(l1.countOf(3)).toBe(3);
+  });
+});

@@ -36,6 +36,8 @@ const SWEEP_SLICE_ENTRIES = 10_000;
 /** A byte-budgeted LRU with per-entry TTL. */
 export class L1Cache {
   private readonly map = new Map<string, L1Entry>();
+  /** Live entries per owner id (owner ids are small consecutive integers). */
+  private readonly ownerCounts: number[] = [];
   private head: L1Entry | null = null;
   private tail: L1Entry | null = null;
   private bytes = 0;
@@ -70,11 +72,14 @@ export class L1Cache {
     return this.bytes;
   }
 
-  /** The entry for `key` if present and unexpired; marks it most recently used. */
-  get(key: string): L1Entry | undefined {
+  /**
+   * The entry for `key` if present and unexpired; marks it most recently used. Callers that
+   * already read the clock pass `now` to save a second read on the hit path.
+   */
+  get(key: string, now: number = this.now()): L1Entry | undefined {
     const entry = this.map.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.now()) {
+    if (entry.expiresAt <= now) {
       this.unlink(entry);
       this.expirations++;
       return undefined;
@@ -106,6 +111,7 @@ export class L1Cache {
     this.map.set(key, entry);
     this.linkAtHead(entry);
     this.bytes += size;
+    this.ownerCounts[owner] = (this.ownerCounts[owner] ?? 0) + 1;
     this.evictToFit();
     return entry;
   }
@@ -130,9 +136,15 @@ export class L1Cache {
     return removed;
   }
 
+  /** Number of live entries written by `owner`. */
+  countOf(owner: number): number {
+    return this.ownerCounts[owner] ?? 0;
+  }
+
   /** Removes everything. */
   clear(): void {
     this.map.clear();
+    this.ownerCounts.length = 0;
     this.head = null;
     this.tail = null;
     this.bytes = 0;
@@ -212,5 +224,6 @@ export class L1Cache {
     entry.prev = null;
     entry.next = null;
     this.bytes -= entry.size;
+    this.ownerCounts[entry.owner]!--;
   }
 }

@@ -1,0 +1,128 @@
+/**
+ * The options of `cache()`: types, defaults and the one place each is documented.
+ */
+import type { CacheBackend } from '../backends/types';
+import type { Logger } from '../observability/logger';
+
+/** Built-in serializer names. */
+export type SerializerName = 'standard' | 'json' | 'auto' | 'arrow';
+
+/** How the L1 holds values. */
+export type L1Mode = 'bytes' | 'reference';
+
+/** Options of the in-process tier. */
+export interface L1Options {
+  /** Turn the in-process tier on or off. Default: on (`CACHEKIT_L1_ENABLED`). */
+  enabled?: boolean;
+  /**
+   * Byte budget. Default: the shared process-wide L1 of 100 MiB (`CACHEKIT_L1_MAX_SIZE_MB`);
+   * setting `maxBytes` or `maxEntries` gives this function an L1 of its own.
+   */
+  maxBytes?: number;
+  /** Optional entry cap. */
+  maxEntries?: number;
+  /** Stale-while-revalidate: serve and refresh once in the background after `ttl × swrThreshold`. Default: on. */
+  swr?: boolean;
+  /** Fraction of the TTL after which a hit triggers the background refresh, in (0, 1]. Default 0.5. */
+  swrThreshold?: number;
+  /**
+   * `'bytes'` (default) keeps the encoded value and decodes a fresh copy on every hit, so a
+   * caller mutating its result never changes what another caller gets. `'reference'` keeps
+   * the live value: fastest, but every caller shares one object.
+   */
+  mode?: L1Mode;
+}
+
+/** `refreshTtlOnGet` in object form. */
+export interface RefreshTtlOptions {
+  /** Refresh when the remaining TTL is below `ttl × threshold`, in [0, 1]. Default 0.5. */
+  threshold?: number;
+}
+
+/** Options accepted by `cache()` and every preset. */
+export interface CacheOptions<Args extends readonly unknown[] = readonly unknown[]> {
+  /** Seconds (number) or a duration string (`'10m'`); 0 = no expiry. Default 3600 (`CACHEKIT_DEFAULT_TTL`). */
+  ttl?: number | string;
+  /** Prefixes keys with `ns:{namespace}:`. Default: none (`CACHEKIT_NAMESPACE`). */
+  namespace?: string;
+  /** Value serializer. Default `'standard'` (MessagePack, readable by other SDKs). */
+  serializer?: SerializerName | UserSerializer;
+  /** Checksummed, compressed envelope around stored values. Default on (off in `minimal` and `test`). */
+  integrity?: boolean;
+  /** Custom key: receives the call's arguments and returns the key's distinguishing part. */
+  key?: (...args: Args) => string;
+  /**
+   * Where the shared tier lives: a backend instance, a Redis URL, `{ redis }`/`{ file }`/`{ memory }`
+   * configuration, or `null` for L1 only. Default: `setDefaultBackend()`, else the environment
+   * (`CACHEKIT_REDIS_URL`/`REDIS_URL`, `CACHEKIT_FILE_CACHE_DIR`), else L1 only.
+   */
+  backend?: CacheBackend | null | string | BackendConfig;
+  /** The in-process tier; `false` turns it off. */
+  l1?: boolean | L1Options;
+  /** Refresh the L2 TTL on hits whose remaining TTL has fallen below the threshold. Default off. */
+  refreshTtlOnGet?: boolean | RefreshTtlOptions;
+  /** Module part of the key (`func:{module}.{name}`). Default: the caller's file name. */
+  module?: string;
+  /** Name part of the key. Default: the function's name. */
+  name?: string;
+  /** Encoded values larger than this are returned but not cached. Default 100 MiB (`CACHEKIT_MAX_VALUE_SIZE`). */
+  maxValueBytes?: number;
+  /** Circuit breaker, timeouts, backpressure and distributed lock (see the reliability section). */
+  reliability?: ReliabilityConfig | false;
+  /** A pino-compatible logger for this cache (default: the process logger). */
+  logger?: Logger;
+  /** Encryption settings (see `cache.secure`). */
+  encryption?: EncryptionConfig | false;
+  /** Interop mode: the operation name of a cross-SDK entry (`{namespace}:{operation}:{hash}`). */
+  interop?: string;
+}
+
+/** A user-supplied serializer. */
+export interface UserSerializer {
+  /** Name recorded for diagnostics. */
+  readonly name: string;
+  /** Turns a value into bytes. */
+  serialize(value: unknown): Uint8Array;
+  /** Turns bytes back into a value. */
+  deserialize(bytes: Uint8Array): unknown;
+}
+
+/** Backend configuration accepted by the `backend` option (the backends module documents each). */
+export type BackendConfig = Record<string, unknown>;
+/** Reliability configuration (the reliability module documents each field). */
+export type ReliabilityConfig = Record<string, unknown>;
+/** Encryption configuration (the security module documents each field). */
+export type EncryptionConfig = Record<string, unknown>;
+
+/** The option names `cache()` accepts, for unknown-option detection. */
+export const CACHE_OPTION_NAMES = [
+  'ttl',
+  'namespace',
+  'serializer',
+  'integrity',
+  'key',
+  'backend',
+  'l1',
+  'refreshTtlOnGet',
+  'module',
+  'name',
+  'maxValueBytes',
+  'reliability',
+  'logger',
+  'encryption',
+  'interop',
+] as const;
+
+/** Defaults not owned by a preset. */
+export const DEFAULTS = {
+  ttlSeconds: 3600,
+  /** When the L2 never expires an entry, L1 still re-reads it after this long. */
+  l1TtlWhenNoExpirySeconds: 300,
+  l1MaxBytes: 100 * 1024 * 1024,
+  l1SweepIntervalMs: 30_000,
+  swrThreshold: 0.5,
+  refreshTtlThreshold: 0.5,
+  maxValueBytes: 100 * 1024 * 1024,
+  /** L1 expires this much before the L2 copy so it never outlives it. */
+  l1ExpiryLeadMs: 1_000,
+} as const;

@@ -1,0 +1,212 @@
+/**
+ * Turns preset + user options + environment into one plain, validated configuration object,
+ * built once per wrapper (the hot path reads plain fields, never getters or option objects).
+ */
+import { ConfigurationError } from '../errors';
+import type { Logger } from '../observability/logger';
+import { callerModule } from './caller-module';
+import { describe, parseTtlSeconds } from './duration';
+import { environmentSettings } from './env';
+import {
+  CACHE_OPTION_NAMES,
+  DEFAULTS,
+  type CacheOptions,
+  type EncryptionConfig,
+  type L1Mode,
+  type ReliabilityConfig,
+  type SerializerName,
+  type UserSerializer,
+} from './options';
+import { PRESETS, PRESET_CONTRADICTIONS, type PresetDefaults, type PresetName } from './presets';
+import { optionalBoolean, optionalName, optionalNumberInRange, rejectUnknownOptions } from './validate';
+
+/** Resolved settings of the in-process tier. */
+export interface ResolvedL1 {
+  enabled: boolean;
+  mode: L1Mode;
+  /** Set when the function asked for its own budget; otherwise the shared L1 is used. */
+  maxBytes: number | undefined;
+  maxEntries: number | undefined;
+  swr: boolean;
+  swrThreshold: number;
+}
+
+/** Everything a wrapper needs, validated. */
+export interface ResolvedConfig {
+  preset: PresetName;
+  presetDefaults: PresetDefaults;
+  ttlSeconds: number;
+  namespace: string | undefined;
+  serializer: SerializerName | UserSerializer;
+  integrity: boolean;
+  keyFunction: ((...args: never[]) => string) | undefined;
+  /** The raw `backend` option: `undefined` = resolve from defaults/env, `null` = L1 only. */
+  backend: unknown;
+  l1: ResolvedL1;
+  refreshTtl: { enabled: boolean; threshold: number };
+  module: string;
+  name: string;
+  maxValueBytes: number;
+  reliability: ReliabilityConfig | false;
+  /** Per-cache logger; `undefined` means the process logger at the time of logging. */
+  logger: Logger | undefined;
+  encryption: EncryptionConfig | false | undefined;
+  interop: string | undefined;
+}
+
+const SERIALIZER_NAMES: readonly SerializerName[] = ['standard', 'json', 'auto', 'arrow'];
+const L1_OPTION_NAMES = ['enabled', 'maxBytes', 'maxEntries', 'swr', 'swrThreshold', 'mode'] as const;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function resolveSerializer(value: unknown): SerializerName | UserSerializer {
+  if (value === undefined) return 'standard';
+  if (typeof value === 'string' && (SERIALIZER_NAMES as readonly string[]).includes(value)) return value as SerializerName;
+  if (
+    isPlainObject(value) ||
+    (typeof value === 'object' && value !== null && typeof (value as UserSerializer).serialize === 'function')
+  ) {
+    const candidate = value as Partial<UserSerializer>;
+    if (typeof candidate.serialize === 'function' && typeof candidate.deserialize === 'function' && typeof candidate.name === 'string') {
+      return candidate as UserSerializer;
+    }
+  }
+  throw new ConfigurationError(
+    `Option \`serializer\` got ${describe(value)}. Fix: use one of ${SERIALIZER_NAMES.map((n) => `'${n}'`).join(', ')}, ` +
+      'or an object { name, serialize(value) → Uint8Array, deserialize(bytes) → value }.',
+  );
+}
+
+function resolveL1(value: unknown, preset: PresetDefaults): ResolvedL1 {
+  const env = environmentSettings();
+  const base: ResolvedL1 = {
+    enabled: preset.l1Only ? true : env.l1Enabled ?? preset.l1Enabled,
+    mode: preset.l1Mode,
+    maxBytes: undefined,
+    maxEntries: undefined,
+    swr: preset.swr,
+    swrThreshold: DEFAULTS.swrThreshold,
+  };
+  if (value === undefined) return base;
+  if (typeof value === 'boolean') return { ...base, enabled: value };
+  if (!isPlainObject(value)) {
+    throw new ConfigurationError(`Option \`l1\` must be true, false or an object; got ${describe(value)}.`);
+  }
+  rejectUnknownOptions(value, L1_OPTION_NAMES, 'l1.');
+  const mode = value.mode;
+  if (mode !== undefined && mode !== 'bytes' && mode !== 'reference') {
+    throw new ConfigurationError(`Option \`l1.mode\` must be 'bytes' or 'reference'; got ${describe(mode)}.`);
+  }
+  return {
+    enabled: optionalBoolean(value.enabled, 'l1.enabled') ?? base.enabled,
+    mode: (mode as L1Mode | undefined) ?? base.mode,
+    maxBytes: optionalNumberInRange(value.maxBytes, 'l1.maxBytes', 1024, Number.MAX_SAFE_INTEGER, { integer: true }),
+    maxEntries: optionalNumberInRange(value.maxEntries, 'l1.maxEntries', 1, Number.MAX_SAFE_INTEGER, { integer: true }),
+    swr: optionalBoolean(value.swr, 'l1.swr') ?? base.swr,
+    swrThreshold:
+      optionalNumberInRange(value.swrThreshold, 'l1.swrThreshold', 0, 1, { exclusiveMin: true }) ?? base.swrThreshold,
+  };
+}
+
+function resolveRefreshTtl(value: unknown): { enabled: boolean; threshold: number } {
+  if (value === undefined || value === false) return { enabled: false, threshold: DEFAULTS.refreshTtlThreshold };
+  if (value === true) return { enabled: true, threshold: DEFAULTS.refreshTtlThreshold };
+  if (isPlainObject(value)) {
+    rejectUnknownOptions(value, ['threshold'], 'refreshTtlOnGet.');
+    return {
+      enabled: true,
+      threshold: optionalNumberInRange(value.threshold, 'refreshTtlOnGet.threshold', 0, 1) ?? DEFAULTS.refreshTtlThreshold,
+    };
+  }
+  throw new ConfigurationError(
+    `Option \`refreshTtlOnGet\` must be true, false or { threshold }; got ${describe(value)}.`,
+  );
+}
+
+/** Sanitises a key segment as the protocol does: [A-Za-z0-9_.] only, no dot runs, ≤ 200 chars. */
+export function sanitizeKeySegment(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.]/g, '_').replace(/\.{2,}/g, '.').slice(0, 200);
+}
+
+/**
+ * Resolves the options of one wrapper. `fn` supplies the default name; `moduleHint` the
+ * default module (computed from the call stack when absent).
+ */
+export function resolveOptions(
+  preset: PresetName,
+  options: CacheOptions<never[]> | undefined,
+  fn: { name: string } | undefined,
+): ResolvedConfig {
+  const opts = (options ?? {}) as Record<string, unknown>;
+  if (!isPlainObject(opts)) {
+    throw new ConfigurationError(`cache() options must be an object; got ${describe(options)}.`);
+  }
+  rejectUnknownOptions(opts, CACHE_OPTION_NAMES, '');
+  const presetDefaults = PRESETS[preset];
+  for (const rule of PRESET_CONTRADICTIONS[preset] ?? []) {
+    if (rule.option in opts && rule.contradicts(opts[rule.option])) {
+      throw new ConfigurationError(
+        `Option \`${rule.option}: ${describe(opts[rule.option])}\` contradicts cache.${preset}: ${rule.why}. Fix: ${rule.fix}.`,
+      );
+    }
+  }
+  const env = environmentSettings();
+
+  const ttlSeconds = opts.ttl === undefined ? env.defaultTtlSeconds ?? DEFAULTS.ttlSeconds : parseTtlSeconds(opts.ttl, 'ttl');
+  const namespace = optionalName(opts.namespace, 'namespace') ?? env.namespace;
+  const integrity = presetDefaults.encryptionRequired ? true : optionalBoolean(opts.integrity, 'integrity') ?? presetDefaults.integrity;
+
+  if (opts.key !== undefined && typeof opts.key !== 'function') {
+    throw new ConfigurationError(
+      `Option \`key\` must be a function (...args) => string; got ${describe(opts.key)}.`,
+    );
+  }
+  const explicitName = optionalName(opts.name, 'name');
+  const rawName = explicitName ?? fn?.name ?? '';
+  if (rawName === '') {
+    throw new ConfigurationError(
+      'cache() could not derive a name for an anonymous function, so its keys could collide with another anonymous function. ' +
+        "Fix: pass `name: 'describeWhatItReturns'`, or cache a named function.",
+    );
+  }
+  const moduleName = optionalName(opts.module, 'module') ?? callerModule() ?? 'anonymous';
+
+  const reliability = opts.reliability;
+  if (reliability !== undefined && reliability !== false && !isPlainObject(reliability)) {
+    throw new ConfigurationError(`Option \`reliability\` must be an object or false; got ${describe(reliability)}.`);
+  }
+  const encryption = opts.encryption;
+  if (encryption !== undefined && encryption !== false && !isPlainObject(encryption)) {
+    throw new ConfigurationError(`Option \`encryption\` must be an object or false; got ${describe(encryption)}.`);
+  }
+  const interop = optionalName(opts.interop, 'interop');
+  const logger = opts.logger as Logger | undefined;
+  if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function')) {
+    throw new ConfigurationError('Option `logger` must be a pino-compatible logger (with trace/debug/info/warn/error methods).');
+  }
+
+  return {
+    preset,
+    presetDefaults,
+    ttlSeconds,
+    namespace,
+    serializer: resolveSerializer(opts.serializer),
+    integrity,
+    keyFunction: opts.key as ResolvedConfig['keyFunction'],
+    backend: presetDefaults.l1Only ? null : opts.backend,
+    l1: resolveL1(opts.l1, presetDefaults),
+    refreshTtl: resolveRefreshTtl(opts.refreshTtlOnGet),
+    module: sanitizeKeySegment(moduleName),
+    name: sanitizeKeySegment(rawName),
+    maxValueBytes:
+      optionalNumberInRange(opts.maxValueBytes, 'maxValueBytes', 1, Number.MAX_SAFE_INTEGER, { integer: true }) ??
+      env.maxValueBytes ??
+      DEFAULTS.maxValueBytes,
+    reliability: (reliability as ReliabilityConfig | false | undefined) ?? {},
+    logger,
+    encryption: encryption as EncryptionConfig | false | undefined,
+    interop,
+  };
+}
