@@ -1,0 +1,162 @@
+/**
+ * The value pipeline, one object per cached function:
+ *
+ *   encode: serializer → envelope (integrity on) → encryption (when configured)
+ *   decode: decryption → envelope check → bounded deserialize
+ *
+ * Decoding either returns the value that was encoded or throws: `IntegrityError` (checksum,
+ * size, format, decode bounds, a cachekit-py frame), `DecryptionError` (does not authenticate
+ * for this key/tenant) or `SerializationError` (not a value of the serializer). The caller
+ * turns every one of them into a miss.
+ */
+import { CachekitError, ConfigurationError, SerializationError } from '../errors';
+import { type SerializerIdentity, serializerCode as codeOf } from '../keys/serializer-code';
+import type { EncryptionContext, ValueEncryptor } from './encryption';
+import { EnvelopeStep } from './envelope';
+import { rethrowWithFrameDiagnosis } from './python-frame';
+import { resolveSerializer } from './serializers/resolve';
+import type { Serializer, SerializerName } from './serializers/serializer';
+
+/** Which call an encode/decode belongs to: binds encrypted entries to their key and tenant. */
+export interface CodecContext {
+  /** The logical cache key. */
+  readonly key: string;
+  /** The tenant; `"default"` when absent. */
+  readonly tenant?: string | undefined;
+}
+
+/** Options of {@link createCodec}. */
+export interface CodecOptions {
+  /** A built-in serializer name (or cachekit-py alias) or a Serializer object. Default `standard`. */
+  readonly serializer?: SerializerName | 'default' | 'std' | 'orjson' | 'pythonic' | Serializer;
+  /** Wrap values in the checksummed envelope (default true). Off: bytes are stored as serialized. */
+  readonly integrity?: boolean;
+  /** Encrypt stored bytes (see `createTenantKeysEncryptor`). */
+  readonly encryption?: ValueEncryptor | undefined;
+  /** Values at least this many bytes use the thread pool in the async methods. Default 1 MiB. */
+  readonly asyncThreshold?: number;
+}
+
+/** Encodes values to stored bytes and back, for one serializer/integrity/encryption setting. */
+export interface Codec {
+  /** The serializer's key code (`s`, `o`, `a`, `w` or `x…`), for the key builder. */
+  readonly serializerCode: string;
+  /** The serializer's name. */
+  readonly serializerName: string;
+  /** Whether the integrity envelope is on (the key's `1`/`0`). */
+  readonly integrity: boolean;
+  /** Stored bytes of `value` (a Buffer the caller owns). */
+  encode(value: unknown, context: CodecContext): Buffer;
+  /** The value of `stored`, or a thrown IntegrityError / DecryptionError / SerializationError. */
+  decode(stored: Uint8Array, context: CodecContext): unknown;
+  /** `encode`, with the envelope step off the main thread for large values. */
+  encodeAsync(value: unknown, context: CodecContext): Promise<Buffer>;
+  /** `decode`, with the envelope step off the main thread for large values. `stored` must not change meanwhile. */
+  decodeAsync(stored: Uint8Array, context: CodecContext): Promise<unknown>;
+}
+
+/** Default size from which the async methods move envelope work to the libuv pool. */
+export const DEFAULT_ASYNC_THRESHOLD = 1024 * 1024;
+
+/** Creates the codec of one cached function; validates the options (ConfigurationError). */
+export function createCodec(options: CodecOptions = {}): Codec {
+  const serializer = resolveSerializer(options.serializer ?? 'standard');
+  const integrity = options.integrity ?? true;
+  if (typeof integrity !== 'boolean') {
+    throw new ConfigurationError(`integrity: expected true or false, got ${JSON.stringify(integrity)}`);
+  }
+  const { encryption } = options;
+  if (encryption !== undefined && (typeof encryption?.encrypt !== 'function' || typeof encryption?.decrypt !== 'function')) {
+    throw new ConfigurationError('encryption: expected a ValueEncryptor ({ encrypt, decrypt }); see createTenantKeysEncryptor');
+  }
+  const asyncThreshold = options.asyncThreshold ?? DEFAULT_ASYNC_THRESHOLD;
+  const format = serializer.format ?? `custom:${serializer.name}`;
+  const code = codeOf(serializer as SerializerIdentity);
+  const envelope = integrity ? new EnvelopeStep() : undefined;
+  const serializeTransient = serializer.serializeTransient?.bind(serializer);
+
+  const encryptionContext = (context: CodecContext): EncryptionContext => ({
+    key: context.key,
+    tenant: context.tenant ?? 'default',
+    format,
+    compressed: integrity,
+  });
+
+  /** Serializer output; a transient view is fine when the next step copies it. */
+  const serialize = (value: unknown, transientOk: boolean): Uint8Array => {
+    let bytes: unknown;
+    try {
+      bytes = transientOk && serializeTransient ? serializeTransient(value) : serializer.serialize(value);
+    } catch (error) {
+      if (error instanceof SerializationError) throw error;
+      throw new SerializationError(`Serializer "${serializer.name}" could not serialize the value: ${(error as Error)?.message ?? String(error)}`, {
+        cause: error,
+      });
+    }
+    if (!(bytes instanceof Uint8Array)) {
+      throw new SerializationError(`Serializer "${serializer.name}" returned ${typeof bytes} instead of a Uint8Array`);
+    }
+    return bytes;
+  };
+
+  const deserialize = (payload: Uint8Array): unknown => {
+    try {
+      return serializer.deserialize(payload);
+    } catch (error) {
+      if (error instanceof CachekitError) throw error;
+      throw new SerializationError(`Serializer "${serializer.name}" could not deserialize the bytes: ${(error as Error)?.message ?? String(error)}`, {
+        code: 'ERR_DESERIALIZATION',
+        cause: error,
+      });
+    }
+  };
+
+  const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  const finishEncode = (stored: Buffer, context: CodecContext): Buffer =>
+    encryption ? encryption.encrypt(stored, encryptionContext(context)) : stored;
+
+  const decrypt = (stored: Uint8Array, context: CodecContext): Buffer =>
+    encryption ? encryption.decrypt(toBuffer(stored), encryptionContext(context)) : toBuffer(stored);
+
+  return {
+    serializerCode: code,
+    serializerName: serializer.name,
+    integrity,
+
+    encode(value, context) {
+      if (envelope) return finishEncode(envelope.store(serialize(value, true), format), context);
+      // No envelope: the serializer's bytes are stored, so they must be owned (encryption copies).
+      const bytes = serialize(value, encryption !== undefined);
+      return finishEncode(encryption ? toBuffer(bytes) : Buffer.from(bytes), context);
+    },
+
+    decode(stored, context) {
+      try {
+        const plaintext = decrypt(stored, context);
+        return deserialize(envelope ? envelope.retrieve(plaintext, format) : plaintext);
+      } catch (error) {
+        return rethrowWithFrameDiagnosis(stored, error);
+      }
+    },
+
+    async encodeAsync(value, context) {
+      if (!envelope) return this.encode(value, context);
+      const bytes = serialize(value, true);
+      if (bytes.length < asyncThreshold) return finishEncode(envelope.store(bytes, format), context);
+      // The thread pool reads the bytes later: give it its own copy, never the reused buffer.
+      const owned = serializeTransient ? Buffer.from(bytes) : bytes;
+      return finishEncode(await envelope.storeAsync(owned, format), context);
+    },
+
+    async decodeAsync(stored, context) {
+      if (!envelope || stored.length < asyncThreshold) return this.decode(stored, context);
+      try {
+        const plaintext = decrypt(stored, context);
+        return deserialize(await envelope.retrieveAsync(plaintext, format));
+      } catch (error) {
+        return rethrowWithFrameDiagnosis(stored, error);
+      }
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The encryption step of the codec. The codec only knows the `ValueEncryptor` interface;
+ * `createTenantKeysEncryptor` is the implementation on the native core: AES-256-GCM under
+ * HKDF-derived per-tenant keys, with an AAD v0x03 that binds each ciphertext to its tenant,
+ * its logical cache key, its format and whether it is an envelope, so a ciphertext copied
+ * under another key or tenant never decrypts.
+ */
+import { DecryptionError, EncryptionError } from '../errors';
+import { type AeadAlgorithm, type TenantKeys, createAad, deriveTenantKeys, isNativeError } from '../native';
+
+/** What one encryption or decryption is bound to. */
+export interface EncryptionContext {
+  /** The logical cache key (never a backend-prefixed or tenant-scoped one). */
+  readonly key: string;
+  /** The tenant (`"default"` in single-tenant mode). */
+  readonly tenant: string;
+  /** The serializer's format tag (`msgpack`, `json`, …). */
+  readonly format: string;
+  /** Whether the plaintext is an integrity envelope (compressed). */
+  readonly compressed: boolean;
+}
+
+/** Encrypts stored bytes and decrypts them back; both bound to the context. */
+export interface ValueEncryptor {
+  /** The stored form of `plaintext`. */
+  encrypt(plaintext: Buffer, context: EncryptionContext): Buffer;
+  /** The plaintext of `stored`; throws `DecryptionError` when it does not authenticate. */
+  decrypt(stored: Buffer, context: EncryptionContext): Buffer;
+}
+
+/** Options of {@link createTenantKeysEncryptor}. */
+export interface TenantKeysEncryptorOptions {
+  /** The 32-byte master key. */
+  readonly masterKey: Uint8Array;
+  /** Earlier master keys, still accepted by the native key handle for rotation (decrypt only). */
+  readonly previousMasterKeys?: readonly Uint8Array[];
+  /** AEAD algorithm; `aes-256-gcm` (default) is the one other SDKs read. */
+  readonly algorithm?: AeadAlgorithm;
+  /** How many tenants' derived keys to keep (least recently used are dropped). Default 256. */
+  readonly maxTenants?: number;
+}
+
+/**
+ * A ValueEncryptor on native `TenantKeys`: stored bytes are `nonce(12) ‖ ciphertext ‖ tag(16)`,
+ * the AAD is v0x03 over (tenant, logical key, format, compressed) — four components, as the TS
+ * and Rust SDKs and interop mode write it.
+ */
+export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): ValueEncryptor {
+  const algorithm = options.algorithm ?? 'aes-256-gcm';
+  const maxTenants = options.maxTenants ?? 256;
+  const keysByTenant = new Map<string, TenantKeys>();
+  const previousMasterKeys = options.previousMasterKeys ? [...options.previousMasterKeys] : undefined;
+  // Derive once now so a bad master key fails when the cache is configured, not on first use.
+  keysByTenant.set('default', derive(options.masterKey, 'default', previousMasterKeys));
+
+  const keysFor = (tenant: string): TenantKeys => {
+    let keys = keysByTenant.get(tenant);
+    if (keys !== undefined) {
+      keysByTenant.delete(tenant);
+    } else {
+      keys = derive(options.masterKey, tenant, previousMasterKeys);
+      if (keysByTenant.size >= maxTenants) keysByTenant.delete(keysByTenant.keys().next().value as string);
+    }
+    keysByTenant.set(tenant, keys);
+    return keys;
+  };
+
+  return {
+    encrypt(plaintext, context) {
+      try {
+        return keysFor(context.tenant).encrypt(plaintext, aadOf(context), algorithm);
+      } catch (error) {
+        if (isNativeError(error)) throw new EncryptionError(`Cannot encrypt the value: ${error.message}`, { code: error.code, cause: error });
+        throw error;
+      }
+    },
+    decrypt(stored, context) {
+      try {
+        return keysFor(context.tenant).decrypt(stored, aadOf(context), algorithm);
+      } catch (error) {
+        if (isNativeError(error)) {
+          throw new DecryptionError(`Stored bytes did not decrypt for this key and tenant: ${error.message}`, {
+            code: error.code,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** The AAD v0x03 of a context (four components). */
+export function aadOf(context: EncryptionContext): Buffer {
+  return createAad({ tenantId: context.tenant, cacheKey: context.key, format: context.format, compressed: context.compressed });
+}
+
+function derive(masterKey: Uint8Array, tenant: string, previousMasterKeys: Uint8Array[] | undefined): TenantKeys {
+  try {
+    return deriveTenantKeys(masterKey, tenant, previousMasterKeys ? { previousMasterKeys } : undefined);
+  } catch (error) {
+    if (isNativeError(error)) throw new EncryptionError(`Cannot derive keys for tenant ${JSON.stringify(tenant)}: ${error.message}`, { code: error.code, cause: error });
+    throw error;
+  }
+}
