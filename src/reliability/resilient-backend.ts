@@ -88,6 +88,9 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   private readonly deadlines: DeadlineWheel;
   private readonly unsubscribeBreaker: (() => void) | undefined;
   private closed = false;
+  /** Backend calls started and not yet settled (abandoned ones included). */
+  private unsettledCalls = 0;
+  private onDrained: (() => void) | undefined;
   private succeededCount = 0;
   private readonly failures = zeroCounters(FAILURE_REASONS);
   private readonly errorsByCategory = zeroCounters(ERROR_CATEGORIES);
@@ -263,14 +266,16 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   }
 
   /**
-   * Stops accepting operations (they answer `closed`), turns queued ones away, and closes the
-   * backend when this facade owns it. Idempotent; never throws.
+   * Stops accepting operations (they answer `closed`) and turns queued ones away; waits for
+   * calls already sent (a background lock release, a write) to settle, at most
+   * `timeouts.maxMs`; then closes the backend when this facade owns it. Idempotent; never throws.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribeBreaker?.();
     if (this.ownsBackpressure) this.backpressure?.close();
+    await this.drain();
     if (this.ownsBackend && this.backend.close !== undefined) {
       try {
         await this.backend.close();
@@ -283,6 +288,23 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   /** Supports `await using` (explicit resource management). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** Resolves when no backend call is unsettled, or after the longest operation timeout. */
+  private drain(): Promise<void> {
+    if (this.unsettledCalls === 0) return Promise.resolve();
+    const limitMs = this.options.timeouts === false ? HEALTH_CHECK_FALLBACK_TIMEOUT_MS : this.options.timeouts.maxMs;
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => {
+        this.onDrained = undefined;
+        resolve();
+      }, limitMs);
+      this.onDrained = () => {
+        this.clock.clearTimeout(timer);
+        this.onDrained = undefined;
+        resolve();
+      };
+    });
   }
 
   // ---- the guarded call ----
@@ -328,6 +350,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     const slot = timeoutMs === undefined ? undefined : this.deadlines.slotFor(startedAt, timeoutMs);
     const options: BackendCallOptions = slot ?? (signal === undefined ? NO_OPTIONS : { signal });
     let pending: Promise<T>;
+    this.unsettledCalls++;
     try {
       pending = invoke(options);
     } catch (error) {
@@ -341,6 +364,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   /** @internal */
   backendSettled(): void {
     this.backpressure?.release();
+    if (--this.unsettledCalls === 0) this.onDrained?.();
   }
 
   /** @internal */

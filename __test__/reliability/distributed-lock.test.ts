@@ -1,0 +1,179 @@
+import { describe, expect, test } from 'vitest';
+import { BackendError } from '../../src/errors';
+import { runWithLock, type LockedResult, type RunWithLockOptions } from '../../src/reliability/distributed-lock';
+import { ResilientBackend } from '../../src/reliability/resilient-backend';
+import { ManualClock, flushMicrotasks } from './support/manual-clock';
+import { ScriptedBackend } from './support/scripted-backend';
+
+function setup() {
+  const clock = new ManualClock();
+  const backend = new ScriptedBackend(clock);
+  const resilient = new ResilientBackend(backend, { timeouts: { initialMs: 50, minMs: 50, maxMs: 50 } }, { clock });
+  let computeRuns = 0;
+  const options = (overrides: Partial<RunWithLockOptions<string>> = {}): RunWithLockOptions<string> => ({
+    backend: resilient,
+    key: 'k',
+    leaseMs: 3_000,
+    waitTimeoutMs: 1_000,
+    clock,
+    random: () => 0.5,
+    recheck: async () => {
+      const result = await resilient.get('k');
+      return result.ok && result.value !== null ? result.value.toString() : undefined;
+    },
+    compute: async () => {
+      computeRuns++;
+      await resilient.set('k', Buffer.from('computed'));
+      return 'computed';
+    },
+    ...overrides,
+  });
+  return { clock, backend, resilient, options, runs: () => computeRuns };
+}
+
+function track<T>(promise: Promise<T>): { value: T | undefined; error: unknown } {
+  const box: { value: T | undefined; error: unknown } = { value: undefined, error: undefined };
+  promise.then(
+    (v) => (box.value = v),
+    (e: unknown) => (box.error = e),
+  );
+  return box;
+}
+
+describe('runWithLock', () => {
+  test('the lock holder computes, publishes, and releases the lock', async () => {
+    const { backend, options, runs } = setup();
+    const result = await runWithLock(options());
+    expect(result).toEqual({ value: 'computed', source: 'computed', lock: 'acquired', leaseLost: false });
+    expect(runs()).toBe(1);
+    await flushMicrotasks();
+    expect(backend.locks.size).toBe(0);
+    expect(backend.store.get('k')?.toString()).toBe('computed');
+  });
+
+  test('the holder double-checks the cache and skips the computation when the value is there', async () => {
+    const { backend, options, runs } = setup();
+    backend.store.set('k', Buffer.from('earlier'));
+    expect(await runWithLock(options())).toMatchObject({ value: 'earlier', source: 'cache', lock: 'acquired' });
+    expect(runs()).toBe(0);
+  });
+
+  test("the function's error propagates unchanged and the lock is still released", async () => {
+    const { backend, options } = setup();
+    const userError = new TypeError('user bug');
+    await expect(runWithLock(options({ compute: () => Promise.reject(userError) }))).rejects.toBe(userError);
+    await flushMicrotasks();
+    expect(backend.locks.size).toBe(0);
+  });
+
+  test('a waiter polls until the holder publishes, then reads the value without computing', async () => {
+    const { clock, backend, options, runs } = setup();
+    backend.locks.set('k', 'other-process');
+    const waiter = track(runWithLock(options()));
+    await clock.advance(40);
+    expect(waiter.value).toBeUndefined();
+    backend.store.set('k', Buffer.from('theirs'));
+    backend.locks.delete('k');
+    await clock.advance(100);
+    expect(waiter.value).toEqual({ value: 'theirs', source: 'cache', lock: 'waited', leaseLost: false });
+    expect(runs()).toBe(0);
+  });
+
+  test('a waiter takes over when the holder released without publishing', async () => {
+    const { clock, backend, options, runs } = setup();
+    backend.locks.set('k', 'other-process');
+    const waiter = track(runWithLock(options()));
+    await clock.advance(10);
+    backend.locks.delete('k');
+    await clock.advance(100);
+    expect(waiter.value).toMatchObject({ source: 'computed', lock: 'acquired' });
+    expect(runs()).toBe(1);
+  });
+
+  test('a waiter computes itself after waitTimeoutMs', async () => {
+    const { clock, backend, options, runs } = setup();
+    backend.locks.set('k', 'stuck-process');
+    const waiter = track(runWithLock(options({ waitTimeoutMs: 300 })));
+    await clock.advance(299);
+    expect(waiter.value).toBeUndefined();
+    await clock.advance(200);
+    expect(waiter.value).toMatchObject({ source: 'computed', lock: 'wait-timeout' });
+    expect(runs()).toBe(1);
+  });
+
+  test('poll intervals back off exponentially up to the maximum', async () => {
+    const { clock, backend, options } = setup();
+    backend.locks.set('k', 'other');
+    void runWithLock(options({ waitTimeoutMs: 2_000 }));
+    await clock.advance(1_000);
+    // 5, 10, 20, 40, 80, then 100 ms each: about 14 polls in the first second, not 200.
+    expect(backend.calls.acquireLock).toBeGreaterThan(8);
+    expect(backend.calls.acquireLock).toBeLessThan(20);
+  });
+
+  test.each([
+    ['an error', { kind: 'error' as const, error: new BackendError('down', 'transient') }],
+    ['a hang (timeout)', { kind: 'hang' as const }],
+  ])('when taking the lock meets %s, the caller computes without it', async (_name, behaviour) => {
+    const { clock, backend, options, runs } = setup();
+    backend.next(behaviour);
+    const result = track(runWithLock(options()));
+    await clock.advance(50);
+    expect(result.value).toMatchObject({ source: 'computed', lock: 'unavailable' });
+    expect(runs()).toBe(1);
+  });
+
+  test('a backend without lock support means computing without a lock', async () => {
+    const { options } = setup();
+    const noLocks = { supportsLocks: false } as unknown as ResilientBackend;
+    expect(await runWithLock(options({ backend: noLocks }))).toMatchObject({ source: 'computed', lock: 'unavailable' });
+  });
+
+  test("the caller's signal ends the wait and the caller computes", async () => {
+    const { clock, backend, options, runs } = setup();
+    backend.locks.set('k', 'other');
+    const controller = new AbortController();
+    const waiter = track(runWithLock(options({ signal: controller.signal })));
+    await clock.advance(20);
+    controller.abort();
+    await flushMicrotasks();
+    expect(waiter.value).toMatchObject({ source: 'computed', lock: 'aborted' });
+    expect(runs()).toBe(1);
+  });
+
+  test('the lease is renewed every third of leaseMs while the function runs, and no longer after', async () => {
+    const { clock, backend, options } = setup();
+    let finish!: () => void;
+    const slow = new Promise<void>((resolve) => (finish = resolve));
+    const result = track(runWithLock(options({ leaseMs: 3_000, compute: async () => (await slow, 'slow') })));
+    await clock.advance(3_500);
+    expect(backend.calls.renewLock).toBe(3);
+    finish();
+    await flushMicrotasks();
+    expect(result.value).toMatchObject({ value: 'slow', leaseLost: false });
+    await clock.advance(10_000);
+    expect(backend.calls.renewLock).toBe(3);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  test('a lost lease is reported and renewal stops', async () => {
+    const { clock, backend, options } = setup();
+    let finish!: () => void;
+    const slow = new Promise<void>((resolve) => (finish = resolve));
+    const result = track(runWithLock(options({ leaseMs: 300, compute: async () => (await slow, 'slow') })));
+    await flushMicrotasks();
+    backend.locks.set('k', 'someone-else');
+    await clock.advance(1_000);
+    expect(backend.calls.renewLock).toBe(1);
+    finish();
+    await flushMicrotasks();
+    expect((result.value as LockedResult<string>).leaseLost).toBe(true);
+    expect(backend.locks.get('k')).toBe('someone-else');
+  });
+
+  test('a recheck that throws is a miss, not a failure', async () => {
+    const { options } = setup();
+    const result = await runWithLock(options({ recheck: () => Promise.reject(new Error('decode failed')) }));
+    expect(result).toMatchObject({ source: 'computed', lock: 'acquired' });
+  });
+});
