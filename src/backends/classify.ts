@@ -181,6 +181,8 @@ export function classifyFsError(err: unknown, scope: FsErrorScope = 'file'): Bac
   if (code === undefined) return errorName(err) === 'AbortError' ? 'timeout' : 'unknown';
   if (code === 'ETIMEDOUT' || code === 'ABORT_ERR') return 'timeout';
   if (code === 'EACCES' || code === 'EPERM') return scope === 'directory' ? 'permanent' : 'transient';
+  // Something that is not a directory sits where the cache directory should be.
+  if (scope === 'directory' && (code === 'EEXIST' || code === 'ENOTDIR')) return 'permanent';
   if (FS_TRANSIENT_CODES.has(code)) return 'transient';
   if (FS_PERMANENT_CODES.has(code)) return 'permanent';
   return 'unknown';

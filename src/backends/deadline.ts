@@ -6,6 +6,12 @@
  */
 import { BackendError, type BackendErrorKind } from '../errors';
 
+/**
+ * Bytes of value a write may move per extra millisecond of deadline (64 KiB/ms ≈ 62 MB/s), so
+ * a large value on a healthy link or disk is not cut off by a budget sized for small ones.
+ */
+export const LARGE_VALUE_BYTES_PER_MS = 64 * 1024;
+
 /** What a failed operation was, for the `BackendError` it becomes. */
 export interface OperationContext {
   /** Backend type name (`redis`, `file`, `memory`). */

@@ -20,7 +20,7 @@ import {
   checkValue,
 } from '../arguments';
 import { classifyRedisError } from '../classify';
-import { runWithDeadline, type OperationContext } from '../deadline';
+import { LARGE_VALUE_BYTES_PER_MS, runWithDeadline, type OperationContext } from '../deadline';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../types';
 import { clearPrefix, type CommandStep } from './clear-prefix';
 import { ConnectionWatch } from './connection-watch';
@@ -28,7 +28,6 @@ import { checkRedisHealth } from './health';
 import { RELEASE_LOCK, RENEW_LOCK } from './lock-scripts';
 import {
   createRedisClient,
-  LARGE_VALUE_BYTES_PER_MS,
   validateRedisOptions,
   type RedisBackendOptions,
   type RedisClient,

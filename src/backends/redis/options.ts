@@ -101,9 +101,6 @@ export const REDIS_BACKEND_DEFAULTS = {
   autoPipelining: true,
 } as const;
 
-/** Bytes of value a write may take per extra millisecond of deadline (64 KiB ≈ 62 MB/s). */
-export const LARGE_VALUE_BYTES_PER_MS = 64 * 1024;
-
 /** Validated settings the backend runs with. */
 export interface RedisSettings {
   commandTimeoutMs: number;

@@ -1,0 +1,315 @@
+/**
+ * The file backend: one file per key in a flat directory, in cachekit-py's format, safe with
+ * several processes reading and writing the same directory (see `entry-files.ts`), bounded in
+ * size and entry count (see `directory-budget.ts`).
+ */
+import type { Stats } from 'node:fs';
+import { mkdir, realpath, stat, lstat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { BackendError } from '../../errors';
+import {
+  backendClosed,
+  checkKey,
+  checkPositiveTtl,
+  checkTtlSeconds,
+  checkValue,
+  valueTooLarge,
+} from '../arguments';
+import { classifyFsError } from '../classify';
+import { LARGE_VALUE_BYTES_PER_MS, runWithDeadline } from '../deadline';
+import type { BackendCallOptions, BackendHealth, CacheBackend } from '../types';
+import { DirectoryBudget } from './directory-budget';
+import { openEntry, readAt, removeIfUnchanged, tempFileName, writeEntryAtomically } from './entry-files';
+import {
+  decodeHeader,
+  encodeHeader,
+  entryFileName,
+  expiryFor,
+  FILE_HEADER_BYTES,
+  isExpired,
+  type HeaderVerdict,
+} from './format';
+import { validateFileOptions, type FileBackendOptions, type FileSettings } from './options';
+
+const BACKEND = 'file';
+/** Mode of a cache directory cachekit creates: owner only. */
+export const CACHE_DIRECTORY_MODE = 0o700;
+
+/** An open entry with its stats, the bytes read and the header verdict. */
+interface OpenedEntry {
+  handle: FileHandle;
+  stats: Stats;
+  /** The header (header-only reads) or the whole file. */
+  bytes: Buffer;
+  verdict: HeaderVerdict;
+}
+
+/** The file-directory backend. */
+export class FileBackend implements CacheBackend {
+  readonly backendType = 'file';
+  /** Validated settings (the directory as given, resolved to an absolute path). */
+  readonly settings: Readonly<FileSettings>;
+
+  private root: string | undefined;
+  private budget: DirectoryBudget | undefined;
+  private starting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(options: FileBackendOptions) {
+    this.settings = validateFileOptions(options);
+  }
+
+  /** Creates the directory, resolves it, removes stale temporary files and counts entries. */
+  private start(): Promise<void> {
+    this.starting ??= (async () => {
+      const directory = this.settings.directory;
+      try {
+        await mkdir(directory, { recursive: true, mode: CACHE_DIRECTORY_MODE });
+        const root = await realpath(directory);
+        if (!(await stat(root)).isDirectory()) {
+          throw Object.assign(new Error(`${directory} is not a directory`), { code: 'ENOTDIR' });
+        }
+        const budget = new DirectoryBudget(root, this.settings);
+        await budget.maintain(this.settings.clock());
+        this.root = root;
+        this.budget = budget;
+      } catch (err) {
+        // Retried on the next call: the directory may be mounted or fixed meanwhile.
+        this.starting = undefined;
+        throw new BackendError(
+          `file cache directory ${directory} is unusable: ${(err as Error).message}`,
+          classifyFsError(err, 'directory'),
+          { operation: 'open', cause: err },
+        );
+      }
+    })();
+    return this.starting;
+  }
+
+  /** Runs one operation after start-up, under the deadline and the caller's signal. */
+  private run<T>(
+    operation: string,
+    key: string | undefined,
+    options: BackendCallOptions | undefined,
+    work: (root: string, budget: DirectoryBudget) => Promise<T>,
+    extraMs = 0,
+  ): Promise<T> {
+    if (this.closed) return Promise.reject(backendClosed(BACKEND, operation, key));
+    return runWithDeadline(
+      async () => {
+        await this.start();
+        return work(this.root!, this.budget!);
+      },
+      this.settings.operationTimeoutMs + extraMs,
+      options?.signal,
+      { backend: BACKEND, operation, key },
+      (err) => classifyFsError(err, 'file'),
+    );
+  }
+
+  /** Opens the entry for `key` and judges its header; `null` when there is no usable file. */
+  private async openChecked(file: string, headerOnly: boolean, forUpdate = false): Promise<OpenedEntry | null> {
+    const handle = await openEntry(file, forUpdate);
+    if (handle === null) return null;
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) {
+        await handle.close();
+        return null;
+      }
+      // A file larger than any value this backend accepts is not read into memory.
+      if (stats.size > FILE_HEADER_BYTES + this.settings.maxValueBytes) {
+        await handle.close();
+        return null;
+      }
+      const length = headerOnly ? Math.min(stats.size, FILE_HEADER_BYTES) : stats.size;
+      const bytes = await readAt(handle, length, 0);
+      // A file that shrank while being read was not written by an atomic rename: damaged.
+      const verdict: HeaderVerdict = bytes.length === length ? decodeHeader(bytes) : { kind: 'corrupt' };
+      return { handle, stats, bytes, verdict };
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Removes a corrupt or expired entry (unless replaced meanwhile) and updates the tally. */
+  private async discard(file: string, stats: Stats, budget: DirectoryBudget): Promise<void> {
+    if (await removeIfUnchanged(file, stats)) budget.record(-stats.size, -1);
+  }
+
+  /**
+   * Reads the live entry for `key`: the payload (or `true` when `headerOnly`) and its expiry,
+   * or `null` for a miss. Corrupt and expired files are removed; foreign ones are left alone.
+   */
+  private async readLive(
+    root: string,
+    budget: DirectoryBudget,
+    key: string,
+    headerOnly: boolean,
+  ): Promise<{ payload: Buffer | null; expiresAt: number } | null> {
+    const file = path.join(root, entryFileName(key));
+    const opened = await this.openChecked(file, headerOnly);
+    if (opened === null) return null;
+    await opened.handle.close();
+    const { verdict, stats } = opened;
+    if (verdict.kind === 'foreign') return null;
+    if (verdict.kind === 'corrupt' || isExpired(verdict.expiresAt, this.settings.clock())) {
+      await this.discard(file, stats, budget);
+      return null;
+    }
+    return { payload: headerOnly ? null : opened.bytes.subarray(FILE_HEADER_BYTES), expiresAt: verdict.expiresAt };
+  }
+
+  async get(key: string, options?: BackendCallOptions): Promise<Buffer | null> {
+    checkKey(BACKEND, 'get', key);
+    return this.run('get', key, options, async (root, budget) => {
+      const live = await this.readLive(root, budget, key, false);
+      return live === null ? null : live.payload;
+    });
+  }
+
+  async set(key: string, value: Buffer, ttlSeconds?: number, options?: BackendCallOptions): Promise<void> {
+    checkKey(BACKEND, 'set', key);
+    checkValue(BACKEND, 'set', key, value);
+    const ttl = checkTtlSeconds(BACKEND, 'set', key, ttlSeconds);
+    if (value.length > this.settings.maxValueBytes) {
+      throw valueTooLarge(BACKEND, 'set', key, value.length, this.settings.maxValueBytes);
+    }
+    await this.run(
+      'set',
+      key,
+      options,
+      async (root, budget) => {
+        const now = this.settings.clock();
+        const name = entryFileName(key);
+        const header = encodeHeader(expiryFor(ttl, now));
+        const result = await this.writeWithRecovery(root, name, header, value);
+        budget.record(FILE_HEADER_BYTES + value.length - result.replacedBytes, result.replaced ? 0 : 1);
+        if (budget.needsMaintenance(now)) await budget.maintain(now);
+      },
+      Math.ceil(value.length / LARGE_VALUE_BYTES_PER_MS),
+    );
+  }
+
+  /** Writes the entry; if the directory vanished (deleted by hand), recreates it once. */
+  private async writeWithRecovery(root: string, name: string, header: Buffer, value: Buffer) {
+    const attempt = () => writeEntryAtomically(path.join(root, tempFileName(name)), path.join(root, name), header, value);
+    try {
+      return await attempt();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(root, { recursive: true, mode: CACHE_DIRECTORY_MODE });
+      return attempt();
+    }
+  }
+
+  async delete(key: string, options?: BackendCallOptions): Promise<boolean> {
+    checkKey(BACKEND, 'delete', key);
+    return this.run('delete', key, options, async (root, budget) => {
+      const file = path.join(root, entryFileName(key));
+      const stats = await lstat(file).catch(() => undefined);
+      if (stats === undefined) return false;
+      try {
+        await unlink(file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw err;
+      }
+      if (!stats.isFile()) return false; // a planted symlink or other junk: removed, but it was no entry
+      budget.record(-stats.size, -1);
+      return true;
+    });
+  }
+
+  async exists(key: string, options?: BackendCallOptions): Promise<boolean> {
+    checkKey(BACKEND, 'exists', key);
+    return this.run('exists', key, options, async (root, budget) => (await this.readLive(root, budget, key, true)) !== null);
+  }
+
+  async getTtl(key: string, options?: BackendCallOptions): Promise<number | null> {
+    checkKey(BACKEND, 'getTtl', key);
+    return this.run('getTtl', key, options, async (root, budget) => {
+      const live = await this.readLive(root, budget, key, true);
+      if (live === null || live.expiresAt === 0) return null;
+      return Math.max(1, Math.ceil(live.expiresAt - this.settings.clock() / 1000));
+    });
+  }
+
+  async refreshTtl(key: string, ttlSeconds: number, options?: BackendCallOptions): Promise<boolean> {
+    checkKey(BACKEND, 'refreshTtl', key);
+    const ttl = checkPositiveTtl(BACKEND, 'refreshTtl', key, ttlSeconds);
+    return this.run('refreshTtl', key, options, async (root, budget) => {
+      const file = path.join(root, entryFileName(key));
+      const opened = await this.openChecked(file, true, true);
+      if (opened === null) return false;
+      const { handle, stats, verdict } = opened;
+      try {
+        if (verdict.kind === 'foreign') return false;
+        const now = this.settings.clock();
+        if (verdict.kind === 'corrupt' || isExpired(verdict.expiresAt, now)) {
+          await this.discard(file, stats, budget);
+          return false;
+        }
+        // Rewrites only the 8 expiry bytes of the file this handle opened. If a writer renamed
+        // a new entry into place meanwhile, the old inode gets the update and the new entry
+        // keeps its own TTL: a refresh is lost, never a value.
+        const expiry = Buffer.alloc(8);
+        expiry.writeBigUInt64BE(BigInt(expiryFor(ttl, now)));
+        await handle.write(expiry, 0, 8, 6);
+        return true;
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+
+  async healthCheck(): Promise<BackendHealth> {
+    const started = performance.now();
+    const probeKey = `__cachekit_health__:${process.pid}:${randomBytes(6).toString('hex')}`;
+    const probe = randomBytes(16);
+    try {
+      await this.set(probeKey, probe, 60);
+      const back = await this.get(probeKey);
+      await this.delete(probeKey);
+      const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+      return {
+        ok: back !== null && back.equals(probe),
+        latencyMs,
+        backendType: BACKEND,
+        details: {
+          directory: this.root,
+          sizeBytes: this.budget?.bytes,
+          entries: this.budget?.entries,
+          maxSizeBytes: this.settings.maxSizeBytes,
+          maxEntries: this.settings.maxEntries,
+        },
+      };
+    } catch (err) {
+      return {
+        ok: false,
+        latencyMs: -1,
+        backendType: BACKEND,
+        details: {
+          directory: this.settings.directory,
+          error: err instanceof Error ? err.message : String(err),
+          errorKind: err instanceof BackendError ? err.kind : 'unknown',
+        },
+      };
+    }
+  }
+
+  /** Rescans the directory now: refreshes the tally and evicts if over the limits. */
+  async compact(): Promise<{ sizeBytes: number; entries: number }> {
+    return this.run('compact', undefined, undefined, async (_root, budget) => {
+      await budget.maintain(this.settings.clock());
+      return { sizeBytes: budget.bytes, entries: budget.entries };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
