@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { moduleNameFromFile } from '../keys/function-identity';
 
 const packageRootCache = new Map<string, string>();
 
@@ -46,9 +47,7 @@ export function callerModule(): string | undefined {
   for (const line of stack) {
     const file = fileOfFrame(line);
     if (file === undefined || file.startsWith(LIBRARY_DIR + path.sep) || file.startsWith('node:')) continue;
-    const root = packageRoot(path.dirname(file));
-    const relative = path.relative(root, file).replace(/\.[cm]?[jt]sx?$/, '');
-    return relative.split(path.sep).join('.');
+    return moduleNameFromFile(file, packageRoot(path.dirname(file)));
   }
   return undefined;
 }

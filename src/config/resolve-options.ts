@@ -125,11 +125,6 @@ function resolveRefreshTtl(value: unknown): { enabled: boolean; threshold: numbe
   );
 }
 
-/** Sanitises a key segment as the protocol does: [A-Za-z0-9_.] only, no dot runs, ≤ 200 chars. */
-export function sanitizeKeySegment(value: string): string {
-  return value.replace(/[^A-Za-z0-9_.]/g, '_').replace(/\.{2,}/g, '.').slice(0, 200);
-}
-
 /**
  * Resolves the options of one wrapper. `fn` supplies the default name; `moduleHint` the
  * default module (computed from the call stack when absent).
@@ -198,8 +193,8 @@ export function resolveOptions(
     backend: presetDefaults.l1Only ? null : opts.backend,
     l1: resolveL1(opts.l1, presetDefaults),
     refreshTtl: resolveRefreshTtl(opts.refreshTtlOnGet),
-    module: sanitizeKeySegment(moduleName),
-    name: sanitizeKeySegment(rawName),
+    module: moduleName,
+    name: rawName,
     maxValueBytes:
       optionalNumberInRange(opts.maxValueBytes, 'maxValueBytes', 1, Number.MAX_SAFE_INTEGER, { integer: true }) ??
       env.maxValueBytes ??

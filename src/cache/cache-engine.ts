@@ -1,0 +1,390 @@
+/**
+ * The call path behind a wrapped function: L1 → L2 → (lock) → function → write back, with
+ * single-flight, stale-while-revalidate and invalidation. The synchronous L1 hit path lives
+ * in `cached-function.ts`; everything that may await lives here.
+ */
+import { IntegrityError } from '../errors';
+import type { ResolvedConfig } from '../config/resolve-options';
+import { DEFAULTS } from '../config/options';
+import type { L1Cache } from '../l1/l1-cache';
+import type { L1Entry } from '../l1/l1-entry';
+import { getLogger, redactKey, type LogFields } from '../observability/logger';
+import { runWithLock } from '../reliability/distributed-lock';
+import type { LockOptions } from '../reliability/options';
+import type { ResilientBackend } from '../reliability/resilient-backend';
+import type { EntryContext, ValuePipeline } from './ports';
+import type { CacheStats } from './stats';
+
+/** How a call was answered. */
+type Source = 'l2' | 'computed';
+
+/** The shared result of one in-flight load. */
+interface Flight {
+  promise: Promise<Loaded>;
+  /** Set by invalidation: the result must not be written to any tier. */
+  discard: boolean;
+}
+
+/** A loaded value with the serializer bytes it came from, so joiners can get fresh copies. */
+interface Loaded {
+  source: Source;
+  value: unknown;
+  serialized: Buffer | undefined;
+  /** For L2 hits: how long the read took. */
+  latencyMs: number;
+}
+
+/** Everything the engine needs, built once per wrapper. */
+export interface CacheEngineParts {
+  config: ResolvedConfig;
+  owner: number;
+  stats: CacheStats;
+  l1: L1Cache | undefined;
+  pipeline: ValuePipeline | undefined;
+  /** Resolves the guarded backend lazily (first call), or null for L1-only. */
+  backend: () => ResilientBackend | null;
+  /** Distributed stampede lock settings (`enabled: false` = single-flight only). */
+  lock: Readonly<LockOptions>;
+  tenant: string;
+}
+
+const randomJitter = () => 0.9 + Math.random() * 0.2;
+
+/** The asynchronous part of a cached call. */
+export class CacheEngine {
+  readonly config: ResolvedConfig;
+  readonly owner: number;
+  readonly stats: CacheStats;
+  readonly l1: L1Cache | undefined;
+  readonly pipeline: ValuePipeline | undefined;
+  readonly reference: boolean;
+  private readonly inflight = new Map<string, Flight>();
+  private readonly backendOf: () => ResilientBackend | null;
+  private readonly lock: Readonly<LockOptions>;
+  private readonly tenant: string;
+  private readonly ttlMs: number;
+  private readonly l1TtlMs: number;
+  private readonly swrBaseMs: number;
+  private readonly pendingWrites = new Set<Promise<unknown>>();
+
+  constructor(parts: CacheEngineParts) {
+    this.config = parts.config;
+    this.owner = parts.owner;
+    this.stats = parts.stats;
+    this.l1 = parts.l1;
+    this.pipeline = parts.pipeline;
+    this.reference = parts.config.l1.mode === 'reference';
+    this.backendOf = parts.backend;
+    this.lock = parts.lock;
+    this.tenant = parts.tenant;
+    const ttlSeconds = parts.config.ttlSeconds;
+    this.ttlMs = ttlSeconds * 1000;
+    const hasL2 = parts.config.backend !== null;
+    // L1 expires DEFAULTS.l1ExpiryLeadMs before the L2 copy so it never outlives it; with no
+    // L2 expiry it still re-reads after a while so other processes' writes become visible.
+    if (!hasL2) this.l1TtlMs = ttlSeconds === 0 ? Number.POSITIVE_INFINITY : this.ttlMs;
+    else if (ttlSeconds === 0) this.l1TtlMs = DEFAULTS.l1TtlWhenNoExpirySeconds * 1000;
+    else this.l1TtlMs = this.ttlMs - DEFAULTS.l1ExpiryLeadMs;
+    this.swrBaseMs =
+      parts.config.l1.swr && ttlSeconds > 0 ? this.ttlMs * parts.config.l1.swrThreshold : Number.POSITIVE_INFINITY;
+  }
+
+  /** The backend, or null when this cache is L1-only (or the backend could not be built). */
+  backend(): ResilientBackend | null {
+    return this.backendOf();
+  }
+
+  /** Entry context for sealing and opening stored bytes. */
+  context(physicalKey: string, logicalKey: string): EntryContext {
+    void physicalKey;
+    return { logicalKey, tenant: this.tenant };
+  }
+
+  /** Decodes an L1 entry's value into what the caller receives (a fresh copy in bytes mode). */
+  fromL1(entry: L1Entry, logicalKey: string): unknown {
+    if (this.reference) return entry.value;
+    const pipeline = this.pipeline as ValuePipeline;
+    const bytes = entry.value as Buffer;
+    if (pipeline.l1HoldsSealed) return pipeline.deserialize(pipeline.open(bytes, this.context(entry.key, logicalKey)));
+    return pipeline.deserialize(bytes);
+  }
+
+  /** Handles a failed L1 decode: count, log, drop the entry. */
+  l1DecodeFailed(entry: L1Entry, error: unknown): void {
+    this.stats.counters.integrityErrors++;
+    this.log('warn', { key: redactKey(entry.key), err: errorSummary(error) }, 'cachekit: L1 entry failed to decode; dropped');
+    this.l1?.delete(entry.key);
+  }
+
+  /** The slow path: single-flight around L2 → lock → compute. */
+  async load(
+    key: string,
+    logicalKey: string,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const existing = this.inflight.get(key);
+    if (existing !== undefined) {
+      this.stats.counters.coalesced++;
+      const loaded = await existing.promise;
+      this.count(loaded);
+      return this.freshCopy(loaded);
+    }
+    const flight: Flight = { promise: undefined as unknown as Promise<Loaded>, discard: false };
+    flight.promise = this.loadUncoalesced(flight, key, logicalKey, fn, thisArg, args, signal);
+    this.inflight.set(key, flight);
+    try {
+      const loaded = await flight.promise;
+      this.count(loaded);
+      return loaded.value;
+    } finally {
+      if (this.inflight.get(key) === flight) this.inflight.delete(key);
+    }
+  }
+
+  /** Counts one call by how its flight was answered (joiners count like the caller they joined). */
+  private count(loaded: Loaded): void {
+    if (loaded.source === 'l2') this.stats.recordL2Hit(loaded.latencyMs);
+    else this.stats.misses++;
+  }
+
+  private freshCopy(loaded: Loaded): unknown {
+    if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
+    return this.pipeline.deserialize(loaded.serialized);
+  }
+
+  private async loadUncoalesced(
+    flight: Flight,
+    key: string,
+    logicalKey: string,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+  ): Promise<Loaded> {
+    const backend = this.backend();
+    if (backend !== null) {
+      const hit = await this.readL2(backend, key, logicalKey, signal);
+      if (hit !== undefined) return hit;
+      if (this.lock.enabled && backend.supportsLocks) {
+        const locked = await runWithLock<Loaded>({
+          backend,
+          key,
+          leaseMs: this.lock.leaseMs,
+          waitTimeoutMs: this.lock.waitTimeoutMs,
+          signal,
+          recheck: () => this.readL2(backend, key, logicalKey, signal),
+          compute: () => this.compute(flight, key, logicalKey, fn, thisArg, args, true),
+        });
+        return locked.value;
+      }
+    }
+    return this.compute(flight, key, logicalKey, fn, thisArg, args, false);
+  }
+
+  /** Reads and opens an L2 entry; undefined on miss, failure or bad bytes (never throws). */
+  private async readL2(
+    backend: ResilientBackend,
+    key: string,
+    logicalKey: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Loaded | undefined> {
+    const started = performance.now();
+    const result = await backend.get(key, signal);
+    if (!result.ok) {
+      this.stats.counters.l2ReadFailures++;
+      return undefined;
+    }
+    if (result.value === null) return undefined;
+    const pipeline = this.pipeline as ValuePipeline;
+    let serialized: Buffer;
+    let value: unknown;
+    try {
+      serialized = pipeline.open(result.value, this.context(key, logicalKey));
+      value = pipeline.deserialize(serialized);
+    } catch (error) {
+      this.stats.counters.integrityErrors++;
+      backend.recordIntegrityEvent(error);
+      this.log(
+        'warn',
+        { key: redactKey(key), code: (error as { code?: string }).code, err: errorSummary(error) },
+        'cachekit: stored entry failed its integrity check; treated as a miss and deleted',
+      );
+      this.track(backend.delete(key));
+      return undefined;
+    }
+    const latencyMs = performance.now() - started;
+    if (this.l1 !== undefined) {
+      if (this.reference) this.l1.set(key, value, 0, this.l1TtlMs, this.owner, this.swrAfterMs());
+      else if (pipeline.l1HoldsSealed) this.l1.set(key, result.value, result.value.length, this.l1TtlMs, this.owner, this.swrAfterMs());
+      else this.l1.set(key, serialized, serialized.length, this.l1TtlMs, this.owner, this.swrAfterMs());
+    }
+    if (this.config.refreshTtl.enabled && this.config.ttlSeconds > 0) this.track(this.refreshTtl(backend, key));
+    return { source: 'l2', value, serialized, latencyMs };
+  }
+
+  private async refreshTtl(backend: ResilientBackend, key: string): Promise<void> {
+    if (!backend.supportsTtl) return;
+    const remaining = await backend.getTtl(key);
+    if (remaining.ok && remaining.value !== null && remaining.value < this.config.ttlSeconds * this.config.refreshTtl.threshold) {
+      await backend.refreshTtl(key, Math.ceil(this.config.ttlSeconds));
+    }
+  }
+
+  /** Runs the function and writes the result down both tiers. User errors propagate unchanged. */
+  private async compute(
+    flight: Flight,
+    key: string,
+    logicalKey: string,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+    awaitWrite: boolean,
+  ): Promise<Loaded> {
+    const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
+    if (flight.discard) return { source: 'computed', value, serialized: undefined, latencyMs: 0 };
+    const serialized = await this.store(key, logicalKey, value, awaitWrite);
+    return { source: 'computed', value, serialized, latencyMs: 0 };
+  }
+
+  /**
+   * Encodes and writes a value to L1 and L2. Returns the serializer bytes (undefined when
+   * the value could not be encoded or was too large: then nothing is cached).
+   */
+  async store(key: string, logicalKey: string, value: unknown, awaitWrite: boolean): Promise<Buffer | undefined> {
+    const pipeline = this.pipeline as ValuePipeline;
+    const backend = this.backend();
+    if (this.reference) {
+      this.l1?.set(key, value, 0, this.l1TtlMs, this.owner, this.swrAfterMs());
+      if (backend === null) return undefined;
+    }
+    let serialized: Buffer;
+    try {
+      serialized = pipeline.serialize(value);
+    } catch (error) {
+      this.stats.counters.encodeErrors++;
+      this.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
+      return undefined;
+    }
+    if (serialized.length > this.config.maxValueBytes) {
+      this.stats.counters.oversizeValues++;
+      this.log(
+        'warn',
+        { key: redactKey(key), bytes: serialized.length, limit: this.config.maxValueBytes },
+        'cachekit: result larger than maxValueBytes; returned uncached',
+      );
+      return undefined;
+    }
+    let sealed: Buffer | undefined;
+    if (backend !== null || pipeline.l1HoldsSealed) {
+      try {
+        sealed = pipeline.seal(serialized, this.context(key, logicalKey));
+      } catch (error) {
+        this.stats.counters.encodeErrors++;
+        this.log('error', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
+        return undefined;
+      }
+    }
+    if (this.l1 !== undefined && !this.reference) {
+      const l1Bytes = pipeline.l1HoldsSealed ? (sealed as Buffer) : serialized;
+      this.l1.set(key, l1Bytes, l1Bytes.length, this.l1TtlMs, this.owner, this.swrAfterMs());
+    }
+    if (backend !== null && sealed !== undefined) {
+      const write = backend.set(key, sealed, Math.ceil(this.config.ttlSeconds)).then((ok) => {
+        if (!ok) this.stats.counters.l2WriteFailures++;
+      });
+      if (awaitWrite) await write;
+      else this.track(write);
+    }
+    return serialized;
+  }
+
+  /**
+   * Stale-while-revalidate: refreshes `entry` once in the background. The refresh may only
+   * replace the entry it started from (same generation), so an invalidation that happens
+   * while it runs is never overwritten by stale data.
+   */
+  refreshInBackground(
+    entry: L1Entry,
+    logicalKey: string,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+  ): void {
+    entry.refreshing = true;
+    this.stats.counters.swrRefreshes++;
+    const generation = entry.generation;
+    const key = entry.key;
+    const l1 = this.l1 as L1Cache;
+    const refresh = (async () => {
+      const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
+      if (l1.peek(key)?.generation !== generation) return;
+      await this.store(key, logicalKey, value, true);
+      // Invalidated while the L2 write was in flight: take the resurrected copy back out.
+      const now = l1.peek(key);
+      if (now === undefined || now.generation <= generation) await this.backend()?.delete(key);
+    })().catch((error: unknown) => {
+      this.log('debug', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
+    });
+    this.track(refresh);
+  }
+
+  /** Removes one entry from every tier and stops in-flight loads of it from writing. */
+  async invalidate(key: string): Promise<boolean> {
+    const flight = this.inflight.get(key);
+    if (flight !== undefined) {
+      flight.discard = true;
+      this.inflight.delete(key);
+    }
+    const inL1 = this.l1?.delete(key) ?? false;
+    const backend = this.backend();
+    const inL2 = backend !== null ? await backend.delete(key) : undefined;
+    return inL1 || (inL2?.ok === true && inL2.value);
+  }
+
+  /** Removes every entry of this function (all keys under `prefixes`) from every tier. */
+  async clear(prefixes: readonly string[]): Promise<number> {
+    for (const flight of this.inflight.values()) flight.discard = true;
+    this.inflight.clear();
+    let removed = this.l1?.deleteOwner(this.owner) ?? 0;
+    const backend = this.backend();
+    if (backend !== null) {
+      for (const prefix of prefixes) {
+        const result = await backend.clearPrefix(prefix);
+        if (result.ok) removed += result.value;
+        else this.log('warn', { prefix: redactKey(prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
+      }
+    }
+    this.stats.reset();
+    return removed;
+  }
+
+  /** Resolves when every background write and refresh started so far has settled. */
+  async flush(): Promise<void> {
+    while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+  }
+
+  private swrAfterMs(): number {
+    return this.swrBaseMs === Number.POSITIVE_INFINITY ? this.swrBaseMs : this.swrBaseMs * randomJitter();
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch(() => undefined).finally(() => this.pendingWrites.delete(tracked));
+    this.pendingWrites.add(tracked);
+  }
+
+  /** Logs through the cache's logger, or the process logger. */
+  log(level: 'debug' | 'info' | 'warn' | 'error', fields: LogFields, message: string): void {
+    const logger = this.config.logger ?? getLogger();
+    logger[level]({ cache: `${this.config.module}.${this.config.name}`, ...fields }, message);
+  }
+}
+
+/** A one-line description of an error for logs (never values or key material). */
+export function errorSummary(error: unknown): string {
+  if (error instanceof IntegrityError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return `${(error as { code?: string }).code ?? error.name}: ${error.message}`;
+  return String(error);
+}

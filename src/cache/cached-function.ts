@@ -1,0 +1,191 @@
+/**
+ * Builds the function `cache(fn)` returns: the synchronous L1 hit path inline, everything
+ * else delegated to the CacheEngine, and the control methods attached.
+ */
+import type { BackendHealth } from '../backends/types';
+import type { ResolvedConfig } from '../config/resolve-options';
+import { KeyGenerationError } from '../errors';
+import type { LockOptions } from '../reliability/options';
+import type { ResilientBackend } from '../reliability/resilient-backend';
+import type { ResilientBackendStats } from '../reliability/resilient-backend-events';
+import { CacheEngine, errorSummary } from './cache-engine';
+import type { LogicalKeyFunction, ValuePipeline } from './ports';
+import { l1For } from './shared-l1';
+import { CacheStats, type CacheInfo } from './stats';
+
+/** Any function; the cached wrapper keeps its parameters and `this` type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any[]` is the only parameter type every function is assignable to
+export type AnyFunction = (this: any, ...args: any[]) => unknown;
+
+/** Health of one cached function, synchronous snapshot. */
+export interface CacheHealthStatus {
+  /** False when the backend's breaker is open or the last check failed. */
+  healthy: boolean;
+  /** `{module}.{name}`. */
+  cache: string;
+  namespace: string | undefined;
+  preset: string;
+  l1: { enabled: boolean; entries: number; bytes: number; maxBytes: number } | null;
+  backend: { type: string; reliability: ResilientBackendStats } | null;
+  counters: CacheStats['counters'];
+}
+
+/** `checkHealth()`: the snapshot plus a live backend check. */
+export interface CacheHealthReport extends CacheHealthStatus {
+  /** Result of the backend's own health check (null for L1-only caches). */
+  backendCheck: BackendHealth | null;
+}
+
+/** Methods attached to every cached function. */
+export interface CacheControls<Args extends readonly unknown[], Result> {
+  /** Hit/miss statistics of this function. */
+  cacheInfo(): CacheInfo;
+  /** Removes every entry of this function from every tier and resets its statistics. */
+  cacheClear(): Promise<number>;
+  /** Removes exactly the entry the call `fn(...args)` would use (custom key functions honoured). */
+  invalidate(...args: Args): Promise<boolean>;
+  /** Synchronous health snapshot (no I/O). */
+  getHealthStatus(): CacheHealthStatus;
+  /** Health snapshot plus a live check of the backend. */
+  checkHealth(): Promise<CacheHealthReport>;
+  /**
+   * The same cached function, with `signal` bounding the wait for the cache: once it aborts,
+   * the call stops waiting for L2 or a lock and runs the function. It never aborts the
+   * function itself.
+   */
+  withSignal(signal: AbortSignal): (...args: Args) => Promise<Result>;
+  /** Resolves when background writes and refreshes started so far have settled. */
+  flush(): Promise<void>;
+  /** The original function. */
+  readonly wrapped: unknown;
+}
+
+/** What `cache(fn)` returns: `fn` made asynchronous and cached, plus the control methods. */
+export type CachedFunction<F extends AnyFunction> = ((
+  this: ThisParameterType<F>,
+  ...args: Parameters<F>
+) => Promise<Awaited<ReturnType<F>>>) &
+  CacheControls<Parameters<F>, Awaited<ReturnType<F>>>;
+
+/** Parts assembled by `assemble.ts` from the keys, codec and reliability layers. */
+export interface CachedFunctionParts {
+  config: ResolvedConfig;
+  /** Physical key prefix of this cache's tenant (`t:default:`). */
+  tenantPrefix: string;
+  tenant: string;
+  logicalKey: LogicalKeyFunction;
+  /** Logical prefixes under which every key of this function lives (for `cacheClear()`). */
+  clearPrefixes: readonly string[];
+  pipeline: ValuePipeline | undefined;
+  backend: () => ResilientBackend | null;
+  lock: Readonly<LockOptions>;
+}
+
+let nextOwner = 1;
+
+/** Builds the cached function. */
+export function createCachedFunction<F extends AnyFunction>(fn: F, parts: CachedFunctionParts): CachedFunction<F> {
+  const { config, tenantPrefix, logicalKey } = parts;
+  const stats = new CacheStats(`${config.module}.${config.name}`);
+  const l1 = config.l1.enabled ? l1For(config.l1) : undefined;
+  const engine = new CacheEngine({
+    config,
+    owner: nextOwner++,
+    stats,
+    l1,
+    pipeline: parts.pipeline,
+    backend: parts.backend,
+    lock: parts.lock,
+    tenant: parts.tenant,
+  });
+  const reference = engine.reference;
+  let warnedKeyError = false;
+
+  const uncached = (thisArg: unknown, args: unknown[], error: unknown): Promise<unknown> => {
+    stats.counters.keyErrors++;
+    if (!warnedKeyError) {
+      warnedKeyError = true;
+      engine.log('warn', { err: errorSummary(error) }, 'cachekit: arguments cannot form a cache key; calling the function uncached (logged once per function)');
+    }
+    return (async () => fn.apply(thisArg, args))();
+  };
+
+  const call = (thisArg: unknown, args: unknown[], signal: AbortSignal | undefined): Promise<unknown> => {
+    const now = Date.now();
+    stats.lastOperationAt = now;
+    let logical: string;
+    try {
+      logical = logicalKey(args, thisArg);
+    } catch (error) {
+      return uncached(thisArg, args, error);
+    }
+    const key = tenantPrefix + logical;
+    if (l1 !== undefined) {
+      const entry = l1.get(key, now);
+      if (entry !== undefined) {
+        stats.l1Hits++;
+        if (entry.refreshAt <= now && !entry.refreshing) engine.refreshInBackground(entry, logical, fn, thisArg, args);
+        if (reference) return Promise.resolve(entry.value);
+        try {
+          return Promise.resolve(engine.fromL1(entry, logical));
+        } catch (error) {
+          stats.l1Hits--;
+          engine.l1DecodeFailed(entry, error);
+        }
+      }
+    }
+    return engine.load(key, logical, fn, thisArg, args, signal);
+  };
+
+  const cached = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    return call(this, args, undefined);
+  };
+
+  const controls: CacheControls<unknown[], unknown> = {
+    cacheInfo: () => {
+      const maxsize = l1 === undefined ? null : Number.isFinite(l1.maxEntries) ? l1.maxEntries : l1.maxBytes;
+      return stats.info(maxsize, l1 === undefined ? null : l1.countOf(engine.owner));
+    },
+    cacheClear: () => engine.clear(parts.clearPrefixes.map((prefix) => tenantPrefix + prefix)),
+    invalidate: (...args: unknown[]) => {
+      let logical: string;
+      try {
+        logical = logicalKey(args, undefined);
+      } catch (error) {
+        return Promise.reject(error instanceof KeyGenerationError ? error : new KeyGenerationError(String(error), 'args', 'unknown'));
+      }
+      return engine.invalidate(tenantPrefix + logical);
+    },
+    getHealthStatus: () => healthStatus(engine),
+    checkHealth: async () => {
+      const backend = engine.backend();
+      const backendCheck = backend === null ? null : await backend.healthCheck();
+      const status = healthStatus(engine);
+      return { ...status, healthy: status.healthy && (backendCheck?.ok ?? true), backendCheck };
+    },
+    withSignal: (signal: AbortSignal) =>
+      function (this: unknown, ...args: unknown[]) {
+        return call(this, args, signal);
+      },
+    flush: () => engine.flush(),
+    wrapped: fn,
+  };
+  return Object.assign(cached, controls) as unknown as CachedFunction<F>;
+}
+
+function healthStatus(engine: CacheEngine): CacheHealthStatus {
+  const { config, l1 } = engine;
+  const backend = engine.backend();
+  const reliability = backend?.stats();
+  const breakerOpen = backend?.bypassing ?? false;
+  const l1Stats = l1?.stats();
+  return {
+    healthy: !breakerOpen,
+    cache: `${config.module}.${config.name}`,
+    namespace: config.namespace,
+    preset: config.preset,
+    l1: l1Stats === undefined ? null : { enabled: true, entries: l1Stats.entries, bytes: l1Stats.bytes, maxBytes: l1Stats.maxBytes },
+    backend: backend === null || reliability === undefined ? null : { type: backend.backendType, reliability },
+    counters: { ...engine.stats.counters },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The key functions of one cached function: the default builder (from keys/) behind a small
+ * memo for single primitive arguments, or a user `key` function, plus the prefixes under which
+ * all of the function's keys live (for `cacheClear()`).
+ */
+import { KeyGenerationError } from '../errors';
+import { createKeyBuilder, type KeyBuilder } from '../keys/key-builder';
+import { functionPath } from '../keys/function-identity';
+import { MAX_KEY_LENGTH, SHORTENED_KEY_PREFIX_LENGTH, codePointLength, normalizeKey } from '../keys/key-text';
+import type { LogicalKeyFunction } from './ports';
+
+/** Largest number of memoised single-argument keys kept per function before the memo resets. */
+const KEY_MEMO_LIMIT = 4096;
+/** Strings longer than this are not memoised (the memo would hold large strings). */
+const KEY_MEMO_MAX_STRING = 128;
+
+/**
+ * Memoises keys of calls with exactly one number, boolean or short string argument: the most
+ * common call shape (`getUser(42)`) then costs one Map lookup instead of an encode and a
+ * native hash, which keeps native code off the L1 hit path. Same keys as the builder.
+ */
+export function memoizeSinglePrimitive(builder: KeyBuilder): KeyBuilder {
+  const memo = new Map<number | string | boolean, string>();
+  return (args) => {
+    if (args.length !== 1) return builder(args);
+    const arg = args[0];
+    const type = typeof arg;
+    if (type !== 'number' && type !== 'boolean' && !(type === 'string' && (arg as string).length <= KEY_MEMO_MAX_STRING)) {
+      return builder(args);
+    }
+    const primitive = arg as number | string | boolean;
+    let key = memo.get(primitive);
+    if (key === undefined) {
+      key = builder(args);
+      if (memo.size >= KEY_MEMO_LIMIT) memo.clear();
+      memo.set(primitive, key);
+    }
+    return key;
+  };
+}
+
+/** Identity of a cached function's keys. */
+export interface FunctionKeyOptions {
+  namespace: string | undefined;
+  module: string;
+  name: string;
+  integrity: boolean;
+  serializerCode: string;
+  /** A user key function; receives the call's arguments with `this` bound to the receiver. */
+  keyFunction: ((...args: never[]) => string) | undefined;
+}
+
+/** The prefix every key of the function starts with: `[ns:{namespace}:]func:{module}.{name}:`. */
+function functionPrefix(options: FunctionKeyOptions): string {
+  const ns = options.namespace ? `ns:${options.namespace}:` : '';
+  return `${ns}func:${functionPath(options.module, options.name)}:`.replace(/[ \r\n]/g, '_');
+}
+
+/**
+ * The logical key function. A user key becomes `[ns:…:]func:{module}.{name}:key:{returned}`:
+ * scoped to the function (two functions returning the same string never share an entry) and
+ * normalised like every key.
+ */
+export function logicalKeyFunction(options: FunctionKeyOptions): LogicalKeyFunction {
+  const custom = options.keyFunction as ((this: unknown, ...args: unknown[]) => unknown) | undefined;
+  if (custom === undefined) {
+    const builder = memoizeSinglePrimitive(
+      createKeyBuilder({
+        namespace: options.namespace,
+        module: options.module,
+        name: options.name,
+        integrity: options.integrity,
+        serializerCode: options.serializerCode,
+      }),
+    );
+    return (args) => builder(args);
+  }
+  const prefix = `${functionPrefix(options)}key:`;
+  return (args, thisArg) => {
+    const part = custom.apply(thisArg, args as unknown[]);
+    if (typeof part !== 'string' || part === '') {
+      throw new KeyGenerationError(
+        `The \`key\` function must return a non-empty string; it returned ${part === '' ? 'an empty string' : typeof part}.`,
+        'key()',
+        typeof part,
+      );
+    }
+    return normalizeKey(prefix + part);
+  };
+}
+
+/**
+ * Prefixes covering every key of the function. Keys over 250 characters are shortened to their
+ * first 50 characters + a hash; when the function prefix itself is that long, the shortened
+ * keys only share its first 50 characters, so that head is cleared too (it may also clear a
+ * same-headed function's shortened keys: an extra miss, never a wrong value).
+ */
+export function clearPrefixes(options: FunctionKeyOptions): string[] {
+  const prefix = functionPrefix(options);
+  const prefixes = [prefix];
+  if (codePointLength(prefix) >= SHORTENED_KEY_PREFIX_LENGTH && MAX_KEY_LENGTH > SHORTENED_KEY_PREFIX_LENGTH) {
+    prefixes.push(`${Array.from(prefix).slice(0, SHORTENED_KEY_PREFIX_LENGTH).join('')}:`);
+  }
+  return prefixes;
+}

@@ -1,0 +1,116 @@
+/**
+ * `@cached(options)` for class methods, under both TypeScript decorator modes: TC39 standard
+ * decorators (TypeScript 5+, the default) and `experimentalDecorators` (NestJS style).
+ *
+ * `this` is not part of the key: every instance of a class shares one cache per method, so
+ * `repo.get(1)` on two instances returns the same entry. To key by instance, give a `key`
+ * function — it is called with `this` bound to the instance. Each class (and subclass) gets
+ * its own cache, named `{Class}.{method}`, so same-named methods of different classes in one
+ * file never share entries.
+ */
+import { cache } from './cache';
+import type { AnyFunction, CachedFunction } from './cache/cached-function';
+import type { CacheInfo } from './cache/stats';
+import { callerModule } from './config/caller-module';
+import type { CacheOptions } from './config/options';
+import type { PresetName } from './config/presets';
+import { ConfigurationError } from './errors';
+
+/** Options of `@cached`; `preset` picks the intent preset (default: plain `cache()`). */
+export type CachedMethodOptions = CacheOptions & { preset?: Exclude<PresetName, 'local' | 'default'> };
+
+/** Control methods available on a decorated method (`instance.method.cacheInfo()`). */
+export interface CachedMethodControls {
+  /** Statistics summed over every class that uses this method. */
+  cacheInfo(): CacheInfo;
+  /** Clears the entries of every class that uses this method. */
+  cacheClear(): Promise<number>;
+  /** Removes the entry of this call in every class that uses this method. */
+  invalidate(...args: unknown[]): Promise<boolean>;
+}
+
+interface LegacyDescriptor {
+  value?: unknown;
+}
+
+function isStandardContext(value: unknown): value is ClassMethodDecoratorContext {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'name' in value;
+}
+
+function buildDispatcher(method: AnyFunction, methodName: string, options: CachedMethodOptions, moduleName: string | undefined): AnyFunction & CachedMethodControls {
+  const { preset, ...cacheOptions } = options;
+  const factory = preset === undefined ? cache : cache[preset];
+  const byClass = new Map<unknown, CachedFunction<AnyFunction>>();
+  const wrapperFor = (self: unknown): CachedFunction<AnyFunction> => {
+    const owner = typeof self === 'function' ? self : (self as { constructor?: unknown } | null | undefined)?.constructor;
+    let wrapper = byClass.get(owner);
+    if (wrapper === undefined) {
+      const className = typeof owner === 'function' && owner.name !== '' ? owner.name : 'anonymous';
+      wrapper = factory(method, {
+        ...cacheOptions,
+        name: cacheOptions.name ?? `${className}.${methodName}`,
+        module: cacheOptions.module ?? moduleName,
+      } as CacheOptions<unknown[]>);
+      byClass.set(owner, wrapper);
+    }
+    return wrapper;
+  };
+  const dispatcher = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    return wrapperFor(this).apply(this, args);
+  };
+  const controls: CachedMethodControls = {
+    cacheInfo() {
+      const infos = [...byClass.values()].map((w) => w.cacheInfo());
+      const sum = (field: 'hits' | 'misses' | 'l1Hits' | 'l2Hits') => infos.reduce((n, i) => n + i[field], 0);
+      const l2Hits = sum('l2Hits');
+      const times = infos.map((i) => i.lastOperationAt).filter((t): t is number => t !== null);
+      return {
+        hits: sum('hits'),
+        misses: sum('misses'),
+        l1Hits: sum('l1Hits'),
+        l2Hits,
+        maxsize: infos[0]?.maxsize ?? null,
+        currsize: infos.reduce<number | null>((n, i) => (i.currsize === null ? n : (n ?? 0) + i.currsize), null),
+        l2AvgLatencyMs: l2Hits === 0 ? 0 : infos.reduce((n, i) => n + i.l2AvgLatencyMs * i.l2Hits, 0) / l2Hits,
+        lastOperationAt: times.length === 0 ? null : Math.max(...times),
+        sessionId: infos[0]?.sessionId ?? '',
+      };
+    },
+    async cacheClear() {
+      let removed = 0;
+      for (const w of byClass.values()) removed += await w.cacheClear();
+      return removed;
+    },
+    async invalidate(...args: unknown[]) {
+      let any = false;
+      for (const w of byClass.values()) any = (await w.invalidate(...args)) || any;
+      return any;
+    },
+  };
+  return Object.assign(dispatcher, controls);
+}
+
+/**
+ * Caches a class method. Works as a TC39 standard decorator and under
+ * `experimentalDecorators`.
+ */
+export function cached(options: CachedMethodOptions = {}) {
+  const moduleName = options.module ?? callerModule();
+  function decorator(value: AnyFunction, context: ClassMethodDecoratorContext): AnyFunction;
+  function decorator(target: object, propertyKey: string | symbol, descriptor: LegacyDescriptor): LegacyDescriptor;
+  function decorator(first: unknown, second: unknown, third?: LegacyDescriptor): unknown {
+    if (isStandardContext(second)) {
+      if (second.kind !== 'method') {
+        throw new ConfigurationError(`@cached() decorates methods; it was applied to a ${second.kind}.`);
+      }
+      return buildDispatcher(first as AnyFunction, String(second.name), options, moduleName);
+    }
+    const descriptor = third;
+    if (descriptor === undefined || typeof descriptor.value !== 'function') {
+      throw new ConfigurationError(`@cached() decorates methods; ${String(second)} is not a method.`);
+    }
+    descriptor.value = buildDispatcher(descriptor.value as AnyFunction, String(second), options, moduleName);
+    return descriptor;
+  }
+  return decorator;
+}
