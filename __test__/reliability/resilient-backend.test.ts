@@ -128,6 +128,21 @@ describe('ResilientBackend never throws', () => {
     expect(resilient.stats().timeouts.get?.timeoutMs).toBe(25);
   });
 
+  test('a large write gets 1 ms more per 64 KiB; a read of the same duration still times out', async () => {
+    const { clock, backend, resilient } = setup();
+    for (let i = 0; i < 20; i++) await resilient.set('warm', Buffer.from('v'));
+    const large = Buffer.alloc(64 * 1024 * 100); // +100 ms
+    backend.next({ kind: 'delay', ms: 110 });
+    const write = track(resilient.set('big', large));
+    await clock.advance(110);
+    expect(write.value).toBe(true);
+    for (let i = 0; i < 20; i++) await resilient.get('warm');
+    backend.next({ kind: 'delay', ms: 110 });
+    const read = track(resilient.get('big'));
+    await clock.advance(110);
+    expect(read.value).toMatchObject({ ok: false, reason: 'timeout' });
+  });
+
   test('operations have separate timeouts: lock operations share one', async () => {
     const { resilient } = setup();
     for (let i = 0; i < 20; i++) await resilient.get('k');

@@ -11,10 +11,12 @@ export interface Clock {
   /** Monotonic milliseconds (any origin); only differences are meaningful. */
   now(): number;
   /**
-   * Runs `callback` once after `delayMs`. Implementations must never keep the process alive
-   * (the system clock `unref()`s every timer) and must accept any non-negative delay.
+   * Runs `callback` once after `delayMs`. Timers must not keep the process alive (the system
+   * clock `unref()`s them) unless `keepAlive` is set — reserved for a bounded wait the caller
+   * explicitly awaits, such as `close()` draining, which would otherwise never resolve in a
+   * process with nothing else to do. Any non-negative delay must be accepted.
    */
-  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  setTimeout(callback: () => void, delayMs: number, options?: { keepAlive?: boolean }): TimerHandle;
   /** Cancels a timer; a no-op for a timer that already fired or was cancelled. */
   clearTimeout(handle: TimerHandle): void;
 }
@@ -34,10 +36,10 @@ export function clampTimerDelay(delayMs: number): number {
 /** The real clock: `performance.now()` and unref'ed Node timers. */
 export const systemClock: Clock = {
   now: () => performance.now(),
-  setTimeout(callback, delayMs) {
+  setTimeout(callback, delayMs, options) {
     const timer = setTimeout(callback, clampTimerDelay(delayMs));
     // A cache must never be the reason a process stays up.
-    timer.unref();
+    if (options?.keepAlive !== true) timer.unref();
     return timer;
   },
   clearTimeout(handle) {

@@ -37,8 +37,10 @@ export class GuardedCall<T> implements Expirable {
     readonly startedAt: number,
     /** The adaptive timeout that set the deadline and learns from the outcome, if any. */
     readonly adaptiveTimeout: AdaptiveTimeout | undefined,
-    /** Timeout applied, ms (undefined when timeouts are off). */
+    /** Timeout applied, ms (undefined when timeouts are off), size allowance included. */
     readonly timeoutMs: number | undefined,
+    /** Part of `timeoutMs` granted for the size of a write, ms. */
+    readonly allowanceMs: number,
     private readonly slot: DeadlineSlot | undefined,
     private readonly signal: AbortSignal | undefined,
     pending: Promise<T>,

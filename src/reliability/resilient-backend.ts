@@ -36,6 +36,23 @@ export interface ResilientBackendDeps {
 /** Used in place of a ticket when the breaker is disabled. */
 const NO_TICKET: BreakerTicket = Object.freeze({ probe: false, generation: -1 });
 
+/**
+ * Extra deadline for writes, ms per byte: 1 ms per 64 KiB (about 500 Mbit/s). The adaptive
+ * timeout learns from typical small values; without this a rare 10 MB write would always time
+ * out — and count against the breaker — on a healthy link.
+ */
+const WRITE_BYTES_PER_MS = 64 * 1024;
+
+function transferAllowanceMs(bytes: number): number {
+  return Math.ceil(bytes / WRITE_BYTES_PER_MS);
+}
+
+function totalBytes(entries: readonly BackendEntry[]): number {
+  let total = 0;
+  for (const entry of entries) total += entry.value.length;
+  return total;
+}
+
 /** Options passed to a backend call without deadline or signal. */
 const NO_OPTIONS: BackendCallOptions = Object.freeze({});
 
@@ -133,7 +150,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
 
   /** Writes `key`. True when stored; false when the write was dropped (counted, never thrown). */
   async set(key: string, value: Buffer, ttlSeconds?: number, signal?: AbortSignal): Promise<boolean> {
-    const result = await this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal);
+    const result = await this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, transferAllowanceMs(value.length));
     if (!result.ok) this.droppedWrites++;
     return result.ok;
   }
@@ -148,7 +165,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   /** Writes several entries; needs the backend's `setMany`. False when dropped. */
   async setMany(entries: readonly BackendEntry[], signal?: AbortSignal): Promise<boolean> {
     const setMany = this.backend.setMany?.bind(this.backend);
-    const result = setMany === undefined ? await this.unsupported('setMany') : await this.execute('setMany', (o) => setMany(entries, o), signal);
+    const result = setMany === undefined ? await this.unsupported('setMany') : await this.execute('setMany', (o) => setMany(entries, o), signal, transferAllowanceMs(totalBytes(entries)));
     if (!result.ok) this.droppedWrites++;
     return result.ok;
   }
@@ -295,10 +312,15 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     if (this.unsettledCalls === 0) return Promise.resolve();
     const limitMs = this.options.timeouts === false ? HEALTH_CHECK_FALLBACK_TIMEOUT_MS : this.options.timeouts.maxMs;
     return new Promise((resolve) => {
-      const timer = this.clock.setTimeout(() => {
-        this.onDrained = undefined;
-        resolve();
-      }, limitMs);
+      // Kept alive: the caller awaits close(), and this wait is bounded.
+      const timer = this.clock.setTimeout(
+        () => {
+          this.onDrained = undefined;
+          resolve();
+        },
+        limitMs,
+        { keepAlive: true },
+      );
       this.onDrained = () => {
         this.clock.clearTimeout(timer);
         this.onDrained = undefined;
@@ -318,15 +340,16 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     operation: OperationName,
     invoke: (options: BackendCallOptions) => Promise<T>,
     signal: AbortSignal | undefined,
+    allowanceMs = 0,
   ): Promise<OperationResult<T>> {
     if (this.closed) return Promise.resolve(this.refuse(operation, 'closed'));
     if (signal?.aborted === true) return Promise.resolve(this.refuse(operation, 'aborted'));
     const ticket = this.breaker === null ? NO_TICKET : this.breaker.acquire();
     if (ticket === null) return Promise.resolve(this.refuse(operation, 'breaker-open'));
     const backpressure = this.backpressure;
-    if (backpressure === null || backpressure.tryAcquire()) return this.call(operation, invoke, signal, ticket);
+    if (backpressure === null || backpressure.tryAcquire()) return this.call(operation, invoke, signal, ticket, allowanceMs);
     return backpressure.acquire(signal).then((outcome) => {
-      if (outcome === 'acquired') return this.call(operation, invoke, signal, ticket);
+      if (outcome === 'acquired') return this.call(operation, invoke, signal, ticket, allowanceMs);
       this.breaker?.onIgnored(ticket);
       return this.refuse<T>(operation, overloadReason(outcome));
     });
@@ -342,10 +365,12 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     invoke: (options: BackendCallOptions) => Promise<T>,
     signal: AbortSignal | undefined,
     ticket: BreakerTicket,
+    allowanceMs: number,
   ): Promise<OperationResult<T>> {
     const startedAt = this.clock.now();
     const adaptive = this.adaptiveTimeoutFor(operation);
-    const timeoutMs = adaptive !== undefined ? adaptive.current() : this.fixedTimeoutMs(operation);
+    const baseMs = adaptive !== undefined ? adaptive.current() : this.fixedTimeoutMs(operation);
+    const timeoutMs = baseMs === undefined ? undefined : baseMs + allowanceMs;
     // Without a deadline the backend gets the caller's signal (or nothing) directly.
     const slot = timeoutMs === undefined ? undefined : this.deadlines.slotFor(startedAt, timeoutMs);
     const options: BackendCallOptions = slot ?? (signal === undefined ? NO_OPTIONS : { signal });
@@ -356,7 +381,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return new GuardedCall(this, operation, ticket, startedAt, adaptive, timeoutMs, slot, signal, pending).result;
+    return new GuardedCall(this, operation, ticket, startedAt, adaptive, timeoutMs, allowanceMs, slot, signal, pending).result;
   }
 
   // ---- GuardedCallHost: how each ending is counted ----
@@ -388,7 +413,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   /** @internal */
   timedOut<T>(call: GuardedCall<T>): OperationResult<T> {
     const timeoutMs = call.timeoutMs ?? 0;
-    call.adaptiveTimeout?.recordTimeout(timeoutMs);
+    // The window learns the base deadline; the size allowance belongs to this call only.
+    call.adaptiveTimeout?.recordTimeout(timeoutMs - call.allowanceMs);
     this.breaker?.onFailure(call.ticket);
     if (this.has('operation')) this.emitOperation(call.operation, false, this.clock.now() - call.startedAt);
     const error = new BackendError(`${this.backendType} ${call.operation} timed out after ${Math.round(timeoutMs)} ms`, 'timeout', {
