@@ -6,18 +6,21 @@
  */
 import { BackendError } from '../errors';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../backends/types';
-import { AdaptiveTimeout, type AdaptiveTimeoutStats } from './adaptive-timeout';
 import { Backpressure, type PermitOutcome } from './backpressure';
 import { CircuitBreaker, type BreakerTicket } from './circuit-breaker';
 import { classifyError, type ErrorCategory } from './classify-error';
-import { systemClock, type Clock, type TimerHandle } from './clock';
+import { boundedHealthCheck } from './bounded-health-check';
+import { systemClock, type Clock } from './clock';
 import { DeadlineWheel } from './deadline-wheel';
 import { GuardedCall, type GuardedCallHost } from './guarded-call';
+import { FailureCounters } from './failure-counters';
 import { TypedEmitter } from './listeners';
 import type { FailureReason, OperationName, OperationResult } from './operation-result';
+import { OperationTimeouts } from './operation-timeouts';
 import type { ReliabilityOptions, ResolvedReliabilityOptions } from './options';
 import type { ResilientBackendEvents, ResilientBackendStats } from './resilient-backend-events';
 import { resolveReliabilityOptions } from './validate-options';
+import { batchWriteAllowanceMs, writeAllowanceMs } from './write-allowance';
 
 /** Dependencies and labels of a `ResilientBackend`. */
 export interface ResilientBackendDeps {
@@ -36,43 +39,11 @@ export interface ResilientBackendDeps {
 /** Used in place of a ticket when the breaker is disabled. */
 const NO_TICKET: BreakerTicket = Object.freeze({ probe: false, generation: -1 });
 
-/**
- * Extra deadline for writes, ms per byte: 1 ms per 64 KiB (about 500 Mbit/s). The adaptive
- * timeout learns from typical small values; without this a rare 10 MB write would always time
- * out — and count against the breaker — on a healthy link.
- */
-const WRITE_BYTES_PER_MS = 64 * 1024;
-
-function transferAllowanceMs(bytes: number): number {
-  return Math.ceil(bytes / WRITE_BYTES_PER_MS);
-}
-
-function totalBytes(entries: readonly BackendEntry[]): number {
-  let total = 0;
-  for (const entry of entries) total += entry.value.length;
-  return total;
-}
-
 /** Options passed to a backend call without deadline or signal. */
 const NO_OPTIONS: BackendCallOptions = Object.freeze({});
 
-/** Timeout of `healthCheck()` when adaptive timeouts are disabled, ms. */
+/** Bound of `healthCheck()` and of the `close()` drain when timeouts are disabled, ms. */
 const HEALTH_CHECK_FALLBACK_TIMEOUT_MS = 5_000;
-
-/** Lock operations are all one short command each; they share one latency window. */
-const TIMEOUT_GROUP: Readonly<Partial<Record<OperationName, OperationName>>> = {
-  renewLock: 'acquireLock',
-  releaseLock: 'acquireLock',
-};
-
-const FAILURE_REASONS: readonly FailureReason[] = ['timeout', 'breaker-open', 'overload', 'error', 'aborted', 'unsupported', 'closed'];
-const ERROR_CATEGORIES: readonly ErrorCategory[] = ['transient', 'permanent', 'timeout', 'authentication', 'unknown', 'integrity'];
-
-function zeroCounters<K extends string>(keys: readonly K[]): Record<K, number> {
-  const counters = {} as Record<K, number>;
-  for (const key of keys) counters[key] = 0;
-  return counters;
-}
 
 function overloadReason(outcome: PermitOutcome): FailureReason {
   if (outcome === 'aborted') return 'aborted';
@@ -98,21 +69,16 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   private readonly clock: Clock;
   private readonly ownsBackend: boolean;
   private readonly breaker: CircuitBreaker | null;
-  private readonly ownsBreaker: boolean;
   private readonly backpressure: Backpressure | null;
   private readonly ownsBackpressure: boolean;
-  private readonly timeouts = new Map<OperationName, AdaptiveTimeout>();
+  private readonly timeouts: OperationTimeouts;
   private readonly deadlines: DeadlineWheel;
   private readonly unsubscribeBreaker: (() => void) | undefined;
   private closed = false;
   /** Backend calls started and not yet settled (abandoned ones included). */
   private unsettledCalls = 0;
   private onDrained: (() => void) | undefined;
-  private succeededCount = 0;
-  private readonly failures = zeroCounters(FAILURE_REASONS);
-  private readonly errorsByCategory = zeroCounters(ERROR_CATEGORIES);
-  private droppedWrites = 0;
-  private integrityEvents = 0;
+  private readonly counters = new FailureCounters();
 
   /**
    * @param backend the backend to guard
@@ -125,6 +91,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     this.namespace = deps.namespace ?? 'default';
     this.options = resolveReliabilityOptions(options, 'reliability');
     this.clock = deps.clock ?? systemClock;
+    this.timeouts = new OperationTimeouts(this.options.timeouts);
     this.deadlines = new DeadlineWheel(this.clock, () => new BackendError(`${this.backendType} operation timed out`, 'timeout'));
     this.ownsBackend = deps.ownsBackend ?? false;
     this.supportsLocks =
@@ -132,7 +99,6 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     this.supportsTtl = typeof backend.getTtl === 'function' && typeof backend.refreshTtl === 'function';
 
     const breakerOptions = this.options.circuitBreaker;
-    this.ownsBreaker = deps.breaker === undefined;
     this.breaker =
       deps.breaker ??
       (breakerOptions === false ? null : new CircuitBreaker(breakerOptions, { clock: this.clock, name: `${this.backendType}:${this.namespace}` }));
@@ -150,8 +116,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
 
   /** Writes `key`. True when stored; false when the write was dropped (counted, never thrown). */
   async set(key: string, value: Buffer, ttlSeconds?: number, signal?: AbortSignal): Promise<boolean> {
-    const result = await this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, transferAllowanceMs(value.length));
-    if (!result.ok) this.droppedWrites++;
+    const result = await this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, writeAllowanceMs(value.length));
+    if (!result.ok) this.counters.droppedWrites++;
     return result.ok;
   }
 
@@ -165,8 +131,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   /** Writes several entries; needs the backend's `setMany`. False when dropped. */
   async setMany(entries: readonly BackendEntry[], signal?: AbortSignal): Promise<boolean> {
     const setMany = this.backend.setMany?.bind(this.backend);
-    const result = setMany === undefined ? await this.unsupported('setMany') : await this.execute('setMany', (o) => setMany(entries, o), signal, transferAllowanceMs(totalBytes(entries)));
-    if (!result.ok) this.droppedWrites++;
+    const result = setMany === undefined ? await this.unsupported('setMany') : await this.execute('setMany', (o) => setMany(entries, o), signal, batchWriteAllowanceMs(entries));
+    if (!result.ok) this.counters.droppedWrites++;
     return result.ok;
   }
 
@@ -226,27 +192,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
    * The backend's own health check, bounded by a timeout, bypassing breaker and backpressure
    * (health must describe the backend, not our opinion of it). Never throws.
    */
-  async healthCheck(): Promise<BackendHealth> {
-    const timeoutMs = this.options.timeouts === false ? HEALTH_CHECK_FALLBACK_TIMEOUT_MS : this.options.timeouts.maxMs;
-    const started = this.clock.now();
-    const failed = (error: string): BackendHealth => ({
-      ok: false,
-      latencyMs: -1,
-      backendType: this.backendType,
-      details: { error, circuitState: this.breaker?.state ?? 'disabled' },
-    });
-    let timer: TimerHandle = undefined;
-    const timedOut = new Promise<BackendHealth>((resolve) => {
-      timer = this.clock.setTimeout(() => resolve(failed(`health check timed out after ${timeoutMs} ms`)), timeoutMs);
-    });
-    const checked = (async () => this.backend.healthCheck())().then(
-      (health) => ({ ...health, details: { ...health.details, circuitState: this.breaker?.state ?? 'disabled' } }),
-      (error: unknown) => failed(error instanceof Error ? error.message : String(error)),
-    );
-    const health = await Promise.race([checked, timedOut]);
-    this.clock.clearTimeout(timer);
-    if (health.ok && health.latencyMs < 0) return { ...health, latencyMs: this.clock.now() - started };
-    return health;
+  healthCheck(): Promise<BackendHealth> {
+    return boundedHealthCheck(this.backend, this.clock, this.timeouts.ceilingMs ?? HEALTH_CHECK_FALLBACK_TIMEOUT_MS, () => this.breaker?.state ?? 'disabled');
   }
 
   /**
@@ -254,8 +201,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
    * a miss for the caller and not a backend failure, so the breaker does not see it.
    */
   recordIntegrityEvent(error: unknown): void {
-    this.integrityEvents++;
-    this.errorsByCategory.integrity++;
+    this.counters.integrityEvents++;
+    this.counters.errorsByCategory.integrity++;
     if (this.has('integrity')) this.emit('integrity', { backendType: this.backendType, namespace: this.namespace, error });
   }
 
@@ -266,19 +213,13 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
 
   /** Counters, breaker, backpressure and timeouts. */
   stats(): ResilientBackendStats {
-    const timeouts: Partial<Record<OperationName, AdaptiveTimeoutStats>> = {};
-    for (const [operation, timeout] of this.timeouts) timeouts[operation] = timeout.stats();
     return {
       backendType: this.backendType,
       namespace: this.namespace,
-      succeeded: this.succeededCount,
-      failures: { ...this.failures },
-      errorsByCategory: { ...this.errorsByCategory },
-      droppedWrites: this.droppedWrites,
-      integrityEvents: this.integrityEvents,
+      ...this.counters.snapshot(),
       breaker: this.breaker?.stats() ?? null,
       backpressure: this.backpressure?.stats() ?? null,
-      timeouts,
+      timeouts: this.timeouts.stats(),
     };
   }
 
@@ -310,7 +251,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   /** Resolves when no backend call is unsettled, or after the longest operation timeout. */
   private drain(): Promise<void> {
     if (this.unsettledCalls === 0) return Promise.resolve();
-    const limitMs = this.options.timeouts === false ? HEALTH_CHECK_FALLBACK_TIMEOUT_MS : this.options.timeouts.maxMs;
+    const limitMs = this.timeouts.ceilingMs ?? HEALTH_CHECK_FALLBACK_TIMEOUT_MS;
     return new Promise((resolve) => {
       // Kept alive: the caller awaits close(), and this wait is bounded.
       const timer = this.clock.setTimeout(
@@ -368,8 +309,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     allowanceMs: number,
   ): Promise<OperationResult<T>> {
     const startedAt = this.clock.now();
-    const adaptive = this.adaptiveTimeoutFor(operation);
-    const baseMs = adaptive !== undefined ? adaptive.current() : this.fixedTimeoutMs(operation);
+    const adaptive = this.timeouts.adaptiveFor(operation);
+    const baseMs = adaptive !== undefined ? adaptive.current() : this.timeouts.fixedMs(operation);
     const timeoutMs = baseMs === undefined ? undefined : baseMs + allowanceMs;
     // Without a deadline the backend gets the caller's signal (or nothing) directly.
     const slot = timeoutMs === undefined ? undefined : this.deadlines.slotFor(startedAt, timeoutMs);
@@ -397,7 +338,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     const elapsed = this.clock.now() - call.startedAt;
     call.adaptiveTimeout?.record(elapsed);
     this.breaker?.onSuccess(call.ticket);
-    this.succeededCount++;
+    this.counters.succeeded++;
     if (this.has('operation')) this.emitOperation(call.operation, true, elapsed);
     return { ok: true, value };
   }
@@ -430,25 +371,6 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     return this.refuse(call.operation, 'aborted');
   }
 
-  /** The adaptive timeout of `operation` (created on first use), or undefined when it has none. */
-  private adaptiveTimeoutFor(operation: OperationName): AdaptiveTimeout | undefined {
-    const options = this.options.timeouts;
-    if (options === false || operation === 'clearPrefix') return undefined;
-    const group = TIMEOUT_GROUP[operation] ?? operation;
-    let timeout = this.timeouts.get(group);
-    if (timeout === undefined) {
-      timeout = new AdaptiveTimeout(options);
-      this.timeouts.set(group, timeout);
-    }
-    return timeout;
-  }
-
-  /** The fixed deadline of operations without an adaptive one, ms, or undefined for none. */
-  private fixedTimeoutMs(operation: OperationName): number | undefined {
-    const options = this.options.timeouts;
-    return options !== false && operation === 'clearPrefix' ? options.clearPrefixMs : undefined;
-  }
-
   /** A refusal before the backend was called (closed, aborted, breaker open, overload, unsupported). */
   private refuse<T>(operation: OperationName, reason: FailureReason): OperationResult<T> {
     return this.countFailure(operation, reason, undefined, undefined, false);
@@ -461,8 +383,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     category: ErrorCategory | undefined,
     countedByBreaker: boolean,
   ): OperationResult<T> {
-    this.failures[reason]++;
-    if (category !== undefined) this.errorsByCategory[category]++;
+    this.counters.failures[reason]++;
+    if (category !== undefined) this.counters.errorsByCategory[category]++;
     if (this.has('failure')) {
       this.emit('failure', { backendType: this.backendType, namespace: this.namespace, operation, reason, category, countedByBreaker, error });
     }
