@@ -9,91 +9,52 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/**
- * Stores bytes in the cachekit envelope (LZ4 block + xxHash3-64, MessagePack) and reads them
- * back with every integrity and decompression-bomb check of the protocol.
- */
-export declare class ByteStorage {
-  /** A storage whose `store` writes `defaultFormat` (default `"msgpack"`) when given none. */
-  constructor(defaultFormat?: string | undefined | null)
-  /** The format `store` writes when the caller names none. */
-  get defaultFormat(): string
-  /** Serialized envelope of `data` (at most 512 MiB), tagged with `format`. */
-  store(data: Uint8Array, format?: string | undefined | null): Buffer
-  /** The payload and format inside `envelope`, or an error naming the failed check. */
-  retrieve(envelope: Uint8Array): RetrievedEnvelope
-  /** Whether `envelope` passes every retrieve check (it is fully decompressed to tell). */
-  validate(envelope: Uint8Array): boolean
-  /** `data.length / compressed length`: how much `store` would shrink `data`. */
-  estimateCompression(data: Uint8Array): number
-  /** `store` on the libuv thread pool. `data` must not be modified until the promise settles. */
-  storeAsync(data: Uint8Array, format?: string | undefined | null): Promise<Buffer>
-  /**
-   * `retrieve` on the libuv thread pool. `envelope` must not be modified until the promise
-   * settles.
-   */
-  retrieveAsync(envelope: Uint8Array): Promise<RetrievedEnvelope>
-}
-
-/** A tenant's keys, derived by `deriveTenantKeys`. Key bytes never reach JavaScript. */
-export declare class TenantKeys {
+/** A tenant's keys; key bytes never reach JavaScript. Created by `deriveTenantKeyHandle`. */
+export declare class TenantKeyHandle {
   /** The tenant these keys belong to. */
   get tenantId(): string
+  /** Seals under the current key into `out` (plaintext length + 28). */
+  encryptInto(plaintext: Uint8Array, aad: Uint8Array, algorithmId: number, out: Uint8Array): void
+  /** Opens with the current key into `out` (ciphertext length - 28). */
+  decryptInto(ciphertext: Uint8Array, aad: Uint8Array, algorithmId: number, out: Uint8Array): void
   /**
-   * Encrypts under the current key: `nonce(12) ‖ ciphertext ‖ tag(16)`, each nonce unique
-   * for this handle (an error once 2^32 - 1 are used; derive a new handle then).
+   * Opens with the key whose fingerprint is `fingerprint` into `out`; an unknown
+   * fingerprint is `ERR_UNKNOWN_KEY_FINGERPRINT` and no other key is tried.
    */
-  encrypt(plaintext: Uint8Array, aad: Uint8Array, algorithm?: 'aes-256-gcm' | 'chacha20-poly1305'): Buffer
-  /** Verifies and decrypts with the current key. */
-  decrypt(ciphertext: Uint8Array, aad: Uint8Array, algorithm?: 'aes-256-gcm' | 'chacha20-poly1305'): Buffer
-  /**
-   * Verifies and decrypts with the key whose fingerprint is `fingerprint` (current or
-   * previous); an unknown fingerprint is `ERR_UNKNOWN_KEY_FINGERPRINT`, and no other key is
-   * tried.
-   */
-  decryptWith(fingerprint: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array, algorithm?: 'aes-256-gcm' | 'chacha20-poly1305'): Buffer
-  /** Fingerprint (16 bytes) of the current derived encryption key. */
-  fingerprint(): Buffer
+  decryptWithInto(fingerprint: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array, algorithmId: number, out: Uint8Array): void
   /**
    * Fingerprints of every derived encryption key: current first, then the previous keys in
    * the order given.
    */
   fingerprints(): Buffer[]
-  /**
-   * What `JSON.stringify` writes: tenant id, current fingerprint and the number of
-   * previous keys — never key material.
-   */
-  toJSON(): TenantKeysDescription
 }
 
-/** The fields an AAD v0x03 binds a ciphertext to. */
-export interface AadInput {
-  /** Tenant the value belongs to (`"default"` in single-tenant mode). Must not be empty. */
-  tenantId: string
-  /** The logical cache key, without any backend prefix. Must not be empty. */
-  cacheKey: string
-  /** Serializer format token: `msgpack`, `orjson`, `arrow`, ... */
-  format: string
-  /** Whether the plaintext is a compressed envelope. */
-  compressed: boolean
-  /** Fifth component, written only when present and non-empty (cachekit-py's auto mode). */
-  originalType?: string
-}
+/**
+ * The numeric id `TenantKeyHandle` methods take for an algorithm name: 0 for
+ * `aes-256-gcm`, 1 for `chacha20-poly1305`; any other name is `ERR_UNKNOWN_ALGORITHM`.
+ */
+export declare function aeadAlgorithmId(name: string): number
 
-/** BLAKE2b-128 (unkeyed) of `data`: 16 bytes, the file backend's name for a key. */
-export declare function blake2b128(data: Uint8Array): Buffer
-
-/** BLAKE2b-256 (unkeyed) of `data`: 32 bytes. */
-export declare function blake2b256(data: Uint8Array): Buffer
+/** Writes BLAKE2b-128 (unkeyed) of `data` into `out` (16 bytes). */
+export declare function blake2b128Into(data: Uint8Array, out: Uint8Array): void
 
 /** Lowercase hex of BLAKE2b-256 (unkeyed) of `data`: 64 characters. */
 export declare function blake2b256Hex(data: Uint8Array): string
 
-/** AAD v0x03 bytes: `0x03`, then each component as u32-BE length ‖ UTF-8. */
-export declare function createAad(input: AadInput): Buffer
+/** Writes BLAKE2b-256 (unkeyed) of `data` into `out` (32 bytes). */
+export declare function blake2b256Into(data: Uint8Array, out: Uint8Array): void
 
-/** Verifies and decrypts `nonce ‖ ciphertext ‖ tag` with AES-256-GCM under a 32-byte `key`. */
-export declare function decryptAesGcm(ciphertext: Uint8Array, key: Uint8Array, aad: Uint8Array): Buffer
+/**
+ * Writes AAD v0x03 into `out`, whose length the caller computed as
+ * `1 + Σ (4 + UTF-8 length)` over the components present.
+ */
+export declare function createAadInto(tenantId: string, cacheKey: string, format: string, compressed: boolean, originalType: string | undefined | null, out: Uint8Array): void
+
+/**
+ * Verifies and decrypts AES-256-GCM `nonce ‖ ciphertext ‖ tag` under a 32-byte `key` into
+ * `out` (ciphertext length - 28).
+ */
+export declare function decryptAesGcmInto(ciphertext: Uint8Array, key: Uint8Array, aad: Uint8Array, out: Uint8Array): void
 
 /**
  * HKDF-SHA256 key for `domain` (1–255 bytes) and `tenantSalt` (1–1024 bytes) from a
@@ -102,31 +63,67 @@ export declare function decryptAesGcm(ciphertext: Uint8Array, key: Uint8Array, a
 export declare function deriveDomainKey(masterKey: Uint8Array, domain: string, tenantSalt: Uint8Array): Buffer
 
 /**
- * Derives a tenant's keys from a 32-byte master key: HKDF-SHA256 keys for the domains
- * `encryption`, `authentication` and `cache_keys`, salted with the UTF-8 `tenantId`
- * (1–1024 bytes), plus decrypt-only keys from `options.previousMasterKeys`.
+ * Derives a tenant's keys from a 32-byte master key (HKDF-SHA256, domains `encryption`,
+ * `authentication`, `cache_keys`, salt = UTF-8 `tenantId`), plus decrypt-only keys from up
+ * to three distinct previous 32-byte master keys.
  */
-export declare function deriveTenantKeys(masterKey: Uint8Array, tenantId: string, options?: DeriveTenantKeysOptions | undefined | null): TenantKeys
-
-/** Options of `deriveTenantKeys`. */
-export interface DeriveTenantKeysOptions {
-  /**
-   * Up to three earlier 32-byte master keys whose derived keys still decrypt (never
-   * encrypt), for key rotation. None may repeat the current key or each other.
-   */
-  previousMasterKeys?: Array<Uint8Array>
-}
+export declare function deriveTenantKeyHandle(masterKey: Uint8Array, tenantId: string, previousMasterKeys?: Array<Uint8Array> | undefined | null): TenantKeyHandle
 
 /**
- * AES-256-GCM under a 32-byte `key`: `nonce(12) ‖ ciphertext ‖ tag(16)`, with a nonce from
- * the process-wide counter sequence.
+ * Seals with AES-256-GCM under a 32-byte `key` into `out` (plaintext length + 28):
+ * `nonce ‖ ciphertext ‖ tag`, the nonce from the process-wide counter sequence.
  */
-export declare function encryptAesGcm(plaintext: Uint8Array, key: Uint8Array, aad: Uint8Array): Buffer
+export declare function encryptAesGcmInto(plaintext: Uint8Array, key: Uint8Array, aad: Uint8Array, out: Uint8Array): void
+
+/** `data.length / compressed length`: how much a store would shrink `data`. */
+export declare function envelopeEstimateCompression(data: Uint8Array): number
+
+/**
+ * `retrieve` on the libuv thread pool. `envelope` must not change until the promise
+ * settles.
+ */
+export declare function envelopeRetrieveAsync(envelope: Uint8Array): Promise<RetrievedEnvelope>
+
+/**
+ * Step 1 of `retrieve`: runs every check that needs no decompression and returns the
+ * payload's length.
+ */
+export declare function envelopeRetrieveBegin(envelope: Uint8Array): number
+
+/**
+ * Step 2 of `retrieve`: decompresses `envelope` into `out` (exactly the length step 1
+ * returned), verifies checksum and length, and returns the envelope's format.
+ */
+export declare function envelopeRetrieveInto(envelope: Uint8Array, out: Uint8Array): string
+
+/** `store` on the libuv thread pool. `data` must not change until the promise settles. */
+export declare function envelopeStoreAsync(data: Uint8Array, format: string): Promise<Buffer>
+
+/** Step 1 of `store`: compresses `data` and returns the envelope's exact length. */
+export declare function envelopeStoreBegin(data: Uint8Array, format: string): number
+
+/**
+ * Step 2 of `store`: writes the pending envelope into `out` (exactly the length step 1
+ * returned).
+ */
+export declare function envelopeStoreFinish(out: Uint8Array): void
+
+/** Whether `envelope` passes every retrieve check (it is decompressed into scratch space). */
+export declare function envelopeValidate(envelope: Uint8Array): boolean
 
 /** First 16 bytes of SHA-256("key_fingerprint_v1" ‖ key): names a key without revealing it. */
 export declare function keyFingerprint(key: Uint8Array): Buffer
 
-/** What `retrieve` returns: the original bytes and the envelope's format string. */
+/** Largest compressed block and largest envelope (512 MiB). */
+export declare const MAX_COMPRESSED_SIZE: number
+
+/** Largest accepted `original_size : compressed length` ratio (1000). */
+export declare const MAX_COMPRESSION_RATIO: number
+
+/** Largest payload a store accepts and largest `original_size` a retrieve believes (512 MiB). */
+export declare const MAX_UNCOMPRESSED_SIZE: number
+
+/** What `retrieveAsync` resolves to. */
 export interface RetrievedEnvelope {
   /** The original, decompressed payload. */
   data: Buffer
@@ -134,26 +131,5 @@ export interface RetrievedEnvelope {
   format: string
 }
 
-/**
- * What `retrieveAsync` resolves to; the same shape as `RetrievedEnvelope` (only its Rust
- * buffer type differs, the bytes having been produced off the main thread).
- */
-export interface RetrievedEnvelopeAsync {
-  /** The original, decompressed payload. */
-  data: Buffer
-  /** The format the envelope carried (normally `msgpack`). */
-  format: string
-}
-
-/** What `JSON.stringify` shows of a TenantKeys: never key bytes. */
-export interface TenantKeysDescription {
-  /** The tenant the keys belong to. */
-  tenantId: string
-  /** Lowercase hex fingerprint of the current encryption key. */
-  fingerprint: string
-  /** How many previous master keys can still decrypt. */
-  previousKeys: number
-}
-
-/** xxHash3-64 (seed 0) of `data` as 8 big-endian bytes. */
-export declare function xxh3_64(data: Uint8Array): Buffer
+/** Writes xxHash3-64 (seed 0) of `data`, big-endian, into `out` (8 bytes). */
+export declare function xxh3_64Into(data: Uint8Array, out: Uint8Array): void

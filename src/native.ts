@@ -14,13 +14,6 @@ import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import type * as Generated from '../index.js';
 
-export type {
-  AadInput,
-  DeriveTenantKeysOptions,
-  RetrievedEnvelope,
-  TenantKeysDescription,
-} from '../index.js';
-
 const requireNative = createRequire(import.meta.url);
 // The generated loader sits at the package root, one level above both src/ and dist/.
 const binding = requireNative('../index.js') as typeof Generated;
@@ -76,8 +69,8 @@ export const NativeErrorCode = {
   ENCRYPTION_FAILED: 'ERR_ENCRYPTION_FAILED',
   /** The engine could not allocate an output Buffer. */
   OUT_OF_MEMORY: 'ERR_OUT_OF_MEMORY',
-  /** N-API itself failed (argument conversion and the like). */
-  NATIVE: 'ERR_NATIVE',
+  /** An argument has the wrong length or shape (e.g. constructing TenantKeys directly). */
+  INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
 } as const;
 
 /** One of the {@link NativeErrorCode} values. */
@@ -93,66 +86,289 @@ export function isNativeError(error: unknown): error is Error & { code: NativeEr
 /** AEAD algorithms `TenantKeys` accepts; `aes-256-gcm` is the default and the interoperable one. */
 export type AeadAlgorithm = 'aes-256-gcm' | 'chacha20-poly1305';
 
-/**
- * Stores bytes in the cachekit envelope and reads them back with every integrity and
- * decompression-bomb check of the protocol:
- * `new ByteStorage(defaultFormat?)`, `store(data, format?)`, `retrieve(envelope)`,
- * `validate(envelope)`, `estimateCompression(data)`, and `storeAsync` / `retrieveAsync`, which
- * run on the libuv pool so inputs over about 1 MB never block the event loop.
- */
-export const ByteStorage = binding.ByteStorage;
-/** Instance type of {@link ByteStorage}. */
-export type ByteStorage = Generated.ByteStorage;
-
-/**
- * A tenant's derived keys (from {@link deriveTenantKeys}); key bytes stay in Rust and are
- * zeroised when the handle is garbage-collected. It cannot be constructed directly.
- */
-export const TenantKeys = binding.TenantKeys;
-/** Instance type of {@link TenantKeys}. */
-export type TenantKeys = Generated.TenantKeys;
-
-// Inspection shows what JSON.stringify shows (tenant and fingerprint), never key bytes.
-Object.defineProperty(TenantKeys.prototype, inspect.custom, {
-  value(this: TenantKeys): string {
-    const { tenantId, fingerprint, previousKeys } = this.toJSON();
-    return `TenantKeys { tenantId: ${JSON.stringify(tenantId)}, fingerprint: '${fingerprint}', previousKeys: ${previousKeys} }`;
-  },
+/** Protocol limits, as the native core enforces them. */
+export const limits = Object.freeze({
+  /** Largest payload `store` accepts and largest plaintext `encrypt` seals: 512 MiB. */
+  maxUncompressedSize: binding.MAX_UNCOMPRESSED_SIZE,
+  /** Largest compressed block and largest envelope: 512 MiB. */
+  maxCompressedSize: binding.MAX_COMPRESSED_SIZE,
+  /** Largest accepted `original_size : compressed length` ratio. */
+  maxCompressionRatio: binding.MAX_COMPRESSION_RATIO,
 });
 
+/** Nonce + tag: what sealing adds to a plaintext. */
+const AEAD_OVERHEAD = 28;
+
 /**
- * Derives a tenant's keys from a 32-byte master key (HKDF-SHA256, domains `encryption`,
- * `authentication`, `cache_keys`, salt = UTF-8 `tenantId`), plus decrypt-only keys from up to
- * three distinct `options.previousMasterKeys` for rotation.
+ * Stands in for an output the native side will refuse before writing (an oversized
+ * plaintext, a too-short ciphertext), so no absurd allocation happens first.
  */
-export const deriveTenantKeys: typeof Generated.deriveTenantKeys = binding.deriveTenantKeys;
+const NO_OUTPUT = Buffer.alloc(0);
+
+function codedError(code: NativeErrorCode, message: string): Error & { code: NativeErrorCode } {
+  return Object.assign(new Error(message), { code });
+}
+
+/** The payload and format `retrieve` recovered from an envelope. */
+export interface RetrievedEnvelope {
+  /** The original, decompressed payload. */
+  data: Buffer;
+  /** The format the envelope carried (normally `msgpack`). */
+  format: string;
+}
+
+/**
+ * Stores bytes in the cachekit envelope — `[LZ4 block, xxHash3-64 of the input as 8 uints,
+ * original size, format]` in MessagePack — and reads them back with every integrity and
+ * decompression-bomb check of the protocol. Outputs are Buffers allocated at their exact size.
+ * `storeAsync` / `retrieveAsync` run on the libuv pool: use them for values over about 1 MB
+ * so they never block the event loop (inputs must not change until the promise settles).
+ */
+export class ByteStorage {
+  readonly #defaultFormat: string;
+
+  /** A storage whose `store` writes `defaultFormat` (default `"msgpack"`) when given none. */
+  constructor(defaultFormat = 'msgpack') {
+    if (typeof defaultFormat !== 'string') {
+      throw codedError('ERR_INVALID_ARGUMENT', `ByteStorage defaultFormat must be a string, got ${typeof defaultFormat}`);
+    }
+    this.#defaultFormat = defaultFormat;
+  }
+
+  /** The format `store` writes when the caller names none. */
+  get defaultFormat(): string {
+    return this.#defaultFormat;
+  }
+
+  /** Serialized envelope of `data` (at most 512 MiB), tagged with `format`. */
+  store(data: Uint8Array, format: string = this.#defaultFormat): Buffer {
+    const out = Buffer.allocUnsafe(binding.envelopeStoreBegin(data, format));
+    binding.envelopeStoreFinish(out);
+    return out;
+  }
+
+  /** The payload and format inside `envelope`, or a coded error naming the failed check. */
+  retrieve(envelope: Uint8Array): RetrievedEnvelope {
+    const data = Buffer.allocUnsafe(binding.envelopeRetrieveBegin(envelope));
+    const format = binding.envelopeRetrieveInto(envelope, data);
+    return { data, format };
+  }
+
+  /** Whether `envelope` passes every retrieve check (it is fully decompressed to tell). */
+  validate(envelope: Uint8Array): boolean {
+    return binding.envelopeValidate(envelope);
+  }
+
+  /** `data.length / compressed length`: how much `store` would shrink `data` (0 for empty input). */
+  estimateCompression(data: Uint8Array): number {
+    return binding.envelopeEstimateCompression(data);
+  }
+
+  /** {@link ByteStorage.store} on the libuv thread pool. */
+  storeAsync(data: Uint8Array, format: string = this.#defaultFormat): Promise<Buffer> {
+    return binding.envelopeStoreAsync(data, format);
+  }
+
+  /** {@link ByteStorage.retrieve} on the libuv thread pool. */
+  retrieveAsync(envelope: Uint8Array): Promise<RetrievedEnvelope> {
+    return binding.envelopeRetrieveAsync(envelope);
+  }
+}
+
+function algorithmId(algorithm: AeadAlgorithm | undefined): number {
+  if (algorithm === undefined || algorithm === 'aes-256-gcm') return 0;
+  if (algorithm === 'chacha20-poly1305') return 1;
+  return binding.aeadAlgorithmId(String(algorithm)); // throws ERR_UNKNOWN_ALGORITHM
+}
+
+function sealOutput(plaintext: Uint8Array): Buffer {
+  return plaintext.length <= binding.MAX_UNCOMPRESSED_SIZE ? Buffer.allocUnsafe(plaintext.length + AEAD_OVERHEAD) : NO_OUTPUT;
+}
+
+function openOutput(ciphertext: Uint8Array): Buffer {
+  return ciphertext.length >= AEAD_OVERHEAD ? Buffer.allocUnsafe(ciphertext.length - AEAD_OVERHEAD) : NO_OUTPUT;
+}
+
+/** What `JSON.stringify` and inspection show of a {@link TenantKeys}: never key bytes. */
+export interface TenantKeysDescription {
+  /** The tenant the keys belong to. */
+  tenantId: string;
+  /** Lowercase hex fingerprint of the current derived encryption key. */
+  fingerprint: string;
+  /** How many previous master keys can still decrypt. */
+  previousKeys: number;
+}
+
+/** Options of {@link deriveTenantKeys}. */
+export interface DeriveTenantKeysOptions {
+  /**
+   * Up to three earlier 32-byte master keys whose derived keys still decrypt (never
+   * encrypt), for key rotation. None may repeat the current key or each other.
+   */
+  previousMasterKeys?: Uint8Array[];
+}
+
+const constructionToken = Symbol('TenantKeys');
+
+/**
+ * A tenant's derived keys, from {@link deriveTenantKeys}. Key bytes stay in Rust and are
+ * zeroised when the handle is garbage-collected; JSON and inspection show only the tenant id
+ * and fingerprints. Ciphertexts are `nonce(12) ‖ ciphertext ‖ tag(16)`; nonces come from this
+ * handle's counter (unique per handle, `ERR_NONCE_EXHAUSTED` after 2^32 - 1 encryptions).
+ */
+export class TenantKeys {
+  readonly #handle: InstanceType<typeof Generated.TenantKeyHandle>;
+  readonly #fingerprints: readonly Buffer[];
+
+  /** Not for direct use: call {@link deriveTenantKeys}. */
+  constructor(token: symbol, handle: InstanceType<typeof Generated.TenantKeyHandle>) {
+    if (token !== constructionToken) {
+      throw codedError('ERR_INVALID_ARGUMENT', 'TenantKeys cannot be constructed directly; call deriveTenantKeys()');
+    }
+    this.#handle = handle;
+    this.#fingerprints = handle.fingerprints();
+  }
+
+  /** The tenant these keys belong to. */
+  get tenantId(): string {
+    return this.#handle.tenantId;
+  }
+
+  /** Seals `plaintext` under the current key, bound to `aad`. */
+  encrypt(plaintext: Uint8Array, aad: Uint8Array, algorithm?: AeadAlgorithm): Buffer {
+    const out = sealOutput(plaintext);
+    this.#handle.encryptInto(plaintext, aad, algorithmId(algorithm), out);
+    return out;
+  }
+
+  /** Verifies and decrypts with the current key. */
+  decrypt(ciphertext: Uint8Array, aad: Uint8Array, algorithm?: AeadAlgorithm): Buffer {
+    const out = openOutput(ciphertext);
+    this.#handle.decryptInto(ciphertext, aad, algorithmId(algorithm), out);
+    return out;
+  }
+
+  /**
+   * Verifies and decrypts with the key (current or previous) whose fingerprint is
+   * `fingerprint`. No other key is tried: an unknown fingerprint is `ERR_UNKNOWN_KEY_FINGERPRINT`.
+   */
+  decryptWith(fingerprint: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array, algorithm?: AeadAlgorithm): Buffer {
+    const out = openOutput(ciphertext);
+    this.#handle.decryptWithInto(fingerprint, ciphertext, aad, algorithmId(algorithm), out);
+    return out;
+  }
+
+  /** Fingerprint (16 bytes) of the current derived encryption key. */
+  fingerprint(): Buffer {
+    return Buffer.from(this.#fingerprints[0]!);
+  }
+
+  /** Fingerprints of every derived encryption key: current first, then previous keys in the order given. */
+  fingerprints(): Buffer[] {
+    return this.#fingerprints.map((fingerprint) => Buffer.from(fingerprint));
+  }
+
+  /** Tenant id and fingerprints only — never key material. */
+  toJSON(): TenantKeysDescription {
+    return {
+      tenantId: this.tenantId,
+      fingerprint: this.#fingerprints[0]!.toString('hex'),
+      previousKeys: this.#fingerprints.length - 1,
+    };
+  }
+
+  /** Inspection shows what JSON shows. */
+  [inspect.custom](): string {
+    const { tenantId, fingerprint, previousKeys } = this.toJSON();
+    return `TenantKeys { tenantId: ${JSON.stringify(tenantId)}, fingerprint: '${fingerprint}', previousKeys: ${previousKeys} }`;
+  }
+}
+
+/**
+ * Derives a tenant's keys from a 32-byte master key: HKDF-SHA256 keys for the domains
+ * `encryption`, `authentication` and `cache_keys`, salted with the UTF-8 `tenantId`
+ * (1–1024 bytes), plus decrypt-only keys from up to three distinct `previousMasterKeys`.
+ */
+export function deriveTenantKeys(masterKey: Uint8Array, tenantId: string, options?: DeriveTenantKeysOptions): TenantKeys {
+  const handle = binding.deriveTenantKeyHandle(masterKey, tenantId, options?.previousMasterKeys);
+  return new TenantKeys(constructionToken, handle);
+}
 
 /** HKDF-SHA256 domain key (32 bytes) with the cachekit salt layout; the master key must be 32 bytes. */
-export const deriveDomainKey: typeof Generated.deriveDomainKey = binding.deriveDomainKey;
+export function deriveDomainKey(masterKey: Uint8Array, domain: string, tenantSalt: Uint8Array): Buffer {
+  return binding.deriveDomainKey(masterKey, domain, tenantSalt);
+}
 
 /** First 16 bytes of SHA-256(`"key_fingerprint_v1"` ‖ key). */
-export const keyFingerprint: typeof Generated.keyFingerprint = binding.keyFingerprint;
+export function keyFingerprint(key: Uint8Array): Buffer {
+  return binding.keyFingerprint(key);
+}
 
 /** AES-256-GCM under a caller-held 32-byte key: `nonce(12) ‖ ciphertext ‖ tag(16)`. Prefer {@link TenantKeys}. */
-export const encryptAesGcm: typeof Generated.encryptAesGcm = binding.encryptAesGcm;
+export function encryptAesGcm(plaintext: Uint8Array, key: Uint8Array, aad: Uint8Array): Buffer {
+  const out = sealOutput(plaintext);
+  binding.encryptAesGcmInto(plaintext, key, aad, out);
+  return out;
+}
 
-/** Verifies and decrypts an AES-256-GCM `nonce ‖ ciphertext ‖ tag` under a caller-held 32-byte key. */
-export const decryptAesGcm: typeof Generated.decryptAesGcm = binding.decryptAesGcm;
+/** Verifies and decrypts AES-256-GCM `nonce ‖ ciphertext ‖ tag` under a caller-held 32-byte key. */
+export function decryptAesGcm(ciphertext: Uint8Array, key: Uint8Array, aad: Uint8Array): Buffer {
+  const out = openOutput(ciphertext);
+  binding.decryptAesGcmInto(ciphertext, key, aad, out);
+  return out;
+}
 
-/** AAD v0x03: `0x03`, then tenant id, cache key, format, `"True"`/`"False"` and the optional original type, each u32-BE length-prefixed. */
-export const createAad: typeof Generated.createAad = binding.createAad;
+/** The fields an AAD v0x03 binds a ciphertext to. */
+export interface AadInput {
+  /** Tenant the value belongs to (`"default"` in single-tenant mode). Must not be empty. */
+  tenantId: string;
+  /** The logical cache key, without any backend prefix. Must not be empty. */
+  cacheKey: string;
+  /** Serializer format token: `msgpack`, `orjson`, `arrow`, ... */
+  format: string;
+  /** Whether the plaintext is a compressed envelope. */
+  compressed: boolean;
+  /** Fifth component, written only when present and non-empty (cachekit-py's auto mode). */
+  originalType?: string;
+}
+
+/**
+ * AAD v0x03: `0x03`, then tenant id, cache key, format, `"True"`/`"False"` and the optional
+ * original type, each as u32-BE length ‖ UTF-8.
+ */
+export function createAad(input: AadInput): Buffer {
+  const { tenantId, cacheKey, format, compressed, originalType } = input;
+  let length = 1 + 16 + Buffer.byteLength(tenantId) + Buffer.byteLength(cacheKey) + Buffer.byteLength(format);
+  length += compressed ? 4 : 5;
+  if (originalType) length += 4 + Buffer.byteLength(originalType);
+  const out = Buffer.allocUnsafe(length);
+  binding.createAadInto(tenantId, cacheKey, format, compressed, originalType || null, out);
+  return out;
+}
 
 /** BLAKE2b-256 (unkeyed) of `data`: a 32-byte Buffer. */
-export const blake2b256: typeof Generated.blake2b256 = binding.blake2b256;
+export function blake2b256(data: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(32);
+  binding.blake2b256Into(data, out);
+  return out;
+}
 
 /**
  * Lowercase hex of BLAKE2b-256 (unkeyed) of `data` (64 characters). The key builder calls this
  * on every cached call, so the hex is produced natively rather than by `Buffer#toString`.
  */
-export const blake2b256Hex: typeof Generated.blake2b256Hex = binding.blake2b256Hex;
+export const blake2b256Hex: (data: Uint8Array) => string = binding.blake2b256Hex;
 
 /** BLAKE2b-128 (unkeyed) of `data`: a 16-byte Buffer, the file backend's name for a key. */
-export const blake2b128: typeof Generated.blake2b128 = binding.blake2b128;
+export function blake2b128(data: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(16);
+  binding.blake2b128Into(data, out);
+  return out;
+}
 
 /** xxHash3-64 (seed 0) of `data` as an 8-byte big-endian Buffer (the envelope checksum). */
-export const xxh3_64: typeof Generated.xxh3_64 = binding.xxh3_64;
+export function xxh3_64(data: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(8);
+  binding.xxh3_64Into(data, out);
+  return out;
+}

@@ -1,146 +1,114 @@
-//! The `ByteStorage` class: envelope store/retrieve/validate, inline and as async tasks that
-//! run on the libuv thread pool so large values never block the event loop.
+//! Envelope entry points. Store and retrieve are two steps each (work, then write into the
+//! Buffer the wrapper allocated at the returned length); the async variants run on the libuv
+//! thread pool so large values never block the event loop.
 
-use napi::bindgen_prelude::{AsyncTask, Buffer, Uint8Array};
+use std::cell::RefCell;
+
+use napi::bindgen_prelude::{AsyncTask, Buffer, Uint8Array, Uint8ArraySlice};
 use napi::{Env, Task};
 use napi_derive::napi;
 
-use cachekit_core::envelope::{self, EnvelopeError, Retrieved};
+use cachekit_core::envelope::{self, EnvelopeError, PendingEnvelope, Retrieved};
 
 use crate::error::{rejection, IntoJsError, JsError};
-use crate::out_buffer::{with_out_buffer, OutBuffer};
+use crate::out_buffer::output_bytes;
 
-/// What `retrieve` returns: the original bytes and the envelope's format string.
-#[napi(object, object_from_js = false)]
-pub struct RetrievedEnvelope {
-    /// The original, decompressed payload.
-    #[napi(ts_type = "Buffer")]
-    pub data: OutBuffer,
-    /// The format the envelope carried (normally `msgpack`).
-    pub format: String,
+thread_local! {
+    /// The store begun by `envelopeStoreBegin` and not yet written. Both steps run back to
+    /// back on one JavaScript thread, so one slot per thread is enough.
+    static PENDING_STORE: RefCell<Option<PendingEnvelope>> = const { RefCell::new(None) };
 }
 
-/// What `retrieveAsync` resolves to; the same shape as `RetrievedEnvelope` (only its Rust
-/// buffer type differs, the bytes having been produced off the main thread).
+/// Step 1 of `store`: compresses `data` and returns the envelope's exact length.
+#[napi]
+pub fn envelope_store_begin(data: &[u8], format: String) -> Result<u32, JsError> {
+    let pending = PendingEnvelope::compress(data, format).map_err(IntoJsError::into_js)?;
+    // At most 512 MiB, so it fits.
+    let len = pending.len() as u32;
+    PENDING_STORE.with(|slot| *slot.borrow_mut() = Some(pending));
+    Ok(len)
+}
+
+/// Step 2 of `store`: writes the pending envelope into `out` (exactly the length step 1
+/// returned).
+#[napi]
+pub fn envelope_store_finish(mut out: Uint8ArraySlice) -> Result<(), JsError> {
+    let pending = PENDING_STORE
+        .with(|slot| slot.borrow_mut().take())
+        .ok_or_else(|| JsError::new("ERR_INVALID_ARGUMENT", "no envelope store is in progress"))?;
+    pending
+        .write_into(output_bytes(&mut out))
+        .map_err(IntoJsError::into_js)
+}
+
+/// Step 1 of `retrieve`: runs every check that needs no decompression and returns the
+/// payload's length.
+#[napi]
+pub fn envelope_retrieve_begin(envelope: &[u8]) -> Result<u32, JsError> {
+    let parsed = envelope::parse(envelope).map_err(IntoJsError::into_js)?;
+    Ok(parsed.original_size() as u32)
+}
+
+/// Step 2 of `retrieve`: decompresses `envelope` into `out` (exactly the length step 1
+/// returned), verifies checksum and length, and returns the envelope's format.
+#[napi]
+pub fn envelope_retrieve_into(
+    envelope: &[u8],
+    mut out: Uint8ArraySlice,
+) -> Result<String, JsError> {
+    let parsed = envelope::parse(envelope).map_err(IntoJsError::into_js)?;
+    let out = output_bytes(&mut out);
+    if out.len() != parsed.original_size() {
+        return Err(EnvelopeError::OutputLength {
+            expected: parsed.original_size(),
+            actual: out.len(),
+        }
+        .into_js());
+    }
+    parsed.decompress_into(out).map_err(IntoJsError::into_js)?;
+    Ok(parsed.format().to_owned())
+}
+
+/// Whether `envelope` passes every retrieve check (it is decompressed into scratch space).
+#[napi]
+pub fn envelope_validate(envelope: &[u8]) -> bool {
+    envelope::ByteStorage::default().validate(envelope)
+}
+
+/// `data.length / compressed length`: how much a store would shrink `data`.
+#[napi]
+pub fn envelope_estimate_compression(data: &[u8]) -> Result<f64, JsError> {
+    envelope::ByteStorage::default()
+        .estimate_compression(data)
+        .map_err(IntoJsError::into_js)
+}
+
+/// What `retrieveAsync` resolves to.
 #[napi(object, object_from_js = false)]
-pub struct RetrievedEnvelopeAsync {
+pub struct RetrievedEnvelope {
     /// The original, decompressed payload.
     pub data: Buffer,
     /// The format the envelope carried (normally `msgpack`).
     pub format: String,
 }
 
-/// Stores bytes in the cachekit envelope (LZ4 block + xxHash3-64, MessagePack) and reads them
-/// back with every integrity and decompression-bomb check of the protocol.
-#[napi]
-pub struct ByteStorage {
-    inner: envelope::ByteStorage,
+/// `store` on the libuv thread pool. `data` must not change until the promise settles.
+#[napi(ts_return_type = "Promise<Buffer>")]
+pub fn envelope_store_async(data: Uint8Array, format: String) -> AsyncTask<StoreTask> {
+    AsyncTask::new(StoreTask { data, format })
 }
 
-fn store_into_buffer(
-    env: &Env,
-    storage: &envelope::ByteStorage,
-    data: &[u8],
-    format: Option<&str>,
-) -> Result<OutBuffer, JsError> {
-    storage
-        .store_with(data, format, |prepared| {
-            with_out_buffer(
-                env,
-                prepared.len(),
-                |out| {
-                    prepared.write_into(out);
-                    Ok::<(), EnvelopeError>(())
-                },
-                IntoJsError::into_js,
-            )
-        })
-        .map_err(IntoJsError::into_js)?
-}
-
-#[napi]
-impl ByteStorage {
-    /// A storage whose `store` writes `defaultFormat` (default `"msgpack"`) when given none.
-    #[napi(constructor)]
-    pub fn new(default_format: Option<String>) -> Self {
-        Self {
-            inner: envelope::ByteStorage::new(default_format.as_deref()),
-        }
-    }
-
-    /// The format `store` writes when the caller names none.
-    #[napi(getter)]
-    pub fn default_format(&self) -> String {
-        self.inner.default_format().to_owned()
-    }
-
-    /// Serialized envelope of `data` (at most 512 MiB), tagged with `format`.
-    #[napi(ts_return_type = "Buffer")]
-    pub fn store(
-        &self,
-        env: Env,
-        data: &[u8],
-        format: Option<String>,
-    ) -> Result<OutBuffer, JsError> {
-        store_into_buffer(&env, &self.inner, data, format.as_deref())
-    }
-
-    /// The payload and format inside `envelope`, or an error naming the failed check.
-    #[napi]
-    pub fn retrieve(&self, env: Env, envelope: &[u8]) -> Result<RetrievedEnvelope, JsError> {
-        let parsed = envelope::parse(envelope).map_err(IntoJsError::into_js)?;
-        let data = with_out_buffer(
-            &env,
-            parsed.original_size(),
-            |out| parsed.decompress_into(out),
-            IntoJsError::into_js,
-        )?;
-        Ok(RetrievedEnvelope {
-            data,
-            format: parsed.format().to_owned(),
-        })
-    }
-
-    /// Whether `envelope` passes every retrieve check (it is fully decompressed to tell).
-    #[napi]
-    pub fn validate(&self, envelope: &[u8]) -> bool {
-        self.inner.validate(envelope)
-    }
-
-    /// `data.length / compressed length`: how much `store` would shrink `data`.
-    #[napi]
-    pub fn estimate_compression(&self, data: &[u8]) -> Result<f64, JsError> {
-        self.inner
-            .estimate_compression(data)
-            .map_err(IntoJsError::into_js)
-    }
-
-    /// `store` on the libuv thread pool. `data` must not be modified until the promise settles.
-    #[napi(ts_return_type = "Promise<Buffer>")]
-    pub fn store_async(&self, data: Uint8Array, format: Option<String>) -> AsyncTask<StoreTask> {
-        AsyncTask::new(StoreTask {
-            storage: self.inner.clone(),
-            data,
-            format,
-        })
-    }
-
-    /// `retrieve` on the libuv thread pool. `envelope` must not be modified until the promise
-    /// settles.
-    #[napi(ts_return_type = "Promise<RetrievedEnvelope>")]
-    pub fn retrieve_async(&self, envelope: Uint8Array) -> AsyncTask<RetrieveTask> {
-        AsyncTask::new(RetrieveTask {
-            storage: self.inner.clone(),
-            envelope,
-        })
-    }
+/// `retrieve` on the libuv thread pool. `envelope` must not change until the promise
+/// settles.
+#[napi(ts_return_type = "Promise<RetrievedEnvelope>")]
+pub fn envelope_retrieve_async(envelope: Uint8Array) -> AsyncTask<RetrieveTask> {
+    AsyncTask::new(RetrieveTask { envelope })
 }
 
 /// Off-thread `store`.
 pub struct StoreTask {
-    storage: envelope::ByteStorage,
     data: Uint8Array,
-    format: Option<String>,
+    format: String,
 }
 
 impl Task for StoreTask {
@@ -149,7 +117,7 @@ impl Task for StoreTask {
     type JsValue = Buffer;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(self.storage.store(&self.data, self.format.as_deref()))
+        Ok(envelope::ByteStorage::default().store(&self.data, Some(&self.format)))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
@@ -162,21 +130,20 @@ impl Task for StoreTask {
 
 /// Off-thread `retrieve`.
 pub struct RetrieveTask {
-    storage: envelope::ByteStorage,
     envelope: Uint8Array,
 }
 
 impl Task for RetrieveTask {
     type Output = Result<Retrieved, EnvelopeError>;
-    type JsValue = RetrievedEnvelopeAsync;
+    type JsValue = RetrievedEnvelope;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(self.storage.retrieve(&self.envelope))
+        Ok(envelope::ByteStorage::default().retrieve(&self.envelope))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
         match output {
-            Ok(retrieved) => Ok(RetrievedEnvelopeAsync {
+            Ok(retrieved) => Ok(RetrievedEnvelope {
                 data: Buffer::from(retrieved.data),
                 format: retrieved.format,
             }),
@@ -184,3 +151,15 @@ impl Task for RetrieveTask {
         }
     }
 }
+
+/// Largest payload a store accepts and largest `original_size` a retrieve believes (512 MiB).
+#[napi]
+pub const MAX_UNCOMPRESSED_SIZE: u32 = cachekit_core::limits::MAX_UNCOMPRESSED_SIZE as u32;
+
+/// Largest compressed block and largest envelope (512 MiB).
+#[napi]
+pub const MAX_COMPRESSED_SIZE: u32 = cachekit_core::limits::MAX_COMPRESSED_SIZE as u32;
+
+/// Largest accepted `original_size : compressed length` ratio (1000).
+#[napi]
+pub const MAX_COMPRESSION_RATIO: u32 = cachekit_core::limits::MAX_COMPRESSION_RATIO as u32;

@@ -1,28 +1,28 @@
-//! Digest entry points. Inputs are borrowed straight from the caller's Uint8Array.
-use napi::Env;
+//! Digest entry points; the digest is written into the caller's output Buffer.
+use napi::bindgen_prelude::Uint8ArraySlice;
 use napi_derive::napi;
 
 use cachekit_core::hash;
 
-use crate::error::{napi_failure, JsError};
-use crate::out_buffer::{with_out_buffer, OutBuffer};
+use crate::error::JsError;
+use crate::out_buffer::output_bytes;
 
-fn digest_buffer(env: &Env, digest: &[u8]) -> Result<OutBuffer, JsError> {
-    with_out_buffer(
-        env,
-        digest.len(),
-        |out| {
-            out.copy_from_slice(digest);
-            Ok::<(), napi::Error>(())
-        },
-        napi_failure,
-    )
+fn write_digest(out: &mut Uint8ArraySlice, digest: &[u8]) -> Result<(), JsError> {
+    let out = output_bytes(out);
+    if out.len() != digest.len() {
+        return Err(JsError::new(
+            "ERR_INVALID_ARGUMENT",
+            format!("output must be {} bytes, got {}", digest.len(), out.len()),
+        ));
+    }
+    out.copy_from_slice(digest);
+    Ok(())
 }
 
-/// BLAKE2b-256 (unkeyed) of `data`: 32 bytes.
-#[napi(js_name = "blake2b256", ts_return_type = "Buffer")]
-pub fn blake2b256(env: Env, data: &[u8]) -> Result<OutBuffer, JsError> {
-    digest_buffer(&env, &hash::blake2b_256(data))
+/// Writes BLAKE2b-256 (unkeyed) of `data` into `out` (32 bytes).
+#[napi(js_name = "blake2b256Into")]
+pub fn blake2b256_into(data: &[u8], mut out: Uint8ArraySlice) -> Result<(), JsError> {
+    write_digest(&mut out, &hash::blake2b_256(data))
 }
 
 /// Lowercase hex of BLAKE2b-256 (unkeyed) of `data`: 64 characters.
@@ -31,14 +31,14 @@ pub fn blake2b256_hex(data: &[u8]) -> String {
     hash::blake2b_256_hex(data)
 }
 
-/// BLAKE2b-128 (unkeyed) of `data`: 16 bytes, the file backend's name for a key.
-#[napi(js_name = "blake2b128", ts_return_type = "Buffer")]
-pub fn blake2b128(env: Env, data: &[u8]) -> Result<OutBuffer, JsError> {
-    digest_buffer(&env, &hash::blake2b_128(data))
+/// Writes BLAKE2b-128 (unkeyed) of `data` into `out` (16 bytes).
+#[napi(js_name = "blake2b128Into")]
+pub fn blake2b128_into(data: &[u8], mut out: Uint8ArraySlice) -> Result<(), JsError> {
+    write_digest(&mut out, &hash::blake2b_128(data))
 }
 
-/// xxHash3-64 (seed 0) of `data` as 8 big-endian bytes.
-#[napi(js_name = "xxh3_64", ts_return_type = "Buffer")]
-pub fn xxh3_64(env: Env, data: &[u8]) -> Result<OutBuffer, JsError> {
-    digest_buffer(&env, &hash::xxh3_64(data))
+/// Writes xxHash3-64 (seed 0) of `data`, big-endian, into `out` (8 bytes).
+#[napi(js_name = "xxh3_64Into")]
+pub fn xxh3_64_into(data: &[u8], mut out: Uint8ArraySlice) -> Result<(), JsError> {
+    write_digest(&mut out, &hash::xxh3_64(data))
 }

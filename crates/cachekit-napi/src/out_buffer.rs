@@ -1,12 +1,21 @@
-//! Output Buffers allocated by the JavaScript engine at their exact size, so Rust writes the
-//! result straight into them: no Rust-side allocation, no copy, no external-memory finalizer.
+//! The two ways results reach JavaScript: written into a caller-allocated Buffer (hot paths),
+//! or, for rare calls, a Buffer allocated here by the engine.
 
 use std::ptr;
 
-use napi::bindgen_prelude::{ToNapiValue, TypeName, ValueType};
+use napi::bindgen_prelude::{ToNapiValue, TypeName, Uint8ArraySlice, ValueType};
 use napi::{sys, Env};
 
 use crate::error::JsError;
+
+/// The writable bytes of an output Buffer the JavaScript wrapper just allocated for this
+/// call.
+pub fn output_bytes<'a>(out: &'a mut Uint8ArraySlice<'_>) -> &'a mut [u8] {
+    // SAFETY: `out` is a Buffer the wrapper in src/native.ts allocated for this synchronous
+    // call and has not shared; nothing else reads or writes it while Rust fills it, and the
+    // slice does not outlive the call.
+    unsafe { out.as_mut() }
+}
 
 /// A freshly allocated JavaScript Buffer, returned to JavaScript as is.
 pub struct OutBuffer(sys::napi_value);
@@ -27,32 +36,26 @@ impl TypeName for OutBuffer {
     }
 }
 
-/// Allocates a Buffer of `len` bytes and hands its bytes to `fill`, which must write all of
-/// them (their initial content is unspecified). An error from `fill` discards the Buffer.
-pub fn with_out_buffer<E>(
-    env: &Env,
-    len: usize,
-    fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
-    into_js: impl FnOnce(E) -> JsError,
-) -> Result<OutBuffer, JsError> {
+/// A new engine-allocated Buffer holding a copy of `bytes` (for calls off the hot path).
+pub fn copy_to_buffer(env: &Env, bytes: &[u8]) -> Result<OutBuffer, JsError> {
     let mut data: *mut std::ffi::c_void = ptr::null_mut();
     let mut value: sys::napi_value = ptr::null_mut();
-    // SAFETY: napi_create_buffer writes a valid napi_value and a pointer to `len` writable
-    // bytes owned by that Buffer, which stays alive (rooted by the current handle scope)
-    // until this native call returns; `bytes` does not outlive `fill`.
-    let status = unsafe { sys::napi_create_buffer(env.raw(), len, &mut data, &mut value) };
+    // SAFETY: napi_create_buffer_copy copies `bytes.len()` bytes from a valid slice into a new
+    // Buffer and writes its napi_value; `data` (the copy's address) is not used.
+    let status = unsafe {
+        sys::napi_create_buffer_copy(
+            env.raw(),
+            bytes.len(),
+            bytes.as_ptr().cast(),
+            &mut data,
+            &mut value,
+        )
+    };
     if status != sys::Status::napi_ok {
         return Err(JsError::new(
             "ERR_OUT_OF_MEMORY",
-            format!("could not allocate a {len}-byte Buffer"),
+            format!("could not allocate a {}-byte Buffer", bytes.len()),
         ));
     }
-    let bytes: &mut [u8] = if len == 0 || data.is_null() {
-        &mut []
-    } else {
-        // SAFETY: see above; the engine guarantees `len` bytes at `data`.
-        unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), len) }
-    };
-    fill(bytes).map_err(into_js)?;
     Ok(OutBuffer(value))
 }

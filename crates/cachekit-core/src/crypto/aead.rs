@@ -158,8 +158,12 @@ pub fn seal_into<C: AeadInPlace>(
     aad: &[u8],
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
-    if out.len() != sealed_len(plaintext.len())? {
-        return Err(CryptoError::EncryptionFailed);
+    let expected = sealed_len(plaintext.len())?;
+    if out.len() != expected {
+        return Err(CryptoError::OutputLength {
+            expected,
+            actual: out.len(),
+        });
     }
     let (nonce_out, rest) = out.split_at_mut(NONCE_LEN);
     let (body, tag_out) = rest.split_at_mut(plaintext.len());
@@ -182,7 +186,10 @@ pub fn open_into<C: AeadInPlace>(
 ) -> Result<(), CryptoError> {
     let body_len = opened_len(ciphertext.len())?;
     if out.len() != body_len {
-        return Err(CryptoError::AuthenticationFailed);
+        return Err(CryptoError::OutputLength {
+            expected: body_len,
+            actual: out.len(),
+        });
     }
     let (nonce, rest) = ciphertext.split_at(NONCE_LEN);
     let (body, tag) = rest.split_at(body_len);

@@ -56,6 +56,9 @@ pub enum CryptoError {
     /// The operating system's random source failed when seeding nonces.
     #[error("the system random source failed: {reason}")]
     RandomUnavailable { reason: String },
+    /// A caller-supplied output buffer has the wrong length.
+    #[error("output buffer is {actual} bytes but the result is {expected}")]
+    OutputLength { expected: usize, actual: usize },
     /// The AEAD refused to encrypt (only for lengths beyond the algorithm's limit).
     #[error("encryption failed")]
     EncryptionFailed,
@@ -79,6 +82,7 @@ impl CryptoError {
             Self::NonceExhausted { .. } => "ERR_NONCE_EXHAUSTED",
             Self::UnknownKeyFingerprint { .. } => "ERR_UNKNOWN_KEY_FINGERPRINT",
             Self::RandomUnavailable { .. } => "ERR_RANDOM_UNAVAILABLE",
+            Self::OutputLength { .. } => "ERR_INVALID_ARGUMENT",
             Self::EncryptionFailed => "ERR_ENCRYPTION_FAILED",
         }
     }

@@ -147,7 +147,14 @@ impl TenantKeys {
         algorithm: Algorithm,
         out: &mut [u8],
     ) -> Result<(), CryptoError> {
-        sealed_len(plaintext.len())?;
+        let expected = sealed_len(plaintext.len())?;
+        if out.len() != expected {
+            // Checked before a nonce is spent.
+            return Err(CryptoError::OutputLength {
+                expected,
+                actual: out.len(),
+            });
+        }
         let nonce = self.nonces.next()?;
         self.current
             .cipher

@@ -44,6 +44,9 @@ pub enum EnvelopeError {
     /// The block decoded to fewer bytes than `original_size` declares.
     #[error("decompressed {actual} bytes but original_size declares {expected}")]
     SizeMismatch { expected: usize, actual: usize },
+    /// A caller-supplied output buffer has the wrong length.
+    #[error("output buffer is {actual} bytes but the result is {expected}")]
+    OutputLength { expected: usize, actual: usize },
     /// LZ4 could not compress into its own worst-case bound (never expected).
     #[error("LZ4 compression failed: {0}")]
     CompressionFailed(String),
@@ -60,6 +63,7 @@ impl EnvelopeError {
             Self::DecompressionFailed { .. } => "ERR_DECOMPRESSION_FAILED",
             Self::ChecksumMismatch { .. } => "ERR_CHECKSUM_MISMATCH",
             Self::SizeMismatch { .. } => "ERR_SIZE_MISMATCH",
+            Self::OutputLength { .. } => "ERR_INVALID_ARGUMENT",
             Self::CompressionFailed(_) => "ERR_COMPRESSION_FAILED",
         }
     }

@@ -4,11 +4,13 @@
 mod decode;
 mod encode;
 mod error;
+mod pending;
 mod scratch;
 
 pub use decode::{parse, ParsedEnvelope};
 pub use encode::{compress_block, from_parts, prepare, PreparedEnvelope, LITERAL_ONLY_BELOW};
 pub use error::EnvelopeError;
+pub use pending::PendingEnvelope;
 pub use scratch::with_scratch;
 
 use crate::limits::{DEFAULT_FORMAT, MAX_UNCOMPRESSED_SIZE};
@@ -62,6 +64,16 @@ impl ByteStorage {
     /// Serialized envelope of `data`.
     pub fn store(&self, data: &[u8], format: Option<&str>) -> Result<Vec<u8>, EnvelopeError> {
         self.store_with(data, format, |prepared| prepared.to_vec())
+    }
+
+    /// First step of a two-step store: compress now, write once the caller has allocated
+    /// [`PendingEnvelope::len`] bytes.
+    pub fn store_pending(
+        &self,
+        data: &[u8],
+        format: Option<String>,
+    ) -> Result<PendingEnvelope, EnvelopeError> {
+        PendingEnvelope::compress(data, format.unwrap_or_else(|| self.default_format.clone()))
     }
 
     /// Payload and format of `envelope`, after every check of the Retrieve Flow.

@@ -25,3 +25,26 @@ pub fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
         Err(_) => f(&mut Vec::new()),
     })
 }
+
+/// Takes this thread's scratch buffer out (leaving an empty one) for a caller that must hold
+/// it across calls; hand it back with [`give_back_scratch`].
+pub fn take_scratch() -> Vec<u8> {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => std::mem::take(&mut *scratch),
+        Err(_) => Vec::new(),
+    })
+}
+
+/// Returns a buffer taken with [`take_scratch`], keeping the larger of the two.
+pub fn give_back_scratch(buffer: Vec<u8>) {
+    if buffer.capacity() > RETAINED_SCRATCH_LIMIT {
+        return;
+    }
+    SCRATCH.with(|cell| {
+        if let Ok(mut scratch) = cell.try_borrow_mut() {
+            if buffer.capacity() > scratch.capacity() {
+                *scratch = buffer;
+            }
+        }
+    });
+}
