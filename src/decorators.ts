@@ -16,8 +16,14 @@ import type { CacheOptions } from './config/options';
 import type { PresetName } from './config/presets';
 import { ConfigurationError } from './errors';
 
-/** Options of `@cached`; `preset` picks the intent preset (default: plain `cache()`). */
-export type CachedMethodOptions = CacheOptions & { preset?: Exclude<PresetName, 'local' | 'default'> };
+/**
+ * Options of `@cached`; `preset` picks the intent preset (default: plain `cache()`). `key`
+ * receives the method's arguments with `this` bound to the instance.
+ */
+export type CachedMethodOptions = Omit<CacheOptions, 'key'> & {
+  preset?: Exclude<PresetName, 'local' | 'default'>;
+  key?: (...args: never[]) => string;
+};
 
 /** Control methods available on a decorated method (`instance.method.cacheInfo()`). */
 export interface CachedMethodControls {
@@ -29,9 +35,8 @@ export interface CachedMethodControls {
   invalidate(...args: unknown[]): Promise<boolean>;
 }
 
-interface LegacyDescriptor {
-  value?: unknown;
-}
+/** Methods `@cached` accepts: cached calls always answer asynchronously. */
+export type CacheableMethod = (this: never, ...args: never[]) => Promise<unknown>;
 
 function isStandardContext(value: unknown): value is ClassMethodDecoratorContext {
   return typeof value === 'object' && value !== null && 'kind' in value && 'name' in value;
@@ -96,9 +101,13 @@ function buildDispatcher(method: AnyFunction, methodName: string, options: Cache
  */
 export function cached(options: CachedMethodOptions = {}) {
   const moduleName = options.module ?? callerModule();
-  function decorator(value: AnyFunction, context: ClassMethodDecoratorContext): AnyFunction;
-  function decorator(target: object, propertyKey: string | symbol, descriptor: LegacyDescriptor): LegacyDescriptor;
-  function decorator(first: unknown, second: unknown, third?: LegacyDescriptor): unknown {
+  function decorator<T extends CacheableMethod>(value: T, context: ClassMethodDecoratorContext): T;
+  function decorator<T extends CacheableMethod>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<T>,
+  ): TypedPropertyDescriptor<T>;
+  function decorator(first: unknown, second: unknown, third?: TypedPropertyDescriptor<unknown>): unknown {
     if (isStandardContext(second)) {
       if (second.kind !== 'method') {
         throw new ConfigurationError(`@cached() decorates methods; it was applied to a ${second.kind}.`);

@@ -3,23 +3,13 @@
  * `ResilientBackend` (breaker, timeouts, backpressure) per backend, namespace and reliability
  * setting, so every function of one namespace sees the same breaker state.
  */
+import { environmentBackendSpec, resolveBackend, type BackendOption } from '../backends/resolve';
 import type { CacheBackend } from '../backends/types';
-import type { ResolvedConfig } from '../config/resolve-options';
 import { describe } from '../config/duration';
+import type { ResolvedConfig } from '../config/resolve-options';
 import { ConfigurationError } from '../errors';
 import type { ResolvedReliabilityOptions } from '../reliability/options';
 import { ResilientBackend } from '../reliability/resilient-backend';
-
-const BACKEND_METHODS = ['get', 'set', 'delete', 'exists', 'healthCheck'] as const;
-
-/** Whether `value` implements the backend protocol's required methods. */
-export function isCacheBackend(value: unknown): value is CacheBackend {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    BACKEND_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
-  );
-}
 
 const facades = new WeakMap<CacheBackend, Map<string, ResilientBackend>>();
 
@@ -39,17 +29,35 @@ export function guardedBackend(backend: CacheBackend, namespace: string, reliabi
   return facade;
 }
 
-/** Turns the `backend` option into a lazy resolver (validated now, resolved on first call). */
+/**
+ * Turns the `backend` option into a resolver. An explicit backend or spec is resolved now (a
+ * bad spec fails when the wrapper is built); without one, the environment is validated now but
+ * resolution waits for the first call, so `setDefaultBackend()` called after the wrappers were
+ * defined (at import time) still applies.
+ */
 export function backendResolver(config: ResolvedConfig, reliability: ResolvedReliabilityOptions): () => ResilientBackend | null {
-  const option = config.backend;
-  if (option === null || option === undefined) return () => null;
-  if (!isCacheBackend(option)) {
-    throw new ConfigurationError(
-      `Option \`backend\` got ${describe(option)}, which does not implement the backend protocol ` +
-        '(get, set, delete, exists, healthCheck). Fix: pass a backend instance or null for L1 only.',
-    );
-  }
-  let resolved: ResilientBackend | undefined;
+  const option = config.backend as BackendOption;
+  if (option === null) return () => null;
   const namespace = config.namespace ?? 'default';
-  return () => (resolved ??= guardedBackend(option, namespace, reliability));
+  if (option !== undefined) {
+    if (typeof option !== 'string' && typeof option !== 'object') {
+      throw new ConfigurationError(
+        `Option \`backend\` got ${describe(option)}. Fix: pass a backend instance, a URL such as 'redis://127.0.0.1:6379', ` +
+          "{ redis: … }, { file: … }, { memory: true }, or null for L1 only.",
+      );
+    }
+    const backend = resolveBackend(option);
+    if (backend === null) return () => null;
+    const facade = guardedBackend(backend, namespace, reliability);
+    return () => facade;
+  }
+  environmentBackendSpec(process.env);
+  let resolved: ResilientBackend | null | undefined;
+  return () => {
+    if (resolved === undefined) {
+      const backend = resolveBackend(undefined);
+      resolved = backend === null ? null : guardedBackend(backend, namespace, reliability);
+    }
+    return resolved;
+  };
 }

@@ -89,6 +89,11 @@ export class CacheEngine {
       parts.config.l1.swr && ttlSeconds > 0 ? this.ttlMs * parts.config.l1.swrThreshold : Number.POSITIVE_INFINITY;
   }
 
+  /** Whether misses take the distributed stampede lock. */
+  get lockEnabled(): boolean {
+    return this.lock.enabled;
+  }
+
   /** The backend, or null when this cache is L1-only (or the backend could not be built). */
   backend(): ResilientBackend | null {
     return this.backendOf();

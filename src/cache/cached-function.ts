@@ -25,6 +25,8 @@ export interface CacheHealthStatus {
   cache: string;
   namespace: string | undefined;
   preset: string;
+  /** Whether misses take the distributed stampede lock (when the backend supports locks). */
+  distributedLock: boolean;
   l1: { enabled: boolean; entries: number; bytes: number; maxBytes: number } | null;
   backend: { type: string; reliability: ResilientBackendStats } | null;
   counters: CacheStats['counters'];
@@ -184,6 +186,7 @@ function healthStatus(engine: CacheEngine): CacheHealthStatus {
     cache: `${config.module}.${config.name}`,
     namespace: config.namespace,
     preset: config.preset,
+    distributedLock: engine.lockEnabled,
     l1: l1Stats === undefined ? null : { enabled: true, entries: l1Stats.entries, bytes: l1Stats.bytes, maxBytes: l1Stats.maxBytes },
     backend: backend === null || reliability === undefined ? null : { type: backend.backendType, reliability },
     counters: { ...engine.stats.counters },

@@ -88,6 +88,7 @@ export function createLocalFunction<F extends AnyFunction>(
       cache: `${config.module}.${config.name}`,
       namespace: config.namespace,
       preset: config.preset,
+      distributedLock: false,
       l1: { enabled: true, entries: s.entries, bytes: s.bytes, maxBytes: s.maxBytes },
       backend: null,
       counters: { ...stats.counters },

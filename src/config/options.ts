@@ -1,8 +1,10 @@
 /**
  * The options of `cache()`: types, defaults and the one place each is documented.
  */
+import type { BackendSpec } from '../backends/resolve';
 import type { CacheBackend } from '../backends/types';
 import type { Logger } from '../observability/logger';
+import type { ReliabilityOptions } from '../reliability/options';
 
 /** Built-in serializer names. */
 export type SerializerName = 'standard' | 'json' | 'auto' | 'arrow';
@@ -56,7 +58,7 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
    * configuration, or `null` for L1 only. Default: `setDefaultBackend()`, else the environment
    * (`CACHEKIT_REDIS_URL`/`REDIS_URL`, `CACHEKIT_FILE_CACHE_DIR`), else L1 only.
    */
-  backend?: CacheBackend | null | string | BackendConfig;
+  backend?: CacheBackend | null | BackendSpec;
   /** The in-process tier; `false` turns it off. */
   l1?: boolean | L1Options;
   /** Refresh the L2 TTL on hits whose remaining TTL has fallen below the threshold. Default off. */
@@ -68,7 +70,7 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
   /** Encoded values larger than this are returned but not cached. Default 100 MiB (`CACHEKIT_MAX_VALUE_SIZE`). */
   maxValueBytes?: number;
   /** Circuit breaker, timeouts, backpressure and distributed lock (see the reliability section). */
-  reliability?: ReliabilityConfig | false;
+  reliability?: ReliabilityOptions | false;
   /** A pino-compatible logger for this cache (default: the process logger). */
   logger?: Logger;
   /** Encryption settings (see `cache.secure`). */
@@ -87,10 +89,6 @@ export interface UserSerializer {
   deserialize(bytes: Uint8Array): unknown;
 }
 
-/** Backend configuration accepted by the `backend` option (the backends module documents each). */
-export type BackendConfig = Record<string, unknown>;
-/** Reliability configuration (the reliability module documents each field). */
-export type ReliabilityConfig = Record<string, unknown>;
 /** Encryption configuration (the security module documents each field). */
 export type EncryptionConfig = Record<string, unknown>;
 

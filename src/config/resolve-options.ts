@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from '../errors';
 import type { Logger } from '../observability/logger';
+import type { ReliabilityOptions } from '../reliability/options';
 import { callerModule } from './caller-module';
 import { describe, parseTtlSeconds } from './duration';
 import { environmentSettings } from './env';
@@ -13,7 +14,6 @@ import {
   type CacheOptions,
   type EncryptionConfig,
   type L1Mode,
-  type ReliabilityConfig,
   type SerializerName,
   type UserSerializer,
 } from './options';
@@ -47,7 +47,7 @@ export interface ResolvedConfig {
   module: string;
   name: string;
   maxValueBytes: number;
-  reliability: ReliabilityConfig | false;
+  reliability: ReliabilityOptions | false;
   /** Per-cache logger; `undefined` means the process logger at the time of logging. */
   logger: Logger | undefined;
   encryption: EncryptionConfig | false | undefined;
@@ -199,7 +199,7 @@ export function resolveOptions(
       optionalNumberInRange(opts.maxValueBytes, 'maxValueBytes', 1, Number.MAX_SAFE_INTEGER, { integer: true }) ??
       env.maxValueBytes ??
       DEFAULTS.maxValueBytes,
-    reliability: (reliability as ReliabilityConfig | false | undefined) ?? {},
+    reliability: (reliability as ReliabilityOptions | false | undefined) ?? {},
     logger,
     encryption: encryption as EncryptionConfig | false | undefined,
     interop,

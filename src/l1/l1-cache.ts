@@ -54,7 +54,8 @@ export class L1Cache {
   constructor(options: L1CacheOptions) {
     this.maxBytes = options.maxBytes;
     this.maxEntries = options.maxEntries ?? Number.POSITIVE_INFINITY;
-    this.now = options.now ?? Date.now;
+    // Read Date.now at call time (not captured once) so a replaced clock, e.g. in tests, is honoured.
+    this.now = options.now ?? (() => Date.now());
     const interval = options.sweepIntervalMs ?? 30_000;
     if (interval > 0) {
       this.sweepTimer = setInterval(() => this.sweepSlice(), interval);
