@@ -10,6 +10,7 @@ function setup() {
   const backend = new ScriptedBackend(clock);
   const resilient = new ResilientBackend(backend, { timeouts: { initialMs: 50, minMs: 50, maxMs: 50 } }, { clock });
   let computeRuns = 0;
+  const lockHeld: boolean[] = [];
   const options = (overrides: Partial<RunWithLockOptions<string>> = {}): RunWithLockOptions<string> => ({
     backend: resilient,
     key: 'k',
@@ -21,14 +22,15 @@ function setup() {
       const result = await resilient.get('k');
       return result.ok && result.value !== null ? result.value.toString() : undefined;
     },
-    compute: async () => {
+    compute: async (context) => {
       computeRuns++;
+      lockHeld.push(context.lockHeld);
       await resilient.set('k', Buffer.from('computed'));
       return 'computed';
     },
     ...overrides,
   });
-  return { clock, backend, resilient, options, runs: () => computeRuns };
+  return { clock, backend, resilient, options, runs: () => computeRuns, lockHeld };
 }
 
 function track<T>(promise: Promise<T>): { value: T | undefined; error: unknown } {
@@ -42,10 +44,11 @@ function track<T>(promise: Promise<T>): { value: T | undefined; error: unknown }
 
 describe('runWithLock', () => {
   test('the lock holder computes, publishes, and releases the lock', async () => {
-    const { backend, options, runs } = setup();
+    const { backend, options, runs, lockHeld } = setup();
     const result = await runWithLock(options());
     expect(result).toEqual({ value: 'computed', source: 'computed', lock: 'acquired', leaseLost: false });
     expect(runs()).toBe(1);
+    expect(lockHeld).toEqual([true]);
     await flushMicrotasks();
     expect(backend.locks.size).toBe(0);
     expect(backend.store.get('k')?.toString()).toBe('computed');
@@ -114,13 +117,30 @@ describe('runWithLock', () => {
   test.each([
     ['an error', { kind: 'error' as const, error: new BackendError('down', 'transient') }],
     ['a hang (timeout)', { kind: 'hang' as const }],
-  ])('when taking the lock meets %s, the caller computes without it', async (_name, behaviour) => {
-    const { clock, backend, options, runs } = setup();
+  ])('when taking the lock meets %s, the caller computes without it (and is told so)', async (_name, behaviour) => {
+    const { clock, backend, options, runs, lockHeld } = setup();
     backend.next(behaviour);
     const result = track(runWithLock(options()));
     await clock.advance(50);
     expect(result.value).toMatchObject({ source: 'computed', lock: 'unavailable' });
     expect(runs()).toBe(1);
+    expect(lockHeld).toEqual([false]);
+  });
+
+  test('a lock acquired by a SET that timed out is removed once the server answers', async () => {
+    const { clock, backend, options } = setup();
+    // A frozen server: every command waits, and runs in order once it wakes up.
+    backend.always({ kind: 'hang' });
+    const result = track(runWithLock(options()));
+    await clock.advance(50); // the SET NX times out
+    await clock.advance(50); // the compute's write times out
+    expect(result.value).toMatchObject({ source: 'computed', lock: 'unavailable' });
+    expect(backend.calls.releaseLock).toBe(1);
+    backend.always({ kind: 'ok' });
+    backend.releaseHung();
+    await flushMicrotasks();
+    // The late SET NX took the lock, and the compare-and-delete queued behind it removed it.
+    expect(backend.locks.size).toBe(0);
   });
 
   test('a backend without lock support means computing without a lock', async () => {

@@ -31,10 +31,13 @@ export interface RunWithLockOptions<T> {
   /** Reads the cache; `undefined` means miss (or unreadable). Must not throw. */
   recheck: () => Promise<T | undefined>;
   /**
-   * Runs the function and writes its value to the cache before resolving: the lock is
-   * released right after, and waiters look for the value then. Its errors propagate unchanged.
+   * Runs the function and writes its value to the cache. While the lock is held
+   * (`context.lockHeld`) it must finish the write before resolving: the lock is released right
+   * after, and waiters look for the value then. Without the lock nobody waits for the write, so
+   * it can go to the background — which keeps a stalled backend from adding another deadline
+   * to the call. Its errors propagate unchanged.
    */
-  compute: () => Promise<T>;
+  compute: (context: ComputeContext) => Promise<T>;
   /** Stops waiting for the lock or the value (the caller then computes); never stops `compute`. */
   signal?: AbortSignal;
   /** Time source (tests pass a manual clock). */
@@ -42,6 +45,15 @@ export interface RunWithLockOptions<T> {
   /** Random source in [0, 1) for the poll jitter. */
   random?: () => number;
 }
+
+/** What `compute` is told about the lock. */
+export interface ComputeContext {
+  /** True when this call holds the lock (publish before resolving). */
+  readonly lockHeld: boolean;
+}
+
+const HELD: ComputeContext = Object.freeze({ lockHeld: true });
+const NOT_HELD: ComputeContext = Object.freeze({ lockHeld: false });
 
 /** How the lock went. */
 export type LockOutcome =
@@ -114,8 +126,8 @@ async function safeRecheck<T>(recheck: () => Promise<T | undefined>): Promise<T 
   }
 }
 
-async function computeWithoutLock<T>(compute: () => Promise<T>, lock: LockOutcome): Promise<LockedResult<T>> {
-  return { value: await compute(), source: 'computed', lock, leaseLost: false };
+async function computeWithoutLock<T>(compute: (context: ComputeContext) => Promise<T>, lock: LockOutcome): Promise<LockedResult<T>> {
+  return { value: await compute(NOT_HELD), source: 'computed', lock, leaseLost: false };
 }
 
 async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, clock: Clock): Promise<LockedResult<T>> {
@@ -125,7 +137,7 @@ async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, 
     // Double-check: the previous holder may have published between our miss and our lock.
     const found = await safeRecheck(options.recheck);
     if (found !== undefined) return { value: found, source: 'cache', lock: 'acquired', leaseLost: false };
-    const value = await options.compute();
+    const value = await options.compute(HELD);
     return { value, source: 'computed', lock: 'acquired', leaseLost: renewal.lost };
   } finally {
     renewal.stop();
@@ -153,6 +165,9 @@ export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<Lo
     // Local overload is congestion in this process, not a sign the backend is gone: keep
     // waiting. Anything else (breaker open, timeout, error) means the lock cannot help.
     if (!attempt.ok && attempt.reason !== 'overload') {
+      // A timed-out SET NX may still be applied once the server wakes up, leaving a lock nobody
+      // knows it holds. Compare-and-delete with our token removes exactly that, and nothing else.
+      if (attempt.reason === 'timeout') void backend.releaseLock(key, token);
       return computeWithoutLock(options.compute, attempt.reason === 'aborted' ? 'aborted' : 'unavailable');
     }
     const remaining = deadline - clock.now();

@@ -17,17 +17,13 @@ export { classifyError, type ErrorCategory } from './classify-error';
 export { MAX_TIMER_DELAY_MS, clampTimerDelay, sleep, systemClock, type Clock, type TimerHandle } from './clock';
 export {
   runWithLock,
+  type ComputeContext,
   type LockedResult,
   type LockingBackend,
   type LockOutcome,
   type RunWithLockOptions,
 } from './distributed-lock';
-export { boundedHealthCheck } from './bounded-health-check';
-export { DeadlineSlot, DeadlineWheel, type Expirable } from './deadline-wheel';
-export { FailureCounters, type FailureCountersSnapshot } from './failure-counters';
 export { LatencyWindow } from './latency-window';
-export { OperationTimeouts } from './operation-timeouts';
-export { WRITE_BYTES_PER_MS, writeAllowanceMs } from './write-allowance';
 export { TypedEmitter, type Listener } from './listeners';
 export type { FailureReason, OperationName, OperationResult } from './operation-result';
 export {

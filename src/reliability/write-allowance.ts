@@ -10,7 +10,8 @@ export const WRITE_BYTES_PER_MS = 64 * 1024;
 
 /** Extra milliseconds for writing `bytes`. */
 export function writeAllowanceMs(bytes: number): number {
-  return Math.ceil(bytes / WRITE_BYTES_PER_MS);
+  // Whole milliseconds, rounded down: values under 64 KiB get no allowance at all.
+  return Math.floor(bytes / WRITE_BYTES_PER_MS);
 }
 
 /** Extra milliseconds for writing every value of `entries`. */
