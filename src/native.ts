@@ -96,6 +96,13 @@ export const limits = Object.freeze({
   maxCompressionRatio: binding.MAX_COMPRESSION_RATIO,
 });
 
+/**
+ * Above this many bytes, prefer `storeAsync` / `retrieveAsync`: LZ4 runs at about 1 GB/s
+ * compressing, so 1 MiB holds the event loop for about a millisecond, and the thread-pool
+ * hop (tens of microseconds) is then the smaller cost.
+ */
+export const ASYNC_THRESHOLD_BYTES = 1024 * 1024;
+
 /** Nonce + tag: what sealing adds to a plaintext. */
 const AEAD_OVERHEAD = 28;
 
@@ -107,6 +114,26 @@ const NO_OUTPUT = Buffer.alloc(0);
 
 function codedError(code: NativeErrorCode, message: string): Error & { code: NativeErrorCode } {
   return Object.assign(new Error(message), { code });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : typeof value;
+}
+
+// N-API's own conversion errors ("Get TypedArray info failed") name neither the argument nor
+// the fix, so public entry points check argument types first (an instanceof costs ~1 ns).
+function requireBytes(value: unknown, name: string): void {
+  if (!(value instanceof Uint8Array)) {
+    throw codedError('ERR_INVALID_ARGUMENT', `${name} must be a Uint8Array or Buffer, got ${describe(value)}`);
+  }
+}
+
+function requireString(value: unknown, name: string): void {
+  if (typeof value !== 'string') {
+    throw codedError('ERR_INVALID_ARGUMENT', `${name} must be a string, got ${describe(value)}`);
+  }
 }
 
 /** The payload and format `retrieve` recovered from an envelope. */
@@ -129,9 +156,7 @@ export class ByteStorage {
 
   /** A storage whose `store` writes `defaultFormat` (default `"msgpack"`) when given none. */
   constructor(defaultFormat = 'msgpack') {
-    if (typeof defaultFormat !== 'string') {
-      throw codedError('ERR_INVALID_ARGUMENT', `ByteStorage defaultFormat must be a string, got ${typeof defaultFormat}`);
-    }
+    requireString(defaultFormat, 'ByteStorage defaultFormat');
     this.#defaultFormat = defaultFormat;
   }
 
@@ -142,6 +167,8 @@ export class ByteStorage {
 
   /** Serialized envelope of `data` (at most 512 MiB), tagged with `format`. */
   store(data: Uint8Array, format: string = this.#defaultFormat): Buffer {
+    requireBytes(data, 'data');
+    requireString(format, 'format');
     const out = Buffer.allocUnsafe(binding.envelopeStoreBegin(data, format));
     binding.envelopeStoreFinish(out);
     return out;
@@ -149,6 +176,7 @@ export class ByteStorage {
 
   /** The payload and format inside `envelope`, or a coded error naming the failed check. */
   retrieve(envelope: Uint8Array): RetrievedEnvelope {
+    requireBytes(envelope, 'envelope');
     const data = Buffer.allocUnsafe(binding.envelopeRetrieveBegin(envelope));
     const format = binding.envelopeRetrieveInto(envelope, data);
     return { data, format };
@@ -156,21 +184,26 @@ export class ByteStorage {
 
   /** Whether `envelope` passes every retrieve check (it is fully decompressed to tell). */
   validate(envelope: Uint8Array): boolean {
+    requireBytes(envelope, 'envelope');
     return binding.envelopeValidate(envelope);
   }
 
   /** `data.length / compressed length`: how much `store` would shrink `data` (0 for empty input). */
   estimateCompression(data: Uint8Array): number {
+    requireBytes(data, 'data');
     return binding.envelopeEstimateCompression(data);
   }
 
   /** {@link ByteStorage.store} on the libuv thread pool. */
   storeAsync(data: Uint8Array, format: string = this.#defaultFormat): Promise<Buffer> {
+    requireBytes(data, 'data');
+    requireString(format, 'format');
     return binding.envelopeStoreAsync(data, format);
   }
 
   /** {@link ByteStorage.retrieve} on the libuv thread pool. */
   retrieveAsync(envelope: Uint8Array): Promise<RetrievedEnvelope> {
+    requireBytes(envelope, 'envelope');
     return binding.envelopeRetrieveAsync(envelope);
   }
 }
@@ -236,6 +269,8 @@ export class TenantKeys {
 
   /** Seals `plaintext` under the current key, bound to `aad`. */
   encrypt(plaintext: Uint8Array, aad: Uint8Array, algorithm?: AeadAlgorithm): Buffer {
+    requireBytes(plaintext, 'plaintext');
+    requireBytes(aad, 'aad');
     const out = sealOutput(plaintext);
     this.#handle.encryptInto(plaintext, aad, algorithmId(algorithm), out);
     return out;
@@ -243,6 +278,8 @@ export class TenantKeys {
 
   /** Verifies and decrypts with the current key. */
   decrypt(ciphertext: Uint8Array, aad: Uint8Array, algorithm?: AeadAlgorithm): Buffer {
+    requireBytes(ciphertext, 'ciphertext');
+    requireBytes(aad, 'aad');
     const out = openOutput(ciphertext);
     this.#handle.decryptInto(ciphertext, aad, algorithmId(algorithm), out);
     return out;
@@ -253,6 +290,9 @@ export class TenantKeys {
    * `fingerprint`. No other key is tried: an unknown fingerprint is `ERR_UNKNOWN_KEY_FINGERPRINT`.
    */
   decryptWith(fingerprint: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array, algorithm?: AeadAlgorithm): Buffer {
+    requireBytes(fingerprint, 'fingerprint');
+    requireBytes(ciphertext, 'ciphertext');
+    requireBytes(aad, 'aad');
     const out = openOutput(ciphertext);
     this.#handle.decryptWithInto(fingerprint, ciphertext, aad, algorithmId(algorithm), out);
     return out;
@@ -290,22 +330,36 @@ export class TenantKeys {
  * (1–1024 bytes), plus decrypt-only keys from up to three distinct `previousMasterKeys`.
  */
 export function deriveTenantKeys(masterKey: Uint8Array, tenantId: string, options?: DeriveTenantKeysOptions): TenantKeys {
-  const handle = binding.deriveTenantKeyHandle(masterKey, tenantId, options?.previousMasterKeys);
+  requireBytes(masterKey, 'masterKey');
+  requireString(tenantId, 'tenantId');
+  const previous = options?.previousMasterKeys;
+  if (previous !== undefined) {
+    if (!Array.isArray(previous)) throw codedError('ERR_INVALID_ARGUMENT', `previousMasterKeys must be an array, got ${describe(previous)}`);
+    previous.forEach((key, index) => requireBytes(key, `previousMasterKeys[${index}]`));
+  }
+  const handle = binding.deriveTenantKeyHandle(masterKey, tenantId, previous);
   return new TenantKeys(constructionToken, handle);
 }
 
 /** HKDF-SHA256 domain key (32 bytes) with the cachekit salt layout; the master key must be 32 bytes. */
 export function deriveDomainKey(masterKey: Uint8Array, domain: string, tenantSalt: Uint8Array): Buffer {
+  requireBytes(masterKey, 'masterKey');
+  requireString(domain, 'domain');
+  requireBytes(tenantSalt, 'tenantSalt');
   return binding.deriveDomainKey(masterKey, domain, tenantSalt);
 }
 
 /** First 16 bytes of SHA-256(`"key_fingerprint_v1"` ‖ key). */
 export function keyFingerprint(key: Uint8Array): Buffer {
+  requireBytes(key, 'key');
   return binding.keyFingerprint(key);
 }
 
 /** AES-256-GCM under a caller-held 32-byte key: `nonce(12) ‖ ciphertext ‖ tag(16)`. Prefer {@link TenantKeys}. */
 export function encryptAesGcm(plaintext: Uint8Array, key: Uint8Array, aad: Uint8Array): Buffer {
+  requireBytes(plaintext, 'plaintext');
+  requireBytes(key, 'key');
+  requireBytes(aad, 'aad');
   const out = sealOutput(plaintext);
   binding.encryptAesGcmInto(plaintext, key, aad, out);
   return out;
@@ -313,6 +367,9 @@ export function encryptAesGcm(plaintext: Uint8Array, key: Uint8Array, aad: Uint8
 
 /** Verifies and decrypts AES-256-GCM `nonce ‖ ciphertext ‖ tag` under a caller-held 32-byte key. */
 export function decryptAesGcm(ciphertext: Uint8Array, key: Uint8Array, aad: Uint8Array): Buffer {
+  requireBytes(ciphertext, 'ciphertext');
+  requireBytes(key, 'key');
+  requireBytes(aad, 'aad');
   const out = openOutput(ciphertext);
   binding.decryptAesGcmInto(ciphertext, key, aad, out);
   return out;
@@ -337,7 +394,14 @@ export interface AadInput {
  * original type, each as u32-BE length ‖ UTF-8.
  */
 export function createAad(input: AadInput): Buffer {
-  const { tenantId, cacheKey, format, compressed, originalType } = input;
+  const { tenantId, cacheKey, format, compressed, originalType } = input ?? ({} as AadInput);
+  requireString(tenantId, 'AAD tenantId');
+  requireString(cacheKey, 'AAD cacheKey');
+  requireString(format, 'AAD format');
+  if (typeof compressed !== 'boolean') {
+    throw codedError('ERR_INVALID_ARGUMENT', `AAD compressed must be a boolean, got ${describe(compressed)}`);
+  }
+  if (originalType !== undefined) requireString(originalType, 'AAD originalType');
   let length = 1 + 16 + Buffer.byteLength(tenantId) + Buffer.byteLength(cacheKey) + Buffer.byteLength(format);
   length += compressed ? 4 : 5;
   if (originalType) length += 4 + Buffer.byteLength(originalType);
@@ -348,6 +412,7 @@ export function createAad(input: AadInput): Buffer {
 
 /** BLAKE2b-256 (unkeyed) of `data`: a 32-byte Buffer. */
 export function blake2b256(data: Uint8Array): Buffer {
+  requireBytes(data, 'data');
   const out = Buffer.allocUnsafe(32);
   binding.blake2b256Into(data, out);
   return out;
@@ -357,10 +422,14 @@ export function blake2b256(data: Uint8Array): Buffer {
  * Lowercase hex of BLAKE2b-256 (unkeyed) of `data` (64 characters). The key builder calls this
  * on every cached call, so the hex is produced natively rather than by `Buffer#toString`.
  */
-export const blake2b256Hex: (data: Uint8Array) => string = binding.blake2b256Hex;
+export function blake2b256Hex(data: Uint8Array): string {
+  requireBytes(data, 'data');
+  return binding.blake2b256Hex(data);
+}
 
 /** BLAKE2b-128 (unkeyed) of `data`: a 16-byte Buffer, the file backend's name for a key. */
 export function blake2b128(data: Uint8Array): Buffer {
+  requireBytes(data, 'data');
   const out = Buffer.allocUnsafe(16);
   binding.blake2b128Into(data, out);
   return out;
@@ -368,6 +437,7 @@ export function blake2b128(data: Uint8Array): Buffer {
 
 /** xxHash3-64 (seed 0) of `data` as an 8-byte big-endian Buffer (the envelope checksum). */
 export function xxh3_64(data: Uint8Array): Buffer {
+  requireBytes(data, 'data');
   const out = Buffer.allocUnsafe(8);
   binding.xxh3_64Into(data, out);
   return out;

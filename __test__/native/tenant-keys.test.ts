@@ -123,3 +123,28 @@ describe('TenantKeys', () => {
     expect(createAad({ ...base, originalType: 'msgpack' }).length).toBe(createAad(base).length + 4 + 7);
   });
 });
+
+describe('argument checks', () => {
+  it('names the argument and the expected type instead of an N-API conversion error', async () => {
+    const { ByteStorage, blake2b256Hex, deriveTenantKeys: derive } = await import('../../src/native');
+    const storage = new ByteStorage();
+    const cases: Array<[() => unknown, RegExp]> = [
+      [() => storage.store('text' as unknown as Uint8Array), /data must be a Uint8Array or Buffer, got string/],
+      [() => storage.retrieve(null as unknown as Uint8Array), /envelope must be a Uint8Array or Buffer, got null/],
+      [() => blake2b256Hex([1, 2] as unknown as Uint8Array), /data must be a Uint8Array or Buffer, got an array/],
+      [() => derive(master, 5 as unknown as string), /tenantId must be a string, got number/],
+      [() => derive(master, 't', { previousMasterKeys: ['k' as unknown as Uint8Array] }), /previousMasterKeys\[0\]/],
+      [() => createAad({ tenantId: 't', cacheKey: 'k', format: 'msgpack' } as unknown as Parameters<typeof createAad>[0]), /compressed must be a boolean/],
+    ];
+    for (const [call, message] of cases) {
+      let error: (Error & { code?: string }) | undefined;
+      try {
+        call();
+      } catch (caught) {
+        error = caught as Error & { code?: string };
+      }
+      expect(error?.code).toBe('ERR_INVALID_ARGUMENT');
+      expect(error?.message).toMatch(message);
+    }
+  });
+});
