@@ -44,7 +44,11 @@ export interface CacheBackend {
 
   /** Bytes stored under `key`, or `null` when absent or expired. */
   get(key: string, options?: BackendCallOptions): Promise<Buffer | null>;
-  /** Stores `value`; `ttlSeconds` undefined or 0 means no expiry. */
+  /**
+   * Stores `value`; `ttlSeconds` undefined or 0 means no expiry. The backend may still read
+   * `value` until the returned promise settles (Redis auto-pipelining writes it on a later
+   * tick), so callers must not mutate it before then.
+   */
   set(key: string, value: Buffer, ttlSeconds?: number, options?: BackendCallOptions): Promise<void>;
   /** Removes `key`; true if something was removed. */
   delete(key: string, options?: BackendCallOptions): Promise<boolean>;

@@ -18,7 +18,7 @@ import {
   valueTooLarge,
 } from '../arguments';
 import { classifyFsError } from '../classify';
-import { LARGE_VALUE_BYTES_PER_MS, runWithDeadline } from '../deadline';
+import { OperationDeadlines, writeAllowanceMs } from '../deadline';
 import type { BackendCallOptions, BackendHealth, CacheBackend } from '../types';
 import { DirectoryBudget } from './directory-budget';
 import { openEntry, readAt, removeIfUnchanged, tempFileName, writeEntryAtomically } from './entry-files';
@@ -56,9 +56,11 @@ export class FileBackend implements CacheBackend {
   private budget: DirectoryBudget | undefined;
   private starting: Promise<void> | undefined;
   private closed = false;
+  private readonly deadlines: OperationDeadlines;
 
   constructor(options: FileBackendOptions) {
     this.settings = validateFileOptions(options);
+    this.deadlines = new OperationDeadlines(BACKEND, this.settings.operationTimeoutMs, (err) => classifyFsError(err, 'file'));
   }
 
   /** Creates the directory, resolves it, removes stale temporary files and counts entries. */
@@ -97,16 +99,10 @@ export class FileBackend implements CacheBackend {
     extraMs = 0,
   ): Promise<T> {
     if (this.closed) return Promise.reject(backendClosed(BACKEND, operation, key));
-    return runWithDeadline(
-      async () => {
-        await this.start();
-        return work(this.root!, this.budget!);
-      },
-      this.settings.operationTimeoutMs + extraMs,
-      options?.signal,
-      { backend: BACKEND, operation, key },
-      (err) => classifyFsError(err, 'file'),
-    );
+    return this.deadlines.run(operation, key, options?.signal, extraMs, async () => {
+      await this.start();
+      return work(this.root!, this.budget!);
+    });
   }
 
   /** Opens the entry for `key` and judges its header; `null` when there is no usable file. */
@@ -190,7 +186,7 @@ export class FileBackend implements CacheBackend {
         budget.record(FILE_HEADER_BYTES + value.length - result.replacedBytes, result.replaced ? 0 : 1);
         if (budget.needsMaintenance(now)) await budget.maintain(now);
       },
-      Math.ceil(value.length / LARGE_VALUE_BYTES_PER_MS),
+      writeAllowanceMs(value.length),
     );
   }
 

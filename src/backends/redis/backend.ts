@@ -20,7 +20,7 @@ import {
   checkValue,
 } from '../arguments';
 import { classifyRedisError } from '../classify';
-import { LARGE_VALUE_BYTES_PER_MS, runWithDeadline, type OperationContext } from '../deadline';
+import { OperationDeadlines, writeAllowanceMs } from '../deadline';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../types';
 import { clearPrefix, type CommandStep } from './clear-prefix';
 import { ConnectionWatch } from './connection-watch';
@@ -57,6 +57,7 @@ export class RedisBackend implements CacheBackend {
   readonly settings: Readonly<RedisSettings>;
 
   private readonly watch: ConnectionWatch;
+  private readonly deadlines: OperationDeadlines;
   private closed = false;
 
   constructor(options: RedisBackendOptions) {
@@ -66,6 +67,7 @@ export class RedisBackend implements CacheBackend {
     // On a client cachekit created, the watch's `error` listener also keeps ioredis from
     // printing every failed reconnect to the console: failures surface as rejected calls.
     this.watch = new ConnectionWatch(this.client, this.ownsClient);
+    this.deadlines = new OperationDeadlines(BACKEND, this.settings.commandTimeoutMs, this.classify);
   }
 
   /** Runs one logical operation under the deadline, the signal and the fast-fail rule. */
@@ -77,14 +79,13 @@ export class RedisBackend implements CacheBackend {
     extraMs = 0,
   ): Promise<T> {
     if (this.closed) return Promise.reject(backendClosed(BACKEND, operation, key));
-    const ctx: OperationContext = { backend: BACKEND, operation, key };
     if (this.watch.knownDown) {
       const reason = this.watch.downReason();
       return Promise.reject(
         new BackendError(`${BACKEND} ${operation} failed fast: ${reason.message}`, reason.kind, { operation, key }),
       );
     }
-    return runWithDeadline(start, this.settings.commandTimeoutMs + extraMs, options?.signal, ctx, this.classify);
+    return this.deadlines.run(operation, key, options?.signal, extraMs, start);
   }
 
   /**
@@ -105,21 +106,32 @@ export class RedisBackend implements CacheBackend {
     return <T>(command: () => Promise<T>) => this.run(operation, key, options, command);
   }
 
-  async get(key: string, options?: BackendCallOptions): Promise<Buffer | null> {
-    checkKey(BACKEND, 'get', key);
+  get(key: string, options?: BackendCallOptions): Promise<Buffer | null> {
+    try {
+      checkKey(BACKEND, 'get', key);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.run('get', key, options, () => this.client.getBuffer(key));
   }
 
-  async set(key: string, value: Buffer, ttlSeconds?: number, options?: BackendCallOptions): Promise<void> {
-    checkKey(BACKEND, 'set', key);
-    checkValue(BACKEND, 'set', key, value);
-    const expiry = expiryArgs(checkTtlSeconds(BACKEND, 'set', key, ttlSeconds));
-    await this.run(
+  set(key: string, value: Buffer, ttlSeconds?: number, options?: BackendCallOptions): Promise<void> {
+    let expiry: ReturnType<typeof expiryArgs>;
+    try {
+      checkKey(BACKEND, 'set', key);
+      checkValue(BACKEND, 'set', key, value);
+      expiry = expiryArgs(checkTtlSeconds(BACKEND, 'set', key, ttlSeconds));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.run(
       'set',
       key,
       options,
-      () => (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1])),
-      Math.ceil(value.length / LARGE_VALUE_BYTES_PER_MS),
+      async () => {
+        await (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1]));
+      },
+      writeAllowanceMs(value.length),
     );
   }
 
@@ -228,7 +240,7 @@ export class RedisBackend implements CacheBackend {
         const failure = results.find(([err]) => err !== null)?.[0];
         if (failure) throw failure;
       },
-      Math.ceil(bytes / LARGE_VALUE_BYTES_PER_MS),
+      writeAllowanceMs(bytes),
     );
   }
 

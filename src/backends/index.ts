@@ -1,0 +1,37 @@
+/**
+ * The L2 backends: the protocol, the built-in backends (memory, file, Redis), their error
+ * classification, the conformance suite for third-party backends, and resolution.
+ */
+export type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from './types';
+export { MemoryBackend, MEMORY_BACKEND_DEFAULTS, type MemoryBackendOptions } from './memory';
+export { FileBackend } from './file/backend';
+export { FILE_BACKEND_DEFAULTS, type FileBackendOptions } from './file/options';
+export { RedisBackend, LOCK_KEY_SUFFIX } from './redis/backend';
+export {
+  REDIS_BACKEND_DEFAULTS,
+  type RedisBackendOptions,
+  type RedisClient,
+  type RedisClusterConfig,
+  type RedisClusterNode,
+  type RedisSentinelConfig,
+} from './redis/options';
+export { classifyFsError, classifyRedisError, type FsErrorScope } from './classify';
+export {
+  runBackendConformance,
+  type ConformanceCapabilities,
+  type ConformanceFactory,
+  type ConformanceOptions,
+  type ConformanceRunner,
+} from './conformance';
+export {
+  BACKEND_ENVIRONMENT_VARIABLES,
+  closeSharedBackends,
+  createBackend,
+  getDefaultBackend,
+  isCacheBackend,
+  L1_ONLY_WARNING_CODE,
+  resolveBackend,
+  setDefaultBackend,
+  type BackendOption,
+  type BackendSpec,
+} from './resolve';
