@@ -79,6 +79,28 @@ describe('createKeyBuilder', () => {
     );
   });
 
+  it('returns what cacheKey returns when one builder serves many calls (memo hits, misses and clears)', () => {
+    const opts = { namespace: 'app', module: 'm', name: 'f', integrity: true, serializerCode: 's' } as const;
+    const builder = createKeyBuilder({ ...opts, memoSize: 8 });
+    const pool = fc.sample(fc.array(primitive, { maxLength: 3 }), { numRuns: 40, seed: 7 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pool), { minLength: 1, maxLength: 30 }), (calls) => {
+        for (const args of calls) {
+          expect(outcome(() => builder(args))).toBe(outcome(() => cacheKey({ ...opts, serializer: 'standard', args })));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keys 1 and "1", true and "true", 0 and -0 as the canonical bytes say', () => {
+    const builder = createKeyBuilder({ module: 'm', name: 'f', integrity: true, serializerCode: 's' });
+    expect(builder([1])).not.toBe(builder(['1']));
+    expect(builder([true])).not.toBe(builder(['true']));
+    expect(builder([-0])).toBe(builder([0]));
+    expect(builder([null])).toBe(builder([undefined]));
+  });
+
   it('reuses its buffer without leaking one call into the next', () => {
     const builder = createKeyBuilder({ module: 'm', name: 'f', integrity: true, serializerCode: 's' });
     const long = builder(['x'.repeat(500), 1]);

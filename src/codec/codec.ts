@@ -111,7 +111,8 @@ export function createCodec(options: CodecOptions = {}): Codec {
     }
   };
 
-  const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const toBuffer = (bytes: Uint8Array): Buffer =>
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
   const finishEncode = (stored: Buffer, context: CodecContext): Buffer =>
     encryption ? encryption.encrypt(stored, encryptionContext(context)) : stored;

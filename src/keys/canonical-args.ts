@@ -17,7 +17,7 @@ import { KeyGenerationError } from '../errors';
 import { pythonIsoformatOfDate } from '../codec/iso-datetime';
 import { LONE_SURROGATE, MsgpackWriter } from '../codec/msgpack/writer';
 import { Float64, IsoDateTime, Uuid } from '../codec/tagged-values';
-import { compareCodePoints } from './code-point-order';
+import { sortByCodePoint } from './code-point-order';
 
 /** Which canonical form to produce. */
 export type KeyProfile = 'default' | 'interop';
@@ -214,7 +214,7 @@ export class CanonicalArgsEncoder {
 
   private writePlainObject(value: Readonly<Record<string, unknown>>, depth: number): void {
     const keys = Object.keys(value);
-    if (keys.length > 1) keys.sort(compareCodePoints);
+    if (keys.length > 1) sortByCodePoint(keys);
     this.writer.mapHeader(keys.length);
     let key = '';
     try {
@@ -238,7 +238,7 @@ export class CanonicalArgsEncoder {
       }
       keys.push(key);
     }
-    keys.sort(compareCodePoints);
+    sortByCodePoint(keys);
     this.writer.mapHeader(keys.length);
     let key = '';
     try {

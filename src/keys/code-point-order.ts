@@ -22,3 +22,30 @@ function codePointRank(unit: number): number {
   if (unit < 0xd800) return unit;
   return unit <= 0xdfff ? unit + 0x2000 : unit - 0x800;
 }
+
+/**
+ * Sorts strings by code point in place. UTF-16 order (`<`) agrees with code-point order unless
+ * a surrogate meets a unit ≥ U+E000, so the sort compares with `<` and a linear check of
+ * neighbours decides whether the slower comparator is needed. Short arrays (object keys, the
+ * common case) use an insertion sort, which beats the engine's sort below about 16 items.
+ */
+export function sortByCodePoint(keys: string[]): string[] {
+  const length = keys.length;
+  if (length <= 16) {
+    for (let i = 1; i < length; i++) {
+      const key = keys[i]!;
+      let j = i - 1;
+      while (j >= 0 && keys[j]! > key) {
+        keys[j + 1] = keys[j]!;
+        j--;
+      }
+      keys[j + 1] = key;
+    }
+  } else {
+    keys.sort();
+  }
+  for (let i = 1; i < length; i++) {
+    if (compareCodePoints(keys[i - 1]!, keys[i]!) > 0) return keys.sort(compareCodePoints);
+  }
+  return keys;
+}

@@ -4,9 +4,11 @@
  * is computed once here, and common argument lists are encoded without the general encoder.
  * A builder returns exactly what `cacheKey` returns for the same inputs (property-tested).
  */
-import { KeyGenerationError } from '../errors';
+import { ConfigurationError, KeyGenerationError } from '../errors';
 import { blake2b256Hex } from '../native';
+import { latin1Slice } from '../codec/msgpack/text';
 import { LONE_SURROGATE, MsgpackWriter } from '../codec/msgpack/writer';
+import { CanonicalArgsEncoder } from './canonical-args';
 import { argsHash, keyAffixes } from './cache-key';
 import { MAX_KEY_LENGTH, codePointLength, limitKeyLength } from './key-text';
 
@@ -22,18 +24,35 @@ export interface KeyBuilderOptions {
   readonly integrity: boolean;
   /** From `serializerCode()`. */
   readonly serializerCode: string;
+  /** How many distinct short argument encodings to remember with their keys (default 256; 0: none). */
+  readonly memoSize?: number;
 }
 
-/** Marker bytes of the empty kwargs map that closes `[args, {}]`. */
+/** Marker byte of the empty kwargs map that closes `[args, {}]`. */
 const EMPTY_MAP = 0x80;
 
+/** Default number of remembered argument encodings per builder (see `memoSize`). */
+export const DEFAULT_KEY_MEMO_SIZE = 256;
+/** Argument encodings longer than this are not remembered (they are rarely repeated exactly). */
+const MEMO_MAX_BYTES = 128;
+
 /**
- * Creates the key builder of one cached function. Arguments made only of numbers, strings,
- * booleans, null and undefined are encoded inline into a reused buffer; anything else goes
- * through the general canonical encoder (same bytes, same errors).
+ * Creates the key builder of one cached function.
+ *
+ * - `f()` costs nothing: its key is computed here, once.
+ * - Arguments made only of numbers, strings, booleans, null and undefined are encoded inline
+ *   into a reused buffer; anything else goes through the general canonical encoder (same
+ *   bytes, same errors).
+ * - The hash is the expensive part (a native call), so the builder remembers the keys of the
+ *   last `memoSize` distinct short encodings: the canonical bytes are the memo's key, so a hit
+ *   returns exactly the key a hash would. The memo is cleared when full.
  */
 export function createKeyBuilder(options: KeyBuilderOptions): KeyBuilder {
   const { prefix, suffix } = keyAffixes(options);
+  const memoSize = options.memoSize ?? DEFAULT_KEY_MEMO_SIZE;
+  if (!Number.isInteger(memoSize) || memoSize < 0) {
+    throw new ConfigurationError(`memoSize: expected a non-negative integer, got ${JSON.stringify(options.memoSize)}`);
+  }
   // Only the constant parts can push a key over the limit (the hash is 64 hex digits), so
   // whether keys need shortening is known now.
   const mayExceedLimit = codePointLength(prefix) + 64 + suffix.length > MAX_KEY_LENGTH;
@@ -41,14 +60,42 @@ export function createKeyBuilder(options: KeyBuilderOptions): KeyBuilder {
     ? (hash: string): string => limitKeyLength(prefix + hash + suffix)
     : (hash: string): string => prefix + hash + suffix;
   const emptyArgsKey = finish(argsHash([]));
-  const writer = new MsgpackWriter(256);
+  const encoder = new CanonicalArgsEncoder(new MsgpackWriter(256), 'default');
+  const writer = encoder.writer;
+  const memo = new Map<string, string>();
+  let busy = false;
 
-  const general = (args: readonly unknown[]): string => finish(argsHash(args));
+  /** The key of the document in `writer`. */
+  const keyOfWritten = (): string => {
+    const length = writer.pos;
+    if (memoSize === 0 || length > MEMO_MAX_BYTES) return finish(blake2b256Hex(writer.view()));
+    const id = latin1Slice(writer.buf, 0, length);
+    let key = memo.get(id);
+    if (key === undefined) {
+      key = finish(blake2b256Hex(writer.view()));
+      if (memo.size >= memoSize) memo.clear();
+      memo.set(id, key);
+    }
+    return key;
+  };
+
+  const general = (args: readonly unknown[]): string => {
+    // A toJSON() that builds this same function's key re-enters while the buffer is in use.
+    if (busy) return finish(argsHash(args));
+    busy = true;
+    try {
+      writer.reset();
+      encoder.writeArgsAndKwargs(args, undefined);
+      return keyOfWritten();
+    } finally {
+      busy = false;
+    }
+  };
 
   return (args: readonly unknown[]): string => {
     const count = args.length;
     if (count === 0) return emptyArgsKey;
-    if (count > 15) return general(args);
+    if (count > 15 || busy) return general(args);
     writer.reset();
     writer.ensure(2);
     writer.buf[writer.pos++] = 0x92; // [args, kwargs]
@@ -80,7 +127,7 @@ export function createKeyBuilder(options: KeyBuilderOptions): KeyBuilder {
     }
     writer.ensure(1);
     writer.buf[writer.pos++] = EMPTY_MAP;
-    return finish(blake2b256Hex(writer.view()));
+    return keyOfWritten();
   };
 }
 

@@ -35,7 +35,9 @@ export class DecodeBoundsError extends IntegrityError {
 }
 
 // Pending element counts per open collection; reused (the scan is synchronous, never re-entered).
-const pending = new Float64Array(MAX_DECODE_DEPTH + 2);
+// A count is pushed only after the running sum passed the budget check, so it is below the
+// input length (at most 512 MiB in practice) and fits an Int32.
+const pending = new Int32Array(MAX_DECODE_DEPTH + 2);
 
 /**
  * Checks `bytes[start, end)` holds exactly one MessagePack document within the bounds above;
@@ -46,16 +48,18 @@ export function checkDecodeBounds(bytes: Uint8Array, start = 0, end = bytes.leng
   const budget = end - start - 1;
   let slots = 0;
   let p = start;
-  // pending[0] is the root: one item owed. `top` is the index of the innermost open collection.
+  // `owed` is what the innermost open collection still owes; outer levels wait in `pending`.
+  // The root owes one item. `top` is the depth of the innermost open collection.
   let top = 0;
-  pending[0] = 1;
+  let owed = 1;
 
-  while (top >= 0) {
-    if (pending[top] === 0) {
-      top--;
+  while (true) {
+    if (owed === 0) {
+      if (top === 0) break;
+      owed = pending[--top]!;
       continue;
     }
-    pending[top]!--;
+    owed--;
     if (p >= end) throw new DecodeBoundsError('incomplete', `the document ends at byte ${p - start} with items still owed`);
     const marker = bytes[p]!;
     let count = -1; // elements of a collection header (pairs already doubled), or -1
@@ -182,7 +186,10 @@ export function checkDecodeBounds(bytes: Uint8Array, start = 0, end = bytes.leng
       if (top + 1 > maxDepth) {
         throw new DecodeBoundsError('depth', `nesting deeper than ${maxDepth} levels`);
       }
-      if (count > 0) pending[++top] = count;
+      if (count > 0) {
+        pending[top++] = owed;
+        owed = count;
+      }
     } else if (skip > 0) {
       slots += skip;
       if (slots > budget) throw overclaim(slots, budget);

@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 interface BufferFastPaths {
   utf8Write(text: string, offset: number, maxLength: number): number;
   utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
 }
 
 const hasFastPaths = typeof (Buffer.prototype as unknown as Partial<BufferFastPaths>).utf8Write === 'function';
@@ -16,6 +17,11 @@ const hasFastPaths = typeof (Buffer.prototype as unknown as Partial<BufferFastPa
 export const utf8Write: (buf: Buffer, text: string, offset: number, maxLength: number) => number = hasFastPaths
   ? (buf, text, offset, maxLength) => (buf as unknown as BufferFastPaths).utf8Write(text, offset, maxLength)
   : (buf, text, offset, maxLength) => buf.write(text, offset, maxLength, 'utf8');
+
+/** `buf[start, end)` as a Latin-1 string: one character per byte, a cheap exact Map key for bytes. */
+export const latin1Slice: (buf: Buffer, start: number, end: number) => string = hasFastPaths
+  ? (buf, start, end) => (buf as unknown as BufferFastPaths).latin1Slice(start, end)
+  : (buf, start, end) => buf.toString('latin1', start, end);
 
 /**
  * Decodes `buf[start, end)` as UTF-8, or returns undefined when the bytes are not valid UTF-8:

@@ -20,7 +20,8 @@ import { dateFromIsoText } from '../iso-datetime';
 import { CalendarDate, MsgpackExtension, TimeOfDay } from '../tagged-values';
 import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
 import { checkDecodeBounds } from './bounds';
-import { utf8ReadStrict } from './text';
+import { KeyCache, MAX_CACHED_KEY_BYTES } from './key-cache';
+import { latin1Slice, utf8ReadStrict } from './text';
 import type { ValueProfile } from './value-encoder';
 
 /** Error code of bytes that are well-formed MessagePack but not a value of the profile. */
@@ -34,7 +35,9 @@ export interface ValueDecoderOptions {
 
 class Undecodable extends Error {}
 
-const SENTINEL_PREFIX = 0x5f; // '_': sentinel keys all start with "__"
+const SENTINEL_PREFIX = 0x5f;
+/** Strings up to this many bytes are checked for ASCII in JS; longer ones go to the native validator. */
+const SHORT_STRING_BYTES = 64; // '_': sentinel keys all start with "__"
 
 /** Decodes documents of one profile. Holds no per-call state between calls. */
 export class ValueDecoder {
@@ -42,6 +45,7 @@ export class ValueDecoder {
   private pos = 0;
   private readonly revive: 'all' | 'datetime' | 'none';
   private readonly rich: boolean;
+  private readonly keys = new KeyCache();
 
   constructor(
     readonly profile: ValueProfile,
@@ -206,18 +210,43 @@ export class ValueDecoder {
     const start = this.pos;
     const end = start + length;
     this.pos = end;
-    if (length < 16) {
-      // Short ASCII (most keys and many values) without a call into C++.
-      let text = '';
+    if (length <= SHORT_STRING_BYTES) {
+      // ASCII (valid UTF-8 by definition) without the validator's extra view and call.
+      let ascii = true;
       for (let i = start; i < end; i++) {
-        const byte = buf[i]!;
-        if (byte >= 0x80) return this.readUtf8(start, end);
-        text += String.fromCharCode(byte);
+        if (buf[i]! >= 0x80) {
+          ascii = false;
+          break;
+        }
       }
-      return text;
+      if (ascii) return length <= 8 ? shortAscii(buf, start, length) : latin1Slice(buf, start, end);
     }
     return this.readUtf8(start, end);
   }
+
+  /** A map key: short strings come from the key cache; anything else is read normally. */
+  private readKey(): unknown {
+    const marker = this.buf[this.pos]!;
+    let start: number;
+    let length: number;
+    if (marker >= 0xa0 && marker < 0xc0) {
+      length = marker & 0x1f;
+      start = this.pos + 1;
+    } else if (marker === 0xd9) {
+      length = this.buf[this.pos + 1]!;
+      start = this.pos + 2;
+    } else {
+      return this.read();
+    }
+    if (length > MAX_CACHED_KEY_BYTES) return this.read();
+    const end = start + length;
+    this.pos = end;
+    const key = this.keys.get(this.buf, start, end, this.decodeKeyText);
+    if (key === undefined) throw new Undecodable(`the map key at byte ${start} is not valid UTF-8`);
+    return key;
+  }
+
+  private readonly decodeKeyText = (start: number, end: number): string | undefined => utf8ReadStrict(this.buf, start, end);
 
   private readUtf8(start: number, end: number): string {
     const text = utf8ReadStrict(this.buf, start, end);
@@ -264,7 +293,7 @@ export class ValueDecoder {
     const object: Record<string, unknown> = {};
     let sawSentinelKey = false;
     for (let i = 0; i < length; i++) {
-      const key = this.read();
+      const key = this.readKey();
       if (typeof key !== 'string') return this.continueAsMap(object, key, length - i);
       if (key.charCodeAt(0) === SENTINEL_PREFIX) {
         sawSentinelKey = true;
@@ -339,6 +368,35 @@ export class ValueDecoder {
 }
 
 const NOT_AUTO = Symbol('not an auto ext');
+
+const fromCharCode = String.fromCharCode;
+
+/** An ASCII string of 0–8 bytes at `buf[start]`, built by one `fromCharCode` call. */
+function shortAscii(buf: Buffer, start: number, length: number): string {
+  switch (length) {
+    case 0:
+      return '';
+    case 1:
+      return fromCharCode(buf[start]!);
+    case 2:
+      return fromCharCode(buf[start]!, buf[start + 1]!);
+    case 3:
+      return fromCharCode(buf[start]!, buf[start + 1]!, buf[start + 2]!);
+    case 4:
+      return fromCharCode(buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!);
+    case 5:
+      return fromCharCode(buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!, buf[start + 4]!);
+    case 6:
+      return fromCharCode(buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!, buf[start + 4]!, buf[start + 5]!);
+    case 7:
+      return fromCharCode(buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!, buf[start + 4]!, buf[start + 5]!, buf[start + 6]!);
+    default:
+      return fromCharCode(
+        buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!,
+        buf[start + 4]!, buf[start + 5]!, buf[start + 6]!, buf[start + 7]!,
+      );
+  }
+}
 
 type TypedArrayConstructor = Exclude<(typeof VIEW_KINDS)[number], DataViewConstructor>;
 

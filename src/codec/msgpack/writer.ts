@@ -161,14 +161,54 @@ export class MsgpackWriter {
     return byteLength;
   }
 
-  /** Encodes a short string with a JS loop: cheaper than a C++ call for a handful of characters. */
+  /**
+   * Encodes a short string with a JS loop: cheaper than a C++ call for a handful of characters.
+   * ASCII (the common case) is written in one pass straight after its header.
+   */
   private shortStr(value: string, length: number): number {
-    // At most 3 bytes per UTF-16 unit (a surrogate pair is 4 bytes for 2 units); 48 * 3 < 256,
-    // so the header is a fixstr or a str8. Write the text after a 2-byte gap, then close it.
+    // At most 3 bytes per UTF-16 unit and 48 * 3 < 256: the header is a fixstr or a str8.
     this.ensure(length * 3 + 2);
     const buf = this.buf;
     const start = this.pos;
-    let p = start + 2;
+    let p = start + (length < 32 ? 1 : 2);
+    for (let i = 0; i < length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) return this.shortStrUnicode(value, length, start);
+      buf[p++] = c;
+    }
+    if (length < 32) {
+      buf[start] = 0xa0 | length;
+    } else {
+      buf[start] = 0xd9;
+      buf[start + 1] = length;
+    }
+    this.pos = p;
+    return length;
+  }
+
+  /** The non-ASCII case: measure the UTF-8 length (refusing lone surrogates), then write. */
+  private shortStrUnicode(value: string, length: number, start: number): number {
+    let byteLength = 0;
+    for (let i = 0; i < length; i++) {
+      const c = value.charCodeAt(i);
+      if (c < 0x80) byteLength += 1;
+      else if (c < 0x800) byteLength += 2;
+      else if (c < 0xd800 || c > 0xdfff) byteLength += 3;
+      else {
+        const next = i + 1 < length ? value.charCodeAt(i + 1) : 0;
+        if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) return LONE_SURROGATE;
+        byteLength += 4;
+        i++;
+      }
+    }
+    const buf = this.buf;
+    let p = start;
+    if (byteLength < 32) {
+      buf[p++] = 0xa0 | byteLength;
+    } else {
+      buf[p++] = 0xd9;
+      buf[p++] = byteLength;
+    }
     for (let i = 0; i < length; i++) {
       let c = value.charCodeAt(i);
       if (c < 0x80) {
@@ -177,10 +217,7 @@ export class MsgpackWriter {
         buf[p++] = 0xc0 | (c >> 6);
         buf[p++] = 0x80 | (c & 0x3f);
       } else if (c >= 0xd800 && c <= 0xdfff) {
-        const next = i + 1 < length ? value.charCodeAt(i + 1) : 0;
-        if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) return LONE_SURROGATE;
-        i++;
-        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        c = 0x10000 + ((c - 0xd800) << 10) + (value.charCodeAt(++i) - 0xdc00);
         buf[p++] = 0xf0 | (c >> 18);
         buf[p++] = 0x80 | ((c >> 12) & 0x3f);
         buf[p++] = 0x80 | ((c >> 6) & 0x3f);
@@ -191,16 +228,7 @@ export class MsgpackWriter {
         buf[p++] = 0x80 | (c & 0x3f);
       }
     }
-    const byteLength = p - start - 2;
-    if (byteLength < 32) {
-      buf[start] = 0xa0 | byteLength;
-      buf.copyWithin(start + 1, start + 2, p);
-      this.pos = p - 1;
-    } else {
-      buf[start] = 0xd9;
-      buf[start + 1] = byteLength;
-      this.pos = p;
-    }
+    this.pos = p;
     return byteLength;
   }
 
