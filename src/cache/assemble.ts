@@ -11,7 +11,7 @@ import type { LockOptions } from '../reliability/options';
 import { resolveReliabilityOptions } from '../reliability/validate-options';
 import { backendResolver } from './backend-for';
 import { createCachedFunction, type AnyFunction, type CachedFunction } from './cached-function';
-import { clearPrefixes, logicalKeyFunction } from './function-keys';
+import { clearPrefixes, storedKeyFunction } from './function-keys';
 import { createLocalFunction, type LocalCachedFunction } from './local-function';
 import { createValuePipeline } from './value-pipeline';
 
@@ -65,6 +65,7 @@ export function assembleCachedFunction<F extends AnyFunction>(
   refuseUnavailable(config);
   const pipeline = createValuePipeline({ serializer: config.serializer, integrity: config.integrity });
   const keyOptions = {
+    keyPrefix: tenantScopedKey(DEFAULT_TENANT, ''),
     namespace: config.namespace,
     module: config.module,
     name: config.name,
@@ -77,8 +78,7 @@ export function assembleCachedFunction<F extends AnyFunction>(
   return createCachedFunction(fn, {
     config,
     tenant: DEFAULT_TENANT,
-    tenantPrefix: tenantScopedKey(DEFAULT_TENANT, ''),
-    logicalKey: logicalKeyFunction(keyOptions),
+    storedKey: storedKeyFunction(keyOptions),
     clearPrefixes: clearPrefixes(keyOptions),
     pipeline,
     backend: backendResolver(config, reliability),
@@ -89,7 +89,8 @@ export function assembleCachedFunction<F extends AnyFunction>(
 /** Builds `cache.local(fn, options)`. */
 export function assembleLocalFunction<F extends AnyFunction>(fn: F, options: CacheOptions<never[]> | undefined): LocalCachedFunction<F> {
   const config = resolveOptions('local', options, fn);
-  const logical = logicalKeyFunction({
+  const storedKey = storedKeyFunction({
+    keyPrefix: '',
     namespace: config.namespace,
     module: config.module,
     name: config.name,
@@ -97,5 +98,5 @@ export function assembleLocalFunction<F extends AnyFunction>(fn: F, options: Cac
     serializerCode: 'l',
     keyFunction: config.keyFunction,
   });
-  return createLocalFunction(fn, config, logical);
+  return createLocalFunction(fn, config, storedKey);
 }

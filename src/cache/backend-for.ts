@@ -9,22 +9,34 @@ import { describe } from '../config/duration';
 import type { ResolvedConfig } from '../config/resolve-options';
 import { ConfigurationError } from '../errors';
 import type { ResolvedReliabilityOptions } from '../reliability/options';
+import { Backpressure } from '../reliability/backpressure';
 import { ResilientBackend } from '../reliability/resilient-backend';
 
-const facades = new WeakMap<CacheBackend, Map<string, ResilientBackend>>();
+/** Facades of one backend: by namespace + settings, plus the concurrency limit they share. */
+interface BackendFacades {
+  byNamespace: Map<string, ResilientBackend>;
+  /** One in-flight limit per backend (not per namespace), so the backend's load stays bounded. */
+  backpressure: Backpressure | undefined;
+}
+
+const facades = new WeakMap<CacheBackend, BackendFacades>();
 
 /** The shared guarded facade of `backend` for one namespace and reliability setting. */
 export function guardedBackend(backend: CacheBackend, namespace: string, reliability: ResolvedReliabilityOptions): ResilientBackend {
-  let byNamespace = facades.get(backend);
-  if (byNamespace === undefined) {
-    byNamespace = new Map();
-    facades.set(backend, byNamespace);
+  let entry = facades.get(backend);
+  if (entry === undefined) {
+    entry = { byNamespace: new Map(), backpressure: undefined };
+    facades.set(backend, entry);
   }
   const id = `${namespace}\u0000${JSON.stringify(reliability)}`;
-  let facade = byNamespace.get(id);
+  let facade = entry.byNamespace.get(id);
   if (facade === undefined) {
-    facade = new ResilientBackend(backend, reliability, { namespace });
-    byNamespace.set(id, facade);
+    if (reliability.backpressure !== false) entry.backpressure ??= new Backpressure(reliability.backpressure);
+    facade = new ResilientBackend(backend, reliability, {
+      namespace,
+      ...(reliability.backpressure === false ? {} : { backpressure: entry.backpressure }),
+    });
+    entry.byNamespace.set(id, facade);
   }
   return facade;
 }

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/resolve-options';
 import { DEFAULTS } from '../config/options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
+import { L1Template, copyTemplate, footprintOf } from '../l1/value-template';
 import { getLogger, redactKey, type LogFields } from '../observability/logger';
 import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
@@ -99,19 +100,34 @@ export class CacheEngine {
     return this.backendOf();
   }
 
-  /** Entry context for sealing and opening stored bytes. */
-  context(physicalKey: string, logicalKey: string): EntryContext {
-    void physicalKey;
-    return { logicalKey, tenant: this.tenant };
+  /**
+   * Entry context for sealing and opening stored bytes. Stored keys are
+   * `t:{percent-encoded tenant}:{logical key}`; the encoding leaves no `:` in the tenant part.
+   */
+  context(key: string): EntryContext {
+    const end = key.indexOf(':', 2);
+    return { logicalKey: key.slice(end + 1), tenant: this.tenant };
   }
 
-  /** Decodes an L1 entry's value into what the caller receives (a fresh copy in bytes mode). */
-  fromL1(entry: L1Entry, logicalKey: string): unknown {
-    if (this.reference) return entry.value;
+  /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. */
+  fromL1(entry: L1Entry): unknown {
+    const stored = entry.value;
+    if (stored instanceof L1Template) return copyTemplate(stored.value);
+    if (this.reference) return stored;
     const pipeline = this.pipeline as ValuePipeline;
-    const bytes = entry.value as Buffer;
-    if (pipeline.l1HoldsSealed) return pipeline.deserialize(pipeline.open(bytes, this.context(entry.key, logicalKey)));
-    return pipeline.deserialize(bytes);
+    if (pipeline.l1HoldsSealed) return pipeline.deserialize(pipeline.open(stored as Buffer, this.context(entry.key)));
+    return pipeline.deserialize(stored as Buffer);
+  }
+
+  /**
+   * Puts a decoded value into L1 in its copyable form (a template), or its serialized bytes
+   * when it holds types the copier does not know. `decoded` must not be handed out afterwards.
+   */
+  private putDecoded(key: string, decoded: unknown, serialized: Buffer): void {
+    const l1 = this.l1 as L1Cache;
+    const footprint = footprintOf(decoded);
+    if (footprint === undefined) l1.set(key, serialized, serialized.length, this.l1TtlMs, this.owner, this.swrAfterMs());
+    else l1.set(key, new L1Template(decoded), footprint, this.l1TtlMs, this.owner, this.swrAfterMs());
   }
 
   /** Handles a failed L1 decode: count, log, drop the entry. */
@@ -124,7 +140,6 @@ export class CacheEngine {
   /** The slow path: single-flight around L2 → lock → compute. */
   async load(
     key: string,
-    logicalKey: string,
     fn: (...args: never[]) => unknown,
     thisArg: unknown,
     args: readonly unknown[],
@@ -138,7 +153,7 @@ export class CacheEngine {
       return this.freshCopy(loaded);
     }
     const flight: Flight = { promise: undefined as unknown as Promise<Loaded>, discard: false };
-    flight.promise = this.loadUncoalesced(flight, key, logicalKey, fn, thisArg, args, signal);
+    flight.promise = this.loadUncoalesced(flight, key, fn, thisArg, args, signal);
     this.inflight.set(key, flight);
     try {
       const loaded = await flight.promise;
@@ -163,7 +178,6 @@ export class CacheEngine {
   private async loadUncoalesced(
     flight: Flight,
     key: string,
-    logicalKey: string,
     fn: (...args: never[]) => unknown,
     thisArg: unknown,
     args: readonly unknown[],
@@ -171,43 +185,51 @@ export class CacheEngine {
   ): Promise<Loaded> {
     const backend = this.backend();
     if (backend !== null) {
-      const hit = await this.readL2(backend, key, logicalKey, signal);
-      if (hit !== undefined) return hit;
-      if (this.lock.enabled && backend.supportsLocks) {
+      const read = await this.readL2(backend, key, signal);
+      if (typeof read === 'object') return read;
+      // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
+      // right away instead of paying another deadline.
+      if (read === 'miss' && this.lock.enabled && backend.supportsLocks) {
         const locked = await runWithLock<Loaded>({
           backend,
           key,
           leaseMs: this.lock.leaseMs,
           waitTimeoutMs: this.lock.waitTimeoutMs,
           signal,
-          recheck: () => this.readL2(backend, key, logicalKey, signal),
-          compute: () => this.compute(flight, key, logicalKey, fn, thisArg, args, true),
+          recheck: async () => {
+            const again = await this.readL2(backend, key, signal);
+            return typeof again === 'object' ? again : undefined;
+          },
+          // Waiters poll L2 once the lock is released, so the holder's write must land first.
+          compute: ({ lockHeld }) => this.compute(flight, key, fn, thisArg, args, lockHeld),
         });
         return locked.value;
       }
     }
-    return this.compute(flight, key, logicalKey, fn, thisArg, args, false);
+    return this.compute(flight, key, fn, thisArg, args, false);
   }
 
-  /** Reads and opens an L2 entry; undefined on miss, failure or bad bytes (never throws). */
+  /**
+   * Reads and opens an L2 entry: the loaded value, `'miss'` (absent or bad bytes, which are
+   * deleted), or `'failed'` (the backend did not answer). Never throws.
+   */
   private async readL2(
     backend: ResilientBackend,
     key: string,
-    logicalKey: string,
     signal: AbortSignal | undefined,
-  ): Promise<Loaded | undefined> {
+  ): Promise<Loaded | 'miss' | 'failed'> {
     const started = performance.now();
     const result = await backend.get(key, signal);
     if (!result.ok) {
       this.stats.counters.l2ReadFailures++;
-      return undefined;
+      return 'failed';
     }
-    if (result.value === null) return undefined;
+    if (result.value === null) return 'miss';
     const pipeline = this.pipeline as ValuePipeline;
     let serialized: Buffer;
     let value: unknown;
     try {
-      serialized = pipeline.open(result.value, this.context(key, logicalKey));
+      serialized = pipeline.open(result.value, this.context(key));
       value = pipeline.deserialize(serialized);
     } catch (error) {
       this.stats.counters.integrityErrors++;
@@ -218,13 +240,13 @@ export class CacheEngine {
         'cachekit: stored entry failed its integrity check; treated as a miss and deleted',
       );
       this.track(backend.delete(key));
-      return undefined;
+      return 'miss';
     }
     const latencyMs = performance.now() - started;
     if (this.l1 !== undefined) {
       if (this.reference) this.l1.set(key, value, 0, this.l1TtlMs, this.owner, this.swrAfterMs());
       else if (pipeline.l1HoldsSealed) this.l1.set(key, result.value, result.value.length, this.l1TtlMs, this.owner, this.swrAfterMs());
-      else this.l1.set(key, serialized, serialized.length, this.l1TtlMs, this.owner, this.swrAfterMs());
+      else this.putDecoded(key, copyTemplate(value), serialized);
     }
     if (this.config.refreshTtl.enabled && this.config.ttlSeconds > 0) this.track(this.refreshTtl(backend, key));
     return { source: 'l2', value, serialized, latencyMs };
@@ -242,7 +264,6 @@ export class CacheEngine {
   private async compute(
     flight: Flight,
     key: string,
-    logicalKey: string,
     fn: (...args: never[]) => unknown,
     thisArg: unknown,
     args: readonly unknown[],
@@ -250,7 +271,7 @@ export class CacheEngine {
   ): Promise<Loaded> {
     const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
     if (flight.discard) return { source: 'computed', value, serialized: undefined, latencyMs: 0 };
-    const serialized = await this.store(key, logicalKey, value, awaitWrite);
+    const serialized = await this.store(key, value, awaitWrite);
     return { source: 'computed', value, serialized, latencyMs: 0 };
   }
 
@@ -258,7 +279,7 @@ export class CacheEngine {
    * Encodes and writes a value to L1 and L2. Returns the serializer bytes (undefined when
    * the value could not be encoded or was too large: then nothing is cached).
    */
-  async store(key: string, logicalKey: string, value: unknown, awaitWrite: boolean): Promise<Buffer | undefined> {
+  async store(key: string, value: unknown, awaitWrite: boolean): Promise<Buffer | undefined> {
     const pipeline = this.pipeline as ValuePipeline;
     const backend = this.backend();
     if (this.reference) {
@@ -285,7 +306,7 @@ export class CacheEngine {
     let sealed: Buffer | undefined;
     if (backend !== null || pipeline.l1HoldsSealed) {
       try {
-        sealed = pipeline.seal(serialized, this.context(key, logicalKey));
+        sealed = pipeline.seal(serialized, this.context(key));
       } catch (error) {
         this.stats.counters.encodeErrors++;
         this.log('error', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
@@ -293,8 +314,22 @@ export class CacheEngine {
       }
     }
     if (this.l1 !== undefined && !this.reference) {
-      const l1Bytes = pipeline.l1HoldsSealed ? (sealed as Buffer) : serialized;
-      this.l1.set(key, l1Bytes, l1Bytes.length, this.l1TtlMs, this.owner, this.swrAfterMs());
+      if (pipeline.l1HoldsSealed) {
+        const bytes = sealed as Buffer;
+        this.l1.set(key, bytes, bytes.length, this.l1TtlMs, this.owner, this.swrAfterMs());
+      } else {
+        let decoded: unknown;
+        try {
+          decoded = pipeline.deserialize(serialized);
+        } catch (error) {
+          // The serializer cannot read its own output for this value: caching it would only
+          // produce misses (or worse), so nothing is stored.
+          this.stats.counters.encodeErrors++;
+          this.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result does not survive its serializer; returned uncached');
+          return undefined;
+        }
+        this.putDecoded(key, decoded, serialized);
+      }
     }
     if (backend !== null && sealed !== undefined) {
       const write = backend.set(key, sealed, Math.ceil(this.config.ttlSeconds)).then((ok) => {
@@ -313,7 +348,6 @@ export class CacheEngine {
    */
   refreshInBackground(
     entry: L1Entry,
-    logicalKey: string,
     fn: (...args: never[]) => unknown,
     thisArg: unknown,
     args: readonly unknown[],
@@ -326,7 +360,7 @@ export class CacheEngine {
     const refresh = (async () => {
       const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
       if (l1.peek(key)?.generation !== generation) return;
-      await this.store(key, logicalKey, value, true);
+      await this.store(key, value, true);
       // Invalidated while the L2 write was in flight: take the resurrected copy back out.
       const now = l1.peek(key);
       if (now === undefined || now.generation <= generation) await this.backend()?.delete(key);

@@ -9,7 +9,7 @@ import type { LockOptions } from '../reliability/options';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { ResilientBackendStats } from '../reliability/resilient-backend-events';
 import { CacheEngine, errorSummary } from './cache-engine';
-import type { LogicalKeyFunction, ValuePipeline } from './ports';
+import type { StoredKeyFunction, ValuePipeline } from './ports';
 import { l1For } from './shared-l1';
 import { CacheStats, type CacheInfo } from './stats';
 
@@ -72,11 +72,10 @@ export type CachedFunction<F extends AnyFunction> = ((
 /** Parts assembled by `assemble.ts` from the keys, codec and reliability layers. */
 export interface CachedFunctionParts {
   config: ResolvedConfig;
-  /** Physical key prefix of this cache's tenant (`t:default:`). */
-  tenantPrefix: string;
   tenant: string;
-  logicalKey: LogicalKeyFunction;
-  /** Logical prefixes under which every key of this function lives (for `cacheClear()`). */
+  /** Call arguments → stored key (tenant prefix included). */
+  storedKey: StoredKeyFunction;
+  /** Stored-key prefixes under which every key of this function lives (for `cacheClear()`). */
   clearPrefixes: readonly string[];
   pipeline: ValuePipeline | undefined;
   backend: () => ResilientBackend | null;
@@ -87,7 +86,7 @@ let nextOwner = 1;
 
 /** Builds the cached function. */
 export function createCachedFunction<F extends AnyFunction>(fn: F, parts: CachedFunctionParts): CachedFunction<F> {
-  const { config, tenantPrefix, logicalKey } = parts;
+  const { config, storedKey } = parts;
   const stats = new CacheStats(`${config.module}.${config.name}`);
   const l1 = config.l1.enabled ? l1For(config.l1) : undefined;
   const engine = new CacheEngine({
@@ -115,28 +114,27 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
   const call = (thisArg: unknown, args: unknown[], signal: AbortSignal | undefined): Promise<unknown> => {
     const now = Date.now();
     stats.lastOperationAt = now;
-    let logical: string;
+    let key: string;
     try {
-      logical = logicalKey(args, thisArg);
+      key = storedKey(args, thisArg);
     } catch (error) {
       return uncached(thisArg, args, error);
     }
-    const key = tenantPrefix + logical;
     if (l1 !== undefined) {
       const entry = l1.get(key, now);
       if (entry !== undefined) {
         stats.l1Hits++;
-        if (entry.refreshAt <= now && !entry.refreshing) engine.refreshInBackground(entry, logical, fn, thisArg, args);
+        if (entry.refreshAt <= now && !entry.refreshing) engine.refreshInBackground(entry, fn, thisArg, args);
         if (reference) return Promise.resolve(entry.value);
         try {
-          return Promise.resolve(engine.fromL1(entry, logical));
+          return Promise.resolve(engine.fromL1(entry));
         } catch (error) {
           stats.l1Hits--;
           engine.l1DecodeFailed(entry, error);
         }
       }
     }
-    return engine.load(key, logical, fn, thisArg, args, signal);
+    return engine.load(key, fn, thisArg, args, signal);
   };
 
   const cached = function (this: unknown, ...args: unknown[]): Promise<unknown> {
@@ -148,15 +146,15 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       const maxsize = l1 === undefined ? null : Number.isFinite(l1.maxEntries) ? l1.maxEntries : l1.maxBytes;
       return stats.info(maxsize, l1 === undefined ? null : l1.countOf(engine.owner));
     },
-    cacheClear: () => engine.clear(parts.clearPrefixes.map((prefix) => tenantPrefix + prefix)),
+    cacheClear: () => engine.clear(parts.clearPrefixes),
     invalidate: (...args: unknown[]) => {
-      let logical: string;
+      let key: string;
       try {
-        logical = logicalKey(args, undefined);
+        key = storedKey(args, undefined);
       } catch (error) {
         return Promise.reject(error instanceof KeyGenerationError ? error : new KeyGenerationError(String(error), 'args', 'unknown'));
       }
-      return engine.invalidate(tenantPrefix + logical);
+      return engine.invalidate(key);
     },
     getHealthStatus: () => healthStatus(engine),
     checkHealth: async () => {

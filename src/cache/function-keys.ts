@@ -7,7 +7,7 @@ import { KeyGenerationError } from '../errors';
 import { createKeyBuilder, type KeyBuilder } from '../keys/key-builder';
 import { functionPath } from '../keys/function-identity';
 import { MAX_KEY_LENGTH, SHORTENED_KEY_PREFIX_LENGTH, codePointLength, normalizeKey } from '../keys/key-text';
-import type { LogicalKeyFunction } from './ports';
+import type { StoredKeyFunction } from './ports';
 
 /** Largest number of memoised single-argument keys kept per function before the memo resets. */
 const KEY_MEMO_LIMIT = 4096;
@@ -41,6 +41,12 @@ export function memoizeSinglePrimitive(builder: KeyBuilder): KeyBuilder {
 
 /** Identity of a cached function's keys. */
 export interface FunctionKeyOptions {
+  /**
+   * Prepended to every key (the tenant scope `t:default:`). Joined here, once per memoised
+   * key, because a Map lookup with a freshly concatenated string must flatten and hash it on
+   * every call, while a memoised string keeps its hash.
+   */
+  keyPrefix: string;
   namespace: string | undefined;
   module: string;
   name: string;
@@ -57,22 +63,22 @@ function functionPrefix(options: FunctionKeyOptions): string {
 }
 
 /**
- * The logical key function. A user key becomes `[ns:…:]func:{module}.{name}:key:{returned}`:
+ * The stored-key function (key prefix included). A user key becomes `[ns:…:]func:{module}.{name}:key:{returned}`:
  * scoped to the function (two functions returning the same string never share an entry) and
  * normalised like every key.
  */
-export function logicalKeyFunction(options: FunctionKeyOptions): LogicalKeyFunction {
+export function storedKeyFunction(options: FunctionKeyOptions): StoredKeyFunction {
   const custom = options.keyFunction as ((this: unknown, ...args: unknown[]) => unknown) | undefined;
+  const { keyPrefix } = options;
   if (custom === undefined) {
-    const builder = memoizeSinglePrimitive(
-      createKeyBuilder({
-        namespace: options.namespace,
-        module: options.module,
-        name: options.name,
-        integrity: options.integrity,
-        serializerCode: options.serializerCode,
-      }),
-    );
+    const logical = createKeyBuilder({
+      namespace: options.namespace,
+      module: options.module,
+      name: options.name,
+      integrity: options.integrity,
+      serializerCode: options.serializerCode,
+    });
+    const builder = memoizeSinglePrimitive((args) => keyPrefix + logical(args));
     return (args) => builder(args);
   }
   const prefix = `${functionPrefix(options)}key:`;
@@ -85,7 +91,7 @@ export function logicalKeyFunction(options: FunctionKeyOptions): LogicalKeyFunct
         typeof part,
       );
     }
-    return normalizeKey(prefix + part);
+    return keyPrefix + normalizeKey(prefix + part);
   };
 }
 
@@ -97,9 +103,9 @@ export function logicalKeyFunction(options: FunctionKeyOptions): LogicalKeyFunct
  */
 export function clearPrefixes(options: FunctionKeyOptions): string[] {
   const prefix = functionPrefix(options);
-  const prefixes = [prefix];
+  const prefixes = [options.keyPrefix + prefix];
   if (codePointLength(prefix) >= SHORTENED_KEY_PREFIX_LENGTH && MAX_KEY_LENGTH > SHORTENED_KEY_PREFIX_LENGTH) {
-    prefixes.push(`${Array.from(prefix).slice(0, SHORTENED_KEY_PREFIX_LENGTH).join('')}:`);
+    prefixes.push(`${options.keyPrefix}${Array.from(prefix).slice(0, SHORTENED_KEY_PREFIX_LENGTH).join('')}:`);
   }
   return prefixes;
 }

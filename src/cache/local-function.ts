@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/resolve-options';
 import { KeyGenerationError } from '../errors';
 import { getLogger } from '../observability/logger';
 import type { AnyFunction, CacheHealthReport, CacheHealthStatus } from './cached-function';
-import type { LogicalKeyFunction } from './ports';
+import type { StoredKeyFunction } from './ports';
 import { l1For } from './shared-l1';
 import { CacheStats, type CacheInfo } from './stats';
 
@@ -39,7 +39,7 @@ const isPromise = (value: unknown): value is Promise<unknown> =>
 export function createLocalFunction<F extends AnyFunction>(
   fn: F,
   config: ResolvedConfig,
-  logicalKey: LogicalKeyFunction,
+  storedKey: StoredKeyFunction,
 ): LocalCachedFunction<F> {
   const stats = new CacheStats(`${config.module}.${config.name}`);
   const l1 = l1For(config.l1);
@@ -52,7 +52,7 @@ export function createLocalFunction<F extends AnyFunction>(
     stats.lastOperationAt = now;
     let key: string;
     try {
-      key = logicalKey(args, this);
+      key = storedKey(args, this);
     } catch (error) {
       stats.counters.keyErrors++;
       if (!warned) {
@@ -105,7 +105,7 @@ export function createLocalFunction<F extends AnyFunction>(
     },
     invalidate: async (...args: unknown[]) => {
       try {
-        return l1.delete(logicalKey(args, undefined));
+        return l1.delete(storedKey(args, undefined));
       } catch (error) {
         throw error instanceof KeyGenerationError ? error : new KeyGenerationError(String(error), 'args', 'unknown');
       }

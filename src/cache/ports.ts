@@ -29,5 +29,5 @@ export interface ValuePipeline {
   open(stored: Buffer, context: EntryContext): Buffer;
 }
 
-/** Turns call arguments into the logical key (throws `KeyGenerationError`). */
-export type LogicalKeyFunction = (args: readonly unknown[], thisArg: unknown) => string;
+/** Turns call arguments into the stored key, tenant prefix included (throws `KeyGenerationError`). */
+export type StoredKeyFunction = (args: readonly unknown[], thisArg: unknown) => string;

@@ -1,0 +1,72 @@
+// L1 hit of a cached async function, side by side with the peer libraries: same 1 KB result
+// object, same integer argument, every call a hit. Run: node benches/l1-hit.bench.mjs
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { BentoCache, bentostore } from 'bentocache';
+import { memoryDriver } from 'bentocache/drivers/memory';
+import { createCache as createCacheManager } from 'cache-manager';
+import { Cacheable } from 'cacheable';
+import { createCache as createDedupe } from 'async-cache-dedupe';
+import { LRUCache } from 'lru-cache';
+import { cache } from 'cachekit';
+
+const require = createRequire(import.meta.url);
+const { runAsyncSuite, toMarkdown } = require('./lib/async-suite.js');
+const { userPayload } = require('./lib/payload.js');
+
+const ID = 42;
+const fetchUser = async (id) => userPayload(id);
+
+const rawMap = new Map();
+async function rawMapGet(id) {
+  const hit = rawMap.get(id);
+  if (hit !== undefined) return hit;
+  const value = await fetchUser(id);
+  rawMap.set(id, value);
+  return value;
+}
+
+const lru = new LRUCache({ max: 10_000, ttl: 3_600_000, fetchMethod: (key) => fetchUser(key) });
+const bento = new BentoCache({ default: 'l1', stores: { l1: bentostore().useL1Layer(memoryDriver({ maxSize: '100mb' })) } });
+const bentoLive = new BentoCache({ default: 'l1', stores: { l1: bentostore().useL1Layer(memoryDriver({ serialize: false })) } });
+const cacheManager = createCacheManager();
+const cacheable = new Cacheable();
+const dedupe = createDedupe({ ttl: 3600, storage: { type: 'memory' } });
+dedupe.define('fetchUser', (id) => fetchUser(id));
+
+const ckLocal = cache.local(async function fetchUserLocal(id) {
+  return fetchUser(id);
+});
+const ckReference = cache(async function fetchUserRef(id) {
+  return fetchUser(id);
+}, { backend: null, l1: { mode: 'reference' } });
+const ckDefault = cache(async function fetchUserBytes(id) {
+  return fetchUser(id);
+}, { backend: null });
+
+const cases = [
+  { name: 'raw Map in an async function', fn: () => rawMapGet(ID), baseline: true },
+  { name: 'lru-cache 11 fetch()', fn: () => lru.fetch(ID) },
+  { name: 'bentocache 1.6 getOrSet (default, JSON per hit)', fn: () => bento.getOrSet({ key: `user:${ID}`, factory: () => fetchUser(ID), ttl: '1h' }) },
+  { name: 'bentocache 1.6 getOrSet (serialize: false)', fn: () => bentoLive.getOrSet({ key: `user:${ID}`, factory: () => fetchUser(ID), ttl: '1h' }) },
+  { name: 'cache-manager 7 wrap()', fn: () => cacheManager.wrap(`user:${ID}`, () => fetchUser(ID), 3_600_000) },
+  { name: 'cacheable 2 getOrSet()', fn: () => cacheable.getOrSet(`user:${ID}`, () => fetchUser(ID), { ttl: '1h' }) },
+  { name: 'async-cache-dedupe 3', fn: () => dedupe.fetchUser(ID) },
+  { name: 'cachekit cache.local (live reference)', fn: () => ckLocal(ID) },
+  { name: "cachekit l1.mode 'reference'", fn: () => ckReference(ID) },
+  { name: 'cachekit default (fresh copy per hit)', fn: () => ckDefault(ID) },
+];
+
+// Warm every cache so each measured call is a hit.
+for (const c of cases) await c.fn();
+
+const rows = await runAsyncSuite('L1 hit, 1 KB object', cases, { batch: 1000 });
+const bentoDefault = rows.find((r) => r.name.startsWith('bentocache 1.6 getOrSet (default'));
+const table = toMarkdown('L1 hit of a cached async function (1 KB object, integer argument)', rows, 'raw Map');
+const note =
+  `\ncachekit default vs bentocache default: ${(bentoDefault.p50Us / rows.at(-1).p50Us).toFixed(2)}× faster (p50).\n` +
+  `Node ${process.version}, ${process.arch}; ${new Date().toISOString()}\n`;
+console.log(table + '\n' + note);
+writeFileSync(new URL('./results/l1-hit.md', import.meta.url), `${table}\n${note}`);
+await bento.disconnectAll?.();
+process.exit(0);

@@ -1,0 +1,151 @@
+/**
+ * How the default ('bytes') L1 mode hands every hit a fresh value cheaply. The L1 keeps the
+ * value *as decoded from its serialized bytes* (so it has exactly the types an L2 hit would
+ * have) and each hit gets a structural copy of it. Copying reuses the immutable parts
+ * (strings, numbers) and only allocates containers, which is about ten times cheaper than
+ * decoding MessagePack again. Values holding anything the copier does not know (class
+ * instances, Arrow tables, ...) are kept as bytes and decoded per hit instead.
+ */
+
+/** A decoded value kept in L1 as the template of every hit's copy. */
+export class L1Template {
+  constructor(
+    /** The decoded value; never handed out directly. */
+    readonly value: unknown,
+  ) {}
+}
+
+const OBJECT_PROTOTYPE = Object.prototype;
+
+function copyTypedArray(view: ArrayBufferView): ArrayBufferView {
+  if (Buffer.isBuffer(view)) return Buffer.from(view);
+  const Ctor = view.constructor as new (source: ArrayBufferView) => ArrayBufferView;
+  return new Ctor(view);
+}
+
+/** A deep copy of a template value (see `footprintOf` for what it supports). */
+export function copyTemplate(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    const out = new Array<unknown>(length);
+    for (let i = 0; i < length; i++) {
+      const item: unknown = value[i];
+      out[i] = typeof item === 'object' && item !== null ? copyTemplate(item) : item;
+    }
+    return out;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype === OBJECT_PROTOTYPE || prototype === null) {
+    const out: Record<string, unknown> = prototype === null ? Object.create(null) : {};
+    const source = value as Record<string, unknown>;
+    for (const key of Object.keys(source)) {
+      const item = source[key];
+      const copy = typeof item === 'object' && item !== null ? copyTemplate(item) : item;
+      // A decoded "__proto__" key is an own property; plain assignment would set the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+      else out[key] = copy;
+    }
+    return out;
+  }
+  if (value instanceof Date) return new Date(value.getTime());
+  if (ArrayBuffer.isView(value)) return copyTypedArray(value);
+  if (value instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    for (const [k, v] of value) out.set(copyTemplate(k), copyTemplate(v));
+    return out;
+  }
+  if (value instanceof Set) {
+    const out = new Set<unknown>();
+    for (const item of value) out.add(copyTemplate(item));
+    return out;
+  }
+  // footprintOf() refuses everything else, so templates never contain it.
+  return value;
+}
+
+/** Typed arrays `copyTemplate` recreates with their own class (subclasses are refused). */
+const TYPED_ARRAY_PROTOTYPES = new Set<unknown>(
+  [
+    Int8Array,
+    Uint8Array,
+    Uint8ClampedArray,
+    Int16Array,
+    Uint16Array,
+    Int32Array,
+    Uint32Array,
+    Float32Array,
+    Float64Array,
+    BigInt64Array,
+    BigUint64Array,
+  ].map((ctor) => ctor.prototype),
+);
+
+/** Deepest nesting a template may have (deeper values are kept as bytes). */
+const MAX_TEMPLATE_DEPTH = 64;
+
+/**
+ * Approximate heap bytes of `value` if `copyTemplate` can copy it exactly, else `undefined`.
+ * The estimate is what the L1 byte budget is charged, so the budget tracks memory, not
+ * serialized size.
+ */
+export function footprintOf(value: unknown, depth = 0): number | undefined {
+  switch (typeof value) {
+    case 'string':
+      return 16 + value.length * 2;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return 8;
+    case 'bigint':
+      return 24;
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return 8;
+  if (depth >= MAX_TEMPLATE_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    let total = 32 + value.length * 8;
+    for (const item of value) {
+      const size = footprintOf(item, depth + 1);
+      if (size === undefined) return undefined;
+      total += size;
+    }
+    return total;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype === OBJECT_PROTOTYPE || prototype === null) {
+    const source = value as Record<string, unknown>;
+    const keys = Object.keys(source);
+    // Symbol keys, getters or non-enumerable properties would not survive the copy.
+    if (Object.getOwnPropertySymbols(source).length > 0 || Object.getOwnPropertyNames(source).length !== keys.length) return undefined;
+    let total = 32 + keys.length * 16;
+    for (const key of keys) {
+      const descriptor = Object.getOwnPropertyDescriptor(source, key);
+      if (descriptor === undefined || !('value' in descriptor)) return undefined;
+      const size = footprintOf(descriptor.value, depth + 1);
+      if (size === undefined) return undefined;
+      total += size + key.length;
+    }
+    return total;
+  }
+  if (value instanceof Date) return 48;
+  if (ArrayBuffer.isView(value)) {
+    const prototype = Object.getPrototypeOf(value);
+    const copyable = Buffer.isBuffer(value) || TYPED_ARRAY_PROTOTYPES.has(prototype);
+    return copyable ? 96 + value.byteLength : undefined;
+  }
+  if (value instanceof Map || value instanceof Set) {
+    if (Object.getPrototypeOf(value) !== (value instanceof Map ? Map.prototype : Set.prototype)) return undefined;
+    let total = 64;
+    for (const item of value instanceof Map ? [...value.keys(), ...value.values()] : value) {
+      const size = footprintOf(item, depth + 1);
+      if (size === undefined) return undefined;
+      total += size + 24;
+    }
+    return total;
+  }
+  return undefined;
+}
