@@ -52,11 +52,11 @@ function fail(message: string): never {
   throw new ConfigurationError(message);
 }
 
-function integer(value: unknown, option: string, min: number, fallback: number): number {
+function integer(value: unknown, option: string, min: number, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max) return value;
   return fail(
-    `FileBackend option \`${option}\` must be an integer >= ${min}; got ${JSON.stringify(value)}. ` +
+    `FileBackend option \`${option}\` must be an integer from ${min} to ${max}; got ${JSON.stringify(value)}. ` +
       `Fix: pass a whole number such as ${fallback}, or leave it out for the default.`,
   );
 }
@@ -96,6 +96,7 @@ export function validateFileOptions(options: FileBackendOptions): FileSettings {
     'operationTimeoutMs',
     1,
     FILE_BACKEND_DEFAULTS.operationTimeoutMs,
+    2_147_483_647, // Node timers overflow above 2^31 - 1 ms and then fire after 1 ms
   );
   if (options.clock !== undefined && typeof options.clock !== 'function') {
     fail('FileBackend option `clock` must be a function returning milliseconds since the epoch.');

@@ -109,6 +109,9 @@ export interface RedisSettings {
   autoPipelining: boolean;
 }
 
+/** Longest delay a Node timer accepts (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 const KNOWN_OPTIONS = [
   'url',
   'client',
@@ -136,11 +139,12 @@ export function redactRedisUrl(url: string): string {
 
 function timeout(value: unknown, option: string, fallback: number, allowZero: boolean): number {
   if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && (value > 0 || (allowZero && value === 0))) {
+  // Node timers overflow above 2^31 - 1 ms and then fire after 1 ms.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value <= MAX_TIMER_MS && (value > 0 || (allowZero && value === 0))) {
     return value;
   }
   return fail(
-    `RedisBackend option \`${option}\` must be a positive integer number of milliseconds` +
+    `RedisBackend option \`${option}\` must be a positive integer number of milliseconds up to ${MAX_TIMER_MS}` +
       `${allowZero ? ' (0 disables it)' : ''}; got ${JSON.stringify(value)}. Fix: pass e.g. ${fallback}, or leave it out for the default.`,
   );
 }
