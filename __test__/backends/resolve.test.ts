@@ -124,6 +124,17 @@ describe('resolveBackend precedence', () => {
     expect(r.resolve({ redis: redisUrl }, {})).toBe(a);
   });
 
+  it('shares backends given as equal plain option objects, but never specs carrying live objects', () => {
+    const { r } = resolver();
+    const a = r.resolve({ redis: { url: redisUrl, commandTimeoutMs: 300 } }, {});
+    expect(r.resolve({ redis: { url: redisUrl, commandTimeoutMs: 300 } }, {})).toBe(a);
+    expect(r.resolve({ redis: { url: redisUrl, commandTimeoutMs: 301 } }, {})).not.toBe(a);
+    const clock = () => Date.now();
+    const f = r.resolve({ file: { directory: dir, clock } }, {});
+    expect(r.resolve({ file: { directory: dir, clock } }, {})).not.toBe(f);
+    expect(r.resolve({ memory: true }, {})).not.toBe(r.resolve({ memory: true }, {}));
+  });
+
   it('closeShared closes what it shared', async () => {
     const { r } = resolver();
     const shared = r.resolve(`file://${dir}`, {})!;

@@ -77,14 +77,26 @@ function fileUrlDirectory(url: string): string {
   }
 }
 
-/** A stable identity for specs that can be shared per process, or undefined. */
+/** Whether `value` is plain data (no functions, clients or class instances), so JSON identifies it. */
+function isPlainData(value: unknown): boolean {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true;
+  if (Array.isArray(value)) return value.every(isPlainData);
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value as object).every((v) => v === undefined || isPlainData(v));
+}
+
+/**
+ * A stable identity for specs that can be shared per process, or undefined. Specs that carry
+ * a client, a clock or other live objects are never shared: two of them are never "the same".
+ */
 function sharingKey(spec: BackendSpec): string | undefined {
   if (typeof spec === 'string') {
     return /^file:/i.test(spec) ? `file:${path.resolve(fileUrlDirectory(spec))}` : `redis:${spec}`;
   }
   if ('redis' in spec && typeof spec.redis === 'string') return `redis:${spec.redis}`;
   if ('file' in spec && typeof spec.file === 'string') return `file:${path.resolve(spec.file)}`;
-  return undefined;
+  if ('memory' in spec) return undefined; // each memory spec is its own store
+  return isPlainData(spec) ? `spec:${JSON.stringify(spec)}` : undefined;
 }
 
 /** Builds a new backend from a spec; the caller owns it (and closes it). */
