@@ -17,7 +17,8 @@ import { FileBackend } from './file/backend';
 import type { FileBackendOptions } from './file/options';
 import { MemoryBackend, type MemoryBackendOptions } from './memory';
 import { RedisBackend } from './redis/backend';
-import { parseRedisUrl, redactRedisUrl, type RedisBackendOptions } from './redis/options';
+import type { RedisBackendOptions } from './redis/options';
+import { parseRedisUrl, redactRedisUrl } from './redis/url';
 import type { CacheBackend } from './types';
 
 /**

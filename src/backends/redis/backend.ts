@@ -26,13 +26,8 @@ import { clearPrefix, type CommandStep } from './clear-prefix';
 import { ConnectionWatch } from './connection-watch';
 import { checkRedisHealth } from './health';
 import { RELEASE_LOCK, RENEW_LOCK } from './lock-scripts';
-import {
-  createRedisClient,
-  validateRedisOptions,
-  type RedisBackendOptions,
-  type RedisClient,
-  type RedisSettings,
-} from './options';
+import { createRedisClient } from './client';
+import { validateRedisOptions, type RedisBackendOptions, type RedisClient, type RedisSettings } from './options';
 
 const BACKEND = 'redis';
 

@@ -1,6 +1,5 @@
 /**
- * Options of the Redis backend, their defaults (with the reason for each), validation, and the
- * construction of the ioredis client they describe.
+ * Options of the Redis backend, their defaults (with the reason for each) and their validation.
  *
  * The defaults exist for one rule: a hung or dead Redis must never hang the caller. ioredis's
  * own defaults (10 s connect timeout, no command timeout, 20 retries per request with the
@@ -8,8 +7,9 @@
  * frozen one (SIGSTOP keeps the TCP connection open but answers nothing).
  */
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { ConfigurationError } from '../../errors';
+import { parseRedisUrl } from './url';
 
 /** An ioredis connection: a standalone or Sentinel-managed `Redis`, or a `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -132,11 +132,6 @@ function fail(message: string): never {
   throw new ConfigurationError(message);
 }
 
-/** A URL with its password replaced, safe for error messages and logs. */
-export function redactRedisUrl(url: string): string {
-  return url.replace(/^([a-z+]+:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
-}
-
 function timeout(value: unknown, option: string, fallback: number, allowZero: boolean): number {
   if (value === undefined) return fallback;
   // Node timers overflow above 2^31 - 1 ms and then fire after 1 ms.
@@ -207,161 +202,4 @@ export function isIoredisClient(value: unknown): value is RedisClient {
     typeof (value as { isCluster?: unknown }).isCluster === 'boolean' &&
     typeof (value as { getBuffer?: unknown }).getBuffer === 'function'
   );
-}
-
-/** Where a URL points: a TCP URL ioredis parses itself, or a Unix socket. */
-export type ParsedRedisUrl = { kind: 'tcp'; url: string } | { kind: 'unix'; path: string; db?: number; password?: string };
-
-/** Validates a Redis URL. Throws a `ConfigurationError` that never echoes the password. */
-export function parseRedisUrl(url: unknown): ParsedRedisUrl {
-  if (typeof url !== 'string' || url.trim() === '') {
-    return fail(`Redis URL must be a non-empty string; got ${JSON.stringify(url)}. Fix: e.g. redis://127.0.0.1:6379.`);
-  }
-  if (url.startsWith('/')) {
-    const [path = url] = url.split('?');
-    return { kind: 'unix', path };
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))} is not a valid URL. Fix: use redis://host:port, rediss://host:port or unix:///path/to/socket.`);
-  }
-  const scheme = parsed.protocol.toLowerCase();
-  if (scheme === 'redis:' || scheme === 'rediss:') {
-    if (parsed.hostname === '') fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))} has no host. Fix: e.g. redis://127.0.0.1:6379.`);
-    const db = parsed.pathname.replace(/^\//, '');
-    if (db !== '' && !/^\d+$/.test(db)) {
-      fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))}: the path must be a database number; got "/${db}".`);
-    }
-    // ioredis recognises TLS only by a lower-case "rediss://" prefix.
-    return { kind: 'tcp', url: `${scheme}//${url.slice(url.indexOf('//') + 2)}` };
-  }
-  if (scheme === 'unix:' || scheme === 'redis+unix:') {
-    if (parsed.pathname === '' || parsed.pathname === '/') {
-      fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))} names no socket path. Fix: unix:///path/to/redis.sock.`);
-    }
-    const dbParam = parsed.searchParams.get('db');
-    if (dbParam !== null && !/^\d+$/.test(dbParam)) fail(`Redis URL ${JSON.stringify(redactRedisUrl(url))}: db must be a number.`);
-    const password = parsed.searchParams.get('password') ?? (parsed.password !== '' ? decodeURIComponent(parsed.password) : undefined);
-    return {
-      kind: 'unix',
-      path: decodeURIComponent(parsed.pathname),
-      ...(dbParam !== null ? { db: Number(dbParam) } : {}),
-      ...(password !== undefined ? { password } : {}),
-    };
-  }
-  return fail(
-    `Redis URL scheme "${scheme}" in ${JSON.stringify(redactRedisUrl(url))} is not supported. ` +
-      'Fix: use redis://, rediss:// (TLS) or unix:// (socket).',
-  );
-}
-
-/** ioredis options shared by every connection cachekit creates. */
-function baseOptions(options: RedisBackendOptions, settings: RedisSettings): RedisOptions {
-  const base: RedisOptions = {
-    // Connect on the first command, so a backend built from the environment but never used
-    // opens no socket (and does not keep the process alive).
-    lazyConnect: true,
-    connectTimeout: settings.connectTimeoutMs,
-    ...(settings.socketTimeoutMs > 0 ? { socketTimeout: settings.socketTimeoutMs } : {}),
-    // Commands queue while connecting (the first call after start-up must not fail), but a
-    // failed connection attempt rejects everything queued at once instead of retrying it.
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: 0,
-    // Never replay writes after a reconnect: the caller has moved on, and a late SET could
-    // overwrite a newer value or resurrect an invalidated one.
-    autoResendUnfulfilledCommands: false,
-    enableAutoPipelining: settings.autoPipelining,
-    connectionName: 'cachekit',
-  };
-  if (options.username !== undefined) base.username = options.username;
-  if (options.password !== undefined) base.password = options.password;
-  if (options.db !== undefined) base.db = options.db;
-  if (options.tls !== undefined && options.tls !== false) base.tls = options.tls === true ? {} : options.tls;
-  return base;
-}
-
-function clusterNode(node: RedisClusterNode): { host: string; port: number } {
-  if (typeof node === 'object' && node !== null && typeof node.host === 'string' && Number.isSafeInteger(node.port)) {
-    return { host: node.host, port: node.port };
-  }
-  if (typeof node === 'string') {
-    const withScheme = /^[a-z]+:\/\//i.test(node) ? node : `redis://${node}`;
-    try {
-      const parsed = new URL(withScheme);
-      const port = parsed.port === '' ? 6379 : Number(parsed.port);
-      if (parsed.hostname !== '') return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
-    } catch {
-      // reported below
-    }
-  }
-  return fail(`Redis Cluster node ${JSON.stringify(node)} is not host:port. Fix: e.g. '127.0.0.1:7000' or { host: '127.0.0.1', port: 7000 }.`);
-}
-
-/** Builds the ioredis client described by validated options (everything except `client`). */
-export function createRedisClient(options: RedisBackendOptions, settings: RedisSettings): RedisClient {
-  const base = baseOptions(options, settings);
-  if (options.cluster !== undefined) {
-    const { db: _db, ...nodeOptions } = base;
-    const tlsFromNodes = options.cluster.nodes.some((n) => typeof n === 'string' && n.toLowerCase().startsWith('rediss://'));
-    if (tlsFromNodes && nodeOptions.tls === undefined) nodeOptions.tls = {};
-    const {
-      lazyConnect,
-      enableOfflineQueue,
-      enableAutoPipelining,
-      ...redisOptions
-    } = { ...nodeOptions, ...options.ioredisOptions };
-    return new Cluster(options.cluster.nodes.map(clusterNode), {
-      lazyConnect: lazyConnect ?? true,
-      enableOfflineQueue: enableOfflineQueue ?? true,
-      enableAutoPipelining: enableAutoPipelining ?? settings.autoPipelining,
-      // Slot-map refreshes get the same budget as a connection attempt.
-      slotsRefreshTimeout: settings.connectTimeoutMs,
-      redisOptions,
-      ...options.cluster.clusterOptions,
-    });
-  }
-  if (options.sentinel !== undefined) {
-    const s = options.sentinel;
-    return new Redis({
-      ...base,
-      sentinels: s.sentinels,
-      name: s.name,
-      ...(s.sentinelUsername !== undefined ? { sentinelUsername: s.sentinelUsername } : {}),
-      ...(s.sentinelPassword !== undefined ? { sentinelPassword: s.sentinelPassword } : {}),
-      ...options.ioredisOptions,
-    });
-  }
-  const target = parseRedisUrl(options.url);
-  if (target.kind === 'unix') {
-    return new Redis({
-      ...(target.db !== undefined ? { db: target.db } : {}),
-      ...(target.password !== undefined ? { password: target.password } : {}),
-      ...base,
-      path: target.path,
-      ...options.ioredisOptions,
-    });
-  }
-  return new Redis({ ...tcpUrlOptions(target.url), ...base, ...options.ioredisOptions });
-}
-
-/**
- * The connection fields of a validated redis:// or rediss:// URL. Parsed here rather than by
- * ioredis because ioredis lets URL fields win over the options object, while explicit
- * `username`/`password`/`db`/`tls` options must win over the URL.
- */
-function tcpUrlOptions(url: string): RedisOptions {
-  const parsed = new URL(url);
-  const result: RedisOptions = { host: parsed.hostname.replace(/^\[|\]$/g, '') };
-  if (parsed.port !== '') result.port = Number(parsed.port);
-  if (parsed.username !== '') result.username = decodeURIComponent(parsed.username);
-  if (parsed.password !== '') result.password = decodeURIComponent(parsed.password);
-  const db = parsed.pathname.replace(/^\//, '');
-  if (db !== '') result.db = Number(db);
-  if (parsed.protocol === 'rediss:') result.tls = {};
-  parsed.searchParams.forEach((value, name) => {
-    (result as Record<string, unknown>)[name] = name === 'family' ? Number(value) : value;
-  });
-  return result;
 }
