@@ -10,11 +10,12 @@
  * Both sort map keys by Unicode code point (not UTF-16 order), turn `undefined` into nil,
  * Buffers/Uint8Arrays into bin, Maps with string keys into maps, Sets into sorted arrays, and
  * objects with a `toJSON` into its result. Everything else (functions, symbols, class instances,
- * cycles, invalid dates, lone surrogates, unsafe integers) is a `KeyGenerationError` naming the
+ * cycles (found once nesting passes MAX_KEY_DEPTH), invalid dates, lone surrogates, unsafe integers) is a `KeyGenerationError` naming the
  * argument path and the type.
  */
 import { KeyGenerationError } from '../errors';
 import { pythonIsoformatOfDate } from '../codec/iso-datetime';
+import { findCyclePath, propertySegment } from '../codec/msgpack/cycle-path';
 import { LONE_SURROGATE, MsgpackWriter } from '../codec/msgpack/writer';
 import { Float64, IsoDateTime, Uuid } from '../codec/tagged-values';
 import { sortByCodePoint } from './code-point-order';
@@ -35,6 +36,7 @@ class UnencodableArgument extends Error {
   constructor(
     readonly reason: string,
     readonly valueType: string,
+    readonly tooDeep = false,
   ) {
     super(reason);
   }
@@ -42,8 +44,6 @@ class UnencodableArgument extends Error {
 
 /** Writes `[args, kwargs]` (default profile) or `args` (interop profile) as canonical MessagePack. */
 export class CanonicalArgsEncoder {
-  private readonly ancestors: object[] = [];
-
   constructor(
     readonly writer: MsgpackWriter,
     private readonly profile: KeyProfile,
@@ -52,22 +52,33 @@ export class CanonicalArgsEncoder {
   /** `[args, sortedKwargs]`, the default-profile hash input. */
   writeArgsAndKwargs(args: readonly unknown[], kwargs: Readonly<Record<string, unknown>> | undefined): void {
     this.writer.arrayHeader(2);
-    this.guard('args', () => this.writeArray(args, 0));
-    this.guard('kwargs', () => this.writePlainObject(kwargs ?? {}, 0));
+    this.guard('args', () => this.writeArray(args, 0), args);
+    this.guard('kwargs', () => this.writePlainObject(kwargs ?? {}, 0), kwargs);
   }
 
   /** The flat argument array, the interop-profile hash input. */
   writeArgs(args: readonly unknown[]): void {
-    this.guard('args', () => this.writeArray(args, 0));
+    this.guard('args', () => this.writeArray(args, 0), args);
   }
 
-  private guard(root: string, write: () => void): void {
+  private guard(root: string, write: () => void, value: unknown): void {
     try {
       write();
     } catch (error) {
-      this.ancestors.length = 0;
       if (!(error instanceof UnencodableArgument)) throw error;
-      const path = root + error.segments.reverse().join('');
+      if (error.tooDeep) {
+        // Only now look for a cycle: tracking ancestors on every call would cost each container a scan.
+        const cycle = findCyclePath(value, root);
+        if (cycle !== undefined) {
+          throw new KeyGenerationError(
+            `Cannot build a cache key: ${cycle} is a reference to one of its own ancestors (a cycle).`,
+            cycle,
+            describeType(value),
+          );
+        }
+      }
+      const segments = error.segments.reverse();
+      const path = root + (segments.length > 12 ? `${segments.slice(0, 6).join('')}…${segments.slice(-6).join('')}` : segments.join(''));
       throw new KeyGenerationError(
         `Cannot build a cache key: ${path} is ${error.reason} (${error.valueType}).`,
         path,
@@ -144,19 +155,15 @@ export class CanonicalArgsEncoder {
 
   private writeObject(value: object, depth: number): void {
     if (depth >= MAX_KEY_DEPTH) {
-      throw new UnencodableArgument(`nested deeper than ${MAX_KEY_DEPTH} levels`, describeType(value));
+      throw new UnencodableArgument(`nested deeper than ${MAX_KEY_DEPTH} levels`, describeType(value), true);
     }
     if (Array.isArray(value)) {
-      this.enter(value);
       this.writeArray(value, depth + 1);
-      this.ancestors.pop();
       return;
     }
     const proto: unknown = Object.getPrototypeOf(value);
     if ((proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
-      this.enter(value);
       this.writePlainObject(value as Record<string, unknown>, depth + 1);
-      this.ancestors.pop();
       return;
     }
     if (value instanceof Uint8Array) {
@@ -164,13 +171,9 @@ export class CanonicalArgsEncoder {
     } else if (value instanceof Date) {
       this.writeDate(value);
     } else if (value instanceof Map) {
-      this.enter(value);
       this.writeMap(value, depth + 1);
-      this.ancestors.pop();
     } else if (value instanceof Set) {
-      this.enter(value);
       this.writeSet(value, depth + 1);
-      this.ancestors.pop();
     } else if (value instanceof Float64) {
       this.writeFloat(value.value);
     } else if (value instanceof IsoDateTime) {
@@ -180,9 +183,7 @@ export class CanonicalArgsEncoder {
     } else if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
       const json: unknown = (value as { toJSON(): unknown }).toJSON();
       if (json === value) throw new UnencodableArgument('an object whose toJSON() returns itself', describeType(value));
-      this.enter(value);
       this.write(json, depth + 1);
-      this.ancestors.pop();
     } else {
       throw new UnencodableArgument(
         ArrayBuffer.isView(value) || value instanceof ArrayBuffer
@@ -191,13 +192,6 @@ export class CanonicalArgsEncoder {
         describeType(value),
       );
     }
-  }
-
-  private enter(value: object): void {
-    if (this.ancestors.includes(value)) {
-      throw new UnencodableArgument('a reference to one of its own ancestors (a cycle)', describeType(value));
-    }
-    this.ancestors.push(value);
   }
 
   private writeArray(values: readonly unknown[], depth: number): void {
@@ -259,7 +253,6 @@ export class CanonicalArgsEncoder {
     let index = 0;
     try {
       const element = new CanonicalArgsEncoder(new MsgpackWriter(64), this.profile);
-      element.ancestors.push(...this.ancestors);
       for (const item of set) {
         element.writer.reset();
         element.write(item, depth);
@@ -332,6 +325,3 @@ export function describeType(value: unknown): string {
   return typeof name === 'string' && name !== '' ? name : 'Object';
 }
 
-function propertySegment(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}

@@ -3,6 +3,7 @@
  * serializers never collide, so switching serializer never reads bytes the new one cannot parse.
  */
 import { ConfigurationError } from '../errors';
+import { isWellFormedString } from '../codec/msgpack/text';
 import { blake2b } from './blake2b-small';
 
 /** Codes of the serializer names cachekit-py knows, plus this SDK's `json` and `standard`. */
@@ -51,5 +52,8 @@ export function serializerCode(identity: SerializerIdentity): string {
 }
 
 function derivedCode(identity: string): string {
+  if (!isWellFormedString(identity)) {
+    throw new ConfigurationError(`serializer: ${JSON.stringify(identity)} holds a lone surrogate, which has no UTF-8 form to hash`);
+  }
   return `x${blake2b(Buffer.from(identity, 'utf8'), 2).toString('hex')}`;
 }

@@ -18,6 +18,7 @@ import { pythonIsoformatOfDate } from '../iso-datetime';
 import { CalendarDate, Float64, IsoDateTime, MsgpackExtension, TimeOfDay, Uuid } from '../tagged-values';
 import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
 import { MAX_DECODE_DEPTH } from './bounds';
+import { findCyclePath, propertySegment } from './cycle-path';
 import { LONE_SURROGATE, MsgpackWriter } from './writer';
 
 /** Which MessagePack dialect to write. */
@@ -32,6 +33,7 @@ class UnencodableValue extends Error {
   constructor(
     readonly reason: string,
     readonly valueType: string,
+    readonly tooDeep = false,
   ) {
     super(reason);
   }
@@ -40,7 +42,6 @@ class UnencodableValue extends Error {
 /** Writes one value per call into a reused buffer. Not re-entrant: `encode` guards for that. */
 export class ValueEncoder {
   readonly writer: MsgpackWriter;
-  private readonly ancestors: object[] = [];
   private readonly sortKeys: boolean;
   private readonly rich: boolean;
   private busy = false;
@@ -67,9 +68,18 @@ export class ValueEncoder {
       this.write(value, 0);
       return this.writer.view();
     } catch (error) {
-      this.ancestors.length = 0;
       if (!(error instanceof UnencodableValue)) throw error;
-      const path = `value${error.segments.reverse().join('')}`;
+      if (error.tooDeep) {
+        // Only now look for a cycle: tracking ancestors on every call would cost each container a scan.
+        const cycle = findCyclePath(value, 'value');
+        if (cycle !== undefined) {
+          throw new SerializationError(`Cannot serialize (${this.profile}): ${cycle} is a reference to one of its own ancestors (a cycle).`, {
+            code: UNENCODABLE_VALUE,
+          });
+        }
+      }
+      const segments = error.segments.reverse();
+      const path = `value${segments.length > 12 ? `${segments.slice(0, 6).join('')}…${segments.slice(-6).join('')}` : segments.join('')}`;
       throw new SerializationError(`Cannot serialize (${this.profile}): ${path} is ${error.reason} (${error.valueType}).`, {
         code: UNENCODABLE_VALUE,
       });
@@ -124,12 +134,10 @@ export class ValueEncoder {
 
   private writeObject(value: object, depth: number): void {
     if (depth >= MAX_DECODE_DEPTH - 1) {
-      throw new UnencodableValue(`nested deeper than the ${MAX_DECODE_DEPTH - 1} levels a reader accepts`, describe(value));
+      throw new UnencodableValue(`nested deeper than the ${MAX_DECODE_DEPTH - 1} levels a reader accepts`, describe(value), true);
     }
     if (Array.isArray(value)) {
-      this.enter(value);
       this.writeArray(value, depth + 1);
-      this.ancestors.pop();
       return;
     }
     const proto: unknown = Object.getPrototypeOf(value);
@@ -138,9 +146,7 @@ export class ValueEncoder {
         this.writeJsonOf(value, depth);
         return;
       }
-      this.enter(value);
       this.writePlainObject(value as Record<string, unknown>, depth + 1);
-      this.ancestors.pop();
       return;
     }
     if (value instanceof Uint8Array && (!this.rich || Buffer.isBuffer(value))) {
@@ -148,9 +154,7 @@ export class ValueEncoder {
     } else if (value instanceof Date) {
       this.writeDate(value);
     } else if (value instanceof Map) {
-      this.enter(value);
       this.writeMap(value, depth + 1);
-      this.ancestors.pop();
     } else if (value instanceof Float64) {
       this.writer.float64(value.value);
     } else if (this.rich) {
@@ -183,7 +187,6 @@ export class ValueEncoder {
   /** Types only `auto` has: Sets, typed arrays, ArrayBuffers. Class instances are refused. */
   private writeRichObject(value: object, depth: number): void {
     if (value instanceof Set) {
-      this.enter(value);
       this.writer.arrayHeader(value.size + 1);
       this.writeTag(AUTO_EXT.SET);
       let index = 0;
@@ -196,7 +199,6 @@ export class ValueEncoder {
         if (error instanceof UnencodableValue) error.segments.push(`<Set element ${index}>`);
         throw error;
       }
-      this.ancestors.pop();
     } else if (ArrayBuffer.isView(value)) {
       const kind = VIEW_KINDS.findIndex((constructor) => value.constructor === constructor);
       if (kind < 0) throw new UnencodableValue('a typed array of a subclass auto cannot rebuild', describe(value));
@@ -221,16 +223,7 @@ export class ValueEncoder {
   private writeJsonOf(value: object, depth: number): void {
     const json: unknown = (value as { toJSON(): unknown }).toJSON();
     if (json === value) throw new UnencodableValue('an object whose toJSON() returns itself', describe(value));
-    this.enter(value);
     this.write(json, depth + 1);
-    this.ancestors.pop();
-  }
-
-  private enter(value: object): void {
-    if (this.ancestors.includes(value)) {
-      throw new UnencodableValue('a reference to one of its own ancestors (a cycle)', describe(value));
-    }
-    this.ancestors.push(value);
   }
 
   private writeArray(values: readonly unknown[], depth: number): void {
@@ -353,6 +346,3 @@ function describe(value: unknown): string {
   return typeof name === 'string' && name !== '' ? name : 'Object';
 }
 
-function propertySegment(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}
