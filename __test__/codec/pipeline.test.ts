@@ -72,7 +72,8 @@ describe.each(Object.keys(domains) as (keyof typeof domains)[])('%s pipeline', (
 
 describe('codec settings', () => {
   it('exposes the key code and integrity flag for the key builder', () => {
-    expect(createCodec().serializerCode).toBe('s');
+    expect(createCodec()).toMatchObject({ serializerCode: 's', format: 'msgpack', integrity: true, encrypted: false });
+    expect(createCodec({ encryption }).encrypted).toBe(true);
     expect(createCodec({ serializer: 'json', integrity: false })).toMatchObject({ serializerCode: 'o', integrity: false });
     expect(createCodec({ serializer: 'auto' }).serializerCode).toBe('a');
     expect(createCodec({ serializer: 'std' }).serializerCode).toBe('s');
@@ -86,6 +87,36 @@ describe('codec settings', () => {
     expect(() => createCodec({ encryption: {} as never })).toThrow(/encryption/);
     const badCode = { name: 'c', code: 'S', serialize: () => new Uint8Array(), deserialize: () => 1 };
     expect(() => createCodec({ serializer: badCode })).toThrow(/code "S"/);
+  });
+});
+
+describe('the L1/L2 halves', () => {
+  it.each(settings.map((s) => [describeSetting(s), s] as const))('compose to encode/decode (%s)', (_label, setting) => {
+    const codec = codecFor('standard', setting);
+    fc.assert(
+      fc.property(standardValue, (value) => {
+        const serialized = codec.serialize(value);
+        const sealed = codec.seal(serialized, context);
+        expect(isDeepStrictEqual(codec.decode(sealed, context), value)).toBe(true);
+        expect(codec.open(codec.encode(value, context), context).equals(serialized)).toBe(true);
+        expect(isDeepStrictEqual(codec.deserialize(codec.open(sealed, context)), value)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('serialize returns bytes that later calls do not overwrite', () => {
+    const codec = createCodec();
+    const first = codec.serialize({ a: 1 });
+    codec.encode({ b: 2 }, context);
+    codec.serialize({ c: 3 });
+    expect(codec.deserialize(first)).toEqual({ a: 1 });
+  });
+
+  it('open reports a CK frame as such, and so does deserialize with integrity off', () => {
+    const frame = Buffer.concat([Buffer.from('434b03000000027b7d', 'hex'), Buffer.from('payload')]);
+    expect(() => createCodec().open(frame, context)).toThrow(expect.objectContaining({ code: CodecErrorCode.PYTHON_FRAME }));
+    expect(() => createCodec({ integrity: false }).deserialize(frame)).toThrow(expect.objectContaining({ code: CodecErrorCode.PYTHON_FRAME }));
   });
 });
 

@@ -1,8 +1,11 @@
 /**
  * The value pipeline, one object per cached function:
  *
- *   encode: serializer → envelope (integrity on) → encryption (when configured)
- *   decode: decryption → envelope check → bounded deserialize
+ *   encode = seal(serialize(value)):  serializer → envelope (integrity on) → encryption
+ *   decode = deserialize(open(bytes)): decryption → envelope check → bounded deserialize
+ *
+ * The halves are exposed too, for an L1 that keeps serialized (or sealed) bytes: `serialize` /
+ * `deserialize` are the serializer alone, `seal` / `open` the envelope and encryption.
  *
  * Decoding either returns the value that was encoded or throws: `IntegrityError` (checksum,
  * size, format, decode bounds, a cachekit-py frame), `DecryptionError` (does not authenticate
@@ -43,8 +46,13 @@ export interface Codec {
   readonly serializerCode: string;
   /** The serializer's name. */
   readonly serializerName: string;
+  /** The envelope format tag (and AAD format) of the serializer. */
+  readonly format: string;
   /** Whether the integrity envelope is on (the key's `1`/`0`). */
   readonly integrity: boolean;
+  /** Whether stored bytes are encrypted. */
+  readonly encrypted: boolean;
+
   /** Stored bytes of `value` (a Buffer the caller owns). */
   encode(value: unknown, context: CodecContext): Buffer;
   /** The value of `stored`, or a thrown IntegrityError / DecryptionError / SerializationError. */
@@ -53,10 +61,22 @@ export interface Codec {
   encodeAsync(value: unknown, context: CodecContext): Promise<Buffer>;
   /** `decode`, with the envelope step off the main thread for large values. `stored` must not change meanwhile. */
   decodeAsync(stored: Uint8Array, context: CodecContext): Promise<unknown>;
+
+  /** The serializer's bytes of `value` (owned by the caller): pure JS, no native call. */
+  serialize(value: unknown): Buffer;
+  /** The value of serializer bytes (bounded decode); throws like `decode`. */
+  deserialize(serialized: Uint8Array): unknown;
+  /** Envelope + encryption around serializer bytes: the stored form. */
+  seal(serialized: Uint8Array, context: CodecContext): Buffer;
+  /** Decryption + envelope check: the serializer bytes inside stored bytes. */
+  open(stored: Uint8Array, context: CodecContext): Buffer;
 }
 
 /** Default size from which the async methods move envelope work to the libuv pool. */
 export const DEFAULT_ASYNC_THRESHOLD = 1024 * 1024;
+
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** Creates the codec of one cached function; validates the options (ConfigurationError). */
 export function createCodec(options: CodecOptions = {}): Codec {
@@ -82,8 +102,8 @@ export function createCodec(options: CodecOptions = {}): Codec {
     compressed: integrity,
   });
 
-  /** Serializer output; a transient view is fine when the next step copies it. */
-  const serialize = (value: unknown, transientOk: boolean): Uint8Array => {
+  /** Serializer output; a transient view when `transientOk` and the next step copies it. */
+  const runSerializer = (value: unknown, transientOk: boolean): Uint8Array => {
     let bytes: unknown;
     try {
       bytes = transientOk && serializeTransient ? serializeTransient(value) : serializer.serialize(value);
@@ -99,7 +119,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     return bytes;
   };
 
-  const deserialize = (payload: Uint8Array): unknown => {
+  const runDeserializer = (payload: Uint8Array): unknown => {
     try {
       return serializer.deserialize(payload);
     } catch (error) {
@@ -111,50 +131,75 @@ export function createCodec(options: CodecOptions = {}): Codec {
     }
   };
 
-  const toBuffer = (bytes: Uint8Array): Buffer =>
-    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-  const finishEncode = (stored: Buffer, context: CodecContext): Buffer =>
-    encryption ? encryption.encrypt(stored, encryptionContext(context)) : stored;
+  /** Envelope (when on) then encryption (when on); `bytes` may be a transient view. */
+  const sealBytes = (bytes: Uint8Array, context: CodecContext, owned: boolean): Buffer => {
+    // Without an envelope and encryption the serializer's bytes are what is stored: they must be owned.
+    const stored = envelope ? envelope.store(bytes, format) : owned || encryption ? asBuffer(bytes) : Buffer.from(bytes);
+    return encryption ? encryption.encrypt(stored, encryptionContext(context)) : stored;
+  };
 
   const decrypt = (stored: Uint8Array, context: CodecContext): Buffer =>
-    encryption ? encryption.decrypt(toBuffer(stored), encryptionContext(context)) : toBuffer(stored);
+    encryption ? encryption.decrypt(asBuffer(stored), encryptionContext(context)) : asBuffer(stored);
 
   return {
     serializerCode: code,
     serializerName: serializer.name,
+    format,
     integrity,
+    encrypted: encryption !== undefined,
 
     encode(value, context) {
-      if (envelope) return finishEncode(envelope.store(serialize(value, true), format), context);
-      // No envelope: the serializer's bytes are stored, so they must be owned (encryption copies).
-      const bytes = serialize(value, encryption !== undefined);
-      return finishEncode(encryption ? toBuffer(bytes) : Buffer.from(bytes), context);
+      return sealBytes(runSerializer(value, true), context, false);
     },
 
     decode(stored, context) {
       try {
         const plaintext = decrypt(stored, context);
-        return deserialize(envelope ? envelope.retrieve(plaintext, format) : plaintext);
+        return runDeserializer(envelope ? envelope.retrieve(plaintext, format) : plaintext);
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
     },
 
     async encodeAsync(value, context) {
-      if (!envelope) return this.encode(value, context);
-      const bytes = serialize(value, true);
-      if (bytes.length < asyncThreshold) return finishEncode(envelope.store(bytes, format), context);
+      const bytes = runSerializer(value, true);
+      if (!envelope || bytes.length < asyncThreshold) return sealBytes(bytes, context, false);
       // The thread pool reads the bytes later: give it its own copy, never the reused buffer.
       const owned = serializeTransient ? Buffer.from(bytes) : bytes;
-      return finishEncode(await envelope.storeAsync(owned, format), context);
+      const sealed = await envelope.storeAsync(owned, format);
+      return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
     },
 
     async decodeAsync(stored, context) {
       if (!envelope || stored.length < asyncThreshold) return this.decode(stored, context);
       try {
         const plaintext = decrypt(stored, context);
-        return deserialize(await envelope.retrieveAsync(plaintext, format));
+        return runDeserializer(await envelope.retrieveAsync(plaintext, format));
+      } catch (error) {
+        return rethrowWithFrameDiagnosis(stored, error);
+      }
+    },
+
+    serialize(value) {
+      return asBuffer(runSerializer(value, false));
+    },
+
+    deserialize(serialized) {
+      try {
+        return runDeserializer(serialized);
+      } catch (error) {
+        return rethrowWithFrameDiagnosis(serialized, error);
+      }
+    },
+
+    seal(serialized, context) {
+      return sealBytes(serialized, context, true);
+    },
+
+    open(stored, context) {
+      try {
+        const plaintext = decrypt(stored, context);
+        return envelope ? envelope.retrieve(plaintext, format) : plaintext;
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
