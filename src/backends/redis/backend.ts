@@ -123,9 +123,12 @@ export class RedisBackend implements CacheBackend {
       'set',
       key,
       options,
-      async () => {
-        await (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1]));
-      },
+      // The 'OK' reply is not part of the protocol, but re-wrapping it to undefined would cost
+      // an extra promise on every write; callers of a Promise<void> ignore the value.
+      () =>
+        (expiry.length === 0
+          ? this.client.set(key, value)
+          : this.client.set(key, value, expiry[0] as 'EX', expiry[1])) as Promise<unknown> as Promise<void>,
       writeAllowanceMs(value.length),
     );
   }
