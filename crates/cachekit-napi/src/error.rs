@@ -27,11 +27,6 @@ impl IntoJsError for CryptoError {
     }
 }
 
-/// Errors from napi itself (allocation, argument conversion) keep a code of their own.
-pub fn napi_failure(err: napi::Error) -> JsError {
-    JsError::new("ERR_NATIVE", err.reason.clone())
-}
-
 /// A promise rejection carrying `err`'s code. Async tasks can only reject with napi's own
 /// status codes, so the coded error object is built here, on the main thread, and handed back
 /// as a reference napi-rs rejects with verbatim.
