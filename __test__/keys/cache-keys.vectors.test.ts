@@ -71,6 +71,15 @@ describe('cache-keys.json vectors', () => {
   });
 });
 
+describe('cacheKey validation', () => {
+  it('validates every call, even right after a valid key with the same text', () => {
+    expect(cacheKey({ namespace: '5', module: 'm', name: 'f' })).toMatch(/^ns:5:func:m\.f:args:/);
+    expect(() => cacheKey({ namespace: 5 as unknown as string, module: 'm', name: 'f' })).toThrow(ConfigurationError);
+    expect(cacheKey({ module: 'm', name: 'f', integrity: true })).toMatch(/:1s$/);
+    expect(() => cacheKey({ module: 'm', name: 'f', integrity: 'true' as unknown as boolean })).toThrow(ConfigurationError);
+  });
+});
+
 describe('reference §2.4 keys (independently computed)', () => {
   const base = { module: 'm', name: 'f' } as const;
 

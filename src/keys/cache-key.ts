@@ -102,13 +102,26 @@ export function keyAffixes(input: {
  * namespace, `module.qualname`, arguments, integrity flag and serializer.
  */
 export function cacheKey(input: CacheKeyInput): string {
-  const affixes = keyAffixes({
-    namespace: input.namespace,
-    module: input.module,
-    name: input.name,
-    integrity: input.integrity ?? true,
-    // Only a missing serializer defaults; an explicit null is an error (cache-keys error_vectors).
-    serializerCode: serializerCode(input.serializer === undefined ? 'standard' : input.serializer),
-  });
+  const integrity = input.integrity ?? true;
+  // Only a missing serializer defaults; an explicit null is an error (cache-keys error_vectors).
+  const code = serializerCode(input.serializer === undefined ? 'standard' : input.serializer);
+  const { namespace, module, name } = input;
+  const cacheable =
+    (namespace === undefined || namespace === null || typeof namespace === 'string') &&
+    typeof module === 'string' &&
+    typeof name === 'string' &&
+    typeof integrity === 'boolean';
+  // Only well-typed identities are remembered, so a remembered one can never skip validation.
+  const id = cacheable ? `${namespace ?? ''}\u0000${module}\u0000${name}\u0000${integrity}\u0000${code}` : '';
+  let affixes = cacheable ? recentAffixes.get(id) : undefined;
+  if (affixes === undefined) {
+    affixes = keyAffixes({ namespace, module, name, integrity, serializerCode: code });
+    if (recentAffixes.size >= RECENT_AFFIXES_LIMIT) recentAffixes.clear();
+    recentAffixes.set(id, affixes);
+  }
   return normalizeKey(affixes.prefix + argsHash(input.args ?? [], input.kwargs) + affixes.suffix);
 }
+
+/** Validated affixes of recent `cacheKey` identities (validation and sanitising are regex work). */
+const recentAffixes = new Map<string, KeyAffixes>();
+const RECENT_AFFIXES_LIMIT = 64;
