@@ -1,22 +1,29 @@
 /**
- * Wires one cached function together: options → keys → value pipeline → guarded backend →
- * engine. Everything that can be validated is validated here, when the wrapper is built.
+ * Wires one cached function together: options → tenant → keys → value pipeline (serializer,
+ * envelope, encryption) → guarded backend → engine. Everything that can be validated is
+ * validated here, when the wrapper is built.
  */
-import { tenantScopedKey } from '../keys/tenant-scope';
+import { createTenantKeysEncryptor } from '../codec/encryption';
 import type { CacheOptions } from '../config/options';
 import type { PresetName } from '../config/presets';
 import { resolveOptions, type ResolvedConfig } from '../config/resolve-options';
+import { createFramedEncryptor } from '../encryption/framed-encryptor';
+import { resolveEncryption, type ResolvedEncryption } from '../encryption/encryption-options';
 import { ConfigurationError } from '../errors';
+import { interopKey, validateInteropSegment } from '../keys/interop-key';
+import { tenantScopedKey } from '../keys/tenant-scope';
 import type { LockOptions } from '../reliability/options';
 import { resolveReliabilityOptions } from '../reliability/validate-options';
+import { DEFAULT_TENANT, TenantError, resolveTenantOption, type TenantResolver } from '../tenancy/tenant-option';
 import { backendResolver } from './backend-for';
 import { createCachedFunction, type AnyFunction, type CachedFunction } from './cached-function';
-import { clearPrefixes, storedKeyFunction } from './function-keys';
+import { clearPrefixes, memoizeSinglePrimitive, storedKeyFunction, type FunctionKeyOptions } from './function-keys';
 import { createLocalFunction, type LocalCachedFunction } from './local-function';
-import { createValuePipeline } from './value-pipeline';
+import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
+import { createInteropPipeline, createValuePipeline } from './value-pipeline';
 
-/** The tenant of single-tenant caches, as the protocol's presets define it. */
-const DEFAULT_TENANT = 'default';
+/** Canonical lowercase UUID, the only tenant form other SDKs accept for encrypted interop. */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Merges the preset's reliability switches under the user's `reliability` option: a group the
@@ -43,16 +50,96 @@ function reliabilityFor(config: ResolvedConfig) {
   return resolveReliabilityOptions(options as Parameters<typeof resolveReliabilityOptions>[0], 'reliability');
 }
 
-function refuseUnavailable(config: ResolvedConfig): void {
-  if (config.presetDefaults.encryptionRequired || (config.encryption !== undefined && config.encryption !== false)) {
-    throw new ConfigurationError(
-      'Encryption is not available in this build of cachekit, so cache.secure refuses to start rather than store plaintext. ' +
-        'Fix: use cache.production until encryption is configured.',
-    );
+/** Stored keys are `t:{percent-encoded tenant}:{logical}`; the encoding leaves no `:` in the tenant. */
+function scopedContext(key: string): EntryContext {
+  const end = key.indexOf(':', 2);
+  return { tenant: decodeURIComponent(key.slice(2, end)), logicalKey: key.slice(end + 1) };
+}
+
+/** Most tenants whose key prefix is kept ready; beyond it prefixes are rebuilt (cheaply). */
+const TENANT_PREFIX_CACHE = 10_000;
+
+/** Stored-key function of a default-mode cache for its tenant mode. */
+function scopedKeys(tenancy: TenantResolver, keyOptions: Omit<FunctionKeyOptions, 'keyPrefix'>) {
+  if (tenancy.kind === 'fixed') {
+    const keyPrefix = tenantScopedKey(tenancy.tenant, '');
+    const options = { ...keyOptions, keyPrefix };
+    const prefixes = clearPrefixes(options);
+    return { storedKey: storedKeyFunction(options), clearPrefixes: () => prefixes };
   }
-  if (config.interop !== undefined) {
-    throw new ConfigurationError('Interop mode is not available in this build of cachekit. Fix: remove the `interop` option.');
+  const logical = storedKeyFunction({ ...keyOptions, keyPrefix: '' });
+  const prefixes = new Map<string, string>();
+  const prefixOf = (tenant: string): string => {
+    let prefix = prefixes.get(tenant);
+    if (prefix === undefined) {
+      prefix = tenantScopedKey(tenant, '');
+      if (prefixes.size >= TENANT_PREFIX_CACHE) prefixes.clear();
+      prefixes.set(tenant, prefix);
+    }
+    return prefix;
+  };
+  const storedKey: StoredKeyFunction = (args, thisArg) => prefixOf(tenancy.tenantOf(args, thisArg)) + logical(args, thisArg);
+  return {
+    storedKey,
+    clearPrefixes: (tenant: string | undefined) => {
+      if (tenant === undefined) {
+        throw new TenantError('cacheClear() of a multi-tenant cache clears one tenant: pass { tenant } or call it inside runWithTenant().');
+      }
+      return clearPrefixes({ ...keyOptions, keyPrefix: prefixOf(tenant) });
+    },
+  };
+}
+
+/** The interop/v1 parts: bare `{namespace}:{operation}:{hash}` keys, plain MessagePack values. */
+function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | undefined) {
+  const operation = config.interop as string;
+  if (config.namespace === undefined) {
+    throw new ConfigurationError("Interop mode needs a namespace: keys are {namespace}:{operation}:{hash}. Fix: pass `namespace: 'users'`.");
   }
+  validateInteropSegment('namespace', config.namespace);
+  validateInteropSegment('operation', operation);
+  if (config.keyFunction !== undefined) {
+    throw new ConfigurationError('Option `key` cannot be combined with `interop`: interop keys are defined by the protocol. Fix: remove `key`.');
+  }
+  if (config.serializer !== 'standard') {
+    throw new ConfigurationError('Option `serializer` cannot be combined with `interop`: interop values are plain MessagePack. Fix: remove `serializer`.');
+  }
+  if (encryption?.algorithm === 'chacha20-poly1305') {
+    throw new ConfigurationError("Interop mode is AES-256-GCM only (every SDK reads it). Fix: remove `encryption.algorithm: 'chacha20-poly1305'`.");
+  }
+  let tenant = DEFAULT_TENANT;
+  if (encryption !== undefined && config.tenant !== undefined) {
+    const id = (config.tenant as { id?: unknown }).id;
+    // cachekit-py requires the shared tenant to be a canonical lowercase UUID; the protocol's
+    // default tenant is "default". Anything else could never be read by another SDK.
+    if (typeof id !== 'string' || !CANONICAL_UUID.test(id)) {
+      throw new ConfigurationError(
+        'Encrypted interop mode takes the tenant every SDK shares as `{ id }` with a canonical lowercase UUID ' +
+          "(or no `tenant` for the protocol's \"default\"). Fix: pass `tenant: { id: '123e4567-e89b-42d3-a456-426614174000' }`.",
+      );
+    }
+    tenant = id;
+  } else if (encryption === undefined && config.tenant !== undefined) {
+    throw new ConfigurationError('Option `tenant` has no effect on unencrypted interop entries, which live under the bare protocol key. Fix: remove `tenant`.');
+  }
+  const namespace = config.namespace;
+  const storedKey = memoizeSinglePrimitive((args) => interopKey(namespace, operation, args));
+  const prefixes = [`${namespace}:${operation}:`];
+  const pipeline = createInteropPipeline(
+    encryption === undefined
+      ? undefined
+      : createTenantKeysEncryptor({
+          masterKey: encryption.masterKey,
+          previousMasterKeys: encryption.previousMasterKeys,
+          algorithm: 'aes-256-gcm',
+        }),
+  );
+  return {
+    pipeline,
+    storedKey: (args: readonly unknown[]) => storedKey(args),
+    clearPrefixes: () => prefixes,
+    contextOf: (key: string): EntryContext => ({ logicalKey: key, tenant }),
+  };
 }
 
 /** Builds `cache(fn, options)` for a preset. */
@@ -62,27 +149,40 @@ export function assembleCachedFunction<F extends AnyFunction>(
   options: CacheOptions<never[]> | undefined,
 ): CachedFunction<F> {
   const config = resolveOptions(preset, options, fn);
-  refuseUnavailable(config);
-  const pipeline = createValuePipeline({ serializer: config.serializer, integrity: config.integrity });
-  const keyOptions = {
-    keyPrefix: tenantScopedKey(DEFAULT_TENANT, ''),
+  const encryption = resolveEncryption(config.encryption, config.presetDefaults.encryptionRequired);
+  const reliability = reliabilityFor(config);
+  const lock: Readonly<LockOptions> = reliability.lock;
+  const backend = backendResolver(config, reliability);
+  const failClosed = encryption?.failClosed ?? false;
+
+  if (config.interop !== undefined) {
+    const parts = interopParts(config, encryption);
+    return createCachedFunction(fn, { config, backend, lock, failClosed, ...parts });
+  }
+
+  const tenancy = resolveTenantOption(config.tenant, config.presetDefaults.encryptionRequired);
+  const pipeline: ValuePipeline = createValuePipeline({
+    serializer: config.serializer,
+    integrity: config.integrity,
+    encryption: encryption === undefined ? undefined : createFramedEncryptor(encryption),
+  });
+  const keys = scopedKeys(tenancy, {
     namespace: config.namespace,
     module: config.module,
     name: config.name,
     integrity: config.integrity,
     serializerCode: pipeline.serializerCode,
     keyFunction: config.keyFunction,
-  };
-  const reliability = reliabilityFor(config);
-  const lock: Readonly<LockOptions> = reliability.lock;
+  });
   return createCachedFunction(fn, {
     config,
-    tenant: DEFAULT_TENANT,
-    storedKey: storedKeyFunction(keyOptions),
-    clearPrefixes: clearPrefixes(keyOptions),
     pipeline,
-    backend: backendResolver(config, reliability),
+    backend,
     lock,
+    failClosed,
+    contextOf: scopedContext,
+    storedKey: keys.storedKey,
+    clearPrefixes: keys.clearPrefixes,
   });
 }
 

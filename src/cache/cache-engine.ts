@@ -3,7 +3,7 @@
  * single-flight, stale-while-revalidate and invalidation. The synchronous L1 hit path lives
  * in `cached-function.ts`; everything that may await lives here.
  */
-import { IntegrityError } from '../errors';
+import { EncryptionError, IntegrityError } from '../errors';
 import type { ResolvedConfig } from '../config/resolve-options';
 import { DEFAULTS } from '../config/options';
 import type { L1Cache } from '../l1/l1-cache';
@@ -46,7 +46,10 @@ export interface CacheEngineParts {
   backend: () => ResilientBackend | null;
   /** Distributed stampede lock settings (`enabled: false` = single-flight only). */
   lock: Readonly<LockOptions>;
-  tenant: string;
+  /** Tenant and logical key of a stored key (bound into encryption). */
+  contextOf: (key: string) => EntryContext;
+  /** Encrypted caches only: throw `EncryptionError` on an untrustworthy entry instead of missing. */
+  failClosed: boolean;
 }
 
 const randomJitter = () => 0.9 + Math.random() * 0.2;
@@ -62,7 +65,8 @@ export class CacheEngine {
   private readonly inflight = new Map<string, Flight>();
   private readonly backendOf: () => ResilientBackend | null;
   private readonly lock: Readonly<LockOptions>;
-  private readonly tenant: string;
+  private readonly contextOf: (key: string) => EntryContext;
+  private readonly failClosed: boolean;
   private readonly ttlMs: number;
   private readonly l1TtlMs: number;
   private readonly swrBaseMs: number;
@@ -77,7 +81,8 @@ export class CacheEngine {
     this.reference = parts.config.l1.mode === 'reference';
     this.backendOf = parts.backend;
     this.lock = parts.lock;
-    this.tenant = parts.tenant;
+    this.contextOf = parts.contextOf;
+    this.failClosed = parts.failClosed;
     const ttlSeconds = parts.config.ttlSeconds;
     this.ttlMs = ttlSeconds * 1000;
     const hasL2 = parts.config.backend !== null;
@@ -100,13 +105,9 @@ export class CacheEngine {
     return this.backendOf();
   }
 
-  /**
-   * Entry context for sealing and opening stored bytes. Stored keys are
-   * `t:{percent-encoded tenant}:{logical key}`; the encoding leaves no `:` in the tenant part.
-   */
+  /** Entry context (tenant, logical key) for sealing and opening the entry stored under `key`. */
   context(key: string): EntryContext {
-    const end = key.indexOf(':', 2);
-    return { logicalKey: key.slice(end + 1), tenant: this.tenant };
+    return this.contextOf(key);
   }
 
   /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. */
@@ -130,11 +131,24 @@ export class CacheEngine {
     else l1.set(key, new L1Template(decoded), footprint, this.l1TtlMs, this.owner, this.swrAfterMs());
   }
 
-  /** Handles a failed L1 decode: count, log, drop the entry. */
+  /**
+   * Handles a failed L1 decode: count, log, drop the entry. Throws `EncryptionError` instead
+   * when the cache is encrypted and fails closed.
+   */
   l1DecodeFailed(entry: L1Entry, error: unknown): void {
     this.stats.counters.integrityErrors++;
     this.log('warn', { key: redactKey(entry.key), err: errorSummary(error) }, 'cachekit: L1 entry failed to decode; dropped');
     this.l1?.delete(entry.key);
+    this.throwIfFailClosed(error);
+  }
+
+  private throwIfFailClosed(error: unknown): void {
+    if (!this.failClosed || this.pipeline?.encrypted !== true) return;
+    const code = (error as { code?: unknown }).code;
+    throw new EncryptionError('A cached entry failed decryption or authentication and this cache fails closed (encryption.failClosed).', {
+      code: typeof code === 'string' ? code : 'ERR_ENCRYPTION',
+      cause: error,
+    });
   }
 
   /** The slow path: single-flight around L2 → lock → compute. */
@@ -240,7 +254,18 @@ export class CacheEngine {
         'cachekit: stored entry failed its integrity check; treated as a miss and deleted',
       );
       this.track(backend.delete(key));
+      this.throwIfFailClosed(error);
       return 'miss';
+    }
+    if (pipeline.sealedWithPreviousKey?.(result.value, this.context(key)) === true) {
+      // Served by a replaced master key: count it (operators watch this reach zero) and
+      // rewrite the entry under the current key so the rotation drains.
+      this.stats.counters.oldKeyReads++;
+      this.track(
+        this.store(key, value, true).then((written) => {
+          if (written !== undefined) this.stats.counters.keyRotationRewrites++;
+        }),
+      );
     }
     const latencyMs = performance.now() - started;
     if (this.l1 !== undefined) {
@@ -387,7 +412,7 @@ export class CacheEngine {
   async clear(prefixes: readonly string[]): Promise<number> {
     for (const flight of this.inflight.values()) flight.discard = true;
     this.inflight.clear();
-    let removed = this.l1?.deleteOwner(this.owner) ?? 0;
+    let removed = this.l1?.deleteOwner(this.owner, prefixes) ?? 0;
     const backend = this.backend();
     if (backend !== null) {
       for (const prefix of prefixes) {

@@ -5,11 +5,13 @@
 import type { BackendHealth } from '../backends/types';
 import type { ResolvedConfig } from '../config/resolve-options';
 import { KeyGenerationError } from '../errors';
+import { currentTenant } from '../tenancy/tenant-context';
+import { TenantError } from '../tenancy/tenant-option';
 import type { LockOptions } from '../reliability/options';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { ResilientBackendStats } from '../reliability/resilient-backend-events';
 import { CacheEngine, errorSummary } from './cache-engine';
-import type { StoredKeyFunction, ValuePipeline } from './ports';
+import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import { l1For } from './shared-l1';
 import { CacheStats, type CacheInfo } from './stats';
 
@@ -42,8 +44,12 @@ export interface CacheHealthReport extends CacheHealthStatus {
 export interface CacheControls<Args extends readonly unknown[], Result> {
   /** Hit/miss statistics of this function. */
   cacheInfo(): CacheInfo;
-  /** Removes every entry of this function from every tier and resets its statistics. */
-  cacheClear(): Promise<number>;
+  /**
+   * Removes every entry of this function from every tier and resets its statistics. In a
+   * multi-tenant cache only one tenant's entries are cleared: `tenant`, else the tenant of
+   * the surrounding `runWithTenant()`.
+   */
+  cacheClear(options?: { tenant?: string }): Promise<number>;
   /** Removes exactly the entry the call `fn(...args)` would use (custom key functions honoured). */
   invalidate(...args: Args): Promise<boolean>;
   /** Synchronous health snapshot (no I/O). */
@@ -72,11 +78,17 @@ export type CachedFunction<F extends AnyFunction> = ((
 /** Parts assembled by `assemble.ts` from the keys, codec and reliability layers. */
 export interface CachedFunctionParts {
   config: ResolvedConfig;
-  tenant: string;
   /** Call arguments → stored key (tenant prefix included). */
   storedKey: StoredKeyFunction;
-  /** Stored-key prefixes under which every key of this function lives (for `cacheClear()`). */
-  clearPrefixes: readonly string[];
+  /** Tenant and logical key of a stored key. */
+  contextOf: (key: string) => EntryContext;
+  /**
+   * Stored-key prefixes under which every key of this function lives, for `cacheClear()`;
+   * `tenant` is the tenant to clear in a multi-tenant cache (undefined when none is known).
+   */
+  clearPrefixes: (tenant: string | undefined) => readonly string[];
+  /** Encrypted caches: throw on untrustworthy entries instead of missing. */
+  failClosed: boolean;
   pipeline: ValuePipeline | undefined;
   backend: () => ResilientBackend | null;
   lock: Readonly<LockOptions>;
@@ -97,7 +109,8 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
     pipeline: parts.pipeline,
     backend: parts.backend,
     lock: parts.lock,
-    tenant: parts.tenant,
+    contextOf: parts.contextOf,
+    failClosed: parts.failClosed,
   });
   const reference = engine.reference;
   let warnedKeyError = false;
@@ -118,6 +131,9 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
     try {
       key = storedKey(args, thisArg);
     } catch (error) {
+      // A call without a tenant in a multi-tenant cache is the caller's error, never a reason
+      // to run uncached (which would read nothing, but would also hide the bug).
+      if (error instanceof TenantError) return Promise.reject(error);
       return uncached(thisArg, args, error);
     }
     if (l1 !== undefined) {
@@ -130,7 +146,11 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
           return Promise.resolve(engine.fromL1(entry));
         } catch (error) {
           stats.l1Hits--;
-          engine.l1DecodeFailed(entry, error);
+          try {
+            engine.l1DecodeFailed(entry, error);
+          } catch (failClosed) {
+            return Promise.reject(failClosed);
+          }
         }
       }
     }
@@ -146,7 +166,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       const maxsize = l1 === undefined ? null : Number.isFinite(l1.maxEntries) ? l1.maxEntries : l1.maxBytes;
       return stats.info(maxsize, l1 === undefined ? null : l1.countOf(engine.owner));
     },
-    cacheClear: () => engine.clear(parts.clearPrefixes),
+    cacheClear: (options?: { tenant?: string }) => engine.clear(parts.clearPrefixes(options?.tenant ?? currentTenant())),
     invalidate: (...args: unknown[]) => {
       let key: string;
       try {

@@ -27,6 +27,10 @@ export interface ValuePipeline {
   seal(serialized: Buffer, context: EntryContext): Buffer;
   /** Stored bytes → serializer bytes. Throws `IntegrityError`/`DecryptionError` on bad bytes. */
   open(stored: Buffer, context: EntryContext): Buffer;
+  /** Whether stored values are encrypted (bad bytes are then security events). */
+  readonly encrypted: boolean;
+  /** For encrypted pipelines with key rotation: whether `stored` was sealed by a previous key. */
+  sealedWithPreviousKey?(stored: Buffer, context: EntryContext): boolean;
 }
 
 /** Turns call arguments into the stored key, tenant prefix included (throws `KeyGenerationError`). */

@@ -47,6 +47,10 @@ export interface CacheCounters {
   swrRefreshes: number;
   /** Calls that joined an in-flight computation instead of running the function. */
   coalesced: number;
+  /** Encrypted entries read under a previous master key (key rotation in progress). */
+  oldKeyReads: number;
+  /** Entries rewritten under the current master key after such a read. */
+  keyRotationRewrites: number;
 }
 
 /** Mutable statistics of one wrapped function. */
@@ -66,6 +70,8 @@ export class CacheStats {
     l2WriteFailures: 0,
     swrRefreshes: 0,
     coalesced: 0,
+    oldKeyReads: 0,
+    keyRotationRewrites: 0,
   };
 
   constructor(private readonly qualifiedName: string) {}

@@ -6,6 +6,9 @@
 import { CachekitError, SerializationError } from '../errors';
 import { EnvelopeStep } from '../codec/envelope';
 import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
+import { ValueDecoder } from '../codec/msgpack/value-decoder';
+import { ValueEncoder } from '../codec/msgpack/value-encoder';
+import type { FramedEncryptor } from '../encryption/framed-encryptor';
 import { rethrowWithFrameDiagnosis } from '../codec/python-frame';
 import { resolveSerializer } from '../codec/serializers/resolve';
 import type { Serializer } from '../codec/serializers/serializer';
@@ -19,7 +22,7 @@ export interface ValuePipelineOptions {
   /** Integrity envelope on or off. */
   integrity: boolean;
   /** Encryption step, when the cache is secure. */
-  encryption?: ValueEncryptor | undefined;
+  encryption?: FramedEncryptor | undefined;
 }
 
 const asBuffer = (bytes: Uint8Array): Buffer =>
@@ -41,6 +44,10 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
   return {
     serializerCode: serializerCode(serializer),
     l1HoldsSealed: encryption !== undefined,
+    encrypted: encryption !== undefined,
+    ...(encryption === undefined
+      ? {}
+      : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => encryption.sealedWithPreviousKey(stored, encryptionContext(context)) }),
 
     serialize(value) {
       let bytes: unknown;
@@ -79,6 +86,51 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
       try {
         const plaintext = encryption ? encryption.decrypt(stored, encryptionContext(context)) : stored;
         return envelope ? envelope.retrieve(plaintext, format) : plaintext;
+      } catch (error) {
+        return rethrowWithFrameDiagnosis(stored, error);
+      }
+    },
+  };
+}
+
+/** The protocol's interop AAD inputs besides tenant and key: always msgpack, never compressed. */
+const INTEROP_FORMAT = 'msgpack';
+
+/**
+ * The interop/v1 pipeline: one plain MessagePack document (no envelope, no frame) that every
+ * cachekit SDK reads, optionally as the bare AES-256-GCM ciphertext of those bytes with the
+ * four-component AAD (tenant, key, "msgpack", "False").
+ */
+export function createInteropPipeline(encryption: ValueEncryptor | undefined): ValuePipeline {
+  const encoder = new ValueEncoder('interop', 1024);
+  const decoder = new ValueDecoder('interop', { reviveDates: true });
+  const encryptionContext = (context: EntryContext): EncryptionContext => ({
+    key: context.logicalKey,
+    tenant: context.tenant,
+    format: INTEROP_FORMAT,
+    compressed: false,
+  });
+  return {
+    serializerCode: 's',
+    l1HoldsSealed: encryption !== undefined,
+    encrypted: encryption !== undefined,
+    serialize(value) {
+      try {
+        return Buffer.from(encoder.encode(value));
+      } catch (error) {
+        if (error instanceof CachekitError) throw error;
+        throw new SerializationError(`The value has no interop form: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      }
+    },
+    deserialize(bytes) {
+      return decoder.decode(bytes);
+    },
+    seal(serialized, context) {
+      return encryption ? encryption.encrypt(serialized, encryptionContext(context)) : serialized;
+    },
+    open(stored, context) {
+      try {
+        return encryption ? encryption.decrypt(stored, encryptionContext(context)) : stored;
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }

@@ -4,6 +4,7 @@
 import type { BackendSpec } from '../backends/resolve';
 import type { CacheBackend } from '../backends/types';
 import type { Logger } from '../observability/logger';
+import type { EncryptionOptions } from '../encryption/encryption-options';
 import type { ReliabilityOptions } from '../reliability/options';
 
 /** Built-in serializer names. */
@@ -73,8 +74,13 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
   reliability?: ReliabilityOptions | false;
   /** A pino-compatible logger for this cache (default: the process logger). */
   logger?: Logger;
-  /** Encryption settings (see `cache.secure`). */
-  encryption?: EncryptionConfig | false;
+  /** Encryption settings (see `cache.secure`); `false` turns encryption off. */
+  encryption?: EncryptionOptions | false;
+  /**
+   * Which tenant each call belongs to: `'single'` (default: tenant `default`), `'context'`
+   * (from `runWithTenant()`), an extractor `(...args) => tenantId`, or `{ id }`.
+   */
+  tenant?: 'single' | 'context' | ((...args: Args) => string) | { id: string };
   /** Interop mode: the operation name of a cross-SDK entry (`{namespace}:{operation}:{hash}`). */
   interop?: string;
 }
@@ -89,8 +95,6 @@ export interface UserSerializer {
   deserialize(bytes: Uint8Array): unknown;
 }
 
-/** Encryption configuration (the security module documents each field). */
-export type EncryptionConfig = Record<string, unknown>;
 
 /** The option names `cache()` accepts, for unknown-option detection. */
 export const CACHE_OPTION_NAMES = [
@@ -108,6 +112,7 @@ export const CACHE_OPTION_NAMES = [
   'reliability',
   'logger',
   'encryption',
+  'tenant',
   'interop',
 ] as const;
 

@@ -12,7 +12,6 @@ import {
   CACHE_OPTION_NAMES,
   DEFAULTS,
   type CacheOptions,
-  type EncryptionConfig,
   type L1Mode,
   type SerializerName,
   type UserSerializer,
@@ -50,7 +49,10 @@ export interface ResolvedConfig {
   reliability: ReliabilityOptions | false;
   /** Per-cache logger; `undefined` means the process logger at the time of logging. */
   logger: Logger | undefined;
-  encryption: EncryptionConfig | false | undefined;
+  /** The raw `encryption` option (validated by the encryption module). */
+  encryption: unknown;
+  /** The raw `tenant` option (validated by the tenancy module). */
+  tenant: unknown;
   interop: string | undefined;
 }
 
@@ -172,10 +174,6 @@ export function resolveOptions(
   if (reliability !== undefined && reliability !== false && !isPlainObject(reliability)) {
     throw new ConfigurationError(`Option \`reliability\` must be an object or false; got ${describe(reliability)}.`);
   }
-  const encryption = opts.encryption;
-  if (encryption !== undefined && encryption !== false && !isPlainObject(encryption)) {
-    throw new ConfigurationError(`Option \`encryption\` must be an object or false; got ${describe(encryption)}.`);
-  }
   const interop = optionalName(opts.interop, 'interop');
   const logger = opts.logger as Logger | undefined;
   if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function')) {
@@ -201,7 +199,8 @@ export function resolveOptions(
       DEFAULTS.maxValueBytes,
     reliability: (reliability as ReliabilityOptions | false | undefined) ?? {},
     logger,
-    encryption: encryption as EncryptionConfig | false | undefined,
+    encryption: opts.encryption,
+    tenant: opts.tenant,
     interop,
   };
 }

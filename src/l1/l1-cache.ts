@@ -125,11 +125,11 @@ export class L1Cache {
     return true;
   }
 
-  /** Removes every entry written by `owner`; returns how many. */
-  deleteOwner(owner: number): number {
+  /** Removes every entry written by `owner` (whose key starts with one of `prefixes`, if given); returns how many. */
+  deleteOwner(owner: number, prefixes?: readonly string[]): number {
     let removed = 0;
     for (const entry of this.map.values()) {
-      if (entry.owner === owner) {
+      if (entry.owner === owner && (prefixes === undefined || prefixes.some((p) => entry.key.startsWith(p)))) {
         this.unlink(entry);
         removed++;
       }

@@ -1,0 +1,54 @@
+/**
+ * Encryption of default-mode entries: AES-256-GCM (or ChaCha20-Poly1305) under the tenant's
+ * derived key, AAD v0x03 over (tenant, logical key, format, compressed), in a sealed frame
+ * that names the key's fingerprint. Reads select the key by that fingerprint — the current
+ * key or one of the previous keys of a rotation — and never try keys one after another.
+ */
+import { DecryptionError, EncryptionError } from '../errors';
+import { aadOf, type EncryptionContext, type ValueEncryptor } from '../codec/encryption';
+import { isNativeError } from '../native';
+import type { ResolvedEncryption } from './encryption-options';
+import { parseSealed, sealedHeader } from './sealed-frame';
+import { createTenantKeyring } from './tenant-keyring';
+
+/** A ValueEncryptor that also tells whether an entry was sealed by a previous master key. */
+export interface FramedEncryptor extends ValueEncryptor {
+  /** True when `stored` is a sealed frame whose key is not the tenant's current key. */
+  sealedWithPreviousKey(stored: Buffer, context: EncryptionContext): boolean;
+}
+
+/** Creates the encryptor of one encrypted cache. */
+export function createFramedEncryptor(settings: ResolvedEncryption): FramedEncryptor {
+  const keysFor = createTenantKeyring(settings);
+  const { algorithm } = settings;
+  return {
+    encrypt(plaintext, context) {
+      const keys = keysFor(context.tenant);
+      try {
+        const ciphertext = keys.encrypt(plaintext, aadOf(context), algorithm);
+        return Buffer.concat([sealedHeader(algorithm, keys.fingerprint()), ciphertext]);
+      } catch (error) {
+        if (isNativeError(error)) throw new EncryptionError(`Cannot encrypt the value: ${error.message}`, { code: error.code, cause: error });
+        throw error;
+      }
+    },
+    decrypt(stored, context) {
+      const sealed = parseSealed(stored);
+      try {
+        return keysFor(context.tenant).decryptWith(sealed.fingerprint, sealed.ciphertext, aadOf(context), sealed.algorithm);
+      } catch (error) {
+        if (isNativeError(error)) {
+          throw new DecryptionError(`The stored value does not decrypt for this key and tenant: ${error.message}`, { code: error.code, cause: error });
+        }
+        throw error;
+      }
+    },
+    sealedWithPreviousKey(stored, context) {
+      try {
+        return !parseSealed(stored).fingerprint.equals(keysFor(context.tenant).fingerprint());
+      } catch {
+        return false;
+      }
+    },
+  };
+}
