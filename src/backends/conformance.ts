@@ -125,7 +125,7 @@ export function runBackendConformance(
 
     test('set then get returns the same bytes', async () => {
       const k = key('roundtrip');
-      await backend.set(k, Buffer.from('hello, cache'));
+      assert.equal(await backend.set(k, Buffer.from('hello, cache')), undefined, 'set resolves to undefined');
       assert.deepEqual(await backend.get(k), Buffer.from('hello, cache'));
     });
 

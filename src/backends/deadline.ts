@@ -111,9 +111,26 @@ export class OperationDeadlines {
     signal: AbortSignal | undefined,
     extraMs: number,
     start: () => Promise<T>,
-  ): Promise<T> {
+  ): Promise<T>;
+  /** As above, but settles with `undefined` whatever `start()` resolves to (writes). */
+  run(
+    operation: string,
+    key: string | undefined,
+    signal: AbortSignal | undefined,
+    extraMs: number,
+    start: () => Promise<unknown>,
+    discardResult: true,
+  ): Promise<void>;
+  run<T>(
+    operation: string,
+    key: string | undefined,
+    signal: AbortSignal | undefined,
+    extraMs: number,
+    start: () => Promise<T>,
+    discardResult = false,
+  ): Promise<T | void> {
     if (signal?.aborted) return Promise.reject(abortedError({ backend: this.backend, operation, key }, signal));
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<T | void>((resolve, reject) => {
       const budget = this.timeoutMs + extraMs;
       const timed = budget > 0 && Number.isFinite(budget);
       const pending = new PendingOperation(
@@ -142,7 +159,8 @@ export class OperationDeadlines {
       // The handlers stay attached after a timeout, so a late rejection is never unhandled.
       work.then(
         (value) => {
-          pending.succeed(value);
+          // Discarding here rather than with a .then() saves a promise per write.
+          pending.succeed(discardResult ? undefined : value);
           this.dropSettledHead();
         },
         (err: unknown) => {

@@ -73,14 +73,16 @@ export class RedisBackend implements CacheBackend {
     start: () => Promise<T>,
     extraMs = 0,
   ): Promise<T> {
+    const refused = this.refusal(operation, key);
+    return refused ?? this.deadlines.run(operation, key, options?.signal, extraMs, start);
+  }
+
+  /** The rejection for a call that must not reach Redis (closed backend, or known down). */
+  private refusal(operation: string, key: string | undefined): Promise<never> | undefined {
     if (this.closed) return Promise.reject(backendClosed(BACKEND, operation, key));
-    if (this.watch.knownDown) {
-      const reason = this.watch.downReason();
-      return Promise.reject(
-        new BackendError(`${BACKEND} ${operation} failed fast: ${reason.message}`, reason.kind, { operation, key }),
-      );
-    }
-    return this.deadlines.run(operation, key, options?.signal, extraMs, start);
+    if (!this.watch.knownDown) return undefined;
+    const reason = this.watch.downReason();
+    return Promise.reject(new BackendError(`${BACKEND} ${operation} failed fast: ${reason.message}`, reason.kind, { operation, key }));
   }
 
   /**
@@ -119,17 +121,16 @@ export class RedisBackend implements CacheBackend {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.run(
-      'set',
-      key,
-      options,
-      // The 'OK' reply is not part of the protocol, but re-wrapping it to undefined would cost
-      // an extra promise on every write; callers of a Promise<void> ignore the value.
-      () =>
-        (expiry.length === 0
-          ? this.client.set(key, value)
-          : this.client.set(key, value, expiry[0] as 'EX', expiry[1])) as Promise<unknown> as Promise<void>,
-      writeAllowanceMs(value.length),
+    return (
+      this.refusal('set', key) ??
+      this.deadlines.run(
+        'set',
+        key,
+        options?.signal,
+        writeAllowanceMs(value.length),
+        () => (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1])),
+        true,
+      )
     );
   }
 
