@@ -20,6 +20,9 @@ export type { PresetName } from './config/presets';
 export { ENVIRONMENT_VARIABLES, reloadEnvironment, type LogLevel } from './config/env';
 export { setLogger, getLogger, createConsoleLogger, type Logger, type LogFields } from './observability/logger';
 export * from './errors';
+export { runWithTenant, currentTenant } from './tenancy/tenant-context';
+export { TenantError, DEFAULT_TENANT, type TenantOption } from './tenancy/tenant-option';
+export type { EncryptionOptions } from './encryption/encryption-options';
 
 // Backends
 export type { CacheBackend, BackendCallOptions, BackendHealth, BackendEntry } from './backends/types';

@@ -22,9 +22,6 @@ import { createLocalFunction, type LocalCachedFunction } from './local-function'
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import { createInteropPipeline, createValuePipeline } from './value-pipeline';
 
-/** Canonical lowercase UUID, the only tenant form other SDKs accept for encrypted interop. */
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * Merges the preset's reliability switches under the user's `reliability` option: a group the
  * preset turns off stays off unless the user configures it explicitly.
@@ -110,12 +107,12 @@ function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | u
   let tenant = DEFAULT_TENANT;
   if (encryption !== undefined && config.tenant !== undefined) {
     const id = (config.tenant as { id?: unknown }).id;
-    // cachekit-py requires the shared tenant to be a canonical lowercase UUID; the protocol's
-    // default tenant is "default". Anything else could never be read by another SDK.
-    if (typeof id !== 'string' || !CANONICAL_UUID.test(id)) {
+    // Every SDK must derive the same key, so the tenant is one fixed id (cachekit-py requires
+    // a canonical lowercase UUID; the protocol's default is "default"), never per call.
+    if (typeof id !== 'string' || id === '') {
       throw new ConfigurationError(
-        'Encrypted interop mode takes the tenant every SDK shares as `{ id }` with a canonical lowercase UUID ' +
-          "(or no `tenant` for the protocol's \"default\"). Fix: pass `tenant: { id: '123e4567-e89b-42d3-a456-426614174000' }`.",
+        'Encrypted interop mode takes the tenant every SDK shares as `{ id }` (cachekit-py needs a canonical lowercase UUID), ' +
+          "or no `tenant` for the protocol's \"default\". Fix: pass `tenant: { id: '123e4567-e89b-42d3-a456-426614174000' }`.",
       );
     }
     tenant = id;

@@ -166,7 +166,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       const maxsize = l1 === undefined ? null : Number.isFinite(l1.maxEntries) ? l1.maxEntries : l1.maxBytes;
       return stats.info(maxsize, l1 === undefined ? null : l1.countOf(engine.owner));
     },
-    cacheClear: (options?: { tenant?: string }) => engine.clear(parts.clearPrefixes(options?.tenant ?? currentTenant())),
+    cacheClear: async (options?: { tenant?: string }) => engine.clear(parts.clearPrefixes(options?.tenant ?? currentTenant())),
     invalidate: (...args: unknown[]) => {
       let key: string;
       try {

@@ -161,7 +161,8 @@ export function resolveOptions(
     );
   }
   const explicitName = optionalName(opts.name, 'name');
-  const rawName = explicitName ?? fn?.name ?? '';
+  // Interop keys are named by their operation, so an anonymous function is fine there.
+  const rawName = explicitName || fn?.name || (typeof opts.interop === 'string' ? opts.interop : '');
   if (rawName === '') {
     throw new ConfigurationError(
       'cache() could not derive a name for an anonymous function, so its keys could collide with another anonymous function. ' +
