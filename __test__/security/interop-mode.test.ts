@@ -67,7 +67,7 @@ describe('encrypted interop mode', () => {
   it("reads the protocol's default-tenant entry (no tenant configured → \"default\")", async () => {
     const backend = new MemoryBackend();
     const row = encryption.default_tenant.vectors[0]!;
-    await backend.set(row.cache_key, hex(row.ciphertext_hex));
+    await backend.set(row.cache_key!, hex(row.ciphertext_hex!));
     let runs = 0;
     const getUser = cache(async (_id: number) => {
       runs++;
@@ -107,7 +107,13 @@ describe('encrypted interop mode', () => {
     }, options);
     expect(await reader(7)).toEqual({ id: 7, name: 'bob' });
     expect(runs).toBe(0);
-    const otherTenant = cache(async (id: number) => ({ id, fresh: true }), { ...options, tenant: { id: '123e4567-e89b-42d3-a456-426614174000' } });
+    const noop = () => {};
+    const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+    const otherTenant = cache(async (id: number) => ({ id, fresh: true }), {
+      ...options,
+      logger: quiet,
+      tenant: { id: '123e4567-e89b-42d3-a456-426614174000' },
+    });
     expect(await otherTenant(7)).toEqual({ id: 7, fresh: true });
   });
 

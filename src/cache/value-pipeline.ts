@@ -4,15 +4,12 @@
  * for L2). Encrypted caches keep sealed bytes in L1 too, so plaintext never rests in memory.
  */
 import { CachekitError, SerializationError } from '../errors';
-import { EnvelopeStep } from '../codec/envelope';
+import { createCodec, type CodecContext, type CodecOptions } from '../codec/codec';
 import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
 import { ValueDecoder } from '../codec/msgpack/value-decoder';
 import { ValueEncoder } from '../codec/msgpack/value-encoder';
 import type { FramedEncryptor } from '../encryption/framed-encryptor';
 import { rethrowWithFrameDiagnosis } from '../codec/python-frame';
-import { resolveSerializer } from '../codec/serializers/resolve';
-import type { Serializer } from '../codec/serializers/serializer';
-import { serializerCode } from '../keys/serializer-code';
 import type { EntryContext, ValuePipeline } from './ports';
 
 /** Options of `createValuePipeline`. */
@@ -25,71 +22,28 @@ export interface ValuePipelineOptions {
   encryption?: FramedEncryptor | undefined;
 }
 
-const asBuffer = (bytes: Uint8Array): Buffer =>
-  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
 /** Builds the pipeline of one cached function (throws ConfigurationError for bad options). */
 export function createValuePipeline(options: ValuePipelineOptions): ValuePipeline {
-  const serializer: Serializer = resolveSerializer(options.serializer);
-  const format = serializer.format ?? `custom:${serializer.name}`;
-  const envelope = options.integrity ? new EnvelopeStep() : undefined;
-  const encryption = options.encryption;
+  const { encryption } = options;
+  const codec = createCodec({ serializer: options.serializer as CodecOptions['serializer'], integrity: options.integrity, encryption });
+  const codecContext = (context: EntryContext): CodecContext => ({ key: context.logicalKey, tenant: context.tenant });
   const encryptionContext = (context: EntryContext): EncryptionContext => ({
     key: context.logicalKey,
     tenant: context.tenant,
-    format,
-    compressed: options.integrity,
+    format: codec.format,
+    compressed: codec.integrity,
   });
-
   return {
-    serializerCode: serializerCode(serializer),
+    serializerCode: codec.serializerCode,
     l1HoldsSealed: encryption !== undefined,
     encrypted: encryption !== undefined,
+    serialize: (value) => codec.serialize(value),
+    deserialize: (bytes) => codec.deserialize(bytes),
+    seal: (serialized, context) => codec.seal(serialized, codecContext(context)),
+    open: (stored, context) => codec.open(stored, codecContext(context)),
     ...(encryption === undefined
       ? {}
       : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => encryption.sealedWithPreviousKey(stored, encryptionContext(context)) }),
-
-    serialize(value) {
-      let bytes: unknown;
-      try {
-        bytes = serializer.serialize(value);
-      } catch (error) {
-        if (error instanceof SerializationError) throw error;
-        throw new SerializationError(`Serializer "${serializer.name}" could not serialize the value: ${(error as Error)?.message ?? String(error)}`, {
-          cause: error,
-        });
-      }
-      if (!(bytes instanceof Uint8Array)) {
-        throw new SerializationError(`Serializer "${serializer.name}" returned ${typeof bytes} instead of a Uint8Array`);
-      }
-      return asBuffer(bytes);
-    },
-
-    deserialize(bytes) {
-      try {
-        return serializer.deserialize(bytes);
-      } catch (error) {
-        if (error instanceof CachekitError) throw error;
-        throw new SerializationError(`Serializer "${serializer.name}" could not deserialize the bytes: ${(error as Error)?.message ?? String(error)}`, {
-          code: 'ERR_DESERIALIZATION',
-          cause: error,
-        });
-      }
-    },
-
-    seal(serialized, context) {
-      const stored = envelope ? envelope.store(serialized, format) : serialized;
-      return encryption ? encryption.encrypt(stored, encryptionContext(context)) : stored;
-    },
-
-    open(stored, context) {
-      try {
-        const plaintext = encryption ? encryption.decrypt(stored, encryptionContext(context)) : stored;
-        return envelope ? envelope.retrieve(plaintext, format) : plaintext;
-      } catch (error) {
-        return rethrowWithFrameDiagnosis(stored, error);
-      }
-    },
   };
 }
 
