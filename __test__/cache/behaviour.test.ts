@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cache } from '../../src/cache';
 import { MemoryBackend } from '../../src/backends/memory';
 import { KeyGenerationError } from '../../src/errors';
+import { cacheKey, tenantScopedKey } from '../../src/keys';
 
 let counter = 0;
 /** A unique function name per test so tests never share entries in the shared L1. */
@@ -333,5 +334,26 @@ describe('KeyGenerationError surfaces from invalidate()', () => {
   it('rejects invalidate() with a KeyGenerationError naming the argument', async () => {
     const f = cache(async (x: unknown) => x, { backend: null, name: unique('invbad') });
     await expect(f.invalidate(Symbol('s'))).rejects.toBeInstanceOf(KeyGenerationError);
+  });
+});
+
+describe('cache(fn): refreshTtlOnGet', () => {
+  it('refreshes the L2 TTL on a hit whose remaining TTL fell below ttl × threshold', async () => {
+    const backend = new MemoryBackend();
+    const name = unique('refreshttl');
+    const f = cache(async (n: number) => n, { backend, ttl: 100, l1: false, refreshTtlOnGet: { threshold: 0.5 }, name, module: 'ttlrefresh' });
+    await f(1);
+    await f.flush();
+    const key = tenantScopedKey('default', cacheKey({ module: 'ttlrefresh', name, args: [1] }));
+    // Age the entry: 30 s left of 100 s, below the 50 s threshold.
+    await backend.refreshTtl(key, 30);
+    await f(1);
+    await f.flush();
+    expect(await backend.getTtl(key)).toBeGreaterThan(90);
+    // Above the threshold nothing is touched.
+    await backend.refreshTtl(key, 80);
+    await f(1);
+    await f.flush();
+    expect(await backend.getTtl(key)).toBeLessThanOrEqual(80);
   });
 });
