@@ -6,15 +6,18 @@
  * returns came from the cache); both compute the same keys. Plain and encrypted (AES-256-GCM
  * under one master key, tenant = a shared deployment UUID).
  *
- * Node's side here is built from the library's interop pieces over ioredis
- * (`node-interop-store.ts`): the bytes `cache(fn, { interop })` must produce.
+ * Node's side is the public API, `cache(fn, { interop, namespace, backend: RedisBackend })`
+ * (`node-cache-side.ts`); the library's interop pieces over ioredis (`node-interop-store.ts`)
+ * only look inside stored bytes (decrypting ciphertexts to compare plaintexts).
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { RedisBackend } from '../../src/backends/redis/backend';
 import { DecryptionError } from '../../src/errors';
 import { interopCanonicalArgs, interopKey } from '../../src/keys/interop-key';
 import { ensurePythonCachekit, pinnedCachekitVersion } from '../support/python-env';
 import { DATE_CASE, KEY_ONLY_CALLS, VALUE_CASES, type InteropCall, type InteropCase } from './cases';
+import { createNodeCacheSide } from './node-cache-side';
 import { createNodeInteropStore, type SharedEncryption } from './node-interop-store';
 import { pythonKeys, pythonRead, pythonWrite, type PythonWriteOutput } from './python-sdk';
 import { normaliseTagged, toNodeInput, toNodeReadView } from './tagged';
@@ -30,6 +33,7 @@ const ALL_CASES: readonly InteropCase[] = [...VALUE_CASES, DATE_CASE];
 
 /** The AEAD overhead of an interop ciphertext: 12-byte nonce + 16-byte tag. */
 const AEAD_OVERHEAD = 28;
+const NONCE_BYTES = 12;
 
 interface Mode {
   readonly name: string;
@@ -42,7 +46,10 @@ const MODES: readonly Mode[] = [
 ];
 
 const redisUrl = inject('redisUrl');
+/** Raw access, to look at stored keys and bytes. */
 let redis: Redis;
+/** The backend Node's cached functions share, as an application's would. */
+let backend: RedisBackend;
 const namespaces: string[] = [];
 let namespaceCounter = 0;
 
@@ -54,6 +61,13 @@ function freshNamespace(label: string): string {
 }
 
 const nodeArgs = (call: InteropCall): unknown[] => call.args.map(toNodeInput);
+
+/** Every key stored under `{namespace}:`. */
+async function keysUnder(namespace: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const batch of redis.scanStream({ match: `${namespace}:*`, count: 1000 })) keys.push(...(batch as string[]));
+  return keys;
+}
 
 function expectEveryCaseWritten(output: PythonWriteOutput, stderr: string): Map<string, { key: string; storedHex: string }> {
   const byId = new Map<string, { key: string; storedHex: string }>();
@@ -67,14 +81,15 @@ function expectEveryCaseWritten(output: PythonWriteOutput, stderr: string): Map<
 
 beforeAll(async () => {
   await ensurePythonCachekit();
-  redis = new Redis(redisUrl, { lazyConnect: false });
+  redis = new Redis(redisUrl);
+  backend = new RedisBackend({ url: redisUrl });
 }, 11 * 60_000);
 
 afterAll(async () => {
+  await backend?.close();
   if (redis === undefined) return;
   for (const namespace of namespaces) {
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${namespace}:*`, count: 1000 })) keys.push(...(batch as string[]));
+    const keys = await keysUnder(namespace);
     if (keys.length > 0) await redis.del(...keys);
   }
   await redis.quit();
@@ -91,21 +106,20 @@ describe(`live interop with the Python SDK (cachekit ${pinnedCachekitVersion()} 
   describe.each(MODES)('$name', ({ encryption }) => {
     const pythonEncryption = encryption && { masterKeyHex: encryption.masterKeyHex, tenant: encryption.tenant };
 
-    it('Python writes entries, Node reads the same values', async () => {
+    it('Python writes entries, Node reads the same values through cache() without running its functions', async () => {
       const namespace = freshNamespace('py-to-node');
       const { output, stderr } = await pythonWrite(redisUrl, namespace, ALL_CASES, pythonEncryption);
       expectEveryCaseWritten(output, stderr);
-      const store = createNodeInteropStore(redis, namespace, encryption);
+      const node = createNodeCacheSide(backend, namespace, encryption);
       for (const c of ALL_CASES) {
-        const read = await store.read(c.operation, nodeArgs(c));
-        expect(read, c.id).toEqual({ present: true, value: toNodeReadView(c.value) });
+        expect(await node.read(c), c.id).toEqual({ value: toNodeReadView(c.value), functionRan: false });
       }
     });
 
-    it('Node writes entries, Python reads the same values without running its functions', async () => {
+    it('Node writes entries through cache(), Python reads the same values without running its functions', async () => {
       const namespace = freshNamespace('node-to-py');
-      const store = createNodeInteropStore(redis, namespace, encryption);
-      for (const c of ALL_CASES) await store.write(c.operation, nodeArgs(c), toNodeInput(c.value));
+      const node = createNodeCacheSide(backend, namespace, encryption);
+      for (const c of ALL_CASES) await node.write(c);
       const { output, stderr } = await pythonRead(redisUrl, namespace, ALL_CASES, pythonEncryption);
       expect(output.results.map((r) => r.id)).toEqual(ALL_CASES.map((c) => c.id));
       for (const [i, c] of ALL_CASES.entries()) {
@@ -113,50 +127,61 @@ describe(`live interop with the Python SDK (cachekit ${pinnedCachekitVersion()} 
         expect(result.present, `${c.id}: Node's entry is where Python looks`).toBe(true);
         expect(result.hit, `${c.id}: ${result.miss ?? ''}\n${stderr}`).toBe(true);
         expect(normaliseTagged(result.value!), c.id).toEqual(normaliseTagged(c.value));
+        // Plain: Node stored exactly the canonical bytes Python itself writes for that value.
+        if (encryption === undefined) expect(result.storedHex, c.id).toBe(result.reencodedHex);
       }
     });
 
-    it("Python's keys and Node's keys for the same calls are byte-identical", async () => {
-      const namespace = freshNamespace('keys');
-      const { output, stderr } = await pythonWrite(redisUrl, namespace, ALL_CASES, pythonEncryption);
+    it('Python and Node store the same calls under byte-identical keys', async () => {
+      const pythonNamespace = freshNamespace('keys-py');
+      const nodeNamespace = freshNamespace('keys-node');
+      const { output, stderr } = await pythonWrite(redisUrl, pythonNamespace, ALL_CASES, pythonEncryption);
       const written = expectEveryCaseWritten(output, stderr);
-      const nodeKeys = ALL_CASES.map((c) => interopKey(namespace, c.operation, nodeArgs(c)));
-      expect(ALL_CASES.map((c) => written.get(c.id)!.key)).toEqual(nodeKeys);
-      // What the decorator really stored: exactly these keys, nothing else (no prefixes, locks, indexes).
-      expect(output.keysInRedis).toEqual([...nodeKeys].sort());
+      const node = createNodeCacheSide(backend, nodeNamespace, encryption);
+      for (const c of ALL_CASES) await node.write(c);
+
+      // The keys Python's decorator computed are the ones Node's key function computes…
+      expect(ALL_CASES.map((c) => written.get(c.id)!.key)).toEqual(ALL_CASES.map((c) => interopKey(pythonNamespace, c.operation, nodeArgs(c))));
+      // …and what each SDK really stored is exactly one entry per call, nothing else (no prefix, lock or index keys).
+      const withoutNamespace = (keys: string[], namespace: string) => keys.map((k) => k.slice(namespace.length)).sort();
+      const nodeStored = await keysUnder(nodeNamespace);
+      expect(withoutNamespace(nodeStored, nodeNamespace)).toEqual(withoutNamespace(output.keysInRedis, pythonNamespace));
+      expect(nodeStored).toHaveLength(ALL_CASES.length);
     });
 
-    it(encryption ? "Python's ciphertext is nonce ‖ AES-256-GCM of Node's value bytes under Node's AAD" : "Python's stored bytes are Node's value bytes", async () => {
-      const namespace = freshNamespace('bytes');
-      const { output, stderr } = await pythonWrite(redisUrl, namespace, ALL_CASES, pythonEncryption);
-      const written = expectEveryCaseWritten(output, stderr);
-      const plainCodec = createNodeInteropStore(redis, namespace).codec;
-      const store = createNodeInteropStore(redis, namespace, encryption);
-      for (const c of ALL_CASES) {
-        const { key, storedHex } = written.get(c.id)!;
-        const stored = Buffer.from(storedHex, 'hex');
-        const nodePlaintext = plainCodec.encode(toNodeInput(c.value));
-        if (encryption === undefined) {
-          expect(stored.toString('hex'), c.id).toBe(nodePlaintext.toString('hex'));
-        } else {
-          expect(stored.length, c.id).toBe(nodePlaintext.length + AEAD_OVERHEAD);
-          const context = { key, tenant: encryption.tenant, format: 'msgpack', compressed: false };
-          expect(store.encryptor!.decrypt(stored, context).toString('hex'), c.id).toBe(nodePlaintext.toString('hex'));
+    it(
+      encryption
+        ? 'both ciphertexts are nonce ‖ AES-256-GCM of the same value bytes under the AAD (tenant, key, "msgpack", "False")'
+        : 'both SDKs store byte-identical values',
+      async () => {
+        const pythonNamespace = freshNamespace('bytes-py');
+        const nodeNamespace = freshNamespace('bytes-node');
+        const { output, stderr } = await pythonWrite(redisUrl, pythonNamespace, ALL_CASES, pythonEncryption);
+        const written = expectEveryCaseWritten(output, stderr);
+        const node = createNodeCacheSide(backend, nodeNamespace, encryption);
+        for (const c of ALL_CASES) await node.write(c);
+        const pieces = createNodeInteropStore(redis, nodeNamespace, encryption);
+        const plainCodec = createNodeInteropStore(redis, nodeNamespace).codec;
+        for (const c of ALL_CASES) {
+          const pythonKey = written.get(c.id)!.key;
+          const nodeKey = interopKey(nodeNamespace, c.operation, nodeArgs(c));
+          const pythonStored = Buffer.from(written.get(c.id)!.storedHex, 'hex');
+          const nodeStored = (await redis.getBuffer(nodeKey))!;
+          if (encryption === undefined) {
+            expect(nodeStored.toString('hex'), c.id).toBe(pythonStored.toString('hex'));
+            continue;
+          }
+          const open = (stored: Buffer, key: string) =>
+            pieces.encryptor!.decrypt(stored, { key, tenant: encryption.tenant, format: 'msgpack', compressed: false }).toString('hex');
+          const plaintext = plainCodec.encode(toNodeInput(c.value)).toString('hex');
+          expect(open(pythonStored, pythonKey), c.id).toBe(plaintext);
+          expect(open(nodeStored, nodeKey), c.id).toBe(plaintext);
+          expect(pythonStored.length, c.id).toBe(plaintext.length / 2 + AEAD_OVERHEAD);
+          expect(nodeStored.length, c.id).toBe(plaintext.length / 2 + AEAD_OVERHEAD);
+          expect(pythonStored.subarray(0, NONCE_BYTES).equals(nodeStored.subarray(0, NONCE_BYTES)), `${c.id}: nonces are unique`).toBe(false);
         }
-      }
-    });
-
-    it("Node's stored bytes are what Python itself would store for the value it read", async () => {
-      const namespace = freshNamespace('canonical');
-      const store = createNodeInteropStore(redis, namespace, encryption);
-      for (const c of ALL_CASES) await store.write(c.operation, nodeArgs(c), toNodeInput(c.value));
-      const { output } = await pythonRead(redisUrl, namespace, ALL_CASES, pythonEncryption);
-      for (const result of output.results) {
-        expect(result.hit, result.id).toBe(true);
-        if (encryption === undefined) expect(result.storedHex, result.id).toBe(result.reencodedHex);
-        else expect(Buffer.from(result.storedHex!, 'hex').length, result.id).toBe(result.reencodedHex!.length / 2 + AEAD_OVERHEAD);
-      }
-    });
+      },
+    );
   });
 
   it('computes the same key and canonical argument bytes as Python for every argument shape', async () => {
@@ -172,11 +197,11 @@ describe(`live interop with the Python SDK (cachekit ${pinnedCachekitVersion()} 
     }
   });
 
-  describe('encryption binds tenant, key and mode', () => {
+  describe('encryption binds tenant, master key and mode', () => {
     const shared: SharedEncryption = { masterKeyHex: MASTER_KEY_HEX, tenant: TENANT };
     const cases = VALUE_CASES.slice(0, 3);
 
-    it("Python's entries do not decrypt in Node under another tenant or master key", async () => {
+    it("Node does not serve Python's entries under another tenant or master key: they fail authentication and the function runs", async () => {
       const namespace = freshNamespace('wrong-key');
       const { output, stderr } = await pythonWrite(redisUrl, namespace, cases, shared);
       expect(output.written.every((w) => w.error === undefined), stderr).toBe(true);
@@ -185,43 +210,52 @@ describe(`live interop with the Python SDK (cachekit ${pinnedCachekitVersion()} 
         { masterKeyHex: MASTER_KEY_HEX, tenant: 'default' },
         { masterKeyHex: OTHER_MASTER_KEY_HEX, tenant: TENANT },
       ]) {
-        const store = createNodeInteropStore(redis, namespace, other);
-        for (const c of cases) await expect(store.read(c.operation, nodeArgs(c)), `${c.id} as ${JSON.stringify(other)}`).rejects.toBeInstanceOf(DecryptionError);
+        const node = createNodeCacheSide(backend, namespace, other);
+        const pieces = createNodeInteropStore(redis, namespace, other);
+        for (const [i, c] of cases.entries()) {
+          const as = `${c.id} as ${JSON.stringify(other)}`;
+          // Put Python's entry back each time: a reader may evict an entry it cannot authenticate, as Python's does.
+          const written = output.written[i]!;
+          if (written.error !== undefined) throw new Error(written.error);
+          await redis.set(written.key, Buffer.from(written.storedHex, 'hex'));
+          await expect(pieces.read(c.operation, nodeArgs(c)), as).rejects.toBeInstanceOf(DecryptionError);
+          expect(await node.read(c), as).toEqual({ value: undefined, functionRan: true });
+        }
       }
     });
 
     it("Python does not read Node's entries encrypted for another tenant (its function bodies run)", async () => {
       const namespace = freshNamespace('wrong-tenant');
-      const store = createNodeInteropStore(redis, namespace, { masterKeyHex: MASTER_KEY_HEX, tenant: OTHER_TENANT });
-      for (const c of cases) await store.write(c.operation, nodeArgs(c), toNodeInput(c.value));
+      const node = createNodeCacheSide(backend, namespace, { masterKeyHex: MASTER_KEY_HEX, tenant: OTHER_TENANT });
+      for (const c of cases) await node.write(c);
       const { output } = await pythonRead(redisUrl, namespace, cases, shared);
       for (const result of output.results) expect({ id: result.id, present: result.present, hit: result.hit }).toEqual({ id: result.id, present: true, hit: false });
     });
 
     it('an encrypted reader never accepts a plaintext entry, on either side', async () => {
       const namespace = freshNamespace('plain-vs-encrypted');
-      const nodePlain = createNodeInteropStore(redis, namespace);
       const [nodeCase, pythonCase] = cases as [InteropCase, InteropCase];
-      await nodePlain.write(nodeCase.operation, nodeArgs(nodeCase), toNodeInput(nodeCase.value));
+      await createNodeCacheSide(backend, namespace).write(nodeCase);
       const { output: read } = await pythonRead(redisUrl, namespace, [nodeCase], shared);
       expect(read.results[0]).toMatchObject({ present: true, hit: false });
 
       const { output: written } = await pythonWrite(redisUrl, namespace, [pythonCase]);
       expect(written.written[0]!.error).toBeUndefined();
-      const nodeEncrypted = createNodeInteropStore(redis, namespace, shared);
-      await expect(nodeEncrypted.read(pythonCase.operation, nodeArgs(pythonCase))).rejects.toBeInstanceOf(DecryptionError);
+      expect(await createNodeCacheSide(backend, namespace, shared).read(pythonCase)).toEqual({ value: undefined, functionRan: true });
+      await expect(createNodeInteropStore(redis, namespace, shared).read(pythonCase.operation, nodeArgs(pythonCase))).rejects.toBeInstanceOf(DecryptionError);
     });
 
-    it('with no deployment UUID, Python encrypts for the tenant "default", and so does Node', async () => {
+    it('with no tenant configured on either side, both encrypt for the tenant "default"', async () => {
       const namespace = freshNamespace('default-tenant');
       const [pythonCase, nodeCase] = cases as [InteropCase, InteropCase];
-      const node = createNodeInteropStore(redis, namespace, { masterKeyHex: MASTER_KEY_HEX, tenant: 'default' });
-      const { output: written, stderr } = await pythonWrite(redisUrl, namespace, [pythonCase], { masterKeyHex: MASTER_KEY_HEX, tenant: null });
+      const pythonDefault = { masterKeyHex: MASTER_KEY_HEX, tenant: null };
+      const node = createNodeCacheSide(backend, namespace, { masterKeyHex: MASTER_KEY_HEX, tenant: 'default' });
+      const { output: written, stderr } = await pythonWrite(redisUrl, namespace, [pythonCase], pythonDefault);
       expect(written.written[0]!.error, stderr).toBeUndefined();
-      expect(await node.read(pythonCase.operation, nodeArgs(pythonCase))).toEqual({ present: true, value: toNodeReadView(pythonCase.value) });
+      expect(await node.read(pythonCase)).toEqual({ value: toNodeReadView(pythonCase.value), functionRan: false });
 
-      await node.write(nodeCase.operation, nodeArgs(nodeCase), toNodeInput(nodeCase.value));
-      const { output: read } = await pythonRead(redisUrl, namespace, [nodeCase], { masterKeyHex: MASTER_KEY_HEX, tenant: null });
+      await node.write(nodeCase);
+      const { output: read } = await pythonRead(redisUrl, namespace, [nodeCase], pythonDefault);
       expect(read.results[0]).toMatchObject({ present: true, hit: true });
       expect(normaliseTagged(read.results[0]!.value!)).toEqual(normaliseTagged(nodeCase.value));
     });
