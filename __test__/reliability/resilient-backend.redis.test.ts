@@ -34,6 +34,35 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
 
 const key = () => `cachekit-test:reliability:${randomBytes(4).toString('hex')}`;
 
+/** Blocks the event loop for `ms`, as a long synchronous task or a GC pause would. */
+function blockEventLoop(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy: nothing else may run
+  }
+}
+
+describe('ResilientBackend over a real Redis that answers', () => {
+  test('a reply that arrived while the event loop was blocked is an answer, not a timeout', async () => {
+    const { resilient } = await setup();
+    const k = key();
+    expect(await resilient.set(k, Buffer.from('v'))).toBe(true);
+    for (let i = 0; i < 40; i++) expect((await resilient.get(k)).ok).toBe(true);
+    const timeoutMs = resilient.stats().timeouts.get?.timeoutMs ?? Number.NaN;
+    for (let round = 0; round < 5; round++) {
+      const pending = resilient.get(k);
+      // Let the command reach the socket, then stall past the deadline: Redis answers within
+      // microseconds, but the reply is read only after the deadline's timer is due.
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+      blockEventLoop(timeoutMs * 3);
+      const result = await pending;
+      expect(result.ok && result.value?.toString()).toBe('v');
+    }
+    expect(resilient.stats().timeouts.get?.timeouts).toBe(0);
+    expect(resilient.stats().breaker?.failuresInWindow).toBe(0);
+  });
+});
+
 describe('ResilientBackend over a real Redis that fails', () => {
   test('a frozen server: calls end at the adaptive deadline, the breaker opens, the cache recovers after SIGCONT', async () => {
     const { server, resilient } = await setup();

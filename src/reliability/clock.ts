@@ -19,6 +19,11 @@ export interface Clock {
   setTimeout(callback: () => void, delayMs: number, options?: { keepAlive?: boolean }): TimerHandle;
   /** Cancels a timer; a no-op for a timer that already fired or was cancelled. */
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Runs `callback` once the I/O that is already waiting has been read (Node: `setImmediate`,
+   * which runs after the poll phase). Optional: without it, callers run `callback` at once.
+   */
+  afterPendingIo?(callback: () => void): void;
 }
 
 /**
@@ -44,6 +49,9 @@ export const systemClock: Clock = {
   },
   clearTimeout(handle) {
     clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+  afterPendingIo(callback) {
+    setImmediate(callback).unref();
   },
 };
 

@@ -105,7 +105,12 @@ export class DeadlineWheel {
       this.clock.setTimeout(() => {
         this.slots.delete(endsAt);
         if (this.recent === created) this.recent = undefined;
-        created.end();
+        // Node runs due timers before it reads sockets. After the loop was busy (GC, a long
+        // synchronous task), a reply that arrived in time may still sit unread: end the slot only
+        // after pending I/O was read, so such a reply is an answer, not a timeout that counts
+        // against the breaker.
+        if (this.clock.afterPendingIo === undefined) created.end();
+        else this.clock.afterPendingIo(() => created.end());
       }, endsAt - now);
     }
     this.recent = slot;
