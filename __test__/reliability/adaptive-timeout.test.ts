@@ -81,25 +81,50 @@ describe('AdaptiveTimeout', () => {
     expect(timeout.current()).toBeLessThanOrEqual(300 * 1.05);
   });
 
-  test('timeouts enter the window at the timeout value, so a lasting slowdown raises the timeout step by step', () => {
+  test('timeouts add no sample: a backend that never answers does not raise the timeout', () => {
     const timeout = makeTimeout({ windowSize: 100 });
     for (let i = 0; i < 100; i++) timeout.record(1);
-    const before = timeout.current();
-    for (let i = 0; i < 100; i++) timeout.recordTimeout(timeout.current());
-    expect(timeout.current()).toBeGreaterThan(before);
-    expect(timeout.stats().timeouts).toBe(100);
+    for (let i = 0; i < 100; i++) timeout.recordTimeout();
+    expect(timeout.current()).toBe(25);
+    expect(timeout.stats()).toMatchObject({ samples: 100, timeouts: 100, lateAnswers: 0 });
   });
 
-  test('a few timeouts below the percentile do not move it', () => {
-    const timeout = makeTimeout({ windowSize: 1_000 });
+  test('a late answer raises the timeout to cover it at once, capped at maxMs', () => {
+    const timeout = makeTimeout();
     for (let i = 0; i < 1_000; i++) timeout.record(1);
-    for (let i = 0; i < 20; i++) timeout.recordTimeout(25);
+    timeout.recordLate(40);
+    expect(timeout.current()).toBe(60);
+    timeout.recordLate(5_000);
+    expect(timeout.current()).toBe(DEFAULT_TIMEOUTS.maxMs);
+    expect(timeout.stats().lateAnswers).toBe(2);
+  });
+
+  test('the raised timeout holds while the percentile catches up with a lasting slowdown', () => {
+    const timeout = makeTimeout();
+    for (let i = 0; i < 1_000; i++) timeout.record(1);
+    timeout.recordLate(40);
+    // Every later answer is as slow: after 5 % of the window the percentile itself covers it.
+    for (let i = 0; i < 200; i++) {
+      timeout.record(40);
+      expect(timeout.current()).toBeGreaterThanOrEqual(60);
+    }
+    expect(timeout.stats().percentileMs).toBeGreaterThanOrEqual(40);
+  });
+
+  test('after a one-off late answer the timeout returns to the percentile', () => {
+    const timeout = makeTimeout();
+    for (let i = 0; i < 1_000; i++) timeout.record(1);
+    timeout.recordLate(300);
+    expect(timeout.current()).toBe(450);
+    for (let i = 0; i < 50; i++) timeout.record(1);
+    expect(timeout.current()).toBe(450);
+    for (let i = 0; i < 50; i++) timeout.record(1);
     expect(timeout.current()).toBe(25);
   });
 
   test('stats expose the value, the sample count and the observed percentile', () => {
     const timeout = makeTimeout({ minSamples: 5 });
-    expect(timeout.stats()).toEqual({ timeoutMs: 250, samples: 0, percentileMs: null, timeouts: 0 });
+    expect(timeout.stats()).toEqual({ timeoutMs: 250, samples: 0, percentileMs: null, timeouts: 0, lateAnswers: 0 });
     for (let i = 0; i < 5; i++) timeout.record(40);
     const stats = timeout.stats();
     expect(stats.samples).toBe(5);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BackendError, IntegrityError } from '../../src/errors';
 import type { CacheBackend } from '../../src/backends/types';
-import type { ReliabilityOptions } from '../../src/reliability/options';
+import { DEFAULT_TIMEOUTS, type ReliabilityOptions } from '../../src/reliability/options';
 import type { OperationResult } from '../../src/reliability/operation-result';
 import { ResilientBackend } from '../../src/reliability/resilient-backend';
 import type { OperationFailure } from '../../src/reliability/resilient-backend-events';
@@ -91,7 +91,7 @@ describe('ResilientBackend never throws', () => {
     expect(!result.ok && (result.error as Error).message).toBe('sync boom');
   });
 
-  test('a hanging backend times out at the initial timeout and the backend signal is aborted', async () => {
+  test('a hanging backend times out at the initial timeout; the backend is told to give up at maxMs', async () => {
     const { clock, backend, resilient, failures } = setup();
     backend.next({ kind: 'hang' });
     const pending = track(resilient.get('k'));
@@ -102,9 +102,33 @@ describe('ResilientBackend never throws', () => {
     const error = (pending.value as { error: BackendError }).error;
     expect(error).toBeInstanceOf(BackendError);
     expect(error.kind).toBe('timeout');
-    expect(backend.signals[0]?.aborted).toBe(true);
     expect(failures[0]).toMatchObject({ operation: 'get', reason: 'timeout', category: 'timeout', countedByBreaker: true });
     expect(resilient.stats().timeouts.get?.timeouts).toBe(1);
+    // The backend may still answer (and teach the timeout) until the ceiling.
+    expect(backend.signals[0]?.aborted).toBe(false);
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs - 250);
+    expect(backend.signals[0]?.aborted).toBe(true);
+  });
+
+  test('an answer after the timeout raises the timeout to cover it; a timeout without an answer does not', async () => {
+    const { clock, backend, resilient } = setup();
+    for (let i = 0; i < 40; i++) expect((await resilient.get('k')).ok).toBe(true);
+    expect(resilient.stats().timeouts.get?.timeoutMs).toBe(DEFAULT_TIMEOUTS.minMs);
+    backend.next({ kind: 'hang' });
+    const unanswered = resilient.get('k');
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs);
+    expect(await unanswered).toMatchObject({ reason: 'timeout' });
+    // A backend gives up with an error once its signal fires.
+    backend.failHung(new Error('gave up'));
+    await flushMicrotasks();
+    expect(resilient.stats().timeouts.get).toMatchObject({ timeoutMs: DEFAULT_TIMEOUTS.minMs, timeouts: 1, lateAnswers: 0 });
+    backend.next({ kind: 'hang' });
+    const late = resilient.get('k');
+    await clock.advance(40);
+    expect(await late).toMatchObject({ reason: 'timeout' });
+    backend.releaseHung();
+    await flushMicrotasks();
+    expect(resilient.stats().timeouts.get).toMatchObject({ timeoutMs: 60, timeouts: 2, lateAnswers: 1 });
   });
 
   test('a late answer after a timeout is dropped and its late rejection is not unhandled', async () => {
@@ -318,7 +342,7 @@ describe('ResilientBackend: backpressure', () => {
     backend.next({ kind: 'hang' });
     void resilient.get('a');
     const closing = track(resilient.close());
-    await clock.advance(999);
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs - 1);
     expect(closing.settled).toBe(false);
     await clock.advance(1);
     expect(closing.settled).toBe(true);

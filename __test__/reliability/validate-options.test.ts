@@ -29,8 +29,8 @@ describe('resolveReliabilityOptions', () => {
   });
 
   test('the documented defaults', () => {
-    expect(DEFAULT_CIRCUIT_BREAKER).toMatchObject({ failureThreshold: 5, windowMs: 10_000, recoveryTimeoutMs: 5_000, halfOpenRequests: 3, successThreshold: 2 });
-    expect(DEFAULT_TIMEOUTS).toMatchObject({ initialMs: 250, minMs: 25, maxMs: 1_000, percentile: 95, multiplier: 1.5 });
+    expect(DEFAULT_CIRCUIT_BREAKER).toMatchObject({ failureThreshold: 5, windowMs: 10_000, recoveryTimeoutMs: 1_000, halfOpenRequests: 3, successThreshold: 2 });
+    expect(DEFAULT_TIMEOUTS).toMatchObject({ initialMs: 250, minMs: 25, maxMs: 500, percentile: 95, multiplier: 1.5 });
     expect(DEFAULT_BACKPRESSURE).toEqual({ maxConcurrent: 256, queueSize: 4_096, queueTimeoutMs: 100 });
   });
 
@@ -86,7 +86,7 @@ describe('validateReliabilityOptions errors name the option, the value and the f
     [{ circuitBreaker: { isFailure: 'yes' } }, 'circuitBreaker.isFailure', 'must be a function'],
     [{ circuitBreaker: { isFailure: () => true, excludedKinds: [] } }, 'circuitBreaker.isFailure', 'cannot both be set'],
     [{ timeouts: { minMs: 500, maxMs: 100 } }, 'timeouts.minMs', '≤ timeouts.maxMs (100)'],
-    [{ timeouts: { initialMs: 5 } }, 'timeouts.initialMs', 'from 25 to 1000'],
+    [{ timeouts: { initialMs: 5 } }, 'timeouts.initialMs', 'from 25 to 500'],
     [{ timeouts: { maxMs: 2 ** 31 } }, 'timeouts.maxMs', '2147483647'],
     [{ timeouts: { percentile: 0 } }, 'timeouts.percentile', 'got 0'],
     [{ timeouts: { percentile: 101 } }, 'timeouts.percentile', 'got 101'],

@@ -16,6 +16,8 @@ export interface GuardedCallHost {
   failed<T>(call: GuardedCall<T>, error: unknown): OperationResult<T>;
   timedOut<T>(call: GuardedCall<T>): OperationResult<T>;
   aborted<T>(call: GuardedCall<T>): OperationResult<T>;
+  /** The backend answered after the call had timed out (the caller has moved on). */
+  answeredLate<T>(call: GuardedCall<T>): void;
 }
 
 /** A backend operation raced against its deadline and the caller's signal. */
@@ -25,6 +27,7 @@ export class GuardedCall<T> implements Expirable {
   readonly result: Promise<OperationResult<T>>;
   private resolveResult!: (result: OperationResult<T>) => void;
   private done = false;
+  private expired = false;
   private onAbort: (() => void) | undefined;
 
   constructor(
@@ -59,6 +62,7 @@ export class GuardedCall<T> implements Expirable {
       (value) => {
         this.host.backendSettled();
         if (!this.done) this.settle(this.host.succeeded(this, value));
+        else if (this.expired) this.host.answeredLate(this);
       },
       (error: unknown) => {
         this.host.backendSettled();
@@ -69,7 +73,9 @@ export class GuardedCall<T> implements Expirable {
 
   /** Called by the deadline slot when time is up. */
   expire(): void {
-    if (!this.done) this.settle(this.host.timedOut(this));
+    if (this.done) return;
+    this.expired = true;
+    this.settle(this.host.timedOut(this));
   }
 
   private settle(result: OperationResult<T>): void {

@@ -16,8 +16,11 @@ export interface CircuitBreakerOptions {
   /** Sliding window for counting failures, ms. Default 10 000: older failures are forgotten. */
   windowMs: number;
   /**
-   * Time the breaker stays open before it lets probes through, ms. Default 5 000: short enough
-   * that caching resumes quickly after a Redis restart, long enough not to hammer a dead one.
+   * Time the breaker stays open before it lets probes through, ms. Default 1 000: caching must
+   * resume within about a second of Redis coming back (a failed probe re-opens the breaker for
+   * another full period, so a 5 s period could add 5 s to any outage). Probing a dead Redis is
+   * cheap — its connection refusal fails at once — and a frozen one costs at most
+   * `halfOpenRequests` calls one adaptive timeout per period.
    */
   recoveryTimeoutMs: number;
   /** Probes allowed in flight at once while half-open (a concurrency cap). Default 3. */
@@ -53,8 +56,10 @@ export interface AdaptiveTimeoutOptions {
    */
   minMs: number;
   /**
-   * Ceiling, ms. Default 1 000: even a slow backend never costs a call more than a second per
-   * operation. With a healthy nearby Redis the adaptive value sits at `minMs`.
+   * Ceiling, ms. Default 500: even a slow backend never costs a call more than half a second
+   * per operation, and a cache slower than that is rarely worth waiting for. With a healthy
+   * nearby Redis the adaptive value sits at `minMs`. Operations the caller stopped waiting for
+   * may run on in the background up to this long, so late answers can be learned from.
    */
   maxMs: number;
   /** Latencies kept in the sliding window. Default 1 000. */
@@ -120,7 +125,7 @@ export interface ResolvedReliabilityOptions {
 export const DEFAULT_CIRCUIT_BREAKER: Readonly<CircuitBreakerOptions> = Object.freeze({
   failureThreshold: 5,
   windowMs: 10_000,
-  recoveryTimeoutMs: 5_000,
+  recoveryTimeoutMs: 1_000,
   halfOpenRequests: 3,
   successThreshold: 2,
   excludedKinds: Object.freeze(['permanent'] as const),
@@ -130,7 +135,7 @@ export const DEFAULT_CIRCUIT_BREAKER: Readonly<CircuitBreakerOptions> = Object.f
 export const DEFAULT_TIMEOUTS: Readonly<AdaptiveTimeoutOptions> = Object.freeze({
   initialMs: 250,
   minMs: 25,
-  maxMs: 1_000,
+  maxMs: 500,
   windowSize: 1_000,
   minSamples: 20,
   percentile: 95,

@@ -312,9 +312,13 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     const adaptive = this.timeouts.adaptiveFor(operation);
     const baseMs = adaptive !== undefined ? adaptive.current() : this.timeouts.fixedMs(operation);
     const timeoutMs = baseMs === undefined ? undefined : baseMs + allowanceMs;
-    // Without a deadline the backend gets the caller's signal (or nothing) directly.
     const slot = timeoutMs === undefined ? undefined : this.deadlines.slotFor(startedAt, timeoutMs);
-    const options: BackendCallOptions = slot ?? (signal === undefined ? NO_OPTIONS : { signal });
+    // The caller stops waiting at `timeoutMs`, but the backend is told to give up only at the
+    // ceiling: an answer between the two is how the adaptive timeout learns that the backend
+    // became slower rather than stuck. Without a deadline the backend gets the caller's signal.
+    const giveUpMs = adaptive === undefined || timeoutMs === undefined ? timeoutMs : Math.max(timeoutMs, adaptive.ceilingMs + allowanceMs);
+    const backendSlot = giveUpMs === timeoutMs || giveUpMs === undefined ? slot : this.deadlines.slotFor(startedAt, giveUpMs);
+    const options: BackendCallOptions = backendSlot ?? (signal === undefined ? NO_OPTIONS : { signal });
     let pending: Promise<T>;
     this.unsettledCalls++;
     try {
@@ -354,14 +358,19 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   /** @internal */
   timedOut<T>(call: GuardedCall<T>): OperationResult<T> {
     const timeoutMs = call.timeoutMs ?? 0;
-    // The window learns the base deadline; the size allowance belongs to this call only.
-    call.adaptiveTimeout?.recordTimeout(timeoutMs - call.allowanceMs);
+    call.adaptiveTimeout?.recordTimeout();
     this.breaker?.onFailure(call.ticket);
     if (this.has('operation')) this.emitOperation(call.operation, false, this.clock.now() - call.startedAt);
     const error = new BackendError(`${this.backendType} ${call.operation} timed out after ${Math.round(timeoutMs)} ms`, 'timeout', {
       operation: call.operation,
     });
     return this.countFailure(call.operation, 'timeout', error, 'timeout', this.breaker !== null);
+  }
+
+  /** @internal */
+  answeredLate<T>(call: GuardedCall<T>): void {
+    // The size allowance belongs to this call only; the window learns the base latency.
+    call.adaptiveTimeout?.recordLate(Math.max(0, this.clock.now() - call.startedAt - call.allowanceMs));
   }
 
   /** @internal */
