@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // Expected warnings (corrupt entries, dropped writes) would drown the report; tests that
+    // check logging pass their own logger.
+    env: { CACHEKIT_LOG_LEVEL: 'error' },
   },
 });

@@ -204,3 +204,38 @@ describe('tenant isolation', () => {
     expect(lines.join('\n')).not.toContain(KEY_A);
   });
 });
+
+describe('master key in the environment without a stated choice', () => {
+  it('refuses to build a cache that does not say whether to encrypt; encryption: false or {} decide', async () => {
+    process.env.CACHEKIT_MASTER_KEY = KEY_A;
+    try {
+      expect(() => cache(async function undecided() {}, { backend: null })).toThrow(/refuses to guess/);
+      expect(() => cache(async function plainOnPurpose() {}, { backend: null, encryption: false })).not.toThrow();
+      const backend = new RecordingBackend();
+      const f = cache(async (n: number) => ({ n, secret: SECRET }), { backend, encryption: {}, tenant: 'single', name: unique('envenc') });
+      await f(1);
+      await f.flush();
+      expect((await storedValues(backend))[0]!.includes(Buffer.from(SECRET))).toBe(false);
+    } finally {
+      delete process.env.CACHEKIT_MASTER_KEY;
+    }
+  });
+});
+
+describe('interop values outside the protocol data model', () => {
+  it('NaN and Infinity results are returned but never stored', async () => {
+    const backend = new RecordingBackend();
+    const noop = () => {};
+    const f = cache(async (n: number) => (n === 0 ? Number.NaN : Number.POSITIVE_INFINITY), {
+      interop: 'ratio',
+      namespace: 'math',
+      backend,
+      logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+    });
+    expect(await f(0)).toBeNaN();
+    expect(await f(1)).toBe(Number.POSITIVE_INFINITY);
+    await f.flush();
+    expect(backend.writes).toEqual([]);
+    expect(f.getHealthStatus().counters.encodeErrors).toBe(2);
+  });
+});

@@ -157,7 +157,8 @@ export function assembleCachedFunction<F extends AnyFunction>(
     return createCachedFunction(fn, { config, backend, lock, failClosed, ...parts });
   }
 
-  const tenancy = resolveTenantOption(config.tenant, config.presetDefaults.encryptionRequired);
+  // Every encrypted cache names its tenant mode, so entries can never cross tenants by accident.
+  const tenancy = resolveTenantOption(config.tenant, encryption !== undefined);
   const pipeline: ValuePipeline = createValuePipeline({
     serializer: config.serializer,
     integrity: config.integrity,

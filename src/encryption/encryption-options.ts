@@ -54,7 +54,18 @@ export function resolveEncryption(
   required: boolean,
   env: Record<string, string | undefined> = process.env,
 ): ResolvedEncryption | undefined {
-  if (option === false || (option === undefined && !required)) return undefined;
+  if (option === false) return undefined;
+  if (option === undefined && !required) {
+    // An operator who configured a master key expects encryption; storing plaintext because a
+    // cache forgot to ask for it would be a silent downgrade (cachekit-py refuses it the same way).
+    if ((env.CACHEKIT_MASTER_KEY?.trim() ?? '') !== '') {
+      throw new ConfigurationError(
+        'CACHEKIT_MASTER_KEY is set but this cache does not say whether to encrypt, so it refuses to guess. ' +
+          'Fix: pass `encryption: {}` (or use cache.secure) to encrypt with it, or `encryption: false` to store plaintext on purpose.',
+      );
+    }
+    return undefined;
+  }
   const opts = (option ?? {}) as Record<string, unknown>;
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
     throw new ConfigurationError(`Option \`encryption\` must be an object or false; got ${describe(option)}.`);

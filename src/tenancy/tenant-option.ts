@@ -44,12 +44,12 @@ function checkTenant(tenant: unknown, source: string): string {
   return tenant;
 }
 
-/** Validates the option when the wrapper is built. `required` is set for secure caches. */
+/** Validates the option when the wrapper is built. `required` is set for encrypted caches. */
 export function resolveTenantOption(option: unknown, required: boolean): TenantResolver {
   if (option === undefined) {
     if (required) {
       throw new ConfigurationError(
-        "cache.secure needs an explicit tenant mode, so entries can never be read across tenants by accident. Fix: pass `tenant: 'single'` " +
+        "An encrypted cache needs an explicit tenant mode, so entries can never be read across tenants by accident. Fix: pass `tenant: 'single'` " +
           "(one tenant, 'default'), `tenant: 'context'` (use runWithTenant()), or `tenant: (...args) => tenantId`.",
       );
     }

@@ -98,7 +98,10 @@ export class ValueEncoder {
         return;
       case 'number':
         if (Number.isSafeInteger(value) && !(value === 0 && 1 / value < 0)) w.int(value);
-        else w.float64(value);
+        else if (this.sortKeys && !Number.isFinite(value)) {
+          // Outside the interop data model: cachekit-py refuses them, so no SDK could read it.
+          throw new UnencodableValue('a non-finite number (NaN or ±Infinity), which interop values cannot carry', 'number');
+        } else w.float64(value);
         return;
       case 'boolean':
         w.bool(value);
@@ -156,6 +159,9 @@ export class ValueEncoder {
     } else if (value instanceof Map) {
       this.writeMap(value, depth + 1);
     } else if (value instanceof Float64) {
+      if (this.sortKeys && !Number.isFinite(value.value)) {
+        throw new UnencodableValue('a non-finite number (NaN or ±Infinity), which interop values cannot carry', 'Float64');
+      }
       this.writer.float64(value.value);
     } else if (this.rich) {
       this.writeRichObject(value, depth);
