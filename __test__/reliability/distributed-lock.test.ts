@@ -104,14 +104,29 @@ describe('runWithLock', () => {
     expect(runs()).toBe(1);
   });
 
-  test('poll intervals back off exponentially up to the maximum', async () => {
+  test('poll intervals grow with the time already waited, up to the maximum', async () => {
     const { clock, backend, options } = setup();
     backend.locks.set('k', 'other');
-    void runWithLock(options({ waitTimeoutMs: 2_000 }));
+    void runWithLock(options({ waitTimeoutMs: 3_000 }));
+    // 5 ms while the wait is young, then 20 % of the time waited: about 26 polls in the first
+    // second, not 200; then one per 100 ms.
     await clock.advance(1_000);
-    // 5, 10, 20, 40, 80, then 100 ms each: about 14 polls in the first second, not 200.
-    expect(backend.calls.acquireLock).toBeGreaterThan(8);
-    expect(backend.calls.acquireLock).toBeLessThan(20);
+    const firstSecond = backend.calls.acquireLock ?? 0;
+    expect(firstSecond).toBeGreaterThan(15);
+    expect(firstSecond).toBeLessThan(40);
+    await clock.advance(1_000);
+    expect((backend.calls.acquireLock ?? 0) - firstSecond).toBe(10);
+  });
+
+  test("a waiter sees a short computation's value within about a fifth of its wait", async () => {
+    const { clock, backend, options } = setup();
+    backend.locks.set('k', 'other-process');
+    const waiter = track(runWithLock(options()));
+    await clock.advance(50);
+    backend.store.set('k', Buffer.from('theirs'));
+    backend.locks.delete('k');
+    await clock.advance(15);
+    expect(waiter.value).toMatchObject({ value: 'theirs', lock: 'waited' });
   });
 
   test.each([

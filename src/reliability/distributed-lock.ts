@@ -1,6 +1,6 @@
 /**
  * Stampede protection across processes: on a miss, one process takes an L2 lock and computes;
- * the others poll the cache for its value (jittered backoff, bounded wait). Whenever the lock
+ * the others poll the cache for its value (intervals that grow with the wait, jittered; bounded wait). Whenever the lock
  * cannot help — the backend has no locks, is down, slow, or the wait ran out — the caller
  * computes itself: a lock problem may cost a duplicate computation, never a failed call.
  *
@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { sleep, systemClock, type Clock, type TimerHandle } from './clock';
 import type { OperationResult } from './operation-result';
-import { LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS } from './options';
+import { LOCK_POLL_FRACTION, LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS } from './options';
 
 /** The lock operations `runWithLock` needs; `ResilientBackend` provides them. */
 export interface LockingBackend {
@@ -157,8 +157,8 @@ export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<Lo
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const token = randomUUID();
-  const deadline = clock.now() + options.waitTimeoutMs;
-  let delay = LOCK_POLL_MIN_MS;
+  const waitStart = clock.now();
+  const deadline = waitStart + options.waitTimeoutMs;
   let attempt = await backend.acquireLock(key, token, leaseMs, signal);
   for (;;) {
     if (attempt.ok && attempt.value) return holdAndCompute(options, token, clock);
@@ -172,9 +172,11 @@ export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<Lo
     }
     const remaining = deadline - clock.now();
     if (remaining <= 0) return computeWithoutLock(options.compute, 'wait-timeout');
-    const jittered = delay * (0.5 + random());
+    // Polls thin out as the wait grows (a long computation is not polled every few ms), but
+    // stay close enough that a waiter sees a short computation's value soon after it lands.
+    const delay = Math.min(LOCK_POLL_MAX_MS, Math.max(LOCK_POLL_MIN_MS, (clock.now() - waitStart) * LOCK_POLL_FRACTION));
+    const jittered = delay * (0.75 + 0.5 * random());
     if (!(await sleep(clock, Math.min(jittered, remaining), signal))) return computeWithoutLock(options.compute, 'aborted');
-    delay = Math.min(delay * 2, LOCK_POLL_MAX_MS);
     const found = await safeRecheck(options.recheck);
     if (found !== undefined) return { value: found, source: 'cache', lock: 'waited', leaseLost: false };
     // The holder may have released without publishing (its function threw) or died: try to
