@@ -206,6 +206,21 @@ describe('runWithLock', () => {
     expect(backend.locks.get('k')).toBe('someone-else');
   });
 
+  test.each([
+    ['a transient error', new BackendError('connection reset', 'transient'), 3],
+    ['a permanent error (e.g. a closed backend)', new BackendError('redis renewLock: the backend is closed', 'permanent'), 1],
+    ['an authentication error', new BackendError('NOPERM', 'authentication'), 1],
+  ])('a renewal that meets %s is retried only if it may recover', async (_name, error, renewals) => {
+    const { clock, backend, options } = setup();
+    const result = track(runWithLock(options({ leaseMs: 3_000, compute: () => new Promise<string>(() => {}) })));
+    await flushMicrotasks();
+    backend.always({ kind: 'error', error });
+    await clock.advance(3_500);
+    expect(backend.calls.renewLock).toBe(renewals);
+    if (renewals === 1) expect(clock.pendingTimers).toBe(0);
+    expect(result.value).toBeUndefined();
+  });
+
   test('a recheck that throws is a miss, not a failure', async () => {
     const { options } = setup();
     const result = await runWithLock(options({ recheck: () => Promise.reject(new Error('decode failed')) }));

@@ -7,6 +7,7 @@
  * Pair it with `SingleFlight` so only one call per process and key contends for the lock.
  */
 import { randomUUID } from 'node:crypto';
+import { classifyError } from './classify-error';
 import { sleep, systemClock, type Clock, type TimerHandle } from './clock';
 import type { OperationResult } from './operation-result';
 import { LOCK_POLL_FRACTION, LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS } from './options';
@@ -112,9 +113,19 @@ class LeaseRenewal {
       this.lost = true;
       return;
     }
-    // A failed renewal (timeout, breaker) may still leave the lease alive: try again next period.
-    if (result.ok || result.reason !== 'closed') this.schedule();
+    // A failed renewal (timeout, breaker, a dropped connection) may still leave the lease
+    // alive: try again next period. A closed backend, or one that refuses this request for
+    // good, will refuse every later renewal too: stop rather than retry for as long as the
+    // function runs (the lease then lapses and another process may compute as well).
+    if (result.ok || renewalMayRecover(result)) this.schedule();
   }
+}
+
+function renewalMayRecover(result: { reason: string; error?: unknown }): boolean {
+  if (result.reason === 'closed') return false;
+  if (result.reason !== 'error') return true;
+  const category = classifyError(result.error);
+  return category !== 'permanent' && category !== 'authentication';
 }
 
 async function safeRecheck<T>(recheck: () => Promise<T | undefined>): Promise<T | undefined> {
