@@ -54,6 +54,10 @@ export class RedisBackend implements CacheBackend {
   private readonly watch: ConnectionWatch;
   private readonly deadlines: OperationDeadlines;
   private closed = false;
+  /** Commands this backend has sent (or queued) and not yet seen settle. */
+  private inFlight = 0;
+  /** Whether auto-pipelining is switched per command (only on a client cachekit created). */
+  private readonly adaptivePipelining: boolean;
 
   constructor(options: RedisBackendOptions) {
     this.settings = validateRedisOptions(options);
@@ -63,7 +67,27 @@ export class RedisBackend implements CacheBackend {
     // printing every failed reconnect to the console: failures surface as rejected calls.
     this.watch = new ConnectionWatch(this.client, this.ownsClient);
     this.deadlines = new OperationDeadlines(BACKEND, this.settings.commandTimeoutMs, this.classify);
+    this.adaptivePipelining = this.ownsClient && this.settings.autoPipelining;
   }
+
+  /**
+   * Sends one command. ioredis's auto-pipelining holds every command until the next event
+   * loop turn (setImmediate) to batch it with others: a win under concurrency, pure latency
+   * for a lone call. So it is switched on only while other commands are in flight; a command
+   * sent while nothing is in flight goes out at once. Order is kept: once anything is in
+   * flight, everything queues behind it.
+   */
+  private send<T>(command: () => Promise<T>): Promise<T> {
+    if (this.adaptivePipelining) (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.inFlight > 0;
+    this.inFlight++;
+    const pending = command();
+    pending.then(this.settled, this.settled);
+    return pending;
+  }
+
+  private readonly settled = (): void => {
+    this.inFlight--;
+  };
 
   /** Runs one logical operation under the deadline, the signal and the fast-fail rule. */
   private run<T>(
@@ -74,7 +98,7 @@ export class RedisBackend implements CacheBackend {
     extraMs = 0,
   ): Promise<T> {
     const refused = this.refusal(operation, key);
-    return refused ?? this.deadlines.run(operation, key, options?.signal, extraMs, start);
+    return refused ?? this.deadlines.run(operation, key, options?.signal, extraMs, () => this.send(start));
   }
 
   /** The rejection for a call that must not reach Redis (closed backend, or known down). */
@@ -128,7 +152,7 @@ export class RedisBackend implements CacheBackend {
         key,
         options?.signal,
         writeAllowanceMs(value.length),
-        () => (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1])),
+        () => this.send(() => (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1]))),
         true,
       )
     );

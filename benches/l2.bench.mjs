@@ -1,0 +1,169 @@
+// The shared tier, side by side with the peers and raw ioredis: same 1 KB object, Redis on
+// loopback (a redis-server this script starts), no L1. Three scenarios:
+//   1. sequential L2 hit,
+//   2. 64 calls in flight (L2 hits), throughput,
+//   3. miss + write (a new key per call, write completed before the next call).
+// Run: node benches/l2.bench.mjs   (or REDIS_URL=redis://127.0.0.1:6379 to use a running server)
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import Redis from 'ioredis';
+import { BentoCache, bentostore } from 'bentocache';
+import { redisDriver } from 'bentocache/drivers/redis';
+import { createCache as createCacheManager } from 'cache-manager';
+import { Cacheable } from 'cacheable';
+import { Keyv } from 'keyv';
+import KeyvRedis from '@keyv/redis';
+import { createCache as createDedupe } from 'async-cache-dedupe';
+import { cache, RedisBackend } from 'cachekit';
+
+const require = createRequire(import.meta.url);
+const { runAsyncSuite, toMarkdown } = require('./lib/async-suite.js');
+const { userPayload } = require('./lib/payload.js');
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis() {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
+  for (let i = 0; i < 100; i++) {
+    try {
+      await probe.connect();
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  probe.disconnect();
+  return { url: `redis://127.0.0.1:${port}`, stop: async () => void child.kill('SIGKILL') };
+}
+
+const redis = await startRedis();
+const fetchUser = async (id) => userPayload(id);
+const HIT_ID = 42;
+
+// ---- raw baselines
+const raw = new Redis(redis.url);
+const rawPipelined = new Redis(redis.url, { enableAutoPipelining: true });
+await raw.set('raw:user:42', JSON.stringify(userPayload(HIT_ID)));
+const rawHit = async (client) => JSON.parse(await client.get('raw:user:42'));
+
+// ---- peers, L2 only
+const bento = new BentoCache({
+  default: 'l2',
+  stores: { l2: bentostore().useL2Layer(redisDriver({ connection: new Redis(redis.url) })) },
+});
+const cacheManager = createCacheManager({ stores: [new Keyv({ store: new KeyvRedis(redis.url) })] });
+const cacheable = new Cacheable({ primary: new Keyv({ store: new KeyvRedis(redis.url) }) });
+const dedupe = createDedupe({ ttl: 3600, storage: { type: 'redis', options: { client: new Redis(redis.url) } } });
+dedupe.define('fetchUser', (id) => fetchUser(id));
+
+// ---- cachekit, L2 only
+const backend = new RedisBackend({ url: redis.url });
+const ck = cache(async function fetchUserL2(id) {
+  return fetchUser(id);
+}, { backend, l1: false, ttl: 3600, module: 'bench' });
+const ckMinimal = cache.minimal(async function fetchUserL2Minimal(id) {
+  return fetchUser(id);
+}, { backend, l1: false, ttl: 3600, module: 'bench' });
+
+const hitCases = [
+  { name: 'raw ioredis GET + JSON.parse', fn: () => rawHit(raw), baseline: true },
+  { name: 'bentocache 1.6 (L2 only)', fn: () => bento.getOrSet({ key: `user:${HIT_ID}`, factory: () => fetchUser(HIT_ID), ttl: '1h' }) },
+  { name: 'cache-manager 7 + @keyv/redis', fn: () => cacheManager.wrap(`user:${HIT_ID}`, () => fetchUser(HIT_ID), 3_600_000) },
+  { name: 'cacheable 2 (redis primary)', fn: () => cacheable.getOrSet(`user:${HIT_ID}`, () => fetchUser(HIT_ID), { ttl: '1h' }) },
+  { name: 'async-cache-dedupe 3 (redis)', fn: () => dedupe.fetchUser(HIT_ID) },
+  { name: 'cachekit default (envelope + checksum)', fn: () => ck(HIT_ID) },
+  { name: 'cachekit minimal (no envelope)', fn: () => ckMinimal(HIT_ID) },
+];
+for (const c of hitCases) await c.fn();
+await ck.flush();
+await ckMinimal.flush();
+const hitRows = await runAsyncSuite('sequential L2 hit', hitCases, { batch: 50, minSamples: 20, maxTime: 3 });
+
+// ---- 64 in flight: each of the 64 workers reads its own key, so no library can answer one
+// call from another's in-flight request (single-flight would otherwise win trivially).
+const IN_FLIGHT = 64;
+async function throughput(fn, seconds = 2) {
+  let calls = 0;
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        await fn(worker);
+        calls++;
+      }
+    }),
+  );
+  return calls / seconds;
+}
+for (let w = 0; w < IN_FLIGHT; w++) await raw.set(`raw:user:${w}`, JSON.stringify(userPayload(w)));
+const parallelCases = [
+  ['raw ioredis GET + JSON.parse', async (w) => JSON.parse(await raw.get(`raw:user:${w}`))],
+  ['raw ioredis, auto-pipelining', async (w) => JSON.parse(await rawPipelined.get(`raw:user:${w}`))],
+  ['bentocache 1.6 (L2 only)', (w) => bento.getOrSet({ key: `user:${w}`, factory: () => fetchUser(w), ttl: '1h' })],
+  ['cache-manager 7 + @keyv/redis', (w) => cacheManager.wrap(`user:${w}`, () => fetchUser(w), 3_600_000)],
+  ['cacheable 2 (redis primary)', (w) => cacheable.getOrSet(`user:${w}`, () => fetchUser(w), { ttl: '1h' })],
+  ['async-cache-dedupe 3 (redis)', (w) => dedupe.fetchUser(w)],
+  ['cachekit default', (w) => ck(w)],
+];
+const parallelRows = [];
+for (const [name, fn] of parallelCases) {
+  await throughput(fn, 0.5); // warm (and fill every cache)
+  if (name.startsWith('cachekit')) await ck.flush();
+  parallelRows.push({ name, rate: await throughput(fn) });
+}
+
+// ---- miss + write: a fresh key per call, the write finished before the call counts as done
+let nextId = 1_000_000;
+const missCases = [
+  {
+    name: 'raw ioredis GET + SET EX (JSON)',
+    baseline: true,
+    fn: async () => {
+      const key = `raw:miss:${nextId++}`;
+      const hit = await raw.get(key);
+      if (hit === null) await raw.set(key, JSON.stringify(userPayload(nextId)), 'EX', 3600);
+    },
+  },
+  { name: 'bentocache 1.6 (L2 only)', fn: () => { const id = nextId++; return bento.getOrSet({ key: `user:${id}`, factory: () => fetchUser(id), ttl: '1h' }); } },
+  { name: 'cache-manager 7 + @keyv/redis', fn: () => { const id = nextId++; return cacheManager.wrap(`user:${id}`, () => fetchUser(id), 3_600_000); } },
+  { name: 'cachekit default', fn: async () => { await ck(nextId++); await ck.flush(); } },
+  { name: 'cachekit minimal', fn: async () => { await ckMinimal(nextId++); await ckMinimal.flush(); } },
+];
+const missRows = await runAsyncSuite('miss + write', missCases, { batch: 50, minSamples: 20, maxTime: 3 });
+
+const parallelBase = parallelRows[0].rate;
+const parallelTable = [
+  '### 64 calls in flight (L2 hits, one key per worker)',
+  '',
+  '| case | calls/s | × raw ioredis |',
+  '| --- | ---: | ---: |',
+  ...parallelRows.map((r) => `| ${r.name} | ${Math.round(r.rate).toLocaleString('en-US')} | ${(r.rate / parallelBase).toFixed(2)} |`),
+].join('\n');
+const report = [
+  toMarkdown('Sequential L2 hit (1 KB object, no L1)', hitRows, 'raw GET + JSON.parse'),
+  '',
+  parallelTable,
+  '',
+  toMarkdown('Miss + write (new key per call, write completed)', missRows, 'raw GET + SET'),
+  '',
+  `Node ${process.version}, ${process.arch}, redis on loopback; ${new Date().toISOString()}`,
+].join('\n');
+console.log(report);
+writeFileSync(new URL('./results/l2.md', import.meta.url), `${report}\n`);
+
+await Promise.allSettled([bento.disconnectAll(), backend.close(), raw.quit(), rawPipelined.quit()]);
+await redis.stop();
+process.exit(0);
