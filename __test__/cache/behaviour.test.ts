@@ -357,3 +357,26 @@ describe('cache(fn): refreshTtlOnGet', () => {
     expect(await backend.getTtl(key)).toBeLessThanOrEqual(80);
   });
 });
+
+describe('cacheClear() on a backend that cannot clear by prefix', () => {
+  it('removes the file-backend entries this function wrote', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { FileBackend } = await import('../../src/backends/file/backend');
+    const directory = mkdtempSync(path.join(tmpdir(), 'cachekit-clear-'));
+    const backend = new FileBackend({ directory });
+    try {
+      let runs = 0;
+      const f = cache(async (n: number) => ({ n, run: ++runs }), { backend, name: unique('fileclear'), l1: false });
+      for (let i = 0; i < 5; i++) await f(i);
+      await f.flush();
+      expect((await f(3)).run).toBe(4); // cached
+      expect(await f.cacheClear()).toBe(5);
+      expect((await f(3)).run).toBe(6); // recomputed
+    } finally {
+      await backend.close?.();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

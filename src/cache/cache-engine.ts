@@ -54,6 +54,9 @@ export interface CacheEngineParts {
 
 const randomJitter = () => 0.9 + Math.random() * 0.2;
 
+/** Most keys remembered per function for `cacheClear()` on backends that cannot clear by prefix. */
+const MAX_REMEMBERED_KEYS = 100_000;
+
 /** The asynchronous part of a cached call. */
 export class CacheEngine {
   readonly config: ResolvedConfig;
@@ -71,6 +74,13 @@ export class CacheEngine {
   private readonly l1TtlMs: number;
   private readonly swrBaseMs: number;
   private readonly pendingWrites = new Set<Promise<unknown>>();
+  /**
+   * Keys this function wrote to a backend that cannot clear by prefix (the file backend names
+   * files by hash), so `cacheClear()` can still remove them. Bounded; other processes' entries
+   * of such a backend are out of reach.
+   */
+  private readonly writtenKeys = new Set<string>();
+  private writtenKeysOverflow = false;
 
   constructor(parts: CacheEngineParts) {
     this.config = parts.config;
@@ -357,6 +367,7 @@ export class CacheEngine {
       }
     }
     if (backend !== null && sealed !== undefined) {
+      if (typeof backend.backend.clearPrefix !== 'function') this.rememberWrittenKey(key);
       const write = backend.set(key, sealed, Math.ceil(this.config.ttlSeconds)).then((ok) => {
         if (!ok) this.stats.counters.l2WriteFailures++;
       });
@@ -414,11 +425,18 @@ export class CacheEngine {
     this.inflight.clear();
     let removed = this.l1?.deleteOwner(this.owner, prefixes) ?? 0;
     const backend = this.backend();
-    if (backend !== null) {
+    if (backend !== null && typeof backend.backend.clearPrefix === 'function') {
       for (const prefix of prefixes) {
         const result = await backend.clearPrefix(prefix);
         if (result.ok) removed += result.value;
         else this.log('warn', { prefix: redactKey(prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
+      }
+    } else if (backend !== null) {
+      for (const key of [...this.writtenKeys]) {
+        if (!prefixes.some((prefix) => key.startsWith(prefix))) continue;
+        this.writtenKeys.delete(key);
+        const result = await backend.delete(key);
+        if (result.ok && result.value) removed++;
       }
     }
     this.stats.reset();
@@ -428,6 +446,15 @@ export class CacheEngine {
   /** Resolves when every background write and refresh started so far has settled. */
   async flush(): Promise<void> {
     while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+  }
+
+  private rememberWrittenKey(key: string): void {
+    if (this.writtenKeys.size < MAX_REMEMBERED_KEYS) {
+      this.writtenKeys.add(key);
+    } else if (!this.writtenKeysOverflow) {
+      this.writtenKeysOverflow = true;
+      this.log('warn', { limit: MAX_REMEMBERED_KEYS }, 'cachekit: too many keys to remember for cacheClear on a backend without prefix clearing; older entries will only expire');
+    }
   }
 
   private swrAfterMs(): number {
