@@ -37,6 +37,7 @@ async function startRedis() {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
+  probe.on('error', () => {}); // refused until the server is up; connect() reports it
   for (let i = 0; i < 100; i++) {
     try {
       await probe.connect();

@@ -380,3 +380,26 @@ describe('cacheClear() on a backend that cannot clear by prefix', () => {
     }
   });
 });
+
+describe('large values', () => {
+  it('seal and open values of 1 MiB and more on the thread pool, round-tripping them exactly', async () => {
+    const { ByteStorage } = await import('../../src/native');
+    const storeAsync = vi.spyOn(ByteStorage.prototype, 'storeAsync');
+    const retrieveAsync = vi.spyOn(ByteStorage.prototype, 'retrieveAsync');
+    try {
+      const backend = new MemoryBackend({ maxSizeBytes: 64 * 1024 * 1024 });
+      const big = { rows: Array.from({ length: 60_000 }, (_, i) => ({ i, label: `row-${i}`, ok: i % 2 === 0 })) };
+      const name = unique('big');
+      const writer = cache(async () => big, { backend, name, module: 'large', l1: false });
+      await writer();
+      await writer.flush();
+      expect(storeAsync).toHaveBeenCalledTimes(1);
+      const reader = cache(async () => ({ rows: [] }), { backend, name, module: 'large', l1: false });
+      expect(await reader()).toEqual(big);
+      expect(retrieveAsync).toHaveBeenCalledTimes(1);
+    } finally {
+      storeAsync.mockRestore();
+      retrieveAsync.mockRestore();
+    }
+  });
+});

@@ -130,6 +130,30 @@ export class CacheEngine {
     return pipeline.deserialize(stored as Buffer);
   }
 
+  /** Whether an L1 entry is sealed bytes large enough to open off the main thread. */
+  isLargeSealed(entry: L1Entry): boolean {
+    const stored = entry.value;
+    return this.pipeline?.l1HoldsSealed === true && Buffer.isBuffer(stored) && stored.length >= this.pipeline.asyncThreshold;
+  }
+
+  /** An L1 hit on a large sealed entry: opened on the thread pool; a bad entry falls back to `load`. */
+  async fromLargeSealedL1(
+    entry: L1Entry,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const pipeline = this.pipeline as ValuePipeline;
+    try {
+      return pipeline.deserialize(await pipeline.openAsync(entry.value as Buffer, this.context(entry.key)));
+    } catch (error) {
+      this.stats.l1Hits--;
+      this.l1DecodeFailed(entry, error);
+      return this.load(entry.key, fn, thisArg, args, signal);
+    }
+  }
+
   /**
    * Puts a decoded value into L1 in its copyable form (a template), or its serialized bytes
    * when it holds types the copier does not know. `decoded` must not be handed out afterwards.
@@ -253,7 +277,10 @@ export class CacheEngine {
     let serialized: Buffer;
     let value: unknown;
     try {
-      serialized = pipeline.open(result.value, this.context(key));
+      serialized =
+        result.value.length >= pipeline.asyncThreshold
+          ? await pipeline.openAsync(result.value, this.context(key))
+          : pipeline.open(result.value, this.context(key));
       value = pipeline.deserialize(serialized);
     } catch (error) {
       this.stats.counters.integrityErrors++;
@@ -341,7 +368,10 @@ export class CacheEngine {
     let sealed: Buffer | undefined;
     if (backend !== null || pipeline.l1HoldsSealed) {
       try {
-        sealed = pipeline.seal(serialized, this.context(key));
+        sealed =
+          serialized.length >= pipeline.asyncThreshold
+            ? await pipeline.sealAsync(serialized, this.context(key))
+            : pipeline.seal(serialized, this.context(key));
       } catch (error) {
         this.stats.counters.encodeErrors++;
         this.log('error', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');

@@ -142,6 +142,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
         stats.l1Hits++;
         if (entry.refreshAt <= now && !entry.refreshing) engine.refreshInBackground(entry, fn, thisArg, args);
         if (reference) return Promise.resolve(entry.value);
+        if (engine.isLargeSealed(entry)) return engine.fromLargeSealedL1(entry, fn, thisArg, args, signal);
         try {
           return Promise.resolve(engine.fromL1(entry));
         } catch (error) {

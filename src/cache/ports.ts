@@ -27,6 +27,12 @@ export interface ValuePipeline {
   seal(serialized: Buffer, context: EntryContext): Buffer;
   /** Stored bytes → serializer bytes. Throws `IntegrityError`/`DecryptionError` on bad bytes. */
   open(stored: Buffer, context: EntryContext): Buffer;
+  /** `seal` off the main thread for large values (at least `asyncThreshold` bytes). */
+  sealAsync(serialized: Buffer, context: EntryContext): Promise<Buffer>;
+  /** `open` off the main thread for large values. */
+  openAsync(stored: Buffer, context: EntryContext): Promise<Buffer>;
+  /** Values at least this large use the async variants. */
+  readonly asyncThreshold: number;
   /** Whether stored values are encrypted (bad bytes are then security events). */
   readonly encrypted: boolean;
   /** For encrypted pipelines with key rotation: whether `stored` was sealed by a previous key. */

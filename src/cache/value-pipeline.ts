@@ -4,7 +4,7 @@
  * for L2). Encrypted caches keep sealed bytes in L1 too, so plaintext never rests in memory.
  */
 import { CachekitError, SerializationError } from '../errors';
-import { createCodec, type CodecContext, type CodecOptions } from '../codec/codec';
+import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecContext, type CodecOptions } from '../codec/codec';
 import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
 import { ValueDecoder } from '../codec/msgpack/value-decoder';
 import { ValueEncoder } from '../codec/msgpack/value-encoder';
@@ -41,6 +41,9 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
     deserialize: (bytes) => codec.deserialize(bytes),
     seal: (serialized, context) => codec.seal(serialized, codecContext(context)),
     open: (stored, context) => codec.open(stored, codecContext(context)),
+    sealAsync: (serialized, context) => codec.sealAsync(serialized, codecContext(context)),
+    openAsync: (stored, context) => codec.openAsync(stored, codecContext(context)),
+    asyncThreshold: DEFAULT_ASYNC_THRESHOLD,
     ...(encryption === undefined
       ? {}
       : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => encryption.sealedWithPreviousKey(stored, encryptionContext(context)) }),
@@ -89,5 +92,13 @@ export function createInteropPipeline(encryption: ValueEncryptor | undefined): V
         return rethrowWithFrameDiagnosis(stored, error);
       }
     },
+    // No envelope: nothing worth moving to the thread pool.
+    async sealAsync(serialized, context) {
+      return this.seal(serialized, context);
+    },
+    async openAsync(stored, context) {
+      return this.open(stored, context);
+    },
+    asyncThreshold: Number.POSITIVE_INFINITY,
   };
 }

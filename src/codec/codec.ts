@@ -70,6 +70,10 @@ export interface Codec {
   seal(serialized: Uint8Array, context: CodecContext): Buffer;
   /** Decryption + envelope check: the serializer bytes inside stored bytes. */
   open(stored: Uint8Array, context: CodecContext): Buffer;
+  /** `seal`, with the envelope step on the thread pool for large values. `serialized` must not change meanwhile. */
+  sealAsync(serialized: Uint8Array, context: CodecContext): Promise<Buffer>;
+  /** `open`, with the envelope step on the thread pool for large values. `stored` must not change meanwhile. */
+  openAsync(stored: Uint8Array, context: CodecContext): Promise<Buffer>;
 }
 
 /** Default size from which the async methods move envelope work to the libuv pool. */
@@ -200,6 +204,21 @@ export function createCodec(options: CodecOptions = {}): Codec {
       try {
         const plaintext = decrypt(stored, context);
         return envelope ? envelope.retrieve(plaintext, format) : plaintext;
+      } catch (error) {
+        return rethrowWithFrameDiagnosis(stored, error);
+      }
+    },
+
+    async sealAsync(serialized, context) {
+      if (!envelope || serialized.length < asyncThreshold) return sealBytes(serialized, context, true);
+      const sealed = await envelope.storeAsync(serialized, format);
+      return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
+    },
+
+    async openAsync(stored, context) {
+      if (!envelope || stored.length < asyncThreshold) return this.open(stored, context);
+      try {
+        return await envelope.retrieveAsync(decrypt(stored, context), format);
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }

@@ -1,0 +1,81 @@
+// The encrypted path against the plain path, same run: 1 KB and 1 MB values, L1 hit and L2 hit
+// (Redis on loopback, started here). Run: node benches/secure.bench.mjs
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import Redis from 'ioredis';
+import { cache, RedisBackend } from 'cachekit';
+
+const require = createRequire(import.meta.url);
+const { runAsyncSuite, toMarkdown } = require('./lib/async-suite.js');
+const { userPayload } = require('./lib/payload.js');
+
+async function startRedis() {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  const port = await new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port: p } = server.address();
+      server.close(() => resolve(p));
+    });
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
+  probe.on('error', () => {}); // refused until the server is up; connect() reports it
+  for (let i = 0; i < 100; i++) {
+    try {
+      await probe.connect();
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  probe.disconnect();
+  return { url: `redis://127.0.0.1:${port}`, stop: async () => void child.kill('SIGKILL') };
+}
+
+const redis = await startRedis();
+const backend = new RedisBackend({ url: redis.url });
+const masterKey = 'ab'.repeat(32);
+const small = userPayload(1);
+// ~1 MB: a list of records (compressible, like real payloads).
+const large = { rows: Array.from({ length: 1300 }, (_, i) => userPayload(i)) };
+
+function variants(label, value) {
+  const plainL2 = cache(async function plainL2() { return value; }, { backend, l1: false, name: `plainL2_${label}`, module: 'bench.secure' });
+  const secureL2 = cache.secure(async function secureL2() { return value; }, {
+    backend, l1: false, tenant: 'single', encryption: { masterKey }, name: `secureL2_${label}`, module: 'bench.secure',
+  });
+  const plainL1 = cache(async function plainL1() { return value; }, { backend, name: `plainL1_${label}`, module: 'bench.secure' });
+  const secureL1 = cache.secure(async function secureL1() { return value; }, {
+    backend, tenant: 'single', encryption: { masterKey }, name: `secureL1_${label}`, module: 'bench.secure',
+  });
+  return { plainL2, secureL2, plainL1, secureL1 };
+}
+
+const sections = [];
+for (const [label, value, batch] of [['1 KB', small, 50], ['1 MB', large, 2]]) {
+  const v = variants(label.replace(' ', ''), value);
+  for (const f of Object.values(v)) {
+    await f();
+    await f.flush();
+    await f();
+  }
+  const l2 = await runAsyncSuite(`${label} L2 hit`, [
+    { name: `plain L2 hit, ${label}`, fn: () => v.plainL2(), baseline: true },
+    { name: `secure L2 hit, ${label}`, fn: () => v.secureL2() },
+  ], { batch, minSamples: 15, maxTime: 3 });
+  sections.push(toMarkdown(`${label}: L2 hit (no L1)`, l2, 'plain'));
+  const l1 = await runAsyncSuite(`${label} L1 hit`, [
+    { name: `plain L1 hit, ${label}`, fn: () => v.plainL1(), baseline: true },
+    { name: `secure L1 hit (decrypt per hit), ${label}`, fn: () => v.secureL1() },
+  ], { batch: label === '1 KB' ? 500 : 2, minSamples: 15, maxTime: 3 });
+  sections.push(toMarkdown(`${label}: L1 hit`, l1, 'plain'));
+}
+const report = `${sections.join('\n\n')}\n\nNode ${process.version}, ${process.arch}; ${new Date().toISOString()}\n`;
+console.log(report);
+writeFileSync(new URL('./results/secure.md', import.meta.url), report);
+await backend.close();
+await redis.stop();
+process.exit(0);
