@@ -3,6 +3,7 @@
  * single-flight, stale-while-revalidate and invalidation. The synchronous L1 hit path lives
  * in `cached-function.ts`; everything that may await lives here.
  */
+import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
 import { EncryptionError, IntegrityError } from '../errors';
 import type { ResolvedConfig } from '../config/resolve-options';
 import { DEFAULTS } from '../config/options';
@@ -133,7 +134,11 @@ export class CacheEngine {
   /** Whether an L1 entry is sealed bytes large enough to open off the main thread. */
   isLargeSealed(entry: L1Entry): boolean {
     const stored = entry.value;
-    return this.pipeline?.l1HoldsSealed === true && Buffer.isBuffer(stored) && stored.length >= this.pipeline.asyncThreshold;
+    return (
+      this.pipeline?.l1HoldsSealed === true &&
+      Buffer.isBuffer(stored) &&
+      stored.length >= this.pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR
+    );
   }
 
   /** An L1 hit on a large sealed entry: opened on the thread pool; a bad entry falls back to `load`. */
@@ -278,7 +283,7 @@ export class CacheEngine {
     let value: unknown;
     try {
       serialized =
-        result.value.length >= pipeline.asyncThreshold
+        result.value.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR
           ? await pipeline.openAsync(result.value, this.context(key))
           : pipeline.open(result.value, this.context(key));
       value = pipeline.deserialize(serialized);

@@ -76,6 +76,9 @@ export interface Codec {
   openAsync(stored: Uint8Array, context: CodecContext): Promise<Buffer>;
 }
 
+/** Stored (compressed) bytes at least `threshold / this` are opened on the thread pool. */
+export const COMPRESSED_SIZE_FACTOR = 8;
+
 /** Default size from which the async methods move envelope work to the libuv pool. */
 export const DEFAULT_ASYNC_THRESHOLD = 1024 * 1024;
 
@@ -216,7 +219,9 @@ export function createCodec(options: CodecOptions = {}): Codec {
     },
 
     async openAsync(stored, context) {
-      if (!envelope || stored.length < asyncThreshold) return this.open(stored, context);
+      // Stored bytes are compressed: judge by a fraction of the threshold, since what the
+      // thread pool saves us is the decompressed size.
+      if (!envelope || stored.length < asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.open(stored, context);
       try {
         return await envelope.retrieveAsync(decrypt(stored, context), format);
       } catch (error) {
