@@ -25,23 +25,7 @@ export { TenantError, DEFAULT_TENANT, type TenantOption } from './tenancy/tenant
 export type { EncryptionOptions } from './encryption/encryption-options';
 
 // Backends
-export type { CacheBackend, BackendCallOptions, BackendHealth, BackendEntry } from './backends/types';
-export { MemoryBackend, type MemoryBackendOptions } from './backends/memory';
-export { FileBackend } from './backends/file/backend';
-export type { FileBackendOptions } from './backends/file/options';
-export { RedisBackend } from './backends/redis/backend';
-export type { RedisBackendOptions } from './backends/redis/options';
-export {
-  createBackend,
-  resolveBackend,
-  setDefaultBackend,
-  getDefaultBackend,
-  closeSharedBackends,
-  BACKEND_ENVIRONMENT_VARIABLES,
-  type BackendSpec,
-  type BackendOption,
-} from './backends/resolve';
-export { runBackendConformance } from './backends/conformance';
+export * from './backends';
 
 // Reliability
 export type {
@@ -52,11 +36,33 @@ export type {
   LockOptions,
 } from './reliability/options';
 export type { CircuitState, CircuitStateChange } from './reliability/circuit-breaker';
+export { ResilientBackend } from './reliability/resilient-backend';
+export type { ResilientBackendStats, ResilientBackendEvents } from './reliability/resilient-backend-events';
+export type { FailureReason, OperationResult } from './reliability/operation-result';
 
 // Keys and codec, for direct use
-export { argsHash, cacheKey, interopKey, tenantScopedKey } from './keys';
-export { createCodec, type Codec, type CodecContext, type CodecOptions, type Serializer } from './codec';
-export { float64, isoDateTime, uuid } from './codec';
+export { argsHash, cacheKey, interopKey, tenantScopedKey, createKeyBuilder, serializerCode, type KeyBuilder, type KeyBuilderOptions } from './keys';
+export {
+  createCodec,
+  createInteropValueCodec,
+  createTenantKeysEncryptor,
+  standardSerializer,
+  autoSerializer,
+  jsonSerializer,
+  createArrowSerializer,
+  DecodeBoundsError,
+  PythonFrameError,
+  float64,
+  isoDateTime,
+  uuid,
+  type Codec,
+  type CodecContext,
+  type CodecOptions,
+  type Serializer,
+  type ValueEncryptor,
+  type EncryptionContext,
+  type InteropValueCodec,
+} from './codec';
 
 // Native core
 export {
@@ -69,6 +75,11 @@ export {
   decryptAesGcm,
   createAad,
   blake2b256,
+  blake2b256Hex,
+  blake2b128,
   xxh3_64,
+  isNativeError,
+  NativeErrorCode,
+  limits,
   type AeadAlgorithm,
 } from './native';
