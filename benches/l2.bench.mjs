@@ -4,10 +4,8 @@
 //   2. 64 calls in flight (L2 hits), throughput,
 //   3. miss + write (a new key per call, write completed before the next call).
 // Run: node benches/l2.bench.mjs   (or REDIS_URL=redis://127.0.0.1:6379 to use a running server)
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import Redis from 'ioredis';
 import { BentoCache, bentostore } from 'bentocache';
 import { redisDriver } from 'bentocache/drivers/redis';
@@ -17,40 +15,13 @@ import { Keyv } from 'keyv';
 import KeyvRedis from '@keyv/redis';
 import { createCache as createDedupe } from 'async-cache-dedupe';
 import { cache, RedisBackend } from 'cachekit';
+import { startBenchRedis } from './lib/redis-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { runAsyncSuite, toMarkdown } = require('./lib/async-suite.js');
 const { userPayload } = require('./lib/payload.js');
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis() {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
-  probe.on('error', () => {}); // refused until the server is up; connect() reports it
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  probe.disconnect();
-  return { url: `redis://127.0.0.1:${port}`, stop: async () => void child.kill('SIGKILL') };
-}
-
-const redis = await startRedis();
+const redis = await startBenchRedis();
 const fetchUser = async (id) => userPayload(id);
 const HIT_ID = 42;
 

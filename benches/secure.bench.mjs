@@ -1,41 +1,15 @@
 // The encrypted path against the plain path, same run: 1 KB and 1 MB values, L1 hit and L2 hit
 // (Redis on loopback, started here). Run: node benches/secure.bench.mjs
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
-import Redis from 'ioredis';
 import { cache, RedisBackend } from 'cachekit';
+import { startBenchRedis } from './lib/redis-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { runAsyncSuite, toMarkdown } = require('./lib/async-suite.js');
 const { userPayload } = require('./lib/payload.js');
 
-async function startRedis() {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
-  const port = await new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address();
-      server.close(() => resolve(p));
-    });
-  });
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
-  probe.on('error', () => {}); // refused until the server is up; connect() reports it
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  probe.disconnect();
-  return { url: `redis://127.0.0.1:${port}`, stop: async () => void child.kill('SIGKILL') };
-}
-
-const redis = await startRedis();
+const redis = await startBenchRedis();
 const backend = new RedisBackend({ url: redis.url });
 const masterKey = 'ab'.repeat(32);
 const small = userPayload(1);

@@ -7,6 +7,8 @@
  * instances, Arrow tables, ...) are kept as bytes and decoded per hit instead.
  */
 
+import { VIEW_KINDS } from '../codec/msgpack/auto-tags';
+
 /** A decoded value kept in L1 as the template of every hit's copy. */
 export class L1Template {
   constructor(
@@ -64,22 +66,8 @@ export function copyTemplate(value: unknown): unknown {
   return value;
 }
 
-/** Typed arrays `copyTemplate` recreates with their own class (subclasses are refused). */
-const TYPED_ARRAY_PROTOTYPES = new Set<unknown>(
-  [
-    Int8Array,
-    Uint8Array,
-    Uint8ClampedArray,
-    Int16Array,
-    Uint16Array,
-    Int32Array,
-    Uint32Array,
-    Float32Array,
-    Float64Array,
-    BigInt64Array,
-    BigUint64Array,
-  ].map((ctor) => ctor.prototype),
-);
+/** Typed arrays `copyTemplate` recreates with their own class (subclasses and DataView are refused). */
+const TYPED_ARRAY_PROTOTYPES = new Set<unknown>(VIEW_KINDS.filter((ctor) => ctor !== DataView).map((ctor) => ctor.prototype));
 
 /** Deepest nesting a template may have (deeper values are kept as bytes). */
 const MAX_TEMPLATE_DEPTH = 64;
