@@ -5,17 +5,32 @@
  *   node --import tsx scripts/faults.ts          all scenarios, writes the document
  *   node --import tsx scripts/faults.ts 2 6b     only these (prints, does not write)
  *
+ * When README.md holds the markers `<!-- reliability-results:start -->` and
+ * `<!-- reliability-results:end -->`, a full run also puts the summary table between them.
  * Exits with 1 when any check fails.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SCENARIOS } from '../__test__/faults/scenarios';
-import { renderResults } from '../__test__/faults/scenarios/markdown';
+import { renderResults, renderSummaryTable } from '../__test__/faults/scenarios/markdown';
 import { describeCheck, passes, type ScenarioReport } from '../__test__/faults/scenarios/report';
 
 const OUTPUT = path.join(__dirname, '..', 'docs', 'reliability-results.md');
+const README = path.join(__dirname, '..', 'README.md');
+const START_MARKER = '<!-- reliability-results:start -->';
+const END_MARKER = '<!-- reliability-results:end -->';
+
+/** Puts `table` between the README's markers; false when the README has none. */
+function updateReadme(table: string): boolean {
+  const text = readFileSync(README, 'utf8');
+  const start = text.indexOf(START_MARKER);
+  const end = text.indexOf(END_MARKER);
+  if (start < 0 || end < start) return false;
+  writeFileSync(README, `${text.slice(0, start + START_MARKER.length)}\n${table}\n${text.slice(end)}`);
+  return true;
+}
 
 function redisVersion(): string {
   try {
@@ -60,6 +75,8 @@ async function main(): Promise<void> {
   if (only.length === 0) {
     writeFileSync(OUTPUT, `${markdown}\n`);
     process.stdout.write(`wrote ${path.relative(process.cwd(), OUTPUT)}\n`);
+    const table = [...renderSummaryTable(reports), '', `Details: [docs/reliability-results.md](docs/reliability-results.md) (\`npm run faults\`).`].join('\n');
+    if (updateReadme(table)) process.stdout.write(`updated the reliability table in ${path.relative(process.cwd(), README)}\n`);
   } else {
     process.stdout.write(`\n${markdown}\n`);
   }

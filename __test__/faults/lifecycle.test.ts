@@ -40,9 +40,10 @@ function warningsOf(child: ChildScript): string[] {
 }
 
 describe('a process using cachekit exits by itself', () => {
-  test('after using caches (writes in flight, SWR refresh, lock lease, lock waiter) and closing the backend', async () => {
+  test('after using caches (writes in flight, SWR refresh, lock lease, lock waiter), closing the backend and flushing', async () => {
     const child = startChild('exit-after-close.ts', [server.url, 'used']);
     expect(await exitsByItself(child), child.stderr()).toBe(0);
+    expect(child.lines.some((l) => l.startsWith('flushed '))).toBe(true);
     expect(child.lines.some((l) => l.startsWith('returned '))).toBe(true);
     expect(warningsOf(child)).toEqual([]);
   }, 30_000);
@@ -57,6 +58,7 @@ describe('a process using cachekit exits by itself', () => {
     } finally {
       server.resume();
     }
+    expect(child.lines.some((l) => l.startsWith('flushed '))).toBe(true);
     expect(child.lines.some((l) => l.startsWith('returned '))).toBe(true);
     expect(warningsOf(child)).toEqual([]);
   }, 30_000);

@@ -15,6 +15,20 @@ export interface RunContext {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** The summary table alone (also what the README's marked section receives). */
+export function renderSummaryTable(reports: readonly ScenarioReport[]): string[] {
+  const out = ['| # | scenario | calls | errors | wrong values | p50 ms | p99 ms | runs | checks |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |'];
+  for (const r of reports) {
+    const failed = r.checks.filter((c) => !passes(c)).length;
+    const verdict =
+      (failed === 0 ? `${r.checks.length} pass` : `**${failed} of ${r.checks.length} FAIL**`) + (r.notes === undefined ? '' : ' (see note)');
+    out.push(
+      `| ${r.id} | ${cell(r.title)} | ${r.calls.calls.toLocaleString('en')} | ${r.calls.errors} | ${r.calls.wrongValues} | ${r.calls.p50Ms} | ${r.calls.p99Ms} | ${r.runs.toLocaleString('en')} | ${verdict} |`,
+    );
+  }
+  return out;
+}
+
 /** The whole results document. */
 export function renderResults(reports: readonly ScenarioReport[], context: RunContext): string {
   const out: string[] = [];
@@ -28,16 +42,7 @@ export function renderResults(reports: readonly ScenarioReport[], context: RunCo
       'for a loaded 2-core CI machine; the issue\'s own bound is shown next to each.',
   );
   out.push('');
-  out.push('| # | scenario | calls | errors | wrong values | p50 ms | p99 ms | runs | checks |');
-  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const r of reports) {
-    const failed = r.checks.filter((c) => !passes(c)).length;
-    const verdict =
-      (failed === 0 ? `${r.checks.length} pass` : `**${failed} of ${r.checks.length} FAIL**`) + (r.notes === undefined ? '' : ' (see note)');
-    out.push(
-      `| ${r.id} | ${cell(r.title)} | ${r.calls.calls.toLocaleString('en')} | ${r.calls.errors} | ${r.calls.wrongValues} | ${r.calls.p50Ms} | ${r.calls.p99Ms} | ${r.runs.toLocaleString('en')} | ${verdict} |`,
-    );
-  }
+  out.push(...renderSummaryTable(reports));
   out.push('');
   for (const r of reports) {
     out.push(`## ${r.id}. ${r.title}`);

@@ -32,7 +32,12 @@ function line(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-async function useCaches(backend: RedisBackend): Promise<void> {
+/** A cached function's control surface this script needs. */
+interface Flushable {
+  flush(): Promise<void>;
+}
+
+async function useCaches(backend: RedisBackend): Promise<Flushable[]> {
   let runs = 0;
   const square = cache(async (n: number) => (runs++, n * n), { backend, namespace, name: 'square', ttl: 60, logger });
   // SWR: with a 2 s TTL the second half of the entry's life triggers a background refresh.
@@ -52,6 +57,7 @@ async function useCaches(backend: RedisBackend): Promise<void> {
   void neverWaiter();
   // Writes left in flight.
   for (let i = 0; i < 50; i++) void square(100 + i);
+  return [square, swr, locked, never, neverWaiter];
 }
 
 async function longTtl(backend: RedisBackend): Promise<void> {
@@ -82,13 +88,17 @@ async function main(): Promise<void> {
     await longTtl(backend);
     await backend.close();
   } else {
-    await useCaches(backend);
+    const caches = await useCaches(backend);
     if (mode === 'frozen') {
       line('used');
       await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
       process.stdin.destroy();
     }
     await backend.close();
+    // Background writes and refreshes end once the backend is closed: flush() must resolve.
+    const flushStarted = performance.now();
+    await Promise.all(caches.map((c) => c.flush()));
+    line(`flushed ${Math.round(performance.now() - flushStarted)}`);
   }
   line(`returned ${Math.round(performance.now())}`);
 }
