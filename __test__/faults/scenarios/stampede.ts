@@ -14,8 +14,11 @@ import { createWorld, uniqueNamespace } from './setup';
 export const STAMPEDE_FUNCTION_MS = 50;
 /** The bound on the burst's wall time, as a multiple of the function's time. */
 export const STAMPEDE_WALL_TARGET = 1.5;
-/** Asserted bound: the target with a margin for a loaded 2-core CI machine. */
-export const STAMPEDE_WALL_LIMIT = 3;
+/**
+ * Asserted bound: the target with a margin for a loaded 2-core CI machine (measured 1.6× with
+ * both cores busy), still below what waiters polling at doubling intervals cost (2.2×).
+ */
+export const STAMPEDE_WALL_LIMIT = 2;
 
 /** Runs 6a. */
 export async function stampedeInProcessScenario(): Promise<ScenarioReport> {
