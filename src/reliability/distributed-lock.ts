@@ -1,8 +1,9 @@
 /**
  * Stampede protection across processes: on a miss, one process takes an L2 lock and computes;
- * the others poll the cache for its value (intervals that grow with the wait, jittered; bounded wait). Whenever the lock
- * cannot help — the backend has no locks, is down, slow, or the wait ran out — the caller
- * computes itself: a lock problem may cost a duplicate computation, never a failed call.
+ * the others poll the cache for its value (jittered intervals that grow with the wait; the wait
+ * is bounded). Whenever the lock cannot help — the backend has no locks, is down, slow, or the
+ * wait ran out — the caller computes itself: a lock problem may cost a duplicate computation,
+ * never a failed call.
  *
  * Pair it with `SingleFlight` so only one call per process and key contends for the lock.
  */
