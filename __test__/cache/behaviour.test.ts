@@ -403,3 +403,19 @@ describe('large values', () => {
     }
   });
 });
+
+describe('entries copied under another key', () => {
+  it('a plaintext entry moved to another key of the same function is a miss, never that key’s value', async () => {
+    const backend = new MemoryBackend();
+    const name = unique('moved');
+    let runs = 0;
+    const f = cache(async (n: number) => ({ n, run: ++runs }), { backend, name, module: 'moved', l1: false });
+    await f(1);
+    await f(2);
+    await f.flush();
+    const keyOf = (n: number) => tenantScopedKey('default', cacheKey({ module: 'moved', name, args: [n] }));
+    await backend.set(keyOf(2), (await backend.get(keyOf(1)))!);
+    expect(await f(2)).toEqual({ n: 2, run: 3 });
+    expect(f.getHealthStatus().counters.integrityErrors).toBe(1);
+  });
+});

@@ -25,7 +25,8 @@ export interface ValuePipelineOptions {
 /** Builds the pipeline of one cached function (throws ConfigurationError for bad options). */
 export function createValuePipeline(options: ValuePipelineOptions): ValuePipeline {
   const { encryption } = options;
-  const codec = createCodec({ serializer: options.serializer as CodecOptions['serializer'], integrity: options.integrity, encryption });
+  // Key-bound envelopes: a plaintext entry copied under another key is a miss, not its value.
+  const codec = createCodec({ serializer: options.serializer as CodecOptions['serializer'], integrity: options.integrity, encryption, bindKey: true });
   const codecContext = (context: EntryContext): CodecContext => ({ key: context.logicalKey, tenant: context.tenant });
   const encryptionContext = (context: EntryContext): EncryptionContext => ({
     key: context.logicalKey,

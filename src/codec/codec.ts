@@ -17,6 +17,7 @@ import { type SerializerIdentity, serializerCode as codeOf } from '../keys/seria
 import type { EncryptionContext, ValueEncryptor } from './encryption';
 import { EnvelopeStep } from './envelope';
 import { rethrowWithFrameDiagnosis } from './python-frame';
+import { xxh3_64 } from '../native';
 import { resolveSerializer } from './serializers/resolve';
 import type { Serializer, SerializerName } from './serializers/serializer';
 
@@ -36,6 +37,13 @@ export interface CodecOptions {
   readonly integrity?: boolean;
   /** Encrypt stored bytes (see `createTenantKeysEncryptor`). */
   readonly encryption?: ValueEncryptor | undefined;
+  /**
+   * Bind plaintext envelopes to their tenant and key: the envelope's format tag becomes
+   * `{format}|k:{xxh3-64 of tenant and key}`, so a valid entry copied under another key fails
+   * its check instead of reading as that key's value. Ignored with encryption, whose AAD
+   * already binds the key. Default false (plain protocol envelopes).
+   */
+  readonly bindKey?: boolean;
   /** Values at least this many bytes use the thread pool in the async methods. Default 1 MiB. */
   readonly asyncThreshold?: number;
 }
@@ -102,6 +110,11 @@ export function createCodec(options: CodecOptions = {}): Codec {
   const envelope = integrity ? new EnvelopeStep() : undefined;
   const serializeTransient = serializer.serializeTransient?.bind(serializer);
 
+  const bindKey = options.bindKey === true && encryption === undefined;
+  /** The envelope's format tag for an entry (key-bound when `bindKey`). */
+  const envelopeFormat = (context: CodecContext): string =>
+    bindKey ? `${format}|k:${xxh3_64(Buffer.from(`${context.tenant ?? 'default'}\n${context.key}`, 'utf8')).toString('hex')}` : format;
+
   const encryptionContext = (context: CodecContext): EncryptionContext => ({
     key: context.key,
     tenant: context.tenant ?? 'default',
@@ -141,7 +154,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
   /** Envelope (when on) then encryption (when on); `bytes` may be a transient view. */
   const sealBytes = (bytes: Uint8Array, context: CodecContext, owned: boolean): Buffer => {
     // Without an envelope and encryption the serializer's bytes are what is stored: they must be owned.
-    const stored = envelope ? envelope.store(bytes, format) : owned || encryption ? asBuffer(bytes) : Buffer.from(bytes);
+    const stored = envelope ? envelope.store(bytes, envelopeFormat(context)) : owned || encryption ? asBuffer(bytes) : Buffer.from(bytes);
     return encryption ? encryption.encrypt(stored, encryptionContext(context)) : stored;
   };
 
@@ -162,7 +175,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     decode(stored, context) {
       try {
         const plaintext = decrypt(stored, context);
-        return runDeserializer(envelope ? envelope.retrieve(plaintext, format) : plaintext);
+        return runDeserializer(envelope ? envelope.retrieve(plaintext, envelopeFormat(context)) : plaintext);
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
@@ -173,7 +186,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       if (!envelope || bytes.length < asyncThreshold) return sealBytes(bytes, context, false);
       // The thread pool reads the bytes later: give it its own copy, never the reused buffer.
       const owned = serializeTransient ? Buffer.from(bytes) : bytes;
-      const sealed = await envelope.storeAsync(owned, format);
+      const sealed = await envelope.storeAsync(owned, envelopeFormat(context));
       return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
     },
 
@@ -181,7 +194,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       if (!envelope || stored.length < asyncThreshold) return this.decode(stored, context);
       try {
         const plaintext = decrypt(stored, context);
-        return runDeserializer(await envelope.retrieveAsync(plaintext, format));
+        return runDeserializer(await envelope.retrieveAsync(plaintext, envelopeFormat(context)));
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
@@ -206,7 +219,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     open(stored, context) {
       try {
         const plaintext = decrypt(stored, context);
-        return envelope ? envelope.retrieve(plaintext, format) : plaintext;
+        return envelope ? envelope.retrieve(plaintext, envelopeFormat(context)) : plaintext;
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
@@ -214,7 +227,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
 
     async sealAsync(serialized, context) {
       if (!envelope || serialized.length < asyncThreshold) return sealBytes(serialized, context, true);
-      const sealed = await envelope.storeAsync(serialized, format);
+      const sealed = await envelope.storeAsync(serialized, envelopeFormat(context));
       return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
     },
 
@@ -223,7 +236,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       // thread pool saves us is the decompressed size.
       if (!envelope || stored.length < asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.open(stored, context);
       try {
-        return await envelope.retrieveAsync(decrypt(stored, context), format);
+        return await envelope.retrieveAsync(decrypt(stored, context), envelopeFormat(context));
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
