@@ -14,6 +14,8 @@ const benches = [
   ['backends', ['benches/backends.bench.js']],
   ['l1-hit', ['benches/l1-hit.bench.mjs']],
   ['l2', ['benches/l2.bench.mjs']],
+  ['secure', ['benches/secure.bench.mjs']],
+  ['faults-peers', ['--import', 'tsx', 'benches/faults-peers.bench.mjs']],
 ];
 const only = process.argv.slice(2);
 execFileSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' });
