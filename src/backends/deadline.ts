@@ -147,7 +147,7 @@ export class OperationDeadlines {
         // Standard budgets expire in start order and share the FIFO's one timer; a larger
         // budget would hold up the queue behind it, so it gets a timer of its own.
         if (extraMs === 0) this.enqueue(pending);
-        else pending.timer = setTimeout(() => pending.timeOut(), budget);
+        else pending.timer = setTimeout(() => setImmediate(() => pending.timeOut()), budget);
       }
       if (signal !== undefined) this.watchSignal(signal, pending);
       let work: Promise<T>;
@@ -188,7 +188,10 @@ export class OperationDeadlines {
   }
 
   private arm(delayMs: number): void {
-    this.timer = setTimeout(() => this.expire(), Math.max(1, Math.ceil(delayMs)));
+    // Node runs due timers before it reads sockets: a reply that arrived while the event loop
+    // was busy would be counted as a timeout. Expiring from setImmediate lets pending I/O (and
+    // the promise callbacks it settles) run first.
+    this.timer = setTimeout(() => setImmediate(() => this.expire()), Math.max(1, Math.ceil(delayMs)));
     // The operation itself (a socket, a file request) keeps the process alive while it runs;
     // the watchdog alone must not.
     this.timer.unref();

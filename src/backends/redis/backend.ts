@@ -296,7 +296,13 @@ export class RedisBackend implements CacheBackend {
     client.disconnect();
     // disconnect() only half-closes the socket; a frozen peer never completes the close, and
     // the open socket would keep the process alive.
-    for (const connection of connections) connection.stream?.destroy();
+    for (const connection of connections) {
+      connection.stream?.destroy();
+      // ioredis leaves its socket-timeout timer armed after a disconnect; it would keep the
+      // process alive for up to socketTimeoutMs after close().
+      const timer = (connection as unknown as { socketTimeoutTimer?: ReturnType<typeof setTimeout> }).socketTimeoutTimer;
+      if (timer !== undefined) clearTimeout(timer);
+    }
     await raceTimeout(ended, budgetMs);
   }
 }

@@ -7,6 +7,9 @@ import { ConfigurationError } from '../../errors';
 import type { RedisBackendOptions, RedisClient, RedisClusterNode, RedisSettings } from './options';
 import { parseRedisUrl, tcpUrlOptions } from './url';
 
+/** Longest pause between reconnect attempts. */
+const RECONNECT_BACKOFF_CAP_MS = 500;
+
 function fail(message: string): never {
   throw new ConfigurationError(message);
 }
@@ -26,6 +29,9 @@ function baseOptions(options: RedisBackendOptions, settings: RedisSettings): Red
     // Never replay writes after a reconnect: the caller has moved on, and a late SET could
     // overwrite a newer value or resurrect an invalidated one.
     autoResendUnfulfilledCommands: false,
+    // Reconnect soon after an outage ends: ioredis's default backoff grows to 2 s between
+    // attempts, which would keep the cache bypassed that long after Redis is back.
+    retryStrategy: (attempts: number) => Math.min(50 * attempts, RECONNECT_BACKOFF_CAP_MS),
     enableAutoPipelining: settings.autoPipelining,
     connectionName: 'cachekit',
   };
