@@ -9,7 +9,7 @@
  * file never share entries.
  */
 import { cache } from './cache';
-import type { AnyFunction, CachedFunction } from './cache/cached-function';
+import type { AnyFunction, CachedFunction, UntypedFunction } from './cache/cached-function';
 import type { CacheInfo } from './cache/stats';
 import { callerModule } from './config/caller-module';
 import type { CacheOptions } from './config/options';
@@ -61,7 +61,7 @@ function buildDispatcher(method: AnyFunction, methodName: string, options: Cache
     return wrapper;
   };
   const dispatcher = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    return wrapperFor(this).apply(this, args);
+    return (wrapperFor(this) as unknown as UntypedFunction).apply(this, args) as Promise<unknown>;
   };
   const controls: CachedMethodControls = {
     cacheInfo() {
@@ -88,7 +88,7 @@ function buildDispatcher(method: AnyFunction, methodName: string, options: Cache
     },
     async invalidate(...args: unknown[]) {
       let any = false;
-      for (const w of byClass.values()) any = (await w.invalidate(...args)) || any;
+      for (const w of byClass.values()) any = (await (w.invalidate as (...a: unknown[]) => Promise<boolean>)(...args)) || any;
       return any;
     },
   };

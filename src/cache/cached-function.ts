@@ -15,9 +15,14 @@ import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import { l1For } from './shared-l1';
 import { CacheStats, type CacheInfo } from './stats';
 
-/** Any function; the cached wrapper keeps its parameters and `this` type. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any[]` is the only parameter type every function is assignable to
-export type AnyFunction = (this: any, ...args: any[]) => unknown;
+/**
+ * Any function (every function type is assignable to it: `never` parameters accept all); the
+ * cached wrapper keeps its parameters and `this` type.
+ */
+export type AnyFunction = (...args: never[]) => unknown;
+
+/** How the wrapper calls the function it wraps (arguments are forwarded untouched). */
+export type UntypedFunction = (this: unknown, ...args: unknown[]) => unknown;
 
 /** Health of one cached function, synchronous snapshot. */
 export interface CacheHealthStatus {
@@ -113,6 +118,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
     failClosed: parts.failClosed,
   });
   const reference = engine.reference;
+  const target = fn as unknown as UntypedFunction;
   let warnedKeyError = false;
 
   const uncached = (thisArg: unknown, args: unknown[], error: unknown): Promise<unknown> => {
@@ -121,7 +127,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       warnedKeyError = true;
       engine.log('warn', { err: errorSummary(error) }, 'cachekit: arguments cannot form a cache key; calling the function uncached (logged once per function)');
     }
-    return (async () => fn.apply(thisArg, args))();
+    return (async () => target.apply(thisArg, args))();
   };
 
   const call = (thisArg: unknown, args: unknown[], signal: AbortSignal | undefined): Promise<unknown> => {

@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from '../config/resolve-options';
 import { KeyGenerationError } from '../errors';
 import { getLogger } from '../observability/logger';
-import type { AnyFunction, CacheHealthReport, CacheHealthStatus } from './cached-function';
+import type { AnyFunction, CacheHealthReport, CacheHealthStatus, UntypedFunction } from './cached-function';
 import type { StoredKeyFunction } from './ports';
 import { l1For } from './shared-l1';
 import { CacheStats, type CacheInfo } from './stats';
@@ -46,6 +46,7 @@ export function createLocalFunction<F extends AnyFunction>(
   const owner = nextOwner++;
   const ttlMs = config.ttlSeconds === 0 ? Number.POSITIVE_INFINITY : config.ttlSeconds * 1000;
   let warned = false;
+  const target = fn as unknown as UntypedFunction;
 
   const cached = function (this: unknown, ...args: unknown[]): unknown {
     const now = Date.now();
@@ -62,7 +63,7 @@ export function createLocalFunction<F extends AnyFunction>(
           'cachekit: arguments cannot form a cache key; calling the function uncached (logged once per function)',
         );
       }
-      return fn.apply(this, args);
+      return target.apply(this, args);
     }
     const entry = l1.get(key, now);
     if (entry !== undefined) {
@@ -70,7 +71,7 @@ export function createLocalFunction<F extends AnyFunction>(
       return entry.value;
     }
     stats.misses++;
-    const value = fn.apply(this, args);
+    const value = target.apply(this, args);
     const stored = l1.set(key, value, 0, ttlMs, owner);
     if (stored !== undefined && isPromise(value)) {
       // A rejected promise must not be served to later callers.
