@@ -4,9 +4,7 @@
 // on a fresh server; the figure that matters is the longest time any call overlapping the
 // fault spent waiting on top of the function itself.
 // Run: node --import tsx benches/faults-peers.bench.mjs   (writes benches/results/faults-peers.md)
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import Redis from 'ioredis';
@@ -19,6 +17,7 @@ import KeyvRedis from '@keyv/redis';
 import { createCache as createDedupe } from 'async-cache-dedupe';
 // The sources (through tsx), so the figures describe this checkout, not a stale dist/.
 import cachekit from '../src/index.ts';
+import { startRedisServer } from '../__test__/support/redis-server.ts';
 
 const { cache, RedisBackend } = cachekit;
 
@@ -33,56 +32,19 @@ const DOWN_MS = 2_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const value = (a, b) => ({ a, b, label: `item-${a}-${b}`, product: a * b });
 
-// ---- a redis-server to freeze and kill
-async function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function answersPing(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(300, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
-
+// ---- a redis-server to freeze and kill: the test suite's own helper
 async function startServer() {
-  const port = await freePort();
-  const spawnChild = () =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  let child = spawnChild();
-  const waitUp = async () => {
-    for (let i = 0; i < 200 && !(await answersPing(port)); i++) await sleep(25);
-  };
-  await waitUp();
+  const handle = await startRedisServer();
   return {
-    url: `redis://127.0.0.1:${port}`,
-    pause: () => child.kill('SIGSTOP'),
-    resume: () => child.kill('SIGCONT'),
+    url: handle.url,
+    pause: () => handle.pause(),
+    resume: () => handle.resume(),
     async killAndRestart() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+      await handle.kill();
       await sleep(DOWN_MS);
-      child = spawnChild();
-      await waitUp();
+      await handle.restart();
     },
-    async stop() {
-      child.kill('SIGCONT');
-      child.kill('SIGKILL');
-    },
+    stop: () => handle.stop(),
   };
 }
 
