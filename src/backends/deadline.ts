@@ -84,7 +84,8 @@ class PendingOperation {
 
 /** Deadlines and signals for the operations of one backend instance. */
 export class OperationDeadlines {
-  private readonly queue: PendingOperation[] = [];
+  /** Operations in start order; finished ones at the front are cleared (see `dropSettledHead`). */
+  private readonly queue: Array<PendingOperation | undefined> = [];
   private head = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly bySignal = new WeakMap<AbortSignal, Set<PendingOperation>>();
@@ -204,6 +205,7 @@ export class OperationDeadlines {
     while (this.head < this.queue.length) {
       const pending = this.queue[this.head]!;
       if (!pending.done && pending.deadline > now) break;
+      this.queue[this.head] = undefined;
       this.head += 1;
       if (!pending.done) pending.timeOut();
     }
@@ -212,9 +214,13 @@ export class OperationDeadlines {
     if (next !== undefined) this.arm(next.deadline - now);
   }
 
-  /** Operations mostly finish in start order: drop finished ones from the front at once. */
+  /**
+   * Operations mostly finish in start order: drop finished ones from the front at once. The
+   * slots are cleared, not just skipped: the queue lives in old space, and a finished operation
+   * it still pointed to would keep its result alive through every scavenge until a full GC.
+   */
   private dropSettledHead(): void {
-    while (this.head < this.queue.length && this.queue[this.head]!.done) this.head += 1;
+    while (this.head < this.queue.length && this.queue[this.head]!.done) this.queue[this.head++] = undefined;
     this.compact();
   }
 
