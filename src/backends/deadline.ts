@@ -11,6 +11,7 @@
  * shared by all operations using it.
  */
 import { BackendError, type BackendErrorKind } from '../errors';
+import type { BackendCallOptions } from './types';
 
 /**
  * Bytes of value a write may move per extra millisecond of deadline (64 KiB/ms ≈ 62 MB/s), so
@@ -21,6 +22,47 @@ export const LARGE_VALUE_BYTES_PER_MS = 64 * 1024;
 /** Extra budget for writing `bytes` (0 below 64 KiB, so small writes share the standard queue). */
 export function writeAllowanceMs(bytes: number): number {
   return bytes < LARGE_VALUE_BYTES_PER_MS ? 0 : Math.ceil(bytes / LARGE_VALUE_BYTES_PER_MS);
+}
+
+/**
+ * Deadline delegation, an internal capability between the reliability layer and a backend.
+ * A backend that holds its own per-operation budget (ms) under `OWN_DEADLINE_MS` lets a
+ * caller whose deadline comes no later than that budget take the deadline over: the caller
+ * passes `CALLER_BOUNDED_CALL` as the options, and the backend skips its own timer and signal
+ * bookkeeping for that call (microseconds per operation on the hot path). In return the
+ * caller stops waiting at its deadline and, once the backend's budget is spent, stops
+ * counting the operation against its limits even if the backend never answers. Without the
+ * marker — any direct use of the backend — the backend bounds every call itself.
+ *
+ * Registered symbols, so the ESM and CJS builds of this package recognise each other.
+ */
+export const OWN_DEADLINE_MS: unique symbol = Symbol.for('cachekit.backend.ownDeadlineMs');
+/** See `OWN_DEADLINE_MS`. */
+export const CALLER_ENFORCES_DEADLINE: unique symbol = Symbol.for('cachekit.backend.callerEnforcesDeadline');
+
+/** A backend offering deadline delegation. */
+export interface DeadlineDelegating {
+  /** The backend's own budget of one operation, ms (before any size allowance). */
+  readonly [OWN_DEADLINE_MS]: number;
+}
+
+/** Call options marking a call whose deadline the caller enforces (see `OWN_DEADLINE_MS`). */
+export interface CallerBoundedOptions extends BackendCallOptions {
+  readonly [CALLER_ENFORCES_DEADLINE]: true;
+}
+
+/** The options a delegating caller passes (shared, immutable, no signal). */
+export const CALLER_BOUNDED_CALL: CallerBoundedOptions = Object.freeze({ [CALLER_ENFORCES_DEADLINE]: true as const });
+
+/** The backend's own budget if it offers deadline delegation, else undefined. */
+export function ownDeadlineOf(backend: object): number | undefined {
+  const budget = (backend as Partial<DeadlineDelegating>)[OWN_DEADLINE_MS];
+  return typeof budget === 'number' && budget > 0 && Number.isFinite(budget) ? budget : undefined;
+}
+
+/** Whether `options` mark a call whose deadline the caller enforces. */
+export function callerEnforcesDeadline(options: object | undefined): boolean {
+  return options !== undefined && (options as Partial<CallerBoundedOptions>)[CALLER_ENFORCES_DEADLINE] === true;
 }
 
 /** Maps a raw error to its kind. */

@@ -94,7 +94,12 @@ export class DeadlineWheel {
 
   /** The slot for an operation starting at `now` with `timeoutMs`, created (and timed) if new. */
   slotFor(now: number, timeoutMs: number): DeadlineSlot {
-    const endsAt = Math.ceil((now + timeoutMs) / SLOT_MS) * SLOT_MS;
+    return this.slotForDeadline(now + timeoutMs, now);
+  }
+
+  /** The slot for a deadline (clock time) no earlier than `now`, created (and timed) if new. */
+  slotForDeadline(deadline: number, now: number): DeadlineSlot {
+    const endsAt = Math.ceil(deadline / SLOT_MS) * SLOT_MS;
     const recent = this.recent;
     if (recent !== undefined && recent.endsAt === endsAt) return recent;
     let slot = this.slots.get(endsAt);

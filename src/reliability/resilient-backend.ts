@@ -5,13 +5,14 @@
  * a skipped write, never a failed call.
  */
 import { BackendError } from '../errors';
+import { CALLER_BOUNDED_CALL, ownDeadlineOf } from '../backends/deadline';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../backends/types';
 import { Backpressure, type PermitOutcome } from './backpressure';
 import { CircuitBreaker, type BreakerTicket } from './circuit-breaker';
 import { classifyError, type ErrorCategory } from './classify-error';
 import { boundedHealthCheck } from './bounded-health-check';
 import { systemClock, type Clock } from './clock';
-import { DeadlineWheel } from './deadline-wheel';
+import { DeadlineWheel, type DeadlineSlot } from './deadline-wheel';
 import { GuardedCall, type GuardedCallHost } from './guarded-call';
 import { FailureCounters } from './failure-counters';
 import { TypedEmitter } from './listeners';
@@ -73,6 +74,12 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   private readonly ownsBackpressure: boolean;
   private readonly timeouts: OperationTimeouts;
   private readonly deadlines: DeadlineWheel;
+  /**
+   * Whether adaptive-timeout operations take over the backend's own deadline (it offers that,
+   * and our longest deadline, `maxMs`, comes no later than its own): the backend then skips its
+   * per-call timer bookkeeping, and each call gives the backend up itself at that deadline.
+   */
+  private readonly delegatesDeadline: boolean;
   private readonly unsubscribeBreaker: (() => void) | undefined;
   private closed = false;
   /** Backend calls started and not yet settled (abandoned ones included). */
@@ -93,6 +100,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     this.clock = deps.clock ?? systemClock;
     this.timeouts = new OperationTimeouts(this.options.timeouts);
     this.deadlines = new DeadlineWheel(this.clock, () => new BackendError(`${this.backendType} operation timed out`, 'timeout'));
+    const backendBudgetMs = ownDeadlineOf(backend);
+    this.delegatesDeadline = backendBudgetMs !== undefined && this.options.timeouts !== false && this.options.timeouts.maxMs <= backendBudgetMs;
     this.ownsBackend = deps.ownsBackend ?? false;
     this.supportsLocks =
       typeof backend.acquireLock === 'function' && typeof backend.renewLock === 'function' && typeof backend.releaseLock === 'function';
@@ -317,8 +326,16 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     // ceiling: an answer between the two is how the adaptive timeout learns that the backend
     // became slower rather than stuck. Without a deadline the backend gets the caller's signal.
     const giveUpMs = adaptive === undefined || timeoutMs === undefined ? timeoutMs : Math.max(timeoutMs, adaptive.ceilingMs + allowanceMs);
-    const backendSlot = giveUpMs === timeoutMs || giveUpMs === undefined ? slot : this.deadlines.slotFor(startedAt, giveUpMs);
-    const options: BackendCallOptions = backendSlot ?? (signal === undefined ? NO_OPTIONS : { signal });
+    // A delegated deadline: the backend runs unbounded and the call gives it up at `giveUpMs`
+    // (no later than the backend's own deadline would have: see `delegatesDeadline`).
+    const delegated = adaptive !== undefined && timeoutMs !== undefined && this.delegatesDeadline;
+    let options: BackendCallOptions;
+    if (delegated) {
+      options = CALLER_BOUNDED_CALL;
+    } else {
+      const backendSlot = giveUpMs === timeoutMs || giveUpMs === undefined ? slot : this.deadlines.slotFor(startedAt, giveUpMs);
+      options = backendSlot ?? (signal === undefined ? NO_OPTIONS : { signal });
+    }
     let pending: Promise<T>;
     this.unsettledCalls++;
     try {
@@ -326,7 +343,15 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return new GuardedCall(this, operation, ticket, startedAt, adaptive, timeoutMs, allowanceMs, slot, signal, pending).result;
+    return new GuardedCall(this, operation, ticket, startedAt, adaptive, timeoutMs, allowanceMs, slot, signal, pending, delegated ? giveUpMs : undefined)
+      .result;
+  }
+
+  /** @internal */
+  giveUpSlot(startedAt: number, giveUpMs: number): DeadlineSlot | undefined {
+    const now = this.clock.now();
+    const deadline = startedAt + giveUpMs;
+    return deadline <= now ? undefined : this.deadlines.slotForDeadline(deadline, now);
   }
 
   // ---- GuardedCallHost: how each ending is counted ----

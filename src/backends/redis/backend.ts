@@ -20,7 +20,7 @@ import {
   checkValue,
 } from '../arguments';
 import { classifyRedisError } from '../classify';
-import { OperationDeadlines, writeAllowanceMs } from '../deadline';
+import { OWN_DEADLINE_MS, OperationDeadlines, callerEnforcesDeadline, writeAllowanceMs } from '../deadline';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../types';
 import { clearPrefix, type CommandStep } from './clear-prefix';
 import { ConnectionWatch } from './connection-watch';
@@ -40,6 +40,8 @@ function expiryArgs(ttlSeconds: number): ['EX', number] | ['PX', number] | [] {
   if (Number.isInteger(ttlSeconds)) return ['EX', ttlSeconds];
   return ['PX', Math.max(1, Math.round(ttlSeconds * 1000))];
 }
+
+const discard = (): void => undefined;
 
 /** The Redis backend. */
 export class RedisBackend implements CacheBackend {
@@ -89,6 +91,39 @@ export class RedisBackend implements CacheBackend {
     this.inFlight--;
   };
 
+  /**
+   * `send` for a call whose deadline the caller enforces (deadline delegation, see
+   * `backends/deadline.ts`): no timer, no signal, only the settle count and error
+   * classification, in one handler pair instead of the deadline's promise and bookkeeping.
+   */
+  private sendBounded<T>(operation: string, key: string | undefined, command: () => Promise<T>): Promise<T> {
+    if (this.adaptivePipelining) (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.inFlight > 0;
+    this.inFlight++;
+    let pending: Promise<T>;
+    try {
+      pending = command();
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    return pending.then(this.settledWith as (value: T) => T, (err: unknown) => {
+      this.inFlight--;
+      throw this.deadlines.wrap(err, operation, key);
+    });
+  }
+
+  private readonly settledWith = (value: unknown): unknown => {
+    this.inFlight--;
+    return value;
+  };
+
+  /**
+   * Deadline delegation: a caller whose deadline comes no later than this budget may take
+   * this backend's deadline over (the reliability layer does).
+   */
+  get [OWN_DEADLINE_MS](): number {
+    return this.settings.commandTimeoutMs;
+  }
+
   /** Runs one logical operation under the deadline, the signal and the fast-fail rule. */
   private run<T>(
     operation: string,
@@ -98,7 +133,9 @@ export class RedisBackend implements CacheBackend {
     extraMs = 0,
   ): Promise<T> {
     const refused = this.refusal(operation, key);
-    return refused ?? this.deadlines.run(operation, key, options?.signal, extraMs, () => this.send(start));
+    if (refused !== undefined) return refused;
+    if (callerEnforcesDeadline(options)) return this.sendBounded(operation, key, start);
+    return this.deadlines.run(operation, key, options?.signal, extraMs, () => this.send(start));
   }
 
   /** The rejection for a call that must not reach Redis (closed backend, or known down). */
@@ -145,17 +182,11 @@ export class RedisBackend implements CacheBackend {
     } catch (err) {
       return Promise.reject(err);
     }
-    return (
-      this.refusal('set', key) ??
-      this.deadlines.run(
-        'set',
-        key,
-        options?.signal,
-        writeAllowanceMs(value.length),
-        () => this.send(() => (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1]))),
-        true,
-      )
-    );
+    const refused = this.refusal('set', key);
+    if (refused !== undefined) return refused;
+    const write = () => (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1]));
+    if (callerEnforcesDeadline(options)) return this.sendBounded('set', key, write).then(discard);
+    return this.deadlines.run('set', key, options?.signal, writeAllowanceMs(value.length), () => this.send(write), true);
   }
 
   async delete(key: string, options?: BackendCallOptions): Promise<boolean> {

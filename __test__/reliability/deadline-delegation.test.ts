@@ -1,0 +1,157 @@
+import { describe, expect, test } from 'vitest';
+import { CALLER_ENFORCES_DEADLINE, OWN_DEADLINE_MS } from '../../src/backends/deadline';
+import type { BackendCallOptions } from '../../src/backends/types';
+import { DEFAULT_TIMEOUTS, type ReliabilityOptions } from '../../src/reliability/options';
+import { ResilientBackend } from '../../src/reliability/resilient-backend';
+import { ManualClock, flushMicrotasks } from './support/manual-clock';
+import { ScriptedBackend } from './support/scripted-backend';
+
+/** A scripted backend that offers deadline delegation with a given budget of its own. */
+class DelegatingBackend extends ScriptedBackend {
+  readonly received: Array<BackendCallOptions | undefined> = [];
+
+  constructor(
+    clock: ManualClock,
+    readonly budgetMs: number,
+  ) {
+    super(clock);
+  }
+
+  get [OWN_DEADLINE_MS](): number {
+    return this.budgetMs;
+  }
+
+  override get(key: string, options?: BackendCallOptions): Promise<Buffer | null> {
+    this.received.push(options);
+    return super.get(key, options);
+  }
+}
+
+function setup(options: ReliabilityOptions = {}, budgetMs: number = DEFAULT_TIMEOUTS.maxMs) {
+  const clock = new ManualClock();
+  const backend = new DelegatingBackend(clock, budgetMs);
+  const resilient = new ResilientBackend(backend, options, { clock });
+  return { clock, backend, resilient };
+}
+
+const delegated = (options: BackendCallOptions | undefined) =>
+  (options as Record<symbol, unknown> | undefined)?.[CALLER_ENFORCES_DEADLINE] === true;
+
+/** Tracks a result promise so the test can check it settled without awaiting it. */
+function track<T>(promise: Promise<T>): { value: T | undefined; settled: boolean } {
+  const box: { value: T | undefined; settled: boolean } = { value: undefined, settled: false };
+  void promise.then((v) => {
+    box.value = v;
+    box.settled = true;
+  });
+  return box;
+}
+
+describe('ResilientBackend: deadline delegation', () => {
+  test('a backend whose own budget covers maxMs gets the caller-bounded marker and no signal', async () => {
+    const { backend, resilient } = setup();
+    expect(await resilient.get('k')).toEqual({ ok: true, value: null });
+    expect(delegated(backend.received[0])).toBe(true);
+    expect(backend.received[0]?.signal).toBeUndefined();
+  });
+
+  test('a backend whose own budget is shorter than maxMs keeps its deadline and gets the signal', async () => {
+    const { backend, resilient } = setup({}, DEFAULT_TIMEOUTS.maxMs - 1);
+    await resilient.get('k');
+    expect(delegated(backend.received[0])).toBe(false);
+    expect(backend.received[0]?.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  test('with timeouts off nothing is delegated: the backend bounds the call itself', async () => {
+    const { backend, resilient } = setup({ timeouts: false });
+    await resilient.get('k');
+    expect(delegated(backend.received[0])).toBe(false);
+  });
+
+  test('a hanging call times out at the adaptive deadline; its permit comes back at maxMs without an answer', async () => {
+    const { clock, backend, resilient } = setup({ backpressure: { maxConcurrent: 1, queueSize: 0, queueTimeoutMs: 0 } });
+    backend.next({ kind: 'hang' });
+    const first = track(resilient.get('a'));
+    await clock.advance(250);
+    expect(first.value).toMatchObject({ ok: false, reason: 'timeout' });
+    // Between the caller's deadline and the backend's give-up time, the backend still holds its permit.
+    expect(await resilient.get('b')).toEqual({ ok: false, reason: 'overload' });
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs - 250 - 1);
+    expect(await resilient.get('b')).toEqual({ ok: false, reason: 'overload' });
+    await clock.advance(1);
+    expect(resilient.stats().backpressure?.inFlight).toBe(0);
+    expect(await resilient.get('b')).toEqual({ ok: true, value: null });
+    expect(backend.hungCount).toBe(1);
+  });
+
+  test('an answer before the give-up time teaches the timeout; one after it is ignored and returns no permit twice', async () => {
+    const { clock, backend, resilient } = setup();
+    for (let i = 0; i < 40; i++) expect((await resilient.get('k')).ok).toBe(true);
+    expect(resilient.stats().timeouts.get?.timeoutMs).toBe(DEFAULT_TIMEOUTS.minMs);
+
+    backend.next({ kind: 'hang' });
+    const given = resilient.get('k');
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs);
+    expect(await given).toMatchObject({ reason: 'timeout' });
+    expect(resilient.stats().backpressure?.inFlight).toBe(0);
+    backend.releaseHung();
+    await flushMicrotasks();
+    expect(resilient.stats().timeouts.get).toMatchObject({ timeoutMs: DEFAULT_TIMEOUTS.minMs, timeouts: 1, lateAnswers: 0 });
+    expect(resilient.stats().backpressure?.inFlight).toBe(0);
+    expect(resilient.stats().succeeded).toBe(40);
+
+    backend.next({ kind: 'hang' });
+    const late = resilient.get('k');
+    await clock.advance(40);
+    expect(await late).toMatchObject({ reason: 'timeout' });
+    backend.releaseHung();
+    await flushMicrotasks();
+    expect(resilient.stats().timeouts.get).toMatchObject({ timeoutMs: 60, timeouts: 2, lateAnswers: 1 });
+    expect(resilient.stats().backpressure?.inFlight).toBe(0);
+  });
+
+  test('a late rejection after the give-up time is neither counted nor unhandled', async () => {
+    const { clock, backend, resilient } = setup();
+    backend.next({ kind: 'hang' });
+    const result = resilient.get('k');
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs);
+    expect(await result).toMatchObject({ ok: false, reason: 'timeout' });
+    backend.failHung(new Error('late'));
+    await flushMicrotasks();
+    expect(resilient.stats().failures.error).toBe(0);
+    expect(resilient.stats().backpressure?.inFlight).toBe(0);
+  });
+
+  test("a call the caller's signal stopped is given up at maxMs as well", async () => {
+    const { clock, backend, resilient } = setup({ backpressure: { maxConcurrent: 1, queueSize: 0, queueTimeoutMs: 0 } });
+    backend.next({ kind: 'hang' });
+    const controller = new AbortController();
+    const pending = resilient.get('a', controller.signal);
+    controller.abort();
+    expect(await pending).toEqual({ ok: false, reason: 'aborted' });
+    expect(await resilient.get('b')).toEqual({ ok: false, reason: 'overload' });
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs);
+    expect(await resilient.get('b')).toEqual({ ok: true, value: null });
+  });
+
+  test('close() resolves once every delegated call was answered or given up', async () => {
+    const { clock, backend, resilient } = setup();
+    backend.next({ kind: 'hang' });
+    void resilient.get('a');
+    await clock.advance(250);
+    const closing = track(resilient.close());
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs - 250 - 1);
+    expect(closing.settled).toBe(false);
+    await clock.advance(1);
+    expect(closing.settled).toBe(true);
+  });
+
+  test('no timers are left once calls were answered or given up', async () => {
+    const { clock, backend, resilient } = setup();
+    backend.next({ kind: 'hang' });
+    void resilient.get('a');
+    await resilient.get('b');
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs + 1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
