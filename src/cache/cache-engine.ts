@@ -56,6 +56,9 @@ export interface CacheEngineParts {
 
 const randomJitter = () => 0.9 + Math.random() * 0.2;
 
+/** Most entry contexts memoised per function before the memo starts over. */
+const MAX_REMEMBERED_CONTEXTS = 4096;
+
 /** Most keys remembered per function for `cacheClear()` on backends that cannot clear by prefix. */
 const MAX_REMEMBERED_KEYS = 100_000;
 
@@ -83,6 +86,7 @@ export class CacheEngine {
    */
   private readonly writtenKeys = new Set<string>();
   private writtenKeysOverflow = false;
+  private readonly contexts = new Map<string, EntryContext>();
 
   constructor(parts: CacheEngineParts) {
     this.config = parts.config;
@@ -119,7 +123,15 @@ export class CacheEngine {
 
   /** Entry context (tenant, logical key) for sealing and opening the entry stored under `key`. */
   context(key: string): EntryContext {
-    return this.contextOf(key);
+    // Memoised: the same object (and logical-key string, whose hash V8 then keeps) for the
+    // same key lets the codec's per-key memo answer with one lookup.
+    let context = this.contexts.get(key);
+    if (context === undefined) {
+      context = this.contextOf(key);
+      if (this.contexts.size >= MAX_REMEMBERED_CONTEXTS) this.contexts.clear();
+      this.contexts.set(key, context);
+    }
+    return context;
   }
 
   /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. */
