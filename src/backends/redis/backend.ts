@@ -27,6 +27,7 @@ import { ConnectionWatch } from './connection-watch';
 import { checkRedisHealth } from './health';
 import { RELEASE_LOCK, RENEW_LOCK } from './lock-scripts';
 import { createRedisClient } from './client';
+import { ReadBatcher } from './read-batcher';
 import { validateRedisOptions, type RedisBackendOptions, type RedisClient, type RedisSettings } from './options';
 
 const BACKEND = 'redis';
@@ -42,6 +43,12 @@ function expiryArgs(ttlSeconds: number): ['EX', number] | ['PX', number] | [] {
 }
 
 const discard = (): void => undefined;
+
+/** A reply refusing the MGET command itself: an ACL without it, or a renamed command. */
+function refusesMget(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return message.startsWith('NOPERM') || /^ERR unknown command/i.test(message);
+}
 
 /** The Redis backend. */
 export class RedisBackend implements CacheBackend {
@@ -60,6 +67,8 @@ export class RedisBackend implements CacheBackend {
   private inFlight = 0;
   /** Whether auto-pipelining is switched per command (only on a client cachekit created). */
   private readonly adaptivePipelining: boolean;
+  /** Concurrent GETs waiting to go out as one MGET (standalone and Sentinel, with pipelining on). */
+  private readonly reads: ReadBatcher | undefined;
 
   constructor(options: RedisBackendOptions) {
     this.settings = validateRedisOptions(options);
@@ -70,6 +79,16 @@ export class RedisBackend implements CacheBackend {
     this.watch = new ConnectionWatch(this.client, this.ownsClient);
     this.deadlines = new OperationDeadlines(BACKEND, this.settings.commandTimeoutMs, this.classify);
     this.adaptivePipelining = this.ownsClient && this.settings.autoPipelining;
+    // MGET across hash slots fails on a Cluster (CROSSSLOT): reads there stay single GETs.
+    this.reads =
+      this.settings.autoPipelining && !this.client.isCluster
+        ? new ReadBatcher({
+            readMany: (keys) => this.send(() => (this.client as Redis).mgetBuffer(keys)),
+            readOne: (key) => this.send(() => this.client.getBuffer(key)),
+            failure: (error, key) => this.deadlines.wrap(error, 'get', key),
+            refusesBatches: refusesMget,
+          })
+        : undefined;
   }
 
   /**
@@ -80,6 +99,8 @@ export class RedisBackend implements CacheBackend {
    * flight, everything queues behind it.
    */
   private send<T>(command: () => Promise<T>): Promise<T> {
+    // Reads waiting for their MGET were made first: they go out first.
+    if (this.reads !== undefined && this.reads.size > 0) this.reads.flush();
     if (this.adaptivePipelining) (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.inFlight > 0;
     this.inFlight++;
     const pending = command();
@@ -97,6 +118,7 @@ export class RedisBackend implements CacheBackend {
    * classification, in one handler pair instead of the deadline's promise and bookkeeping.
    */
   private sendBounded<T>(operation: string, key: string | undefined, command: () => Promise<T>): Promise<T> {
+    if (this.reads !== undefined && this.reads.size > 0) this.reads.flush();
     if (this.adaptivePipelining) (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.inFlight > 0;
     this.inFlight++;
     let pending: Promise<T>;
@@ -170,7 +192,20 @@ export class RedisBackend implements CacheBackend {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.run('get', key, options, () => this.client.getBuffer(key));
+    const refused = this.refusal('get', key);
+    if (refused !== undefined) return refused;
+    if (callerEnforcesDeadline(options)) return this.read(key);
+    return this.deadlines.run('get', key, options?.signal, 0, () => this.read(key));
+  }
+
+  /**
+   * One GET: joins the pending MGET batch while other commands are in flight (or reads already
+   * wait), otherwise goes out at once.
+   */
+  private read(key: string): Promise<Buffer | null> {
+    const reads = this.reads;
+    if (reads !== undefined && (this.inFlight > 0 || reads.size > 0) && reads.enabled) return reads.read(key);
+    return this.sendBounded('get', key, () => this.client.getBuffer(key));
   }
 
   set(key: string, value: Buffer, ttlSeconds?: number, options?: BackendCallOptions): Promise<void> {
@@ -307,8 +342,13 @@ export class RedisBackend implements CacheBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Commands accepted before close() get their answer (or error), not a closed socket: the
+    // batched reads are sent, and QUIT waits for the auto-pipeline's next write (setImmediate)
+    // instead of overtaking it.
+    this.reads?.flush();
     this.watch.dispose();
     if (!this.ownsClient) return;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const client = this.client;
     // Errors while shutting down are expected and must not reach the console.
     client.on('error', () => undefined);

@@ -1,0 +1,128 @@
+/**
+ * RedisBackend gathers concurrent reads into MGETs. Against a redis-server of its own (so the
+ * server's command statistics count only this suite's commands): every read gets its own
+ * key's value, commands keep their order, a refused MGET turns batching off, and a failed
+ * batch fails each read with an error naming its key.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BackendError } from '../../src/errors';
+import { RedisBackend } from '../../src/backends/redis/backend';
+import { MAX_BATCH_KEYS } from '../../src/backends/redis/read-batcher';
+import { startRedisServer, type RedisServerHandle } from '../support/redis-server';
+
+let redis: RedisServerHandle;
+let raw: Redis;
+const backends: RedisBackend[] = [];
+
+function backendFor(options: Partial<ConstructorParameters<typeof RedisBackend>[0]> = {}): RedisBackend {
+  const backend = new RedisBackend({ url: redis.url, ...options });
+  backends.push(backend);
+  return backend;
+}
+
+/** Calls of `command` the server counted since the last CONFIG RESETSTAT (ACL refusals excluded). */
+async function calls(command: string): Promise<number> {
+  const info = await raw.info('commandstats');
+  const match = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info);
+  return match === null ? 0 : Number(match[1]);
+}
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  raw = new Redis(redis.url);
+});
+afterEach(async () => {
+  while (backends.length > 0) await backends.pop()!.close();
+  await raw.acl('SETUSER', 'default', '+@all');
+  await raw.flushall();
+});
+afterAll(async () => {
+  await raw.quit();
+  await redis.stop();
+});
+
+describe('RedisBackend read batching', () => {
+  it('sends a lone read as GET and the reads made while it is in flight as MGETs, each answered with its own value', async () => {
+    const backend = backendFor();
+    const keys = Array.from({ length: 150 }, (_, i) => `batch:${i}`);
+    for (let i = 0; i < keys.length; i += 3) await raw.set(keys[i]!, `value-${i}`);
+    await backend.healthCheck();
+    await raw.config('RESETSTAT');
+    const values = await Promise.all(keys.map((key) => backend.get(key)));
+    values.forEach((value, i) => expect(value?.toString() ?? null).toBe(i % 3 === 0 ? `value-${i}` : null));
+    expect(await calls('get')).toBe(1);
+    expect(await calls('mget')).toBe(Math.ceil((keys.length - 1) / MAX_BATCH_KEYS));
+  });
+
+  it('keeps commands in call order: a read before a write sees the old value, a read after it the new one', async () => {
+    const backend = backendFor();
+    await raw.set('order:k', 'old');
+    const busy = backend.get('order:other'); // in flight: the reads below are batched
+    const before = backend.get('order:k');
+    const write = backend.set('order:k', Buffer.from('new'));
+    const after = backend.get('order:k');
+    const deleted = backend.delete('order:k');
+    const gone = backend.get('order:k');
+    await Promise.all([busy, write, deleted]);
+    expect((await before)?.toString()).toBe('old');
+    expect((await after)?.toString()).toBe('new');
+    expect(await gone).toBeNull();
+  });
+
+  it('answers reads accepted before close()', async () => {
+    const backend = backendFor();
+    await backend.healthCheck();
+    await raw.set('close:a', 'a');
+    await raw.set('close:b', 'b');
+    const reads = [backend.get('close:a'), backend.get('close:b'), backend.get('close:a')];
+    await backend.close();
+    expect((await Promise.all(reads)).map((v) => v?.toString())).toEqual(['a', 'b', 'a']);
+  });
+
+  it('turns batching off when the server refuses MGET, and sends the refused reads again one by one', async () => {
+    await raw.acl('SETUSER', 'default', '-mget');
+    const backend = backendFor();
+    await raw.set('acl:a', 'a');
+    await raw.set('acl:b', 'b');
+    const first = await Promise.all(['acl:a', 'acl:b', 'acl:c', 'acl:a'].map((key) => backend.get(key)));
+    expect(first.map((v) => v?.toString() ?? null)).toEqual(['a', 'b', null, 'a']);
+    await raw.config('RESETSTAT');
+    const second = await Promise.all(['acl:b', 'acl:a', 'acl:b'].map((key) => backend.get(key)));
+    expect(second.map((v) => v?.toString())).toEqual(['b', 'a', 'b']);
+    expect(await calls('get')).toBe(3);
+    expect(/^cmdstat_mget:/m.test(await raw.info('commandstats'))).toBe(false);
+  });
+
+  it('fails each read of a failed batch with a classified BackendError naming its key', async () => {
+    const own = await startRedisServer();
+    try {
+      const backend = backendFor({ url: own.url, commandTimeoutMs: 30_000 });
+      await backend.set('fail:a', Buffer.from('a'));
+      const keys = ['fail:a', 'fail:b', 'fail:c', 'fail:d'];
+      // Frozen first, so no command is answered; then killed, which closes the connection.
+      own.pause();
+      const reads = keys.map((key) => backend.get(key).then(() => undefined, (error: unknown) => error));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await own.kill();
+      const errors = await Promise.all(reads);
+      errors.forEach((error, i) => {
+        expect(error).toBeInstanceOf(BackendError);
+        expect((error as BackendError).operation).toBe('get');
+        expect((error as BackendError).key).toBe(keys[i]);
+        expect((error as BackendError).kind).toBe('transient');
+      });
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('is off with autoPipelining: false (every read is a GET)', async () => {
+    const backend = backendFor({ autoPipelining: false });
+    await backend.healthCheck();
+    await raw.config('RESETSTAT');
+    await Promise.all(Array.from({ length: 20 }, (_, i) => backend.get(`plain:${i}`)));
+    expect(await calls('get')).toBe(20);
+    expect(await calls('mget')).toBe(0);
+  });
+});
