@@ -21,7 +21,7 @@ import { CalendarDate, MsgpackExtension, TimeOfDay } from '../tagged-values';
 import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
 import { checkDecodeBounds } from './bounds';
 import { KeyCache, MAX_CACHED_KEY_BYTES } from './key-cache';
-import { latin1Slice, utf8ReadStrict } from './text';
+import { utf8ReadStrict } from './text';
 import type { ValueProfile } from './value-encoder';
 
 /** Error code of bytes that are well-formed MessagePack but not a value of the profile. */
@@ -35,9 +35,13 @@ export interface ValueDecoderOptions {
 
 class Undecodable extends Error {}
 
+// '_': sentinel keys all start with "__".
 const SENTINEL_PREFIX = 0x5f;
-/** Strings up to this many bytes are checked for ASCII in JS; longer ones go to the native validator. */
-const SHORT_STRING_BYTES = 64; // '_': sentinel keys all start with "__"
+/**
+ * ASCII strings up to this many bytes are built in JS (one `fromCharCode`); longer ones, and
+ * any with other bytes, are decoded natively (see `utf8ReadStrict`), which is faster past it.
+ */
+const SHORT_STRING_BYTES = 8;
 
 /** Decodes documents of one profile. Holds no per-call state between calls. */
 export class ValueDecoder {
@@ -211,7 +215,7 @@ export class ValueDecoder {
     const end = start + length;
     this.pos = end;
     if (length <= SHORT_STRING_BYTES) {
-      // ASCII (valid UTF-8 by definition) without the validator's extra view and call.
+      // ASCII (valid UTF-8 by definition) in JS, without a native call.
       let ascii = true;
       for (let i = start; i < end; i++) {
         if (buf[i]! >= 0x80) {
@@ -219,7 +223,7 @@ export class ValueDecoder {
           break;
         }
       }
-      if (ascii) return length <= 8 ? shortAscii(buf, start, length) : latin1Slice(buf, start, end);
+      if (ascii) return shortAscii(buf, start, length);
     }
     return this.readUtf8(start, end);
   }
