@@ -124,11 +124,14 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   }
 
   /** Writes `key`. True when stored; false when the write was dropped (counted, never thrown). */
-  async set(key: string, value: Buffer, ttlSeconds?: number, signal?: AbortSignal): Promise<boolean> {
-    const result = await this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, writeAllowanceMs(value.length));
+  set(key: string, value: Buffer, ttlSeconds?: number, signal?: AbortSignal): Promise<boolean> {
+    return this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, writeAllowanceMs(value.length)).then(this.writeOutcome);
+  }
+
+  private readonly writeOutcome = (result: OperationResult<unknown>): boolean => {
     if (!result.ok) this.counters.droppedWrites++;
     return result.ok;
-  }
+  };
 
   /** Reads several keys (in order); needs the backend's `getMany`. */
   getMany(keys: readonly string[], signal?: AbortSignal): Promise<OperationResult<Array<Buffer | null>>> {

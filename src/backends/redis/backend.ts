@@ -42,8 +42,6 @@ function expiryArgs(ttlSeconds: number): ['EX', number] | ['PX', number] | [] {
   return ['PX', Math.max(1, Math.round(ttlSeconds * 1000))];
 }
 
-const discard = (): void => undefined;
-
 /** A reply refusing the MGET command itself: an ACL without it, or a renamed command. */
 function refusesMget(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
@@ -117,7 +115,7 @@ export class RedisBackend implements CacheBackend {
    * `backends/deadline.ts`): no timer, no signal, only the settle count and error
    * classification, in one handler pair instead of the deadline's promise and bookkeeping.
    */
-  private sendBounded<T>(operation: string, key: string | undefined, command: () => Promise<T>): Promise<T> {
+  private sendBounded<T>(operation: string, key: string | undefined, command: () => Promise<T>, discardResult = false): Promise<T> {
     if (this.reads !== undefined && this.reads.size > 0) this.reads.flush();
     if (this.adaptivePipelining) (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.inFlight > 0;
     this.inFlight++;
@@ -127,7 +125,7 @@ export class RedisBackend implements CacheBackend {
     } catch (err) {
       pending = Promise.reject(err);
     }
-    return pending.then(this.settledWith as (value: T) => T, (err: unknown) => {
+    return pending.then((discardResult ? this.settledDiscarding : this.settledWith) as (value: T) => T, (err: unknown) => {
       this.inFlight--;
       throw this.deadlines.wrap(err, operation, key);
     });
@@ -136,6 +134,11 @@ export class RedisBackend implements CacheBackend {
   private readonly settledWith = (value: unknown): unknown => {
     this.inFlight--;
     return value;
+  };
+
+  private readonly settledDiscarding = (): undefined => {
+    this.inFlight--;
+    return undefined;
   };
 
   /**
@@ -220,7 +223,7 @@ export class RedisBackend implements CacheBackend {
     const refused = this.refusal('set', key);
     if (refused !== undefined) return refused;
     const write = () => (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1]));
-    if (callerEnforcesDeadline(options)) return this.sendBounded('set', key, write).then(discard);
+    if (callerEnforcesDeadline(options)) return this.sendBounded('set', key, write, true) as Promise<unknown> as Promise<void>;
     return this.deadlines.run('set', key, options?.signal, writeAllowanceMs(value.length), () => this.send(write), true);
   }
 
