@@ -79,7 +79,10 @@ export class CacheEngine {
   private readonly ttlMs: number;
   private readonly l1TtlMs: number;
   private readonly swrBaseMs: number;
-  private readonly pendingWrites = new Set<Promise<unknown>>();
+  /** Background writes and refreshes started and not yet settled. */
+  private pendingWrites = 0;
+  /** `flush()` callers waiting for `pendingWrites` to reach zero. */
+  private drainWaiters: Array<() => void> = [];
   /**
    * Keys this function wrote to a backend that cannot clear by prefix (the file backend names
    * files by hash), so `cacheClear()` can still remove them. Bounded; other processes' entries
@@ -122,13 +125,17 @@ export class CacheEngine {
     return this.backendOf();
   }
 
-  /** Entry context (tenant, logical key) for sealing and opening the entry stored under `key`. */
-  context(key: string): EntryContext {
-    // Memoised: the same object (and logical-key string, whose hash V8 then keeps) for the
-    // same key lets the codec's per-key memo answer with one lookup.
+  /**
+   * Entry context (tenant, logical key) for sealing and opening the entry stored under `key`.
+   * Memoised for reads (`remember`): the same object (and logical-key string, whose hash V8
+   * then keeps) for the same key lets the codec's per-key memo answer with one lookup. Writes
+   * mostly concern keys just missed, which would only churn the memo.
+   */
+  context(key: string, remember = true): EntryContext {
     let context = this.contexts.get(key);
     if (context === undefined) {
       context = this.contextOf(key);
+      if (!remember) return context;
       if (this.contexts.size >= MAX_REMEMBERED_CONTEXTS) this.contexts.clear();
       this.contexts.set(key, context);
     }
@@ -282,6 +289,9 @@ export class CacheEngine {
     return backend.get(key, signal).then((result) => {
       const read = this.opened(backend, key, result, started);
       if (typeof read === 'object' && !(read instanceof Promise)) return read;
+      // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
+      // right away instead of paying another deadline.
+      if (read === 'failed' || (read === 'miss' && !this.usesLock(backend))) return this.compute(flight, key, fn, thisArg, args, false);
       return this.afterRead(read, flight, backend, key, fn, thisArg, args, signal);
     });
   }
@@ -299,9 +309,7 @@ export class CacheEngine {
   ): Promise<Loaded> {
     const read = typeof pending === 'string' ? pending : await pending;
     if (typeof read === 'object') return read;
-    // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
-    // right away instead of paying another deadline.
-    if (read === 'miss' && this.lock.enabled && backend.supportsLocks) {
+    if (read === 'miss' && this.usesLock(backend)) {
       const locked = await runWithLock<Loaded>({
         backend,
         key,
@@ -318,6 +326,10 @@ export class CacheEngine {
       return locked.value;
     }
     return this.compute(flight, key, fn, thisArg, args, false);
+  }
+
+  private usesLock(backend: ResilientBackend): boolean {
+    return this.lock.enabled && backend.supportsLocks;
   }
 
   /**
@@ -430,7 +442,8 @@ export class CacheEngine {
   ): Promise<Loaded> {
     const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
     if (flight.discard) return { source: 'computed', value, serialized: undefined, latencyMs: 0 };
-    const serialized = await this.store(key, value, awaitWrite);
+    const stored = this.storeNow(key, value, awaitWrite);
+    const serialized = stored instanceof Promise ? await stored : stored;
     return { source: 'computed', value, serialized, latencyMs: 0 };
   }
 
@@ -439,6 +452,14 @@ export class CacheEngine {
    * the value could not be encoded or was too large: then nothing is cached).
    */
   async store(key: string, value: unknown, awaitWrite: boolean): Promise<Buffer | undefined> {
+    return this.storeNow(key, value, awaitWrite);
+  }
+
+  /**
+   * `store`, answering synchronously unless it has to wait (a large value sealed on the thread
+   * pool, or `awaitWrite`): a miss then costs no extra promise hop.
+   */
+  private storeNow(key: string, value: unknown, awaitWrite: boolean): Buffer | undefined | Promise<Buffer | undefined> {
     const pipeline = this.pipeline as ValuePipeline;
     const backend = this.backend();
     if (this.reference) {
@@ -462,19 +483,37 @@ export class CacheEngine {
       );
       return undefined;
     }
-    let sealed: Buffer | undefined;
-    if (backend !== null || pipeline.l1HoldsSealed) {
-      try {
-        sealed =
-          serialized.length >= pipeline.asyncThreshold
-            ? await pipeline.sealAsync(serialized, this.context(key))
-            : pipeline.seal(serialized, this.context(key));
-      } catch (error) {
-        this.stats.counters.encodeErrors++;
-        this.log('error', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
-        return undefined;
-      }
+    if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite);
+    if (serialized.length >= pipeline.asyncThreshold) {
+      return pipeline.sealAsync(serialized, this.context(key, false)).then(
+        (sealed) => this.storeSealed(key, backend, serialized, sealed, awaitWrite),
+        (error: unknown) => this.sealingFailed(key, error),
+      );
     }
+    let sealed: Buffer;
+    try {
+      sealed = pipeline.seal(serialized, this.context(key, false));
+    } catch (error) {
+      return this.sealingFailed(key, error);
+    }
+    return this.storeSealed(key, backend, serialized, sealed, awaitWrite);
+  }
+
+  private sealingFailed(key: string, error: unknown): undefined {
+    this.stats.counters.encodeErrors++;
+    this.log('error', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
+    return undefined;
+  }
+
+  /** The rest of `storeNow` once the value is sealed (`sealed` undefined: nothing to seal for). */
+  private storeSealed(
+    key: string,
+    backend: ResilientBackend | null,
+    serialized: Buffer,
+    sealed: Buffer | undefined,
+    awaitWrite: boolean,
+  ): Buffer | undefined | Promise<Buffer | undefined> {
+    const pipeline = this.pipeline as ValuePipeline;
     if (this.l1 !== undefined && !this.reference) {
       if (pipeline.l1HoldsSealed) {
         const bytes = sealed as Buffer;
@@ -495,11 +534,15 @@ export class CacheEngine {
     }
     if (backend !== null && sealed !== undefined) {
       if (typeof backend.backend.clearPrefix !== 'function') this.rememberWrittenKey(key);
-      const write = backend.set(key, sealed, Math.ceil(this.config.ttlSeconds)).then((ok) => {
-        if (!ok) this.stats.counters.l2WriteFailures++;
-      });
-      if (awaitWrite) await write;
-      else this.track(write);
+      const write = backend.set(key, sealed, Math.ceil(this.config.ttlSeconds));
+      if (awaitWrite) {
+        return write.then((ok) => {
+          this.countWrite(ok);
+          return serialized;
+        });
+      }
+      this.pendingWrites++;
+      write.then(this.backgroundWriteSettled, this.backgroundSettled);
     }
     return serialized;
   }
@@ -571,8 +614,9 @@ export class CacheEngine {
   }
 
   /** Resolves when every background write and refresh started so far has settled. */
-  async flush(): Promise<void> {
-    while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+  flush(): Promise<void> {
+    if (this.pendingWrites === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   private rememberWrittenKey(key: string): void {
@@ -588,14 +632,32 @@ export class CacheEngine {
     return this.swrBaseMs === Number.POSITIVE_INFINITY ? this.swrBaseMs : this.swrBaseMs * randomJitter();
   }
 
+  /**
+   * Counts a background task until it settles (`flush()` waits for the count to reach zero).
+   * A count and shared callbacks, rather than a set of wrapper promises: nothing is allocated
+   * per write but the one callback registration.
+   */
   private track(promise: Promise<unknown>): void {
-    // One callback pair for both outcomes (rather than catch + finally): two promises fewer per write.
-    const done = (): void => {
-      this.pendingWrites.delete(tracked);
-    };
-    const tracked: Promise<void> = promise.then(done, done);
-    this.pendingWrites.add(tracked);
+    this.pendingWrites++;
+    promise.then(this.backgroundSettled, this.backgroundSettled);
   }
+
+  private countWrite(ok: boolean): void {
+    if (!ok) this.stats.counters.l2WriteFailures++;
+  }
+
+  private readonly backgroundWriteSettled = (ok: boolean): void => {
+    this.countWrite(ok);
+    this.backgroundSettled();
+  };
+
+  private readonly backgroundSettled = (): void => {
+    if (--this.pendingWrites > 0) return;
+    const waiters = this.drainWaiters;
+    if (waiters.length === 0) return;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
 
   /** Logs through the cache's logger, or the process logger. */
   log(level: 'debug' | 'info' | 'warn' | 'error', fields: LogFields, message: string): void {

@@ -114,20 +114,26 @@ export function createCodec(options: CodecOptions = {}): Codec {
   const serializeTransient = serializer.serializeTransient?.bind(serializer);
 
   const bindKey = options.bindKey === true && encryption === undefined;
-  // Key-bound tags are memoised by key: the hash (a Buffer, a native call, hex) cost about a
-  // third of a microsecond on every L2 read and write of the same keys.
+  const boundFormat = (context: CodecContext): string =>
+    `${format}|k:${xxh3_64(Buffer.from(`${context.tenant ?? 'default'}\n${context.key}`, 'utf8')).toString('hex')}`;
+  // Key-bound tags of entries read are memoised by key: the hash (a Buffer, a native call, hex)
+  // cost about a third of a microsecond on every L2 read of the same keys. Writes mostly seal
+  // keys just read as misses, absent from the memo: they compute the tag without looking it up
+  // or storing it (a lookup and an insert of a new key cost about as much as the hash).
   const boundFormats = new Map<string, { tenant: string; format: string }>();
-  /** The envelope's format tag for an entry (key-bound when `bindKey`). */
-  const envelopeFormat = (context: CodecContext): string => {
+  /** The envelope's format tag for an entry being read (key-bound when `bindKey`). */
+  const readFormat = (context: CodecContext): string => {
     if (!bindKey) return format;
     const tenant = context.tenant ?? 'default';
     const known = boundFormats.get(context.key);
     if (known !== undefined && known.tenant === tenant) return known.format;
-    const bound = `${format}|k:${xxh3_64(Buffer.from(`${tenant}\n${context.key}`, 'utf8')).toString('hex')}`;
+    const bound = boundFormat(context);
     if (boundFormats.size >= BOUND_FORMAT_MEMO_LIMIT) boundFormats.clear();
     boundFormats.set(context.key, { tenant, format: bound });
     return bound;
   };
+  /** The envelope's format tag for an entry being written. */
+  const writeFormat = (context: CodecContext): string => (bindKey ? boundFormat(context) : format);
 
   const encryptionContext = (context: CodecContext): EncryptionContext => ({
     key: context.key,
@@ -168,7 +174,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
   /** Envelope (when on) then encryption (when on); `bytes` may be a transient view. */
   const sealBytes = (bytes: Uint8Array, context: CodecContext, owned: boolean): Buffer => {
     // Without an envelope and encryption the serializer's bytes are what is stored: they must be owned.
-    const stored = envelope ? envelope.store(bytes, envelopeFormat(context)) : owned || encryption ? asBuffer(bytes) : Buffer.from(bytes);
+    const stored = envelope ? envelope.store(bytes, writeFormat(context)) : owned || encryption ? asBuffer(bytes) : Buffer.from(bytes);
     return encryption ? encryption.encrypt(stored, encryptionContext(context)) : stored;
   };
 
@@ -189,7 +195,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     decode(stored, context) {
       try {
         const plaintext = decrypt(stored, context);
-        return runDeserializer(envelope ? envelope.retrieve(plaintext, envelopeFormat(context)) : plaintext);
+        return runDeserializer(envelope ? envelope.retrieve(plaintext, readFormat(context)) : plaintext);
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
@@ -200,7 +206,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       if (!envelope || bytes.length < asyncThreshold) return sealBytes(bytes, context, false);
       // The thread pool reads the bytes later: give it its own copy, never the reused buffer.
       const owned = serializeTransient ? Buffer.from(bytes) : bytes;
-      const sealed = await envelope.storeAsync(owned, envelopeFormat(context));
+      const sealed = await envelope.storeAsync(owned, writeFormat(context));
       return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
     },
 
@@ -208,7 +214,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       if (!envelope || stored.length < asyncThreshold) return this.decode(stored, context);
       try {
         const plaintext = decrypt(stored, context);
-        return runDeserializer(await envelope.retrieveAsync(plaintext, envelopeFormat(context)));
+        return runDeserializer(await envelope.retrieveAsync(plaintext, readFormat(context)));
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
@@ -233,7 +239,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     open(stored, context) {
       try {
         const plaintext = decrypt(stored, context);
-        return envelope ? envelope.retrieve(plaintext, envelopeFormat(context)) : plaintext;
+        return envelope ? envelope.retrieve(plaintext, readFormat(context)) : plaintext;
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
@@ -241,7 +247,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
 
     async sealAsync(serialized, context) {
       if (!envelope || serialized.length < asyncThreshold) return sealBytes(serialized, context, true);
-      const sealed = await envelope.storeAsync(serialized, envelopeFormat(context));
+      const sealed = await envelope.storeAsync(serialized, writeFormat(context));
       return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
     },
 
@@ -250,7 +256,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       // thread pool saves us is the decompressed size.
       if (!envelope || stored.length < asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.open(stored, context);
       try {
-        return await envelope.retrieveAsync(decrypt(stored, context), envelopeFormat(context));
+        return await envelope.retrieveAsync(decrypt(stored, context), readFormat(context));
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
