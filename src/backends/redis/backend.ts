@@ -81,8 +81,8 @@ export class RedisBackend implements CacheBackend {
     this.reads =
       this.settings.autoPipelining && !this.client.isCluster
         ? new ReadBatcher({
-            readMany: (keys) => this.send(() => (this.client as Redis).mgetBuffer(keys)),
-            readOne: (key) => this.send(() => this.client.getBuffer(key)),
+            readMany: (keys) => this.send(() => (this.client as Redis).mgetBuffer(keys), true),
+            readOne: (key) => this.send(() => this.client.getBuffer(key), true),
             failure: (error, key) => this.deadlines.wrap(error, 'get', key),
             refusesBatches: refusesMget,
           })
@@ -96,10 +96,15 @@ export class RedisBackend implements CacheBackend {
    * sent while nothing is in flight goes out at once. Order is kept: once anything is in
    * flight, everything queues behind it.
    */
-  private send<T>(command: () => Promise<T>): Promise<T> {
+  private send<T>(command: () => Promise<T>, batch = false): Promise<T> {
     // Reads waiting for their MGET were made first: they go out first.
     if (this.reads !== undefined && this.reads.size > 0) this.reads.flush();
-    if (this.adaptivePipelining) (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.inFlight > 0;
+    if (this.adaptivePipelining) {
+      // A batch of reads is already one command: it is written at once unless commands wait in
+      // the auto-pipeline (it must not overtake them), saving a pipeline and an event-loop turn.
+      const pipelined = batch ? (this.client as Redis).autoPipelineQueueSize > 0 : this.inFlight > 0;
+      (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = pipelined;
+    }
     this.inFlight++;
     const pending = command();
     pending.then(this.settled, this.settled);
