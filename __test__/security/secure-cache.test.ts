@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cache } from '../../src/cache';
 import { MemoryBackend } from '../../src/backends/memory';
-import { ConfigurationError, EncryptionError } from '../../src/errors';
+import { ConfigurationError } from '../../src/errors';
 import { runWithTenant } from '../../src/tenancy/tenant-context';
 import { TenantError } from '../../src/tenancy/tenant-option';
 import { RecordingBackend } from '../support/recording-backend';
@@ -9,7 +9,6 @@ import { cacheKey, tenantScopedKey } from '../../src/keys';
 import { sharedL1 } from '../../src/cache/shared-l1';
 
 const KEY_A = 'a1'.repeat(32);
-const KEY_B = 'b2'.repeat(32);
 const SECRET = 'plaintext-marker-7f3a';
 
 let counter = 0;

@@ -4,22 +4,28 @@
  * in `cached-function.ts`; everything that may await lives here.
  */
 import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
-import { EncryptionError, IntegrityError } from '../errors';
 import type { ResolvedConfig } from '../config/resolve-options';
-import { DEFAULTS } from '../config/options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
-import { L1Template, copyTemplate, footprintOf } from '../l1/value-template';
+import { L1Template, copyTemplate } from '../l1/value-template';
 import { getLogger, redactKey, type LogFields } from '../observability/logger';
 import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
-import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
+import { BackgroundTasks } from './background-tasks';
+import { EntryContexts } from './entry-contexts';
+import type { EntryIo, LogLevel } from './entry-io';
+import { EntryReader } from './entry-reader';
+import { EntryWriter } from './entry-writer';
+import { errorSummary } from './error-summary';
+import { throwIfFailClosed } from './fail-closed';
+import { L1Filler } from './l1-filler';
+import type { Loaded } from './loaded';
 import type { EntryContext, ValuePipeline } from './ports';
 import type { CacheStats } from './stats';
+import { WrittenKeys } from './written-keys';
 
-/** How a call was answered. */
-type Source = 'l2' | 'computed';
+export { errorSummary } from './error-summary';
 
 /** The shared result of one in-flight load. */
 interface Flight {
@@ -29,14 +35,6 @@ interface Flight {
   discard: boolean;
 }
 
-/** A loaded value with the serializer bytes it came from, so joiners can get fresh copies. */
-interface Loaded {
-  source: Source;
-  value: unknown;
-  serialized: Buffer | undefined;
-  /** For L2 hits: how long the read took. */
-  latencyMs: number;
-}
 
 /** Everything the engine needs, built once per wrapper. */
 export interface CacheEngineParts {
@@ -55,11 +53,6 @@ export interface CacheEngineParts {
   failClosed: boolean;
 }
 
-const randomJitter = () => 0.9 + Math.random() * 0.2;
-
-/** Most entry contexts memoised per function before the memo starts over. */
-const MAX_REMEMBERED_CONTEXTS = 4096;
-
 /** Most keys remembered per function for `cacheClear()` on backends that cannot clear by prefix. */
 const MAX_REMEMBERED_KEYS = 100_000;
 
@@ -74,23 +67,16 @@ export class CacheEngine {
   private readonly inflight = new Map<string, Flight>();
   private readonly backendOf: () => ResilientBackend | null;
   private readonly lock: Readonly<LockOptions>;
-  private readonly contextOf: (key: string) => EntryContext;
-  private readonly failClosed: boolean;
-  private readonly ttlMs: number;
-  private readonly l1TtlMs: number;
-  private readonly swrBaseMs: number;
-  /** Background writes and refreshes started and not yet settled. */
-  private pendingWrites = 0;
-  /** `flush()` callers waiting for `pendingWrites` to reach zero. */
-  private drainWaiters: Array<() => void> = [];
-  /**
-   * Keys this function wrote to a backend that cannot clear by prefix (the file backend names
-   * files by hash), so `cacheClear()` can still remove them. Bounded; other processes' entries
-   * of such a backend are out of reach.
-   */
-  private readonly writtenKeys = new Set<string>();
-  private writtenKeysOverflow = false;
-  private readonly contexts = new Map<string, EntryContext>();
+  private readonly contexts: EntryContexts;
+  private readonly failsClosed: boolean;
+  private readonly reader: EntryReader;
+  private readonly writer: EntryWriter;
+  /** Puts entries into L1 (undefined when L1 is off). */
+  private readonly l1Fill: L1Filler | undefined;
+  /** Background writes and refreshes, for `flush()`. */
+  private readonly background: BackgroundTasks;
+  /** For `cacheClear()` on backends that cannot clear by prefix; other processes' entries are out of reach. */
+  private readonly writtenKeys: WrittenKeys;
 
   constructor(parts: CacheEngineParts) {
     this.config = parts.config;
@@ -101,18 +87,36 @@ export class CacheEngine {
     this.reference = parts.config.l1.mode === 'reference';
     this.backendOf = parts.backend;
     this.lock = parts.lock;
-    this.contextOf = parts.contextOf;
-    this.failClosed = parts.failClosed;
-    const ttlSeconds = parts.config.ttlSeconds;
-    this.ttlMs = ttlSeconds * 1000;
-    const hasL2 = parts.config.backend !== null;
-    // L1 expires DEFAULTS.l1ExpiryLeadMs before the L2 copy so it never outlives it; with no
-    // L2 expiry it still re-reads after a while so other processes' writes become visible.
-    if (!hasL2) this.l1TtlMs = ttlSeconds === 0 ? Number.POSITIVE_INFINITY : this.ttlMs;
-    else if (ttlSeconds === 0) this.l1TtlMs = DEFAULTS.l1TtlWhenNoExpirySeconds * 1000;
-    else this.l1TtlMs = this.ttlMs - DEFAULTS.l1ExpiryLeadMs;
-    this.swrBaseMs =
-      parts.config.l1.swr && ttlSeconds > 0 ? this.ttlMs * parts.config.l1.swrThreshold : Number.POSITIVE_INFINITY;
+    this.contexts = new EntryContexts(parts.contextOf);
+    this.failsClosed = parts.failClosed && parts.pipeline?.encrypted === true;
+    this.l1Fill =
+      parts.l1 === undefined
+        ? undefined
+        : new L1Filler({
+            l1: parts.l1,
+            owner: parts.owner,
+            ttlSeconds: parts.config.ttlSeconds,
+            hasL2: parts.config.backend !== null,
+            swrThreshold: parts.config.l1.swr ? parts.config.l1.swrThreshold : undefined,
+          });
+    this.background = new BackgroundTasks(() => {
+      this.stats.counters.l2WriteFailures++;
+    });
+    this.writtenKeys = new WrittenKeys(MAX_REMEMBERED_KEYS, (limit) => {
+      this.log('warn', { limit }, 'cachekit: too many keys to remember for cacheClear on a backend without prefix clearing; older entries will only expire');
+    });
+    const io: EntryIo = {
+      config: this.config,
+      stats: this.stats,
+      pipeline: this.pipeline as ValuePipeline,
+      reference: this.reference,
+      l1Fill: this.l1Fill,
+      background: this.background,
+      context: (key, remember) => this.context(key, remember),
+      log: (level, fields, message) => this.log(level, fields, message),
+    };
+    this.writer = new EntryWriter(io, parts.backend, this.writtenKeys);
+    this.reader = new EntryReader(io, this.writer, this.failsClosed);
   }
 
   /** Whether misses take the distributed stampede lock. */
@@ -125,21 +129,9 @@ export class CacheEngine {
     return this.backendOf();
   }
 
-  /**
-   * Entry context (tenant, logical key) for sealing and opening the entry stored under `key`.
-   * Memoised for reads (`remember`): the same object (and logical-key string, whose hash V8
-   * then keeps) for the same key lets the codec's per-key memo answer with one lookup. Writes
-   * mostly concern keys just missed, which would only churn the memo.
-   */
+  /** Entry context (tenant, logical key) for sealing and opening the entry stored under `key` (see EntryContexts). */
   context(key: string, remember = true): EntryContext {
-    let context = this.contexts.get(key);
-    if (context === undefined) {
-      context = this.contextOf(key);
-      if (!remember) return context;
-      if (this.contexts.size >= MAX_REMEMBERED_CONTEXTS) this.contexts.clear();
-      this.contexts.set(key, context);
-    }
-    return context;
+    return this.contexts.of(key, remember);
   }
 
   /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. */
@@ -181,17 +173,6 @@ export class CacheEngine {
   }
 
   /**
-   * Puts a decoded value into L1 in its copyable form (a template), or its serialized bytes
-   * when it holds types the copier does not know. `decoded` must not be handed out afterwards.
-   */
-  private putDecoded(key: string, decoded: unknown, serialized: Buffer): void {
-    const l1 = this.l1 as L1Cache;
-    const footprint = footprintOf(decoded);
-    if (footprint === undefined) l1.set(key, serialized, serialized.length, this.l1TtlMs, this.owner, this.swrAfterMs());
-    else l1.set(key, new L1Template(decoded), footprint, this.l1TtlMs, this.owner, this.swrAfterMs());
-  }
-
-  /**
    * Handles a failed L1 decode: count, log, drop the entry. Throws `EncryptionError` instead
    * when the cache is encrypted and fails closed.
    */
@@ -199,17 +180,9 @@ export class CacheEngine {
     this.stats.counters.integrityErrors++;
     this.log('warn', { key: redactKey(entry.key), err: errorSummary(error) }, 'cachekit: L1 entry failed to decode; dropped');
     this.l1?.delete(entry.key);
-    this.throwIfFailClosed(error);
+    throwIfFailClosed(this.failsClosed, error);
   }
 
-  private throwIfFailClosed(error: unknown): void {
-    if (!this.failClosed || this.pipeline?.encrypted !== true) return;
-    const code = (error as { code?: unknown }).code;
-    throw new EncryptionError('A cached entry failed decryption or authentication and this cache fails closed (encryption.failClosed).', {
-      code: typeof code === 'string' ? code : 'ERR_ENCRYPTION',
-      cause: error,
-    });
-  }
 
   /**
    * The slow path: single-flight around L2 → lock → compute. Written with promise callbacks
@@ -287,7 +260,7 @@ export class CacheEngine {
     const started = performance.now();
     // An L2 hit is answered in this one callback; anything else continues in `afterRead`.
     return backend.get(key, signal).then((result) => {
-      const read = this.opened(backend, key, result, started);
+      const read = this.reader.opened(backend, key, result, started);
       if (typeof read === 'object' && !(read instanceof Promise)) return read;
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.
@@ -317,7 +290,7 @@ export class CacheEngine {
         waitTimeoutMs: this.lock.waitTimeoutMs,
         signal,
         recheck: async () => {
-          const again = await this.readL2(backend, key, signal);
+          const again = await this.reader.read(backend, key, signal);
           return typeof again === 'object' ? again : undefined;
         },
         // Waiters poll L2 once the lock is released, so the holder's write must land first.
@@ -332,105 +305,6 @@ export class CacheEngine {
     return this.lock.enabled && backend.supportsLocks;
   }
 
-  /**
-   * Reads and opens an L2 entry: the loaded value, `'miss'` (absent or bad bytes, which are
-   * deleted), or `'failed'` (the backend did not answer). Rejects only for an encrypted cache
-   * that fails closed.
-   */
-  private readL2(backend: ResilientBackend, key: string, signal: AbortSignal | undefined): Promise<Loaded | 'miss' | 'failed'> {
-    const started = performance.now();
-    return backend.get(key, signal).then((result) => this.opened(backend, key, result, started));
-  }
-
-  /**
-   * An L2 answer opened: the loaded value, `'miss'`, `'failed'`, or — for a value large enough
-   * to open on the thread pool — a promise of the value or `'miss'`. Throws only for an
-   * encrypted cache that fails closed.
-   */
-  private opened(
-    backend: ResilientBackend,
-    key: string,
-    result: OperationResult<Buffer | null>,
-    started: number,
-  ): Loaded | 'miss' | 'failed' | Promise<Loaded | 'miss'> {
-    if (!result.ok) {
-      this.stats.counters.l2ReadFailures++;
-      return 'failed';
-    }
-    const stored = result.value;
-    if (stored === null) return 'miss';
-    const pipeline = this.pipeline as ValuePipeline;
-    if (stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.openLarge(backend, key, stored, started);
-    let serialized: Buffer;
-    let value: unknown;
-    try {
-      serialized = pipeline.open(stored, this.context(key));
-      value = pipeline.deserialize(serialized);
-    } catch (error) {
-      return this.unreadable(backend, key, error);
-    }
-    return this.loadedFromL2(backend, key, stored, serialized, value, started);
-  }
-
-  /** `opened` for a large value: the envelope is opened on the thread pool. */
-  private async openLarge(backend: ResilientBackend, key: string, stored: Buffer, started: number): Promise<Loaded | 'miss'> {
-    const pipeline = this.pipeline as ValuePipeline;
-    let serialized: Buffer;
-    let value: unknown;
-    try {
-      serialized = await pipeline.openAsync(stored, this.context(key));
-      value = pipeline.deserialize(serialized);
-    } catch (error) {
-      return this.unreadable(backend, key, error);
-    }
-    return this.loadedFromL2(backend, key, stored, serialized, value, started);
-  }
-
-  /** Stored bytes that failed to open: counted, logged, deleted, a miss (or EncryptionError when failing closed). */
-  private unreadable(backend: ResilientBackend, key: string, error: unknown): 'miss' {
-    this.stats.counters.integrityErrors++;
-    backend.recordIntegrityEvent(error);
-    this.log(
-      'warn',
-      { key: redactKey(key), code: (error as { code?: string }).code, err: errorSummary(error) },
-      'cachekit: stored entry failed its integrity check; treated as a miss and deleted',
-    );
-    this.track(backend.delete(key));
-    this.throwIfFailClosed(error);
-    return 'miss';
-  }
-
-  /** A good L2 entry: key-rotation rewrite, L1 fill, TTL refresh; the loaded value. */
-  private loadedFromL2(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, started: number): Loaded {
-    const pipeline = this.pipeline as ValuePipeline;
-    if (pipeline.sealedWithPreviousKey?.(stored, this.context(key)) === true) {
-      // Served by a replaced master key: count it (operators watch this reach zero) and
-      // rewrite the entry under the current key so the rotation drains.
-      this.stats.counters.oldKeyReads++;
-      this.track(
-        this.store(key, value, true).then((written) => {
-          if (written !== undefined) this.stats.counters.keyRotationRewrites++;
-        }),
-      );
-    }
-    const latencyMs = performance.now() - started;
-    if (this.l1 !== undefined) {
-      if (this.reference) this.l1.set(key, value, 0, this.l1TtlMs, this.owner, this.swrAfterMs());
-      else if (pipeline.l1HoldsSealed) this.l1.set(key, stored, stored.length, this.l1TtlMs, this.owner, this.swrAfterMs());
-      else this.putDecoded(key, copyTemplate(value), serialized);
-    }
-    if (this.config.refreshTtl.enabled && this.config.ttlSeconds > 0) this.track(this.refreshTtl(backend, key));
-    return { source: 'l2', value, serialized, latencyMs };
-  }
-
-  private async refreshTtl(backend: ResilientBackend, key: string): Promise<void> {
-    if (!backend.supportsTtl) return;
-    const remaining = await backend.getTtl(key);
-    if (remaining.ok && remaining.value !== null && remaining.value < this.config.ttlSeconds * this.config.refreshTtl.threshold) {
-      await backend.refreshTtl(key, Math.ceil(this.config.ttlSeconds));
-    }
-  }
-
   /** Runs the function and writes the result down both tiers. User errors propagate unchanged. */
   private async compute(
     flight: Flight,
@@ -442,109 +316,9 @@ export class CacheEngine {
   ): Promise<Loaded> {
     const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
     if (flight.discard) return { source: 'computed', value, serialized: undefined, latencyMs: 0 };
-    const stored = this.storeNow(key, value, awaitWrite);
+    const stored = this.writer.storeNow(key, value, awaitWrite);
     const serialized = stored instanceof Promise ? await stored : stored;
     return { source: 'computed', value, serialized, latencyMs: 0 };
-  }
-
-  /**
-   * Encodes and writes a value to L1 and L2. Returns the serializer bytes (undefined when
-   * the value could not be encoded or was too large: then nothing is cached).
-   */
-  async store(key: string, value: unknown, awaitWrite: boolean): Promise<Buffer | undefined> {
-    return this.storeNow(key, value, awaitWrite);
-  }
-
-  /**
-   * `store`, answering synchronously unless it has to wait (a large value sealed on the thread
-   * pool, or `awaitWrite`): a miss then costs no extra promise hop.
-   */
-  private storeNow(key: string, value: unknown, awaitWrite: boolean): Buffer | undefined | Promise<Buffer | undefined> {
-    const pipeline = this.pipeline as ValuePipeline;
-    const backend = this.backend();
-    if (this.reference) {
-      this.l1?.set(key, value, 0, this.l1TtlMs, this.owner, this.swrAfterMs());
-      if (backend === null) return undefined;
-    }
-    let serialized: Buffer;
-    try {
-      serialized = pipeline.serialize(value);
-    } catch (error) {
-      this.stats.counters.encodeErrors++;
-      this.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
-      return undefined;
-    }
-    if (serialized.length > this.config.maxValueBytes) {
-      this.stats.counters.oversizeValues++;
-      this.log(
-        'warn',
-        { key: redactKey(key), bytes: serialized.length, limit: this.config.maxValueBytes },
-        'cachekit: result larger than maxValueBytes; returned uncached',
-      );
-      return undefined;
-    }
-    if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite);
-    if (serialized.length >= pipeline.asyncThreshold) {
-      return pipeline.sealAsync(serialized, this.context(key, false)).then(
-        (sealed) => this.storeSealed(key, backend, serialized, sealed, awaitWrite),
-        (error: unknown) => this.sealingFailed(key, error),
-      );
-    }
-    let sealed: Buffer;
-    try {
-      sealed = pipeline.seal(serialized, this.context(key, false));
-    } catch (error) {
-      return this.sealingFailed(key, error);
-    }
-    return this.storeSealed(key, backend, serialized, sealed, awaitWrite);
-  }
-
-  private sealingFailed(key: string, error: unknown): undefined {
-    this.stats.counters.encodeErrors++;
-    this.log('error', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
-    return undefined;
-  }
-
-  /** The rest of `storeNow` once the value is sealed (`sealed` undefined: nothing to seal for). */
-  private storeSealed(
-    key: string,
-    backend: ResilientBackend | null,
-    serialized: Buffer,
-    sealed: Buffer | undefined,
-    awaitWrite: boolean,
-  ): Buffer | undefined | Promise<Buffer | undefined> {
-    const pipeline = this.pipeline as ValuePipeline;
-    if (this.l1 !== undefined && !this.reference) {
-      if (pipeline.l1HoldsSealed) {
-        const bytes = sealed as Buffer;
-        this.l1.set(key, bytes, bytes.length, this.l1TtlMs, this.owner, this.swrAfterMs());
-      } else {
-        let decoded: unknown;
-        try {
-          decoded = pipeline.deserialize(serialized);
-        } catch (error) {
-          // The serializer cannot read its own output for this value: caching it would only
-          // produce misses (or worse), so nothing is stored.
-          this.stats.counters.encodeErrors++;
-          this.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result does not survive its serializer; returned uncached');
-          return undefined;
-        }
-        this.putDecoded(key, decoded, serialized);
-      }
-    }
-    if (backend !== null && sealed !== undefined) {
-      if (typeof backend.backend.clearPrefix !== 'function') this.rememberWrittenKey(key);
-      const write = backend.set(key, sealed, Math.ceil(this.config.ttlSeconds));
-      if (awaitWrite) {
-        return write.then((ok) => {
-          this.countWrite(ok);
-          return serialized;
-        });
-      }
-      this.pendingWrites++;
-      write.then(this.backgroundWriteSettled, this.backgroundSettled);
-    }
-    return serialized;
   }
 
   /**
@@ -566,7 +340,7 @@ export class CacheEngine {
     const refresh = (async () => {
       const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
       if (l1.peek(key)?.generation !== generation) return;
-      await this.store(key, value, true);
+      await this.writer.store(key, value, true);
       // Invalidated while the L2 write was in flight: take the resurrected copy back out.
       const now = l1.peek(key);
       if (now === undefined || now.generation <= generation) await this.backend()?.delete(key);
@@ -602,9 +376,7 @@ export class CacheEngine {
         else this.log('warn', { prefix: redactKey(prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
       }
     } else if (backend !== null) {
-      for (const key of [...this.writtenKeys]) {
-        if (!prefixes.some((prefix) => key.startsWith(prefix))) continue;
-        this.writtenKeys.delete(key);
+      for (const key of this.writtenKeys.take(prefixes)) {
         const result = await backend.delete(key);
         if (result.ok && result.value) removed++;
       }
@@ -615,60 +387,16 @@ export class CacheEngine {
 
   /** Resolves when every background write and refresh started so far has settled. */
   flush(): Promise<void> {
-    if (this.pendingWrites === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return this.background.flush();
   }
 
-  private rememberWrittenKey(key: string): void {
-    if (this.writtenKeys.size < MAX_REMEMBERED_KEYS) {
-      this.writtenKeys.add(key);
-    } else if (!this.writtenKeysOverflow) {
-      this.writtenKeysOverflow = true;
-      this.log('warn', { limit: MAX_REMEMBERED_KEYS }, 'cachekit: too many keys to remember for cacheClear on a backend without prefix clearing; older entries will only expire');
-    }
-  }
-
-  private swrAfterMs(): number {
-    return this.swrBaseMs === Number.POSITIVE_INFINITY ? this.swrBaseMs : this.swrBaseMs * randomJitter();
-  }
-
-  /**
-   * Counts a background task until it settles (`flush()` waits for the count to reach zero).
-   * A count and shared callbacks, rather than a set of wrapper promises: nothing is allocated
-   * per write but the one callback registration.
-   */
   private track(promise: Promise<unknown>): void {
-    this.pendingWrites++;
-    promise.then(this.backgroundSettled, this.backgroundSettled);
+    this.background.track(promise);
   }
-
-  private countWrite(ok: boolean): void {
-    if (!ok) this.stats.counters.l2WriteFailures++;
-  }
-
-  private readonly backgroundWriteSettled = (ok: boolean): void => {
-    this.countWrite(ok);
-    this.backgroundSettled();
-  };
-
-  private readonly backgroundSettled = (): void => {
-    if (--this.pendingWrites > 0) return;
-    const waiters = this.drainWaiters;
-    if (waiters.length === 0) return;
-    this.drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
 
   /** Logs through the cache's logger, or the process logger. */
-  log(level: 'debug' | 'info' | 'warn' | 'error', fields: LogFields, message: string): void {
+  log(level: LogLevel, fields: LogFields, message: string): void {
     const logger = this.config.logger ?? getLogger();
     logger[level]({ cache: `${this.config.module}.${this.config.name}`, ...fields }, message);
   }
-}
-
-/** A one-line description of an error for logs (never values or key material). */
-export function errorSummary(error: unknown): string {
-  if (error instanceof IntegrityError) return `${error.code}: ${error.message}`;
-  if (error instanceof Error) return `${(error as { code?: string }).code ?? error.name}: ${error.message}`;
-  return String(error);
 }

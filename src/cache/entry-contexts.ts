@@ -1,0 +1,28 @@
+import type { EntryContext } from './ports';
+
+/** Most entry contexts memoised per function before the memo starts over. */
+const MAX_REMEMBERED_CONTEXTS = 4096;
+
+/**
+ * Entry contexts (tenant, logical key) of stored keys, memoised for reads: the same object
+ * (and logical-key string, whose hash V8 then keeps) for the same key lets the codec's per-key
+ * memo answer with one lookup. Writes mostly concern keys just missed, which would only churn
+ * the memo, so they ask without remembering.
+ */
+export class EntryContexts {
+  private readonly known = new Map<string, EntryContext>();
+
+  constructor(private readonly contextOf: (key: string) => EntryContext) {}
+
+  /** The context of `key`; remembered when `remember` is true. */
+  of(key: string, remember = true): EntryContext {
+    let context = this.known.get(key);
+    if (context === undefined) {
+      context = this.contextOf(key);
+      if (!remember) return context;
+      if (this.known.size >= MAX_REMEMBERED_CONTEXTS) this.known.clear();
+      this.known.set(key, context);
+    }
+    return context;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The read side of a cached call: an L2 answer opened (envelope, decryption; large values on
+ * the thread pool) into a loaded value, or a miss. Bad bytes are counted, logged and deleted;
+ * a good entry fills L1, refreshes its TTL when asked, and is rewritten under the current
+ * master key when an old one sealed it.
+ */
+import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
+import { copyTemplate } from '../l1/value-template';
+import { redactKey } from '../observability/logger';
+import type { OperationResult } from '../reliability/operation-result';
+import type { ResilientBackend } from '../reliability/resilient-backend';
+import type { EntryIo } from './entry-io';
+import type { EntryWriter } from './entry-writer';
+import { errorSummary } from './error-summary';
+import { throwIfFailClosed } from './fail-closed';
+import type { Loaded } from './loaded';
+
+/** Reads one function's entries from L2. */
+export class EntryReader {
+  constructor(
+    private readonly io: EntryIo,
+    /** Rewrites entries read under a previous master key. */
+    private readonly writer: EntryWriter,
+    /** Encrypted and `failClosed`: an untrustworthy entry throws instead of missing. */
+    private readonly failsClosed: boolean,
+  ) {}
+
+  /**
+   * Reads and opens an L2 entry: the loaded value, `'miss'` (absent or bad bytes, which are
+   * deleted), or `'failed'` (the backend did not answer). Rejects only for an encrypted cache
+   * that fails closed.
+   */
+  read(backend: ResilientBackend, key: string, signal: AbortSignal | undefined): Promise<Loaded | 'miss' | 'failed'> {
+    const started = performance.now();
+    return backend.get(key, signal).then((result) => this.opened(backend, key, result, started));
+  }
+
+  /**
+   * An L2 answer opened: the loaded value, `'miss'`, `'failed'`, or — for a value large enough
+   * to open on the thread pool — a promise of the value or `'miss'`. Throws only for an
+   * encrypted cache that fails closed.
+   */
+  opened(
+    backend: ResilientBackend,
+    key: string,
+    result: OperationResult<Buffer | null>,
+    started: number,
+  ): Loaded | 'miss' | 'failed' | Promise<Loaded | 'miss'> {
+    if (!result.ok) {
+      this.io.stats.counters.l2ReadFailures++;
+      return 'failed';
+    }
+    const stored = result.value;
+    if (stored === null) return 'miss';
+    const pipeline = this.io.pipeline;
+    if (stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.openLarge(backend, key, stored, started);
+    let serialized: Buffer;
+    let value: unknown;
+    try {
+      serialized = pipeline.open(stored, this.io.context(key));
+      value = pipeline.deserialize(serialized);
+    } catch (error) {
+      return this.unreadable(backend, key, error);
+    }
+    return this.loadedFromL2(backend, key, stored, serialized, value, started);
+  }
+
+  /** `opened` for a large value: the envelope is opened on the thread pool. */
+  private async openLarge(backend: ResilientBackend, key: string, stored: Buffer, started: number): Promise<Loaded | 'miss'> {
+    const pipeline = this.io.pipeline;
+    let serialized: Buffer;
+    let value: unknown;
+    try {
+      serialized = await pipeline.openAsync(stored, this.io.context(key));
+      value = pipeline.deserialize(serialized);
+    } catch (error) {
+      return this.unreadable(backend, key, error);
+    }
+    return this.loadedFromL2(backend, key, stored, serialized, value, started);
+  }
+
+  /** Stored bytes that failed to open: counted, logged, deleted, a miss (or EncryptionError when failing closed). */
+  private unreadable(backend: ResilientBackend, key: string, error: unknown): 'miss' {
+    this.io.stats.counters.integrityErrors++;
+    backend.recordIntegrityEvent(error);
+    this.io.log(
+      'warn',
+      { key: redactKey(key), code: (error as { code?: string }).code, err: errorSummary(error) },
+      'cachekit: stored entry failed its integrity check; treated as a miss and deleted',
+    );
+    this.io.background.track(backend.delete(key));
+    throwIfFailClosed(this.failsClosed, error);
+    return 'miss';
+  }
+
+  /** A good L2 entry: key-rotation rewrite, L1 fill, TTL refresh; the loaded value. */
+  private loadedFromL2(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, started: number): Loaded {
+    const pipeline = this.io.pipeline;
+    if (pipeline.sealedWithPreviousKey?.(stored, this.io.context(key)) === true) {
+      // Served by a replaced master key: count it (operators watch this reach zero) and
+      // rewrite the entry under the current key so the rotation drains.
+      this.io.stats.counters.oldKeyReads++;
+      this.io.background.track(
+        this.writer.store(key, value, true).then((written) => {
+          if (written !== undefined) this.io.stats.counters.keyRotationRewrites++;
+        }),
+      );
+    }
+    const latencyMs = performance.now() - started;
+    const fill = this.io.l1Fill;
+    if (fill !== undefined) {
+      if (this.io.reference) fill.putLive(key, value);
+      else if (pipeline.l1HoldsSealed) fill.putSealed(key, stored);
+      else fill.putDecoded(key, copyTemplate(value), serialized);
+    }
+    if (this.io.config.refreshTtl.enabled && this.io.config.ttlSeconds > 0) this.io.background.track(this.refreshTtl(backend, key));
+    return { source: 'l2', value, serialized, latencyMs };
+  }
+
+  private async refreshTtl(backend: ResilientBackend, key: string): Promise<void> {
+    if (!backend.supportsTtl) return;
+    const remaining = await backend.getTtl(key);
+    if (remaining.ok && remaining.value !== null && remaining.value < this.io.config.ttlSeconds * this.io.config.refreshTtl.threshold) {
+      await backend.refreshTtl(key, Math.ceil(this.io.config.ttlSeconds));
+    }
+  }
+}

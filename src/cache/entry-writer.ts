@@ -1,0 +1,123 @@
+/**
+ * The write side of a cached call: serialize, check the size limit, seal (envelope,
+ * encryption; large values on the thread pool), put into L1, and write to L2 in the
+ * background (or awaited, where a caller must know the write landed).
+ */
+import type { ResilientBackend } from '../reliability/resilient-backend';
+import { redactKey } from '../observability/logger';
+import type { EntryIo } from './entry-io';
+import { errorSummary } from './error-summary';
+import type { WrittenKeys } from './written-keys';
+
+/** Writes one function's entries down both tiers. */
+export class EntryWriter {
+  constructor(
+    private readonly io: EntryIo,
+    private readonly backend: () => ResilientBackend | null,
+    /** Keys to remember for `cacheClear()` on backends that cannot clear by prefix. */
+    private readonly writtenKeys: WrittenKeys,
+  ) {}
+
+  /**
+   * Encodes and writes a value to L1 and L2. Returns the serializer bytes (undefined when
+   * the value could not be encoded or was too large: then nothing is cached).
+   */
+  async store(key: string, value: unknown, awaitWrite: boolean): Promise<Buffer | undefined> {
+    return this.storeNow(key, value, awaitWrite);
+  }
+
+  /**
+   * `store`, answering synchronously unless it has to wait (a large value sealed on the thread
+   * pool, or `awaitWrite`): a miss then costs no extra promise hop.
+   */
+  storeNow(key: string, value: unknown, awaitWrite: boolean): Buffer | undefined | Promise<Buffer | undefined> {
+    const pipeline = this.io.pipeline;
+    const backend = this.backend();
+    if (this.io.reference) {
+      this.io.l1Fill?.putLive(key, value);
+      if (backend === null) return undefined;
+    }
+    let serialized: Buffer;
+    try {
+      serialized = pipeline.serialize(value);
+    } catch (error) {
+      this.io.stats.counters.encodeErrors++;
+      this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
+      return undefined;
+    }
+    if (serialized.length > this.io.config.maxValueBytes) {
+      this.io.stats.counters.oversizeValues++;
+      this.io.log(
+        'warn',
+        { key: redactKey(key), bytes: serialized.length, limit: this.io.config.maxValueBytes },
+        'cachekit: result larger than maxValueBytes; returned uncached',
+      );
+      return undefined;
+    }
+    if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite);
+    if (serialized.length >= pipeline.asyncThreshold) {
+      return pipeline.sealAsync(serialized, this.io.context(key, false)).then(
+        (sealed) => this.storeSealed(key, backend, serialized, sealed, awaitWrite),
+        (error: unknown) => this.sealingFailed(key, error),
+      );
+    }
+    let sealed: Buffer;
+    try {
+      sealed = pipeline.seal(serialized, this.io.context(key, false));
+    } catch (error) {
+      return this.sealingFailed(key, error);
+    }
+    return this.storeSealed(key, backend, serialized, sealed, awaitWrite);
+  }
+
+  private sealingFailed(key: string, error: unknown): undefined {
+    this.io.stats.counters.encodeErrors++;
+    this.io.log('error', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
+    return undefined;
+  }
+
+  /** The rest of `storeNow` once the value is sealed (`sealed` undefined: nothing to seal for). */
+  private storeSealed(
+    key: string,
+    backend: ResilientBackend | null,
+    serialized: Buffer,
+    sealed: Buffer | undefined,
+    awaitWrite: boolean,
+  ): Buffer | undefined | Promise<Buffer | undefined> {
+    const pipeline = this.io.pipeline;
+    const fill = this.io.l1Fill;
+    if (fill !== undefined && !this.io.reference) {
+      if (pipeline.l1HoldsSealed) {
+        fill.putSealed(key, sealed as Buffer);
+      } else {
+        let decoded: unknown;
+        try {
+          decoded = pipeline.deserialize(serialized);
+        } catch (error) {
+          // The serializer cannot read its own output for this value: caching it would only
+          // produce misses (or worse), so nothing is stored.
+          this.io.stats.counters.encodeErrors++;
+          this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result does not survive its serializer; returned uncached');
+          return undefined;
+        }
+        fill.putDecoded(key, decoded, serialized);
+      }
+    }
+    if (backend !== null && sealed !== undefined) {
+      if (typeof backend.backend.clearPrefix !== 'function') this.writtenKeys.remember(key);
+      const write = backend.set(key, sealed, Math.ceil(this.io.config.ttlSeconds));
+      if (awaitWrite) {
+        return write.then((ok) => {
+          this.countWrite(ok);
+          return serialized;
+        });
+      }
+      this.io.background.trackWrite(write);
+    }
+    return serialized;
+  }
+
+  private countWrite(ok: boolean): void {
+    if (!ok) this.io.stats.counters.l2WriteFailures++;
+  }
+}

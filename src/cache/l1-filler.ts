@@ -1,0 +1,59 @@
+import type { L1Cache } from '../l1/l1-cache';
+import { L1Template, footprintOf } from '../l1/value-template';
+import { l1LifetimeMs } from './l1-lifetime';
+
+/** SWR refreshes are spread over ±10% of their point so entries written together do not refresh together. */
+const randomJitter = (): number => 0.9 + Math.random() * 0.2;
+
+/** What decides how one function's entries are put into L1. */
+export interface L1FillerOptions {
+  l1: L1Cache;
+  /** The function's owner id (for per-function counts and clears). */
+  owner: number;
+  ttlSeconds: number;
+  hasL2: boolean;
+  /** Stale-while-revalidate: refresh once this fraction of the TTL has passed (undefined: off). */
+  swrThreshold: number | undefined;
+}
+
+/** Puts one function's entries into L1 in the form each cache mode keeps. */
+export class L1Filler {
+  private readonly l1: L1Cache;
+  private readonly owner: number;
+  private readonly lifetimeMs: number;
+  private readonly swrBaseMs: number;
+
+  constructor(options: L1FillerOptions) {
+    this.l1 = options.l1;
+    this.owner = options.owner;
+    this.lifetimeMs = l1LifetimeMs(options.ttlSeconds, options.hasL2);
+    this.swrBaseMs =
+      options.swrThreshold !== undefined && options.ttlSeconds > 0
+        ? options.ttlSeconds * 1000 * options.swrThreshold
+        : Number.POSITIVE_INFINITY;
+  }
+
+  /** `mode: 'reference'`: the live value itself, handed out as is. */
+  putLive(key: string, value: unknown): void {
+    this.l1.set(key, value, 0, this.lifetimeMs, this.owner, this.swrAfterMs());
+  }
+
+  /** Encrypted caches: the sealed bytes, opened on every hit. */
+  putSealed(key: string, sealed: Buffer): void {
+    this.l1.set(key, sealed, sealed.length, this.lifetimeMs, this.owner, this.swrAfterMs());
+  }
+
+  /**
+   * A decoded value in its copyable form (a template), or its serialized bytes when it holds
+   * types the copier does not know. `decoded` must not be handed out afterwards.
+   */
+  putDecoded(key: string, decoded: unknown, serialized: Buffer): void {
+    const footprint = footprintOf(decoded);
+    if (footprint === undefined) this.l1.set(key, serialized, serialized.length, this.lifetimeMs, this.owner, this.swrAfterMs());
+    else this.l1.set(key, new L1Template(decoded), footprint, this.lifetimeMs, this.owner, this.swrAfterMs());
+  }
+
+  private swrAfterMs(): number {
+    return this.swrBaseMs === Number.POSITIVE_INFINITY ? this.swrBaseMs : this.swrBaseMs * randomJitter();
+  }
+}
