@@ -20,6 +20,7 @@ import { startBenchRedis } from './lib/redis-server.mjs';
 const require = createRequire(import.meta.url);
 const { runAsyncSuite, toMarkdown } = require('./lib/async-suite.js');
 const { userPayload } = require('./lib/payload.js');
+const { spread, ratioOf } = require('./lib/rounds.js');
 
 const redis = await startBenchRedis();
 const fetchUser = async (id) => userPayload(id);
@@ -124,7 +125,6 @@ const missRows = await runAsyncSuite('miss + write', missCases, { batch: 50, min
 // object, one key per worker at 64 in flight, and the write completed (flush) on a miss.
 const ROUNDS = Number(process.env.L2_ROUNDS ?? 7);
 const goalRatios = { hit: [], parallel: [], miss: [] };
-const ratioOf = (rows) => rows[1].p50Us / rows[0].p50Us;
 for (let round = 0; round < ROUNDS; round++) {
   const quick = { batch: 50, minSamples: 10, maxTime: 0.5 };
   goalRatios.hit.push(ratioOf(await runAsyncSuite('hit round', [hitCases[0], hitCases.find((c) => c.name.startsWith('cachekit default'))], quick)));
@@ -133,8 +133,6 @@ for (let round = 0; round < ROUNDS; round++) {
   goalRatios.parallel.push(ckRate / rawRate);
   goalRatios.miss.push(ratioOf(await runAsyncSuite('miss round', [missCases[0], missCases.find((c) => c.name === 'cachekit default')], quick)));
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const spread = (values) => `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
 const goalTable = [
   `### Goals, ${ROUNDS} interleaved rounds (median, range)`,
   '',

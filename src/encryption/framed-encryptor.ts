@@ -5,8 +5,9 @@
  * key or one of the previous keys of a rotation — and never try keys one after another.
  */
 import { DecryptionError, EncryptionError } from '../errors';
-import { aadOf, type EncryptionContext, type ValueEncryptor } from '../codec/encryption';
+import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
 import { isNativeError } from '../native';
+import { createAadMemo } from './aad-memo';
 import type { ResolvedEncryption } from './encryption-options';
 import { parseSealed, sealedHeader } from './sealed-frame';
 import { createTenantKeyring } from './tenant-keyring';
@@ -21,11 +22,12 @@ export interface FramedEncryptor extends ValueEncryptor {
 export function createFramedEncryptor(settings: ResolvedEncryption): FramedEncryptor {
   const keysFor = createTenantKeyring(settings);
   const { algorithm } = settings;
+  const aadFor = createAadMemo();
   return {
     encrypt(plaintext, context) {
       const keys = keysFor(context.tenant);
       try {
-        const ciphertext = keys.encrypt(plaintext, aadOf(context), algorithm);
+        const ciphertext = keys.encrypt(plaintext, aadFor(context, false), algorithm);
         return Buffer.concat([sealedHeader(algorithm, keys.fingerprint()), ciphertext]);
       } catch (error) {
         if (isNativeError(error)) throw new EncryptionError(`Cannot encrypt the value: ${error.message}`, { code: error.code, cause: error });
@@ -35,7 +37,7 @@ export function createFramedEncryptor(settings: ResolvedEncryption): FramedEncry
     decrypt(stored, context) {
       const sealed = parseSealed(stored);
       try {
-        return keysFor(context.tenant).decryptWith(sealed.fingerprint, sealed.ciphertext, aadOf(context), sealed.algorithm);
+        return keysFor(context.tenant).decryptWith(sealed.fingerprint, sealed.ciphertext, aadFor(context, true), sealed.algorithm);
       } catch (error) {
         if (isNativeError(error)) {
           throw new DecryptionError(`The stored value does not decrypt for this key and tenant: ${error.message}`, { code: error.code, cause: error });
