@@ -27,6 +27,29 @@ describe('MemoryBackend', () => {
     expect(backend.size).toBe(3);
   });
 
+  it('overwriting a key marks it most recent and charges only the new value', async () => {
+    const backend = new MemoryBackend({ maxEntries: 3 });
+    for (const k of ['a', 'b', 'c']) await backend.set(k, Buffer.from(k));
+    const before = backend.bytes;
+    await backend.set('a', Buffer.from('aa')); // a rewritten: now b is the oldest
+    expect(backend.bytes).toBe(before + 1);
+    await backend.set('d', Buffer.from('d'));
+    expect(await backend.get('b')).toBeNull();
+    expect(await backend.get('a')).toEqual(Buffer.from('aa'));
+    expect(backend.size).toBe(3);
+  });
+
+  it('keeps LRU order through many reads of one hot key among many entries', async () => {
+    const backend = new MemoryBackend({ maxEntries: 1000 });
+    for (let i = 0; i < 1000; i++) await backend.set(`k${i}`, Buffer.from(String(i)));
+    for (let i = 0; i < 5000; i++) await backend.get('k0');
+    await backend.set('new', Buffer.from('n'));
+    expect(await backend.get('k0')).toEqual(Buffer.from('0'));
+    expect(await backend.exists('k1')).toBe(false); // the least recently used one went
+    expect(await backend.exists('k2')).toBe(true);
+    expect(backend.size).toBe(1000);
+  });
+
   it('evicts least recently used entries until the byte budget holds', async () => {
     const backend = new MemoryBackend({ maxSizeBytes: 1000, maxValueBytes: 400 });
     await backend.set('a', Buffer.alloc(400));

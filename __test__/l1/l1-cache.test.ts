@@ -71,6 +71,26 @@ describe('L1Cache', () => {
     expect(l1.get('k')?.value).toBe('b');
   });
 
+  it('replacing a key with a TTL that has run out drops the older value and its bytes', () => {
+    const l1 = new L1Cache({ maxBytes: 1 << 20, sweepIntervalMs: 0 });
+    l1.set('k', 'a', 100, 60_000, 1);
+    expect(l1.set('k', 'b', 100, 0, 1)).toBeUndefined();
+    expect(l1.get('k')).toBeUndefined();
+    expect(l1.size).toBe(0);
+    expect(l1.currentBytes).toBe(0);
+    expect(l1.countOf(1)).toBe(0);
+  });
+
+  it('a replaced key becomes the most recent, so the next eviction takes another', () => {
+    const l1 = new L1Cache({ maxBytes: 1 << 30, maxEntries: 3, sweepIntervalMs: 0 });
+    for (const k of ['a', 'b', 'c']) l1.set(k, k, 1, 60_000, 1);
+    l1.set('a', 'A', 1, 60_000, 1); // b is now the least recent
+    l1.set('d', 'd', 1, 60_000, 1);
+    expect(l1.get('b')).toBeUndefined();
+    expect(l1.get('a')?.value).toBe('A');
+    expect(l1.size).toBe(3);
+  });
+
   it('gives every write a new generation so refreshes can detect replacement', () => {
     const l1 = new L1Cache({ maxBytes: 1 << 20, sweepIntervalMs: 0 });
     const first = l1.set('k', 'a', 1, 60_000, 1);

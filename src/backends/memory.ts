@@ -17,6 +17,7 @@ import {
   backendClosed,
 } from './arguments';
 import { abortedError } from './deadline';
+import { RecencyList } from '../l1/recency-list';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from './types';
 
 /** Options of `MemoryBackend`. */
@@ -37,10 +38,16 @@ export interface MemoryBackendOptions {
 /** Defaults of `MemoryBackendOptions`. */
 export const MEMORY_BACKEND_DEFAULTS = { maxSizeBytes: 100 * 1024 * 1024, maxEntries: 10_000 } as const;
 
-interface MemoryEntry {
-  value: Buffer;
-  /** Absolute expiry in ms, 0 = never. */
-  expiresAt: number;
+class MemoryEntry {
+  prev: MemoryEntry | null = null;
+  next: MemoryEntry | null = null;
+
+  constructor(
+    readonly key: string,
+    readonly value: Buffer,
+    /** Absolute expiry in ms, 0 = never. */
+    public expiresAt: number,
+  ) {}
 }
 
 interface MemoryLock {
@@ -69,8 +76,9 @@ export class MemoryBackend implements CacheBackend {
   /** Configured largest value. */
   readonly maxValueBytes: number;
 
-  // A Map keeps insertion order; re-inserting on access makes its first key the LRU victim.
   private readonly entries = new Map<string, MemoryEntry>();
+  /** Least recently used at the tail: the eviction victim. */
+  private readonly recency = new RecencyList<MemoryEntry>();
   private readonly locks = new Map<string, MemoryLock>();
   private sizeBytes = 0;
   private closed = false;
@@ -117,7 +125,13 @@ export class MemoryBackend implements CacheBackend {
 
   private remove(key: string, entry: MemoryEntry): void {
     this.entries.delete(key);
-    this.sizeBytes -= entry.value.length + key.length;
+    this.release(entry);
+  }
+
+  /** Takes `entry` out of the recency list and the byte count (not out of the Map). */
+  private release(entry: MemoryEntry): void {
+    this.recency.detach(entry);
+    this.sizeBytes -= entry.value.length + entry.key.length;
   }
 
   private expiry(ttlSeconds: number): number {
@@ -126,12 +140,15 @@ export class MemoryBackend implements CacheBackend {
 
   private store(key: string, value: Buffer, ttlSeconds: number): void {
     const previous = this.entries.get(key);
-    if (previous !== undefined) this.remove(key, previous);
-    this.entries.set(key, { value: Buffer.from(value), expiresAt: this.expiry(ttlSeconds) });
+    // The new entry overwrites the old one's Map slot (see RecencyList for why not delete + set).
+    if (previous !== undefined) this.release(previous);
+    const entry = new MemoryEntry(key, Buffer.from(value), this.expiry(ttlSeconds));
+    this.entries.set(key, entry);
+    this.recency.pushHead(entry);
     this.sizeBytes += value.length + key.length;
-    for (const [victimKey, victim] of this.entries) {
-      if (this.sizeBytes <= this.maxSizeBytes && this.entries.size <= this.maxEntries) break;
-      this.remove(victimKey, victim);
+    while ((this.sizeBytes > this.maxSizeBytes || this.entries.size > this.maxEntries) && this.recency.tail !== null) {
+      const victim = this.recency.tail;
+      this.remove(victim.key, victim);
     }
   }
 
@@ -140,8 +157,7 @@ export class MemoryBackend implements CacheBackend {
     this.guard('get', key, options);
     const entry = this.live(key);
     if (entry === undefined) return null;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    this.recency.moveToHead(entry);
     return Buffer.from(entry.value);
   }
 
@@ -286,6 +302,7 @@ export class MemoryBackend implements CacheBackend {
   async close(): Promise<void> {
     this.closed = true;
     this.entries.clear();
+    this.recency.clear();
     this.locks.clear();
     this.sizeBytes = 0;
   }

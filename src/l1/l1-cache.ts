@@ -3,6 +3,7 @@
  * with a TTL per entry. The hit path never awaits and never calls native code.
  */
 import { L1Entry } from './l1-entry';
+import { RecencyList } from './recency-list';
 
 /** Construction options of an L1 cache. */
 export interface L1CacheOptions {
@@ -38,8 +39,7 @@ export class L1Cache {
   private readonly map = new Map<string, L1Entry>();
   /** Live entries per owner id (owner ids are small consecutive integers). */
   private readonly ownerCounts: number[] = [];
-  private head: L1Entry | null = null;
-  private tail: L1Entry | null = null;
+  private readonly recency = new RecencyList<L1Entry>();
   private bytes = 0;
   private generation = 0;
   private evictions = 0;
@@ -85,7 +85,7 @@ export class L1Cache {
       this.expirations++;
       return undefined;
     }
-    if (entry !== this.head) this.moveToHead(entry);
+    this.recency.moveToHead(entry);
     return entry;
   }
 
@@ -101,16 +101,17 @@ export class L1Cache {
   set(key: string, value: unknown, valueBytes: number, ttlMs: number, owner: number, refreshAfterMs = Number.POSITIVE_INFINITY): L1Entry | undefined {
     const size = valueBytes + key.length * 2 + L1_ENTRY_OVERHEAD_BYTES;
     const existing = this.map.get(key);
-    if (existing !== undefined) this.unlink(existing);
-    if (size > this.maxBytes) {
-      this.rejectedTooLarge++;
+    // A replaced entry keeps its Map slot (the new entry overwrites it): see RecencyList.
+    if (existing !== undefined) this.release(existing);
+    if (size > this.maxBytes || !(ttlMs > 0)) {
+      if (existing !== undefined) this.map.delete(key);
+      if (size > this.maxBytes) this.rejectedTooLarge++;
       return undefined;
     }
-    if (!(ttlMs > 0)) return undefined;
     const now = this.now();
     const entry = new L1Entry(key, value, size, now + ttlMs, now + refreshAfterMs, ++this.generation, owner);
     this.map.set(key, entry);
-    this.linkAtHead(entry);
+    this.recency.pushHead(entry);
     this.bytes += size;
     this.ownerCounts[owner] = (this.ownerCounts[owner] ?? 0) + 1;
     this.evictToFit();
@@ -146,8 +147,7 @@ export class L1Cache {
   clear(): void {
     this.map.clear();
     this.ownerCounts.length = 0;
-    this.head = null;
-    this.tail = null;
+    this.recency.clear();
     this.bytes = 0;
     this.sweepCursor = undefined;
   }
@@ -193,37 +193,21 @@ export class L1Cache {
   }
 
   private evictToFit(): void {
-    while ((this.bytes > this.maxBytes || this.map.size > this.maxEntries) && this.tail !== null) {
-      this.unlink(this.tail);
+    while ((this.bytes > this.maxBytes || this.map.size > this.maxEntries) && this.recency.tail !== null) {
+      this.unlink(this.recency.tail);
       this.evictions++;
     }
   }
 
-  private linkAtHead(entry: L1Entry): void {
-    entry.prev = null;
-    entry.next = this.head;
-    if (this.head !== null) this.head.prev = entry;
-    this.head = entry;
-    if (this.tail === null) this.tail = entry;
-  }
-
-  private moveToHead(entry: L1Entry): void {
-    // Detach (entry is not the head, so prev is non-null).
-    const prev = entry.prev as L1Entry;
-    prev.next = entry.next;
-    if (entry.next !== null) entry.next.prev = prev;
-    else this.tail = prev;
-    this.linkAtHead(entry);
-  }
-
+  /** Removes `entry` from the Map and releases it. */
   private unlink(entry: L1Entry): void {
     this.map.delete(entry.key);
-    if (entry.prev !== null) entry.prev.next = entry.next;
-    else this.head = entry.next;
-    if (entry.next !== null) entry.next.prev = entry.prev;
-    else this.tail = entry.prev;
-    entry.prev = null;
-    entry.next = null;
+    this.release(entry);
+  }
+
+  /** Takes `entry` out of the recency list and the byte and owner counts (not out of the Map). */
+  private release(entry: L1Entry): void {
+    this.recency.detach(entry);
     this.bytes -= entry.size;
     this.ownerCounts[entry.owner]!--;
   }
