@@ -6,7 +6,8 @@
  * under another key or tenant never decrypts.
  */
 import { DecryptionError, EncryptionError } from '../errors';
-import { type AeadAlgorithm, type TenantKeys, createAad, deriveTenantKeys, isNativeError } from '../native';
+import { createTenantKeyring } from '../encryption/tenant-keyring';
+import { type AeadAlgorithm, createAad, isNativeError } from '../native';
 
 /** What one encryption or decryption is bound to. */
 export interface EncryptionContext {
@@ -36,7 +37,7 @@ export interface TenantKeysEncryptorOptions {
   readonly previousMasterKeys?: readonly Uint8Array[];
   /** AEAD algorithm; `aes-256-gcm` (default) is the one other SDKs read. */
   readonly algorithm?: AeadAlgorithm;
-  /** How many tenants' derived keys to keep (least recently used are dropped). Default 256. */
+  /** How many tenants' derived keys to keep (the longest kept are dropped first). Default 256. */
   readonly maxTenants?: number;
 }
 
@@ -47,23 +48,16 @@ export interface TenantKeysEncryptorOptions {
  */
 export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): ValueEncryptor {
   const algorithm = options.algorithm ?? 'aes-256-gcm';
-  const maxTenants = options.maxTenants ?? 256;
-  const keysByTenant = new Map<string, TenantKeys>();
-  const previousMasterKeys = options.previousMasterKeys ? [...options.previousMasterKeys] : undefined;
-  // Derive once now so a bad master key fails when the cache is configured, not on first use.
-  keysByTenant.set('default', derive(options.masterKey, 'default', previousMasterKeys));
-
-  const keysFor = (tenant: string): TenantKeys => {
-    let keys = keysByTenant.get(tenant);
-    if (keys !== undefined) {
-      keysByTenant.delete(tenant);
-    } else {
-      keys = derive(options.masterKey, tenant, previousMasterKeys);
-      if (keysByTenant.size >= maxTenants) keysByTenant.delete(keysByTenant.keys().next().value as string);
-    }
-    keysByTenant.set(tenant, keys);
-    return keys;
-  };
+  // Derives the `default` tenant now, so a bad master key fails when the cache is configured.
+  const keysFor = createTenantKeyring(
+    {
+      masterKey: Buffer.from(options.masterKey),
+      previousMasterKeys: (options.previousMasterKeys ?? []).map((key) => Buffer.from(key)),
+      algorithm,
+      failClosed: false,
+    },
+    options.maxTenants ?? 256,
+  );
 
   return {
     encrypt(plaintext, context) {
@@ -93,13 +87,4 @@ export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): 
 /** The AAD v0x03 of a context (four components). */
 export function aadOf(context: EncryptionContext): Buffer {
   return createAad({ tenantId: context.tenant, cacheKey: context.key, format: context.format, compressed: context.compressed });
-}
-
-function derive(masterKey: Uint8Array, tenant: string, previousMasterKeys: Uint8Array[] | undefined): TenantKeys {
-  try {
-    return deriveTenantKeys(masterKey, tenant, previousMasterKeys ? { previousMasterKeys } : undefined);
-  } catch (error) {
-    if (isNativeError(error)) throw new EncryptionError(`Cannot derive keys for tenant ${JSON.stringify(tenant)}: ${error.message}`, { code: error.code, cause: error });
-    throw error;
-  }
 }
