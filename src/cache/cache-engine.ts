@@ -35,7 +35,6 @@ interface Flight {
   discard: boolean;
 }
 
-
 /** Everything the engine needs, built once per wrapper. */
 export interface CacheEngineParts {
   config: ResolvedConfig;
