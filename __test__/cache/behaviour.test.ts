@@ -40,6 +40,54 @@ describe('cache(fn): hits and misses', () => {
     expect(second).not.toBe(first);
   });
 
+  it("decodes a miss's entry once, on its first hit, and copies that decoded value on later hits", async () => {
+    let decodes = 0;
+    const counting = {
+      name: 'counting-json',
+      serialize: (value: unknown) => Buffer.from(JSON.stringify(value)),
+      deserialize: (bytes: Uint8Array) => {
+        decodes++;
+        return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+      },
+    };
+    const get = cache(async (id: number) => ({ id, when: new Date('2026-01-02T03:04:05.678Z') }), {
+      backend: null,
+      serializer: counting,
+      name: unique('lazy'),
+    });
+    const computed = await get(1);
+    expect(computed.when).toBeInstanceOf(Date); // the caller of a miss gets the function's own value
+    expect(decodes).toBe(0);
+    const first = await get(1);
+    expect(first).toEqual({ id: 1, when: '2026-01-02T03:04:05.678Z' }); // what the serializer reads back
+    expect(decodes).toBe(1);
+    (first as unknown as { id: number }).id = 99;
+    const second = await get(1);
+    expect(second).toEqual({ id: 1, when: '2026-01-02T03:04:05.678Z' });
+    expect(second).not.toBe(first);
+    expect(decodes).toBe(1);
+  });
+
+  it('drops an entry its serializer cannot read back on the first hit, counts it and recomputes', async () => {
+    let runs = 0;
+    const unreadable = {
+      name: 'write-only',
+      serialize: (value: unknown) => Buffer.from(JSON.stringify(value)),
+      deserialize: (): unknown => {
+        throw new Error('cannot read');
+      },
+    };
+    const get = cache(async () => {
+      runs++;
+      return { runs };
+    }, { backend: null, serializer: unreadable, name: unique('unreadable'), logger: silentLogger() });
+    expect(await get()).toEqual({ runs: 1 });
+    expect(await get()).toEqual({ runs: 2 });
+    expect(runs).toBe(2);
+    expect(get.getHealthStatus().counters.integrityErrors).toBe(1);
+    expect(get.cacheInfo()).toMatchObject({ l1Hits: 0, misses: 2 });
+  });
+
   it("returns the same object on every hit in l1.mode 'reference'", async () => {
     const get = cache(async () => ({ list: [1, 2, 3] }), { backend: null, l1: { mode: 'reference' }, name: unique('ref') });
     const first = await get();

@@ -91,6 +91,33 @@ describe('L1Cache', () => {
     expect(l1.size).toBe(3);
   });
 
+  it('replaceValue swaps a stored value in place, recharging its bytes and keeping its generation', () => {
+    const l1 = new L1Cache({ maxBytes: 1 << 20, sweepIntervalMs: 0 });
+    const entry = l1.set('k', 'bytes', 100, 60_000, 1)!;
+    const generation = entry.generation;
+    l1.replaceValue(entry, 'decoded', 400);
+    expect(l1.peek('k')).toBe(entry);
+    expect(entry.value).toBe('decoded');
+    expect(entry.generation).toBe(generation);
+    expect(l1.currentBytes).toBe(entryBytes('k', 400));
+    // An entry that is no longer stored is left alone.
+    l1.delete('k');
+    l1.replaceValue(entry, 'late', 50);
+    expect(entry.value).toBe('decoded');
+    expect(l1.currentBytes).toBe(0);
+  });
+
+  it('replaceValue evicts older entries when the new size does not fit', () => {
+    const budget = entryBytes('a', 100) * 2;
+    const l1 = new L1Cache({ maxBytes: budget, sweepIntervalMs: 0 });
+    l1.set('a', 'A', 100, 60_000, 1);
+    const b = l1.set('b', 'B', 100, 60_000, 1)!;
+    l1.replaceValue(b, 'bigger', 150);
+    expect(l1.get('a')).toBeUndefined();
+    expect(l1.get('b')?.value).toBe('bigger');
+    expect(l1.currentBytes).toBeLessThanOrEqual(budget);
+  });
+
   it('gives every write a new generation so refreshes can detect replacement', () => {
     const l1 = new L1Cache({ maxBytes: 1 << 20, sweepIntervalMs: 0 });
     const first = l1.set('k', 'a', 1, 60_000, 1);

@@ -7,7 +7,7 @@ import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
-import { L1Template, copyTemplate } from '../l1/value-template';
+import { L1Pending, L1Template, copyTemplate, footprintOf } from '../l1/value-template';
 import { getLogger, redactKey, type LogFields } from '../observability/logger';
 import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
@@ -139,8 +139,26 @@ export class CacheEngine {
     if (stored instanceof L1Template) return copyTemplate(stored.value);
     if (this.reference) return stored;
     const pipeline = this.pipeline as ValuePipeline;
+    if (stored instanceof L1Pending) return this.settle(entry, stored.bytes);
     if (pipeline.l1HoldsSealed) return pipeline.deserialize(pipeline.open(stored as Buffer, this.context(entry.key)));
     return pipeline.deserialize(stored as Buffer);
+  }
+
+  /**
+   * The first hit of an entry written on a miss: decodes its bytes once, keeps the result as
+   * the entry's template (or keeps the bytes, for values the copier does not know) and hands
+   * out a copy. Throws what the serializer throws; the caller then drops the entry.
+   */
+  private settle(entry: L1Entry, serialized: Buffer): unknown {
+    const decoded = (this.pipeline as ValuePipeline).deserialize(serialized);
+    const l1 = this.l1 as L1Cache;
+    const footprint = footprintOf(decoded);
+    if (footprint === undefined) {
+      l1.replaceValue(entry, serialized, serialized.length);
+      return decoded;
+    }
+    l1.replaceValue(entry, new L1Template(decoded), footprint);
+    return copyTemplate(decoded);
   }
 
   /** Whether an L1 entry is sealed bytes large enough to open off the main thread. */

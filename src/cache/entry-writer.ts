@@ -90,17 +90,7 @@ export class EntryWriter {
       if (pipeline.l1HoldsSealed) {
         fill.putSealed(key, sealed as Buffer);
       } else {
-        let decoded: unknown;
-        try {
-          decoded = pipeline.deserialize(serialized);
-        } catch (error) {
-          // The serializer cannot read its own output for this value: caching it would only
-          // produce misses (or worse), so nothing is stored.
-          this.io.stats.counters.encodeErrors++;
-          this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result does not survive its serializer; returned uncached');
-          return undefined;
-        }
-        fill.putDecoded(key, decoded, serialized);
+        fill.putPending(key, serialized);
       }
     }
     if (backend !== null && sealed !== undefined) {

@@ -1,5 +1,5 @@
 import type { L1Cache } from '../l1/l1-cache';
-import { L1Template, footprintOf } from '../l1/value-template';
+import { L1Pending, L1Template, footprintOf } from '../l1/value-template';
 import { l1LifetimeMs } from './l1-lifetime';
 
 /** SWR refreshes are spread over ±10% of their point so entries written together do not refresh together. */
@@ -41,6 +41,11 @@ export class L1Filler {
   /** Encrypted caches: the sealed bytes, opened on every hit. */
   putSealed(key: string, sealed: Buffer): void {
     this.l1.set(key, sealed, sealed.length, this.lifetimeMs, this.owner, this.swrAfterMs());
+  }
+
+  /** A value written on a miss: its serialized bytes, decoded into a template by the first hit. */
+  putPending(key: string, serialized: Buffer): void {
+    this.l1.set(key, new L1Pending(serialized), serialized.length, this.lifetimeMs, this.owner, this.swrAfterMs());
   }
 
   /**

@@ -118,6 +118,19 @@ export class L1Cache {
     return entry;
   }
 
+  /**
+   * Replaces the value of a stored entry in place — same generation, recency and expiry — and
+   * charges its new size (evicting to fit). An entry no longer stored is left alone.
+   */
+  replaceValue(entry: L1Entry, value: unknown, valueBytes: number): void {
+    if (this.map.get(entry.key) !== entry) return;
+    const size = valueBytes + entry.key.length * 2 + L1_ENTRY_OVERHEAD_BYTES;
+    this.bytes += size - entry.size;
+    entry.value = value;
+    entry.size = size;
+    this.evictToFit();
+  }
+
   /** Removes `key`; true if it was present. */
   delete(key: string): boolean {
     const entry = this.map.get(key);

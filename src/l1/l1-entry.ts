@@ -12,10 +12,13 @@ export class L1Entry {
   constructor(
     /** The full cache key. */
     readonly key: string,
-    /** Encoded bytes (default mode) or the live value (reference mode). */
-    readonly value: unknown,
-    /** Bytes charged against the budget. */
-    readonly size: number,
+    /**
+     * What a hit is served from: a template, pending or plain serialized bytes, sealed bytes, or
+     * the live value (reference mode). Replaced only by `L1Cache.replaceValue`.
+     */
+    public value: unknown,
+    /** Bytes charged against the budget. Changed only by `L1Cache.replaceValue`. */
+    public size: number,
     /** Epoch ms after which the entry is gone (`Infinity` = never). */
     readonly expiresAt: number,
     /** Epoch ms after which a hit triggers a background refresh (`Infinity` = never). */

@@ -9,6 +9,18 @@
 
 import { VIEW_KINDS } from '../codec/msgpack/auto-tags';
 
+/**
+ * Serialized bytes kept in L1 until the entry's first hit, which decodes them once into its
+ * template (or keeps the bytes, for values the copier does not know). A miss then costs no
+ * decode at all: many entries are written and never read again before they expire.
+ */
+export class L1Pending {
+  constructor(
+    /** The serializer's bytes of the value; never changed. */
+    readonly bytes: Buffer,
+  ) {}
+}
+
 /** A decoded value kept in L1 as the template of every hit's copy. */
 export class L1Template {
   constructor(
