@@ -5,21 +5,13 @@ import { ReplyError } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/errors';
 import { classifyFsError, classifyRedisError } from '../../src/backends/classify';
+import { thrown } from '../support/thrown';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cachekit-classify-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: simulated`), { code });
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('classifyRedisError', () => {
@@ -113,12 +105,12 @@ describe('classifyFsError', () => {
     writeFileSync(target, 'x');
     const link = path.join(dir, 'link');
     symlinkSync(target, link);
-    const loop = thrownBy(() => openSync(link, constants.O_RDONLY | constants.O_NOFOLLOW));
+    const loop = thrown(() => openSync(link, constants.O_RDONLY | constants.O_NOFOLLOW));
     expect((loop as NodeJS.ErrnoException).code).toBe('ELOOP');
     expect(classifyFsError(loop)).toBe('permanent');
-    const notDir = thrownBy(() => openSync(path.join(target, 'child'), 'r'));
+    const notDir = thrown(() => openSync(path.join(target, 'child'), 'r'));
     expect(classifyFsError(notDir)).toBe('permanent');
-    const missing = thrownBy(() => openSync(path.join(dir, 'missing'), 'r'));
+    const missing = thrown(() => openSync(path.join(dir, 'missing'), 'r'));
     expect(classifyFsError(missing)).toBe('transient');
   });
 

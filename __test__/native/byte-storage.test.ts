@@ -2,17 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteStorage, isNativeError } from '../../src/native';
+import { thrown } from '../support/thrown';
 
 const storage = new ByteStorage();
-
-function thrown(fn: () => unknown): Error & { code?: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected an error');
-}
 
 describe('ByteStorage', () => {
   it('round-trips arbitrary bytes and formats', () => {

@@ -13,6 +13,7 @@ import {
   keyFingerprint,
 } from '../../src/native';
 import { hex, loadVectors } from '../support/vectors';
+import { codeOf } from '../support/thrown';
 
 interface SealedRow {
   name: string;
@@ -65,15 +66,6 @@ function aadOf(row: SealedRow, tenant: string): Buffer {
     compressed: row.compressed,
     ...(row.original_type === undefined ? {} : { originalType: row.original_type }),
   });
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
 }
 
 describe('encryption vectors through the binding', () => {

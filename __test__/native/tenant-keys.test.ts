@@ -12,18 +12,10 @@ import {
   TenantKeys,
   type AeadAlgorithm,
 } from '../../src/native';
+import { codeOf } from '../support/thrown';
 
 const master = Buffer.alloc(32, 0x5a);
 const aad = createAad({ tenantId: 't1', cacheKey: 'ns:key', format: 'msgpack', compressed: true });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('TenantKeys', () => {
   it.each<AeadAlgorithm>(['aes-256-gcm', 'chacha20-poly1305'])('round-trips with %s and refuses a flipped bit', (algorithm) => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ByteStorage, type NativeErrorCode } from '../../src/native';
 import { hex, loadVectors } from '../support/vectors';
+import { thrown } from '../support/thrown';
 
 interface Segment {
   hex: string;
@@ -56,15 +57,6 @@ function codeForStep(row: WireFormat['reject_vectors'][number]): NativeErrorCode
     default:
       throw new Error(`${row.name}: no expectation for step ${row.reject_step}`);
   }
-}
-
-function thrown(fn: () => unknown): Error & { code?: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected an error');
 }
 
 describe('wire-format vectors through the binding', () => {

@@ -5,7 +5,7 @@
  */
 import { environmentBackendSpec, resolveBackend, type BackendOption } from '../backends/resolve';
 import type { CacheBackend } from '../backends/types';
-import { describe } from '../config/duration';
+import { describeValue } from '../describe-value';
 import type { ResolvedConfig } from '../config/resolve-options';
 import { ConfigurationError } from '../errors';
 import type { ResolvedReliabilityOptions } from '../reliability/options';
@@ -54,7 +54,7 @@ export function backendResolver(config: ResolvedConfig, reliability: ResolvedRel
   if (option !== undefined) {
     if (typeof option !== 'string' && typeof option !== 'object') {
       throw new ConfigurationError(
-        `Option \`backend\` got ${describe(option)}. Fix: pass a backend instance, a URL such as 'redis://127.0.0.1:6379', ` +
+        `Option \`backend\` got ${describeValue(option)}. Fix: pass a backend instance, a URL such as 'redis://127.0.0.1:6379', ` +
           "{ redis: … }, { file: … }, { memory: true }, or null for L1 only.",
       );
     }

@@ -7,7 +7,7 @@ import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
-import { L1Pending, L1Template, copyTemplate, footprintOf } from '../l1/value-template';
+import { L1Pending, L1Template, copyTemplate } from '../l1/value-template';
 import { getLogger, redactKey, type LogFields } from '../observability/logger';
 import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
@@ -19,7 +19,7 @@ import { EntryReader } from './entry-reader';
 import { EntryWriter } from './entry-writer';
 import { errorSummary } from './error-summary';
 import { throwIfFailClosed } from './fail-closed';
-import { L1Filler } from './l1-filler';
+import { L1Filler, l1FormOf } from './l1-filler';
 import type { Loaded } from './loaded';
 import type { EntryContext, ValuePipeline } from './ports';
 import type { CacheStats } from './stats';
@@ -151,14 +151,9 @@ export class CacheEngine {
    */
   private settle(entry: L1Entry, serialized: Buffer): unknown {
     const decoded = (this.pipeline as ValuePipeline).deserialize(serialized);
-    const l1 = this.l1 as L1Cache;
-    const footprint = footprintOf(decoded);
-    if (footprint === undefined) {
-      l1.replaceValue(entry, serialized, serialized.length);
-      return decoded;
-    }
-    l1.replaceValue(entry, new L1Template(decoded), footprint);
-    return copyTemplate(decoded);
+    const form = l1FormOf(decoded, serialized);
+    (this.l1 as L1Cache).replaceValue(entry, form.value, form.bytes);
+    return form.value instanceof L1Template ? copyTemplate(decoded) : decoded;
   }
 
   /** Whether an L1 entry is sealed bytes large enough to open off the main thread. */

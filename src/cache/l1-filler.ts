@@ -5,6 +5,21 @@ import { l1LifetimeMs } from './l1-lifetime';
 /** SWR refreshes are spread over ±10% of their point so entries written together do not refresh together. */
 const randomJitter = (): number => 0.9 + Math.random() * 0.2;
 
+/** How a decoded value is kept in L1: its value there and the bytes it is charged. */
+export interface L1Form {
+  readonly value: unknown;
+  readonly bytes: number;
+}
+
+/**
+ * The form L1 keeps a decoded value in: a copyable template, or its serialized bytes when it
+ * holds types the copier does not know. `decoded` must not be handed out afterwards.
+ */
+export function l1FormOf(decoded: unknown, serialized: Buffer): L1Form {
+  const footprint = footprintOf(decoded);
+  return footprint === undefined ? { value: serialized, bytes: serialized.length } : { value: new L1Template(decoded), bytes: footprint };
+}
+
 /** What decides how one function's entries are put into L1. */
 export interface L1FillerOptions {
   l1: L1Cache;
@@ -48,14 +63,10 @@ export class L1Filler {
     this.l1.set(key, new L1Pending(serialized), serialized.length, this.lifetimeMs, this.owner, this.swrAfterMs());
   }
 
-  /**
-   * A decoded value in its copyable form (a template), or its serialized bytes when it holds
-   * types the copier does not know. `decoded` must not be handed out afterwards.
-   */
+  /** A decoded value in its L1 form (see {@link l1FormOf}). `decoded` must not be handed out afterwards. */
   putDecoded(key: string, decoded: unknown, serialized: Buffer): void {
-    const footprint = footprintOf(decoded);
-    if (footprint === undefined) this.l1.set(key, serialized, serialized.length, this.lifetimeMs, this.owner, this.swrAfterMs());
-    else this.l1.set(key, new L1Template(decoded), footprint, this.lifetimeMs, this.owner, this.swrAfterMs());
+    const form = l1FormOf(decoded, serialized);
+    this.l1.set(key, form.value, form.bytes, this.lifetimeMs, this.owner, this.swrAfterMs());
   }
 
   private swrAfterMs(): number {

@@ -6,8 +6,9 @@
  * under another key or tenant never decrypts.
  */
 import { DecryptionError, EncryptionError } from '../errors';
+import { createAadMemo } from '../encryption/aad-memo';
 import { createTenantKeyring } from '../encryption/tenant-keyring';
-import { type AeadAlgorithm, createAad, isNativeError } from '../native';
+import { type AeadAlgorithm, isNativeError } from '../native';
 
 /** What one encryption or decryption is bound to. */
 export interface EncryptionContext {
@@ -58,11 +59,12 @@ export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): 
     },
     options.maxTenants ?? 256,
   );
+  const aadFor = createAadMemo();
 
   return {
     encrypt(plaintext, context) {
       try {
-        return keysFor(context.tenant).encrypt(plaintext, aadOf(context), algorithm);
+        return keysFor(context.tenant).encrypt(plaintext, aadFor(context, false), algorithm);
       } catch (error) {
         if (isNativeError(error)) throw new EncryptionError(`Cannot encrypt the value: ${error.message}`, { code: error.code, cause: error });
         throw error;
@@ -70,7 +72,7 @@ export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): 
     },
     decrypt(stored, context) {
       try {
-        return keysFor(context.tenant).decrypt(stored, aadOf(context), algorithm);
+        return keysFor(context.tenant).decrypt(stored, aadFor(context, true), algorithm);
       } catch (error) {
         if (isNativeError(error)) {
           throw new DecryptionError(`Stored bytes did not decrypt for this key and tenant: ${error.message}`, {
@@ -84,7 +86,4 @@ export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): 
   };
 }
 
-/** The AAD v0x03 of a context (four components). */
-export function aadOf(context: EncryptionContext): Buffer {
-  return createAad({ tenantId: context.tenant, cacheKey: context.key, format: context.format, compressed: context.compressed });
-}
+export { aadOf } from '../encryption/aad-memo';

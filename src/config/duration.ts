@@ -2,6 +2,7 @@
  * TTL parsing: seconds as a number (like cachekit-py and Redis) or a duration string.
  */
 import { ConfigurationError } from '../errors';
+import { describeValue } from '../describe-value';
 
 const UNIT_SECONDS: Record<string, number> = {
   ms: 0.001,
@@ -38,13 +39,13 @@ export function parseTtlSeconds(value: unknown, optionName: string): number {
     seconds = Number(match[1]) * (UNIT_SECONDS[match[2] ?? 's'] ?? 1);
   } else {
     throw new ConfigurationError(
-      `Option \`${optionName}\` must be a number of seconds or a duration string; got ${describe(value)}. ` +
+      `Option \`${optionName}\` must be a number of seconds or a duration string; got ${describeValue(value)}. ` +
         `Fix: e.g. \`${optionName}: 600\` or \`${optionName}: '10m'\` (0 = no expiry).`,
     );
   }
   if (!Number.isFinite(seconds) || seconds < 0) {
     throw new ConfigurationError(
-      `Option \`${optionName}\` must be a finite, non-negative number of seconds; got ${describe(value)}. ` +
+      `Option \`${optionName}\` must be a finite, non-negative number of seconds; got ${describeValue(value)}. ` +
         `Fix: use 0 for "no expiry" or a positive number such as 600.`,
     );
   }
@@ -55,14 +56,4 @@ export function parseTtlSeconds(value: unknown, optionName: string): number {
     );
   }
   return seconds;
-}
-
-/** A short, safe description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `an object (${(value as object).constructor?.name ?? 'null prototype'})`;
 }

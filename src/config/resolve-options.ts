@@ -6,7 +6,8 @@ import { ConfigurationError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { ReliabilityOptions } from '../reliability/options';
 import { callerModule } from './caller-module';
-import { describe, parseTtlSeconds } from './duration';
+import { describeValue } from '../describe-value';
+import { parseTtlSeconds } from './duration';
 import { environmentSettings } from './env';
 import {
   CACHE_OPTION_NAMES,
@@ -76,7 +77,7 @@ function resolveSerializer(value: unknown): SerializerName | UserSerializer {
     }
   }
   throw new ConfigurationError(
-    `Option \`serializer\` got ${describe(value)}. Fix: use one of ${SERIALIZER_NAMES.map((n) => `'${n}'`).join(', ')}, ` +
+    `Option \`serializer\` got ${describeValue(value)}. Fix: use one of ${SERIALIZER_NAMES.map((n) => `'${n}'`).join(', ')}, ` +
       'or an object { name, serialize(value) → Uint8Array, deserialize(bytes) → value }.',
   );
 }
@@ -94,12 +95,12 @@ function resolveL1(value: unknown, preset: PresetDefaults): ResolvedL1 {
   if (value === undefined) return base;
   if (typeof value === 'boolean') return { ...base, enabled: value };
   if (!isPlainObject(value)) {
-    throw new ConfigurationError(`Option \`l1\` must be true, false or an object; got ${describe(value)}.`);
+    throw new ConfigurationError(`Option \`l1\` must be true, false or an object; got ${describeValue(value)}.`);
   }
   rejectUnknownOptions(value, L1_OPTION_NAMES, 'l1.');
   const mode = value.mode;
   if (mode !== undefined && mode !== 'bytes' && mode !== 'reference') {
-    throw new ConfigurationError(`Option \`l1.mode\` must be 'bytes' or 'reference'; got ${describe(mode)}.`);
+    throw new ConfigurationError(`Option \`l1.mode\` must be 'bytes' or 'reference'; got ${describeValue(mode)}.`);
   }
   return {
     enabled: optionalBoolean(value.enabled, 'l1.enabled') ?? base.enabled,
@@ -123,7 +124,7 @@ function resolveRefreshTtl(value: unknown): { enabled: boolean; threshold: numbe
     };
   }
   throw new ConfigurationError(
-    `Option \`refreshTtlOnGet\` must be true, false or { threshold }; got ${describe(value)}.`,
+    `Option \`refreshTtlOnGet\` must be true, false or { threshold }; got ${describeValue(value)}.`,
   );
 }
 
@@ -138,14 +139,14 @@ export function resolveOptions(
 ): ResolvedConfig {
   const opts = (options ?? {}) as Record<string, unknown>;
   if (!isPlainObject(opts)) {
-    throw new ConfigurationError(`cache() options must be an object; got ${describe(options)}.`);
+    throw new ConfigurationError(`cache() options must be an object; got ${describeValue(options)}.`);
   }
   rejectUnknownOptions(opts, CACHE_OPTION_NAMES, '');
   const presetDefaults = PRESETS[preset];
   for (const rule of PRESET_CONTRADICTIONS[preset] ?? []) {
     if (rule.option in opts && rule.contradicts(opts[rule.option])) {
       throw new ConfigurationError(
-        `Option \`${rule.option}: ${describe(opts[rule.option])}\` contradicts cache.${preset}: ${rule.why}. Fix: ${rule.fix}.`,
+        `Option \`${rule.option}: ${describeValue(opts[rule.option])}\` contradicts cache.${preset}: ${rule.why}. Fix: ${rule.fix}.`,
       );
     }
   }
@@ -157,7 +158,7 @@ export function resolveOptions(
 
   if (opts.key !== undefined && typeof opts.key !== 'function') {
     throw new ConfigurationError(
-      `Option \`key\` must be a function (...args) => string; got ${describe(opts.key)}.`,
+      `Option \`key\` must be a function (...args) => string; got ${describeValue(opts.key)}.`,
     );
   }
   const explicitName = optionalName(opts.name, 'name');
@@ -173,7 +174,7 @@ export function resolveOptions(
 
   const reliability = opts.reliability;
   if (reliability !== undefined && reliability !== false && !isPlainObject(reliability)) {
-    throw new ConfigurationError(`Option \`reliability\` must be an object or false; got ${describe(reliability)}.`);
+    throw new ConfigurationError(`Option \`reliability\` must be an object or false; got ${describeValue(reliability)}.`);
   }
   const interop = optionalName(opts.interop, 'interop');
   const logger = opts.logger as Logger | undefined;

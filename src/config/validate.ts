@@ -3,12 +3,12 @@
  * option, the value and the fix.
  */
 import { ConfigurationError } from '../errors';
-import { describe } from './duration';
+import { describeValue } from '../describe-value';
 
 /** Throws unless `value` is a boolean or undefined. */
 export function optionalBoolean(value: unknown, option: string): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
-  throw new ConfigurationError(`Option \`${option}\` must be true or false; got ${describe(value)}.`);
+  throw new ConfigurationError(`Option \`${option}\` must be true or false; got ${describeValue(value)}.`);
 }
 
 /** Throws unless `value` is a finite number in [min, max] (or undefined). */
@@ -29,7 +29,7 @@ export function optionalNumberInRange(
   if (ok) return value;
   const range = `${exclusiveMin ? '(' : '['}${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]`;
   throw new ConfigurationError(
-    `Option \`${option}\` must be ${integer ? 'an integer' : 'a number'} in ${range}; got ${describe(value)}.`,
+    `Option \`${option}\` must be ${integer ? 'an integer' : 'a number'} in ${range}; got ${describeValue(value)}.`,
   );
 }
 
@@ -39,7 +39,7 @@ export function optionalName(value: unknown, option: string): string | undefined
   // eslint-disable-next-line no-control-regex
   if (typeof value === 'string' && value.length > 0 && value.length <= 200 && !/[\u0000-\u001f]/.test(value)) return value;
   throw new ConfigurationError(
-    `Option \`${option}\` must be a non-empty string of at most 200 characters without control characters; got ${describe(value)}.`,
+    `Option \`${option}\` must be a non-empty string of at most 200 characters without control characters; got ${describeValue(value)}.`,
   );
 }
 

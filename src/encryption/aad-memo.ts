@@ -5,10 +5,16 @@
  * Reads of the same keys repeat, so their AADs are memoised; writes mostly concern keys just
  * missed and would only churn the memo, so they look up without inserting.
  */
-import { aadOf, type EncryptionContext } from '../codec/encryption';
+import type { EncryptionContext } from '../codec/encryption';
+import { createAad } from '../native';
 
 /** Most AADs kept before the memo starts over (a few hundred bytes each). */
 const AAD_MEMO_LIMIT = 4096;
+
+/** The AAD v0x03 of a context (four components: tenant, logical key, format, compressed). */
+export function aadOf(context: EncryptionContext): Buffer {
+  return createAad({ tenantId: context.tenant, cacheKey: context.key, format: context.format, compressed: context.compressed });
+}
 
 /** The AAD of a context; remembered when `remember` is true. Returned Buffers must not be changed. */
 export type AadSource = (context: EncryptionContext, remember: boolean) => Buffer;

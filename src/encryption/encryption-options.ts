@@ -2,7 +2,7 @@
  * The `encryption` option and its environment fallbacks, validated when a wrapper is built.
  */
 import { ConfigurationError } from '../errors';
-import { describe } from '../config/duration';
+import { describeValue } from '../describe-value';
 import type { AeadAlgorithm } from '../native';
 import { parseMasterKey, parsePreviousMasterKeys } from './master-key';
 
@@ -68,7 +68,7 @@ export function resolveEncryption(
   }
   const opts = (option ?? {}) as Record<string, unknown>;
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
-    throw new ConfigurationError(`Option \`encryption\` must be an object or false; got ${describe(option)}.`);
+    throw new ConfigurationError(`Option \`encryption\` must be an object or false; got ${describeValue(option)}.`);
   }
   for (const name of Object.keys(opts)) {
     if (!OPTION_NAMES.includes(name)) {
@@ -89,10 +89,10 @@ export function resolveEncryption(
   const previousMasterKeys = parsePreviousMasterKeys(opts.previousMasterKeys ?? env.CACHEKIT_PREVIOUS_MASTER_KEYS, masterKey, previousSource);
   const algorithm = opts.algorithm ?? 'aes-256-gcm';
   if (algorithm !== 'aes-256-gcm' && algorithm !== 'chacha20-poly1305') {
-    throw new ConfigurationError(`Option \`encryption.algorithm\` must be 'aes-256-gcm' or 'chacha20-poly1305'; got ${describe(algorithm)}.`);
+    throw new ConfigurationError(`Option \`encryption.algorithm\` must be 'aes-256-gcm' or 'chacha20-poly1305'; got ${describeValue(algorithm)}.`);
   }
   if (opts.failClosed !== undefined && typeof opts.failClosed !== 'boolean') {
-    throw new ConfigurationError(`Option \`encryption.failClosed\` must be true or false; got ${describe(opts.failClosed)}.`);
+    throw new ConfigurationError(`Option \`encryption.failClosed\` must be true or false; got ${describeValue(opts.failClosed)}.`);
   }
   const failClosed = (opts.failClosed as boolean | undefined) ?? envBoolean(env, 'CACHEKIT_ENCRYPTION_FAIL_CLOSED') ?? false;
   return { masterKey, previousMasterKeys, algorithm, failClosed };

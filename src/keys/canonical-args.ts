@@ -14,6 +14,7 @@
  * argument path and the type.
  */
 import { KeyGenerationError } from '../errors';
+import { describeType } from '../describe-value';
 import { pythonIsoformatOfDate } from '../codec/iso-datetime';
 import { findCyclePath, propertySegment } from '../codec/msgpack/cycle-path';
 import { LONE_SURROGATE, MsgpackWriter } from '../codec/msgpack/writer';
@@ -313,15 +314,3 @@ export class CanonicalArgsEncoder {
     this.writer.float64(Number(micros) / 1_000_000);
   }
 }
-
-/** Type name for error messages: the constructor name of objects, `typeof` otherwise. */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  if (Array.isArray(value)) return 'Array';
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === null) return 'Object (null prototype)';
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' ? name : 'Object';
-}
-

@@ -3,6 +3,7 @@
  * value received and how to fix it, and is thrown when the wrapper is built — never per call.
  */
 import { ConfigurationError, type BackendErrorKind } from '../errors';
+import { describeValue } from '../describe-value';
 import { MAX_TIMER_DELAY_MS } from './clock';
 import {
   DEFAULT_BACKPRESSURE,
@@ -19,21 +20,13 @@ import {
 
 const BACKEND_ERROR_KINDS: readonly BackendErrorKind[] = ['transient', 'permanent', 'timeout', 'authentication', 'unknown'];
 
-/** Renders a received value for an error message without dumping large objects. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  if (value === null || typeof value !== 'object') return String(value);
-  return 'an object';
-}
 
 function join(prefix: string, key: string): string {
   return prefix === '' ? key : `${prefix}.${key}`;
 }
 
 function invalid(path: string, value: unknown, rule: string, fix: string): ConfigurationError {
-  return new ConfigurationError(`Invalid option ${path}: got ${describe(value)}; ${rule}. Fix: ${fix}.`);
+  return new ConfigurationError(`Invalid option ${path}: got ${describeValue(value)}; ${rule}. Fix: ${fix}.`);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

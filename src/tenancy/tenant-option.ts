@@ -13,7 +13,7 @@
  * a fallback to another tenant.
  */
 import { CachekitError, ConfigurationError } from '../errors';
-import { describe } from '../config/duration';
+import { describeValue } from '../describe-value';
 import { currentTenant } from './tenant-context';
 
 /** Values the `tenant` option accepts. */
@@ -37,7 +37,7 @@ export type TenantResolver =
 function checkTenant(tenant: unknown, source: string): string {
   if (typeof tenant !== 'string' || tenant === '' || tenant.length > 256) {
     throw new TenantError(
-      `${source} gave no usable tenant (${describe(tenant)}); a multi-tenant cache never falls back to another tenant. ` +
+      `${source} gave no usable tenant (${describeValue(tenant)}); a multi-tenant cache never falls back to another tenant. ` +
         'Fix: make sure every call has a tenant (a non-empty string of at most 256 characters).',
     );
   }
@@ -65,10 +65,10 @@ export function resolveTenantOption(option: unknown, required: boolean): TenantR
   }
   if (typeof option === 'object' && option !== null && Object.keys(option).length === 1 && typeof (option as { id?: unknown }).id === 'string') {
     const id = (option as { id: string }).id;
-    if (id === '' || id.length > 256) throw new ConfigurationError(`Option \`tenant.id\` must be a non-empty string of at most 256 characters; got ${describe(id)}.`);
+    if (id === '' || id.length > 256) throw new ConfigurationError(`Option \`tenant.id\` must be a non-empty string of at most 256 characters; got ${describeValue(id)}.`);
     return { kind: 'fixed', tenant: id };
   }
   throw new ConfigurationError(
-    `Option \`tenant\` got ${describe(option)}. Fix: use 'single', 'context', a function (...args) => tenantId, or { id: 'tenant-id' }.`,
+    `Option \`tenant\` got ${describeValue(option)}. Fix: use 'single', 'context', a function (...args) => tenantId, or { id: 'tenant-id' }.`,
   );
 }

@@ -13,6 +13,7 @@
  * A value that cannot be written is a `SerializationError` naming its path and type.
  */
 import { SerializationError } from '../../errors';
+import { describeType } from '../../describe-value';
 import { compareCodePoints } from '../../keys/code-point-order';
 import { pythonIsoformatOfDate } from '../iso-datetime';
 import { CalendarDate, Float64, IsoDateTime, MsgpackExtension, TimeOfDay, Uuid } from '../tagged-values';
@@ -137,7 +138,7 @@ export class ValueEncoder {
 
   private writeObject(value: object, depth: number): void {
     if (depth >= MAX_DECODE_DEPTH - 1) {
-      throw new UnencodableValue(`nested deeper than the ${MAX_DECODE_DEPTH - 1} levels a reader accepts`, describe(value), true);
+      throw new UnencodableValue(`nested deeper than the ${MAX_DECODE_DEPTH - 1} levels a reader accepts`, describeType(value), true);
     }
     if (Array.isArray(value)) {
       this.writeArray(value, depth + 1);
@@ -185,7 +186,7 @@ export class ValueEncoder {
         ArrayBuffer.isView(value) || value instanceof ArrayBuffer
           ? 'binary data other than a Buffer/Uint8Array; store a Uint8Array view of it, or use the auto serializer'
           : 'an instance of a class without toJSON(); store plain data, give the class a toJSON(), or use a custom serializer',
-        describe(value),
+        describeType(value),
       );
     }
   }
@@ -207,7 +208,7 @@ export class ValueEncoder {
       }
     } else if (ArrayBuffer.isView(value)) {
       const kind = VIEW_KINDS.findIndex((constructor) => value.constructor === constructor);
-      if (kind < 0) throw new UnencodableValue('a typed array of a subclass auto cannot rebuild', describe(value));
+      if (kind < 0) throw new UnencodableValue('a typed array of a subclass auto cannot rebuild', describeType(value));
       const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
       this.writer.extHeader(AUTO_EXT.VIEW_BASE + kind, bytes.length);
       const at = this.writer.pos;
@@ -221,14 +222,14 @@ export class ValueEncoder {
     } else {
       throw new UnencodableValue(
         'an instance of a class, which auto cannot rebuild with its prototype; store plain data or use a custom serializer',
-        describe(value),
+        describeType(value),
       );
     }
   }
 
   private writeJsonOf(value: object, depth: number): void {
     const json: unknown = (value as { toJSON(): unknown }).toJSON();
-    if (json === value) throw new UnencodableValue('an object whose toJSON() returns itself', describe(value));
+    if (json === value) throw new UnencodableValue('an object whose toJSON() returns itself', describeType(value));
     this.write(json, depth + 1);
   }
 
@@ -286,7 +287,7 @@ export class ValueEncoder {
       if (typeof key !== 'string') {
         const error = new UnencodableValue(
           'a Map with a non-string key, which Python (msgpack strict_map_key) cannot read; use string keys or the auto serializer',
-          describe(key),
+          describeType(key),
         );
         error.segments.push('<Map key>');
         throw error;
@@ -344,11 +345,3 @@ export class ValueEncoder {
     buf[this.writer.pos++] = 0;
   }
 }
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' ? name : 'Object';
-}
-
