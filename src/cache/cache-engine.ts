@@ -13,6 +13,7 @@ import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import { BackgroundTasks } from './background-tasks';
+import { DecodeMemo } from './decode-memo';
 import { EntryContexts } from './entry-contexts';
 import type { EntryIo, LogLevel } from './entry-io';
 import { EntryReader } from './entry-reader';
@@ -76,6 +77,8 @@ export class CacheEngine {
   private readonly background: BackgroundTasks;
   /** For `cacheClear()` on backends that cannot clear by prefix; other processes' entries are out of reach. */
   private readonly writtenKeys: WrittenKeys;
+  /** Decoded values of repeated L2 reads (see `decode-memo.ts`); undefined when it does not apply. */
+  private readonly decodeMemo: DecodeMemo | undefined;
 
   constructor(parts: CacheEngineParts) {
     this.config = parts.config;
@@ -115,7 +118,10 @@ export class CacheEngine {
       log: (level, fields, message) => this.log(level, fields, message),
     };
     this.writer = new EntryWriter(io, parts.backend, this.writtenKeys);
-    this.reader = new EntryReader(io, this.writer, this.failsClosed);
+    // L1 answers repeated reads itself; an encrypted cache keeps no plaintext in memory.
+    const memoApplies = parts.config.decodeMemo.enabled && parts.l1 === undefined && parts.pipeline !== undefined && !parts.pipeline.encrypted;
+    this.decodeMemo = memoApplies ? new DecodeMemo(parts.config.decodeMemo) : undefined;
+    this.reader = new EntryReader(io, this.writer, this.failsClosed, this.decodeMemo);
   }
 
   /** Whether misses take the distributed stampede lock. */
@@ -370,6 +376,7 @@ export class CacheEngine {
       this.inflight.delete(key);
     }
     const inL1 = this.l1?.delete(key) ?? false;
+    this.decodeMemo?.forget(key);
     const backend = this.backend();
     const inL2 = backend !== null ? await backend.delete(key) : undefined;
     return inL1 || (inL2?.ok === true && inL2.value);
@@ -380,6 +387,7 @@ export class CacheEngine {
     for (const flight of this.inflight.values()) flight.discard = true;
     this.inflight.clear();
     let removed = this.l1?.deleteOwner(this.owner, prefixes) ?? 0;
+    this.decodeMemo?.clear();
     const backend = this.backend();
     if (backend !== null && typeof backend.backend.clearPrefix === 'function') {
       for (const prefix of prefixes) {

@@ -9,6 +9,7 @@ import { copyTemplate } from '../l1/value-template';
 import { redactKey } from '../observability/logger';
 import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
+import type { DecodeMemo } from './decode-memo';
 import type { EntryIo } from './entry-io';
 import type { EntryWriter } from './entry-writer';
 import { errorSummary } from './error-summary';
@@ -23,6 +24,8 @@ export class EntryReader {
     private readonly writer: EntryWriter,
     /** Encrypted and `failClosed`: an untrustworthy entry throws instead of missing. */
     private readonly failsClosed: boolean,
+    /** Decoded values of repeated reads (undefined when off: L1 on, encrypted, or disabled). */
+    private readonly memo: DecodeMemo | undefined,
   ) {}
 
   /**
@@ -54,6 +57,14 @@ export class EntryReader {
     if (stored === null) return 'miss';
     const pipeline = this.io.pipeline;
     if (stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.openLarge(backend, key, stored, started);
+    const memo = this.memo;
+    if (memo !== undefined) {
+      const answer = memo.answer(key, stored);
+      if (answer !== undefined) {
+        this.io.stats.counters.decodeMemoHits++;
+        return this.loadedFromL2(backend, key, stored, answer.serialized, answer.value, started);
+      }
+    }
     let serialized: Buffer;
     let value: unknown;
     try {
@@ -62,6 +73,7 @@ export class EntryReader {
     } catch (error) {
       return this.unreadable(backend, key, error);
     }
+    if (memo !== undefined) value = memo.remember(key, stored, serialized, value);
     return this.loadedFromL2(backend, key, stored, serialized, value, started);
   }
 
@@ -82,6 +94,7 @@ export class EntryReader {
   /** Stored bytes that failed to open: counted, logged, deleted, a miss (or EncryptionError when failing closed). */
   private unreadable(backend: ResilientBackend, key: string, error: unknown): 'miss' {
     this.io.stats.counters.integrityErrors++;
+    this.memo?.forget(key);
     backend.recordIntegrityEvent(error);
     this.io.log(
       'warn',

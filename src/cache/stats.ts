@@ -51,6 +51,8 @@ export interface CacheCounters {
   oldKeyReads: number;
   /** Entries rewritten under the current master key after such a read. */
   keyRotationRewrites: number;
+  /** L2 hits whose bytes matched a memoised decode, answered without opening them again (see `decodeMemo`). */
+  decodeMemoHits: number;
 }
 
 /** Mutable statistics of one wrapped function. */
@@ -72,6 +74,7 @@ export class CacheStats {
     coalesced: 0,
     oldKeyReads: 0,
     keyRotationRewrites: 0,
+    decodeMemoHits: 0,
   };
 
   constructor(private readonly qualifiedName: string) {}

@@ -36,6 +36,14 @@ export interface L1Options {
   mode?: L1Mode;
 }
 
+/** Bounds of the decode memo (`decodeMemo` in object form). */
+export interface DecodeMemoOptions {
+  /** Most keys remembered. Default 1024. */
+  maxEntries?: number;
+  /** Most bytes held: stored and serialized bytes plus the decoded value's estimated size. Default 4 MiB. */
+  maxBytes?: number;
+}
+
 /** `refreshTtlOnGet` in object form. */
 export interface RefreshTtlOptions {
   /** Refresh when the remaining TTL is below `ttl × threshold`, in [0, 1]. Default 0.5. */
@@ -62,6 +70,14 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
   backend?: CacheBackend | null | BackendSpec;
   /** The in-process tier; `false` turns it off. */
   l1?: boolean | L1Options;
+  /**
+   * Without L1 (`l1: false`), every call reads L2; when L2 returns exactly the bytes of the
+   * key's previous read, the envelope check and the decode are skipped and the call gets a
+   * fresh copy of the value decoded then. Never stale (L2 is always read) and never a
+   * different value (bytes must be equal). Default on, bounded by `{ maxEntries, maxBytes }`;
+   * ignored with L1 on and for encrypted caches (no plaintext kept in memory).
+   */
+  decodeMemo?: boolean | DecodeMemoOptions;
   /** Refresh the L2 TTL on hits whose remaining TTL has fallen below the threshold. Default off. */
   refreshTtlOnGet?: boolean | RefreshTtlOptions;
   /** Module part of the key (`func:{module}.{name}`). Default: the caller's file name. */
@@ -105,6 +121,7 @@ export const CACHE_OPTION_NAMES = [
   'key',
   'backend',
   'l1',
+  'decodeMemo',
   'refreshTtlOnGet',
   'module',
   'name',
@@ -123,6 +140,8 @@ export const DEFAULTS = {
   l1TtlWhenNoExpirySeconds: 300,
   l1MaxBytes: 100 * 1024 * 1024,
   l1SweepIntervalMs: 30_000,
+  decodeMemoMaxEntries: 1024,
+  decodeMemoMaxBytes: 4 * 1024 * 1024,
   swrThreshold: 0.5,
   refreshTtlThreshold: 0.5,
   maxValueBytes: 100 * 1024 * 1024,

@@ -31,6 +31,13 @@ export interface ResolvedL1 {
   swrThreshold: number;
 }
 
+/** Resolved decode memo settings (see `CacheOptions.decodeMemo`). */
+export interface ResolvedDecodeMemo {
+  enabled: boolean;
+  maxEntries: number;
+  maxBytes: number;
+}
+
 /** Everything a wrapper needs, validated. */
 export interface ResolvedConfig {
   preset: PresetName;
@@ -43,6 +50,7 @@ export interface ResolvedConfig {
   /** The raw `backend` option: `undefined` = resolve from defaults/env, `null` = L1 only. */
   backend: unknown;
   l1: ResolvedL1;
+  decodeMemo: ResolvedDecodeMemo;
   refreshTtl: { enabled: boolean; threshold: number };
   module: string;
   name: string;
@@ -110,6 +118,23 @@ function resolveL1(value: unknown, preset: PresetDefaults): ResolvedL1 {
     swr: optionalBoolean(value.swr, 'l1.swr') ?? base.swr,
     swrThreshold:
       optionalNumberInRange(value.swrThreshold, 'l1.swrThreshold', 0, 1, { exclusiveMin: true }) ?? base.swrThreshold,
+  };
+}
+
+function resolveDecodeMemo(value: unknown): ResolvedDecodeMemo {
+  const defaults = { enabled: true, maxEntries: DEFAULTS.decodeMemoMaxEntries, maxBytes: DEFAULTS.decodeMemoMaxBytes };
+  if (value === undefined || value === true) return defaults;
+  if (value === false) return { ...defaults, enabled: false };
+  if (!isPlainObject(value)) {
+    throw new ConfigurationError(
+      `Option \`decodeMemo\` must be true, false or { maxEntries, maxBytes }; got ${describeValue(value)}.`,
+    );
+  }
+  rejectUnknownOptions(value, ['maxEntries', 'maxBytes'], 'decodeMemo.');
+  return {
+    enabled: true,
+    maxEntries: optionalNumberInRange(value.maxEntries, 'decodeMemo.maxEntries', 1, Number.MAX_SAFE_INTEGER, { integer: true }) ?? defaults.maxEntries,
+    maxBytes: optionalNumberInRange(value.maxBytes, 'decodeMemo.maxBytes', 1024, Number.MAX_SAFE_INTEGER, { integer: true }) ?? defaults.maxBytes,
   };
 }
 
@@ -192,6 +217,7 @@ export function resolveOptions(
     keyFunction: opts.key as ResolvedConfig['keyFunction'],
     backend: presetDefaults.l1Only ? null : opts.backend,
     l1: resolveL1(opts.l1, presetDefaults),
+    decodeMemo: resolveDecodeMemo(opts.decodeMemo),
     refreshTtl: resolveRefreshTtl(opts.refreshTtlOnGet),
     module: moduleName,
     name: rawName,

@@ -1,0 +1,141 @@
+/**
+ * The decode memo of a cache without L1: every call still reads L2, but when Redis answers
+ * with exactly the bytes this process already opened and decoded for that key, the envelope
+ * check and the decode are skipped and the caller gets a fresh copy of the value decoded then.
+ *
+ * Byte equality is what makes this safe: the same stored bytes under the same key, through
+ * the same codec, always open and decode to the same value, so skipping the work can never
+ * return anything a full decode would not (changed, tampered or foreign bytes differ and take
+ * the full path, with its checks). Freshness is untouched: nothing is answered without L2.
+ *
+ * A key is memoised on its second read with unchanged bytes (the first only records the
+ * bytes): entries read once, or whose bytes change between reads, cost one comparison and
+ * never a template. Values the copier does not know (class instances, ...) are not memoised.
+ * Off for encrypted caches (no plaintext is kept in memory) and when L1 is on (L1 already
+ * answers repeated reads).
+ */
+import { L1Template, copyTemplate, footprintOf } from '../l1/value-template';
+
+/** Bounds of one function's memo. */
+export interface DecodeMemoLimits {
+  /** Most keys remembered. */
+  readonly maxEntries: number;
+  /** Most bytes held (stored bytes, serialized bytes and the template's estimated footprint). */
+  readonly maxBytes: number;
+}
+
+/** Stored values larger than this fraction of `maxBytes` are never memoised. */
+const LARGEST_ENTRY_SHARE = 1 / 64;
+
+interface MemoEntry {
+  /** The stored bytes last seen for the key (an owned copy). */
+  stored: Buffer;
+  /** The serializer bytes inside `stored`, once memoised (joiners decode fresh copies from them). */
+  serialized: Buffer | undefined;
+  /** The decoded value every answer copies, once memoised. */
+  template: L1Template | undefined;
+  /** Bytes this entry is charged. */
+  bytes: number;
+}
+
+/** A value answered from the memo: a fresh copy and the serializer bytes it came from. */
+export interface MemoAnswer {
+  readonly value: unknown;
+  readonly serialized: Buffer;
+}
+
+/** Decoded values of one function's recent L2 reads, keyed by stored key and checked by bytes. */
+export class DecodeMemo {
+  private readonly entries = new Map<string, MemoEntry>();
+  private bytes = 0;
+  private readonly largestStored: number;
+
+  constructor(private readonly limits: DecodeMemoLimits) {
+    this.largestStored = Math.floor(limits.maxBytes * LARGEST_ENTRY_SHARE);
+  }
+
+  /** Keys currently remembered. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Bytes currently held. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  /** A fresh copy of the value `stored` decodes to under `key`, when it is memoised. */
+  answer(key: string, stored: Buffer): MemoAnswer | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.template === undefined || !entry.stored.equals(stored)) return undefined;
+    return { value: copyTemplate(entry.template.value), serialized: entry.serialized as Buffer };
+  }
+
+  /**
+   * Records a full decode of `stored` under `key` and returns the value to hand out: `value`
+   * itself, or — when this read memoised the key — a copy of it (`value` becomes the template,
+   * never handed out).
+   */
+  remember(key: string, stored: Buffer, serialized: Buffer, value: unknown): unknown {
+    if (stored.length > this.largestStored) {
+      this.forget(key);
+      return value;
+    }
+    const entry = this.entries.get(key);
+    if (entry !== undefined && entry.template === undefined && entry.stored.equals(stored)) {
+      // Second read with unchanged bytes: from now on this key is answered from the template.
+      const footprint = footprintOf(value);
+      if (footprint === undefined) return value;
+      entry.serialized = serialized;
+      entry.template = new L1Template(value);
+      this.charge(entry, stored.length + serialized.length + footprint);
+      this.evictOverBudget(key);
+      return copyTemplate(value);
+    }
+    // First read, or the bytes changed: only the bytes are recorded. An existing entry is
+    // overwritten in place (a delete and re-insert of a hot key slows V8's Map down).
+    const owned = Buffer.from(stored);
+    if (entry !== undefined) {
+      entry.stored = owned;
+      entry.serialized = undefined;
+      entry.template = undefined;
+      this.charge(entry, owned.length);
+    } else {
+      const fresh: MemoEntry = { stored: owned, serialized: undefined, template: undefined, bytes: 0 };
+      this.entries.set(key, fresh);
+      this.charge(fresh, owned.length);
+    }
+    this.evictOverBudget(key);
+    return value;
+  }
+
+  /** Drops `key` (its entry was deleted, invalidated or failed to open). */
+  forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.bytes -= entry.bytes;
+    this.entries.delete(key);
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  private charge(entry: MemoEntry, bytes: number): void {
+    this.bytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+  }
+
+  /** Oldest entries first (insertion order), never `keep`, the entry just written. */
+  private evictOverBudget(keep: string): void {
+    if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) return;
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) return;
+      if (key === keep) continue;
+      this.bytes -= entry.bytes;
+      this.entries.delete(key);
+    }
+  }
+}
