@@ -154,7 +154,7 @@ describe('cache(fn) without L1: the decode memo', () => {
     const key = tenantScopedKey('default', cacheKey({ module: 'memo', name, args: [1] }));
     const stored = (await backend.get(key))!;
     const tampered = Buffer.from(stored);
-    tampered[tampered.length - 1] ^= 0x01;
+    tampered[tampered.length - 1] = tampered.at(-1)! ^ 0x01;
     await backend.set(key, tampered);
     expect(await get(1)).toEqual({ n: 1, run: 2 });
     expect(get.getHealthStatus().counters.integrityErrors).toBe(1);

@@ -41,4 +41,17 @@ describe('key-bound envelopes', () => {
     expect(opens(sealed, 'k:4999', 'default')).toBe(false);
     expect(codec.deserialize(codec.open(sealed, { key: 'k:first', tenant: 'default' }))).toBe(1);
   });
+
+  it('seal the same bytes whether or not the key was prepared, and a prepared tag never crosses tenants', () => {
+    const fresh = createCodec({ serializer: 'standard', bindKey: true });
+    const prepared = createCodec({ serializer: 'standard', bindKey: true });
+    const serialized = fresh.serialize({ v: 1 });
+    prepared.prepare({ key: 'k:p', tenant: 't1' });
+    expect(prepared.seal(serialized, { key: 'k:p', tenant: 't1' })).toEqual(fresh.seal(serialized, { key: 'k:p', tenant: 't1' }));
+    // Prepared for t1, sealed for t2: the t2 tag, which t1 cannot open.
+    const forT2 = prepared.seal(serialized, { key: 'k:p', tenant: 't2' });
+    expect(forT2).toEqual(fresh.seal(serialized, { key: 'k:p', tenant: 't2' }));
+    expect(() => prepared.open(forT2, { key: 'k:p', tenant: 't1' })).toThrow(IntegrityError);
+    expect(prepared.deserialize(prepared.open(forT2, { key: 'k:p', tenant: 't2' }))).toEqual({ v: 1 });
+  });
 });

@@ -84,26 +84,28 @@ export class EntryWriter {
     sealed: Buffer | undefined,
     awaitWrite: boolean,
   ): Buffer | undefined | Promise<Buffer | undefined> {
-    const pipeline = this.io.pipeline;
+    // The L2 write goes out first: L1 is filled while the backend works on it.
+    let write: Promise<boolean> | undefined;
+    if (backend !== null && sealed !== undefined) {
+      write = backend.set(key, sealed, Math.ceil(this.io.config.ttlSeconds));
+      if (typeof backend.backend.clearPrefix !== 'function') this.writtenKeys.remember(key);
+    }
     const fill = this.io.l1Fill;
     if (fill !== undefined && !this.io.reference) {
-      if (pipeline.l1HoldsSealed) {
+      if (this.io.pipeline.l1HoldsSealed) {
         fill.putSealed(key, sealed as Buffer);
       } else {
         fill.putPending(key, serialized);
       }
     }
-    if (backend !== null && sealed !== undefined) {
-      if (typeof backend.backend.clearPrefix !== 'function') this.writtenKeys.remember(key);
-      const write = backend.set(key, sealed, Math.ceil(this.io.config.ttlSeconds));
-      if (awaitWrite) {
-        return write.then((ok) => {
-          this.countWrite(ok);
-          return serialized;
-        });
-      }
-      this.io.background.trackWrite(write);
+    if (write === undefined) return serialized;
+    if (awaitWrite) {
+      return write.then((ok) => {
+        this.countWrite(ok);
+        return serialized;
+      });
     }
+    this.io.background.trackWrite(write);
     return serialized;
   }
 

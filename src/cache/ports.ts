@@ -35,6 +35,11 @@ export interface ValuePipeline {
   readonly asyncThreshold: number;
   /** Whether stored values are encrypted (bad bytes are then security events). */
   readonly encrypted: boolean;
+  /**
+   * Computes the per-key state that opening or sealing this entry needs (the key-bound envelope
+   * tag), so that it runs while the L2 read is in flight instead of after the answer.
+   */
+  prepare?(context: EntryContext): void;
   /** For encrypted pipelines with key rotation: whether `stored` was sealed by a previous key. */
   sealedWithPreviousKey?(stored: Buffer, context: EntryContext): boolean;
 }

@@ -45,6 +45,7 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
     sealAsync: (serialized, context) => codec.sealAsync(serialized, codecContext(context)),
     openAsync: (stored, context) => codec.openAsync(stored, codecContext(context)),
     asyncThreshold: DEFAULT_ASYNC_THRESHOLD,
+    prepare: (context) => codec.prepare(codecContext(context)),
     ...(encryption === undefined
       ? {}
       : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => encryption.sealedWithPreviousKey(stored, encryptionContext(context)) }),

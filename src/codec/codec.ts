@@ -82,6 +82,11 @@ export interface Codec {
   sealAsync(serialized: Uint8Array, context: CodecContext): Promise<Buffer>;
   /** `open`, with the envelope step on the thread pool for large values. `stored` must not change meanwhile. */
   openAsync(stored: Uint8Array, context: CodecContext): Promise<Buffer>;
+  /**
+   * Computes and remembers what the next `open` or `seal` under `context` needs (the
+   * key-bound format tag), so a caller can do it while it waits for the stored bytes.
+   */
+  prepare(context: CodecContext): void;
 }
 
 /** Stored (compressed) bytes at least `threshold / this` are opened on the thread pool. */
@@ -116,24 +121,27 @@ export function createCodec(options: CodecOptions = {}): Codec {
   const bindKey = options.bindKey === true && encryption === undefined;
   const boundFormat = (context: CodecContext): string =>
     `${format}|k:${xxh3_64(Buffer.from(`${context.tenant ?? 'default'}\n${context.key}`, 'utf8')).toString('hex')}`;
-  // Key-bound tags of entries read are memoised by key: the hash (a Buffer, a native call, hex)
-  // cost about a third of a microsecond on every L2 read of the same keys. Writes mostly seal
-  // keys just read as misses, absent from the memo: they compute the tag without looking it up
-  // or storing it (a lookup and an insert of a new key cost about as much as the hash).
+  // Key-bound tags are memoised by key: the hash (a Buffer, a native call, hex) cost about a
+  // third of a microsecond on every L2 read of the same keys. A cache computes the tag of a key
+  // while its read is in flight (`prepare`), so both the open of a hit and the seal after a
+  // miss find it here. A seal of a key nobody prepared computes it without storing it.
   const boundFormats = new Map<string, { tenant: string; format: string }>();
-  /** The envelope's format tag for an entry being read (key-bound when `bindKey`). */
+  const knownFormat = (context: CodecContext): string | undefined => {
+    const known = boundFormats.get(context.key);
+    return known !== undefined && known.tenant === (context.tenant ?? 'default') ? known.format : undefined;
+  };
+  /** The envelope's format tag for an entry being read (key-bound when `bindKey`), memoised. */
   const readFormat = (context: CodecContext): string => {
     if (!bindKey) return format;
-    const tenant = context.tenant ?? 'default';
-    const known = boundFormats.get(context.key);
-    if (known !== undefined && known.tenant === tenant) return known.format;
+    const known = knownFormat(context);
+    if (known !== undefined) return known;
     const bound = boundFormat(context);
     if (boundFormats.size >= BOUND_FORMAT_MEMO_LIMIT) boundFormats.clear();
-    boundFormats.set(context.key, { tenant, format: bound });
+    boundFormats.set(context.key, { tenant: context.tenant ?? 'default', format: bound });
     return bound;
   };
   /** The envelope's format tag for an entry being written. */
-  const writeFormat = (context: CodecContext): string => (bindKey ? boundFormat(context) : format);
+  const writeFormat = (context: CodecContext): string => (bindKey ? knownFormat(context) ?? boundFormat(context) : format);
 
   const encryptionContext = (context: CodecContext): EncryptionContext => ({
     key: context.key,
@@ -249,6 +257,10 @@ export function createCodec(options: CodecOptions = {}): Codec {
       if (!envelope || serialized.length < asyncThreshold) return sealBytes(serialized, context, true);
       const sealed = await envelope.storeAsync(serialized, writeFormat(context));
       return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
+    },
+
+    prepare(context) {
+      readFormat(context);
     },
 
     async openAsync(stored, context) {
