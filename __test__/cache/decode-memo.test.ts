@@ -72,6 +72,19 @@ describe('DecodeMemo', () => {
     const second = new Point(1);
     expect(memo.remember('k', bytes('P'), bytes('p'), second)).toBe(second);
     expect(memo.answer('k', bytes('P'))).toBeUndefined();
+    const third = new Point(1);
+    expect(memo.remember('k', bytes('P'), bytes('p'), third)).toBe(third);
+    expect(memo.answer('k', bytes('P'))).toBeUndefined();
+  });
+
+  it('does not memoise a value whose decoded size is out of proportion to the budget', () => {
+    const memo = new DecodeMemo(limits); // 64 KiB: an entry may take at most 4 KiB
+    const huge = () => ({ numbers: Array.from({ length: 5000 }, (_, i) => i) });
+    memo.remember('k', bytes('H'), bytes('h'), huge());
+    const second = huge();
+    expect(memo.remember('k', bytes('H'), bytes('h'), second)).toBe(second);
+    expect(memo.answer('k', bytes('H'))).toBeUndefined();
+    expect(memo.heldBytes).toBe(1);
   });
 
   it('stays within its entry and byte bounds, dropping the oldest keys first', () => {

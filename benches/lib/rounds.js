@@ -14,4 +14,29 @@ const spread = (values) => `${median(values).toFixed(2)} (${Math.min(...values).
 /** Ratio of the second row's p50 to the first's (rows as `runAsyncSuite` returns them). */
 const ratioOf = (rows) => rows[1].p50Us / rows[0].p50Us;
 
-module.exports = { median, spread, ratioOf };
+/**
+ * Fine interleaving for sequential asynchronous cases: `batches` rounds, each timing `batchSize`
+ * calls of every case in turn (a round lasts a few milliseconds, so a change of machine speed
+ * hits every case alike). Returns per case the median of its per-call batch times (µs), and
+ * the ratio of each case's median to the first case's.
+ * @param {{ name: string, fn: () => Promise<unknown> }[]} cases
+ * @param {{ batches?: number, batchSize?: number, warmup?: number }} [options]
+ */
+async function interleavedBatches(cases, options = {}) {
+  const batches = options.batches ?? 1000;
+  const batchSize = options.batchSize ?? 25;
+  for (const c of cases) for (let i = 0; i < (options.warmup ?? 500); i++) await c.fn();
+  const times = cases.map(() => []);
+  for (let round = 0; round < batches; round++) {
+    for (let index = 0; index < cases.length; index++) {
+      const fn = cases[index].fn;
+      const started = performance.now();
+      for (let i = 0; i < batchSize; i++) await fn();
+      times[index].push(((performance.now() - started) * 1000) / batchSize);
+    }
+  }
+  const medians = times.map(median);
+  return cases.map((c, index) => ({ name: c.name, medianUs: medians[index], ratio: medians[index] / medians[0] }));
+}
+
+module.exports = { median, spread, ratioOf, interleavedBatches };

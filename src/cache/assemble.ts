@@ -50,7 +50,9 @@ function reliabilityFor(config: ResolvedConfig) {
 /** Stored keys are `t:{percent-encoded tenant}:{logical}`; the encoding leaves no `:` in the tenant. */
 function scopedContext(key: string): EntryContext {
   const end = key.indexOf(':', 2);
-  return { tenant: decodeURIComponent(key.slice(2, end)), logicalKey: key.slice(end + 1) };
+  const tenant = key.slice(2, end);
+  // Percent-encoding only appears in tenants with reserved characters; most have none.
+  return { tenant: tenant.includes('%') ? decodeURIComponent(tenant) : tenant, logicalKey: key.slice(end + 1) };
 }
 
 /** Most tenants whose key prefix is kept ready; beyond it prefixes are rebuilt (cheaply). */

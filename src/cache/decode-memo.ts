@@ -24,8 +24,10 @@ export interface DecodeMemoLimits {
   readonly maxBytes: number;
 }
 
-/** Stored values larger than this fraction of `maxBytes` are never memoised. */
-const LARGEST_ENTRY_SHARE = 1 / 64;
+/** Stored values larger than this fraction of `maxBytes` are never recorded. */
+const LARGEST_STORED_SHARE = 1 / 64;
+/** An entry whose stored bytes, serialized bytes and template together exceed this share is not memoised. */
+const LARGEST_ENTRY_SHARE = 1 / 16;
 
 interface MemoEntry {
   /** The stored bytes last seen for the key (an owned copy). */
@@ -34,6 +36,8 @@ interface MemoEntry {
   serialized: Buffer | undefined;
   /** The decoded value every answer copies, once memoised. */
   template: L1Template | undefined;
+  /** The value cannot be memoised (the copier does not know it, or it is too large): only its bytes are kept. */
+  unmemoisable: boolean;
   /** Bytes this entry is charged. */
   bytes: number;
 }
@@ -49,9 +53,11 @@ export class DecodeMemo {
   private readonly entries = new Map<string, MemoEntry>();
   private bytes = 0;
   private readonly largestStored: number;
+  private readonly largestEntry: number;
 
   constructor(private readonly limits: DecodeMemoLimits) {
-    this.largestStored = Math.floor(limits.maxBytes * LARGEST_ENTRY_SHARE);
+    this.largestStored = Math.floor(limits.maxBytes * LARGEST_STORED_SHARE);
+    this.largestEntry = Math.floor(limits.maxBytes * LARGEST_ENTRY_SHARE);
   }
 
   /** Keys currently remembered. */
@@ -83,12 +89,17 @@ export class DecodeMemo {
     }
     const entry = this.entries.get(key);
     if (entry !== undefined && entry.template === undefined && entry.stored.equals(stored)) {
+      if (entry.unmemoisable) return value;
       // Second read with unchanged bytes: from now on this key is answered from the template.
       const footprint = footprintOf(value);
-      if (footprint === undefined) return value;
+      const cost = footprint === undefined ? Number.POSITIVE_INFINITY : stored.length + serialized.length + footprint;
+      if (cost > this.largestEntry) {
+        entry.unmemoisable = true;
+        return value;
+      }
       entry.serialized = serialized;
       entry.template = new L1Template(value);
-      this.charge(entry, stored.length + serialized.length + footprint);
+      this.charge(entry, cost);
       this.evictOverBudget(key);
       return copyTemplate(value);
     }
@@ -99,9 +110,10 @@ export class DecodeMemo {
       entry.stored = owned;
       entry.serialized = undefined;
       entry.template = undefined;
+      entry.unmemoisable = false;
       this.charge(entry, owned.length);
     } else {
-      const fresh: MemoEntry = { stored: owned, serialized: undefined, template: undefined, bytes: 0 };
+      const fresh: MemoEntry = { stored: owned, serialized: undefined, template: undefined, unmemoisable: false, bytes: 0 };
       this.entries.set(key, fresh);
       this.charge(fresh, owned.length);
     }

@@ -260,7 +260,8 @@ export function createCodec(options: CodecOptions = {}): Codec {
     },
 
     prepare(context) {
-      readFormat(context);
+      // Only envelopes carry the tag.
+      if (envelope) readFormat(context);
     },
 
     async openAsync(stored, context) {
