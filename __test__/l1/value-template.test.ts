@@ -52,6 +52,19 @@ describe('L1 value templates', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('copies only own keys even when Object.prototype carries an enumerable object property', () => {
+    const template = { a: { b: 1 }, list: [{ c: 2 }] };
+    Object.defineProperty(Object.prototype, 'injected', { value: { evil: true }, enumerable: true, configurable: true, writable: true });
+    try {
+      const copy = copyTemplate(template) as Record<string, unknown>;
+      expect(Object.keys(copy)).toEqual(['a', 'list']);
+      expect(Object.hasOwn(copy, 'injected')).toBe(false);
+      expect(sharesNoContainer(template, copy)).toBe(true);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).injected;
+    }
+  });
+
   it('refuses values it cannot copy exactly (class instances, subclasses, symbols, accessors)', () => {
     class Point {
       x = 1;

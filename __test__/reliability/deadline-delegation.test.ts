@@ -50,7 +50,7 @@ function track<T>(promise: Promise<T>): { value: T | undefined; settled: boolean
 describe('ResilientBackend: deadline delegation', () => {
   test('a backend whose own budget covers maxMs gets the caller-bounded marker and no signal', async () => {
     const { backend, resilient } = setup();
-    expect(await resilient.get('k')).toEqual({ ok: true, value: null });
+    expect(await resilient.get('k')).toEqual({ ok: true, value: null, latencyMs: expect.any(Number) });
     expect(delegated(backend.received[0])).toBe(true);
     expect(backend.received[0]?.signal).toBeUndefined();
   });
@@ -80,7 +80,7 @@ describe('ResilientBackend: deadline delegation', () => {
     expect(await resilient.get('b')).toEqual({ ok: false, reason: 'overload' });
     await clock.advance(1);
     expect(resilient.stats().backpressure?.inFlight).toBe(0);
-    expect(await resilient.get('b')).toEqual({ ok: true, value: null });
+    expect(await resilient.get('b')).toEqual({ ok: true, value: null, latencyMs: expect.any(Number) });
     expect(backend.hungCount).toBe(1);
   });
 
@@ -131,7 +131,7 @@ describe('ResilientBackend: deadline delegation', () => {
     expect(await pending).toEqual({ ok: false, reason: 'aborted' });
     expect(await resilient.get('b')).toEqual({ ok: false, reason: 'overload' });
     await clock.advance(DEFAULT_TIMEOUTS.maxMs);
-    expect(await resilient.get('b')).toEqual({ ok: true, value: null });
+    expect(await resilient.get('b')).toEqual({ ok: true, value: null, latencyMs: expect.any(Number) });
   });
 
   test('close() resolves once every delegated call was answered or given up', async () => {

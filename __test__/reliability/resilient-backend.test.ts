@@ -32,12 +32,12 @@ const transient = () => new BackendError('connection reset', 'transient', { oper
 describe('ResilientBackend: answers', () => {
   test('passes values, misses and writes through', async () => {
     const { resilient } = setup();
-    expect(await resilient.get('k')).toEqual({ ok: true, value: null });
+    expect(await resilient.get('k')).toEqual({ ok: true, value: null, latencyMs: expect.any(Number) });
     expect(await resilient.set('k', Buffer.from('v'))).toBe(true);
     const hit = await resilient.get('k');
     expect(hit.ok && hit.value?.toString()).toBe('v');
-    expect(await resilient.exists('k')).toEqual({ ok: true, value: true });
-    expect(await resilient.delete('k')).toEqual({ ok: true, value: true });
+    expect(await resilient.exists('k')).toEqual({ ok: true, value: true, latencyMs: expect.any(Number) });
+    expect(await resilient.delete('k')).toEqual({ ok: true, value: true, latencyMs: expect.any(Number) });
     expect(resilient.stats().succeeded).toBe(5);
   });
 
@@ -288,7 +288,7 @@ describe('ResilientBackend: backpressure', () => {
     const { backend, resilient } = setup({ backpressure: { maxConcurrent: 1, queueSize: 0, queueTimeoutMs: 0 } });
     backend.next({ kind: 'error', error: transient() });
     expect(await resilient.get('a')).toMatchObject({ reason: 'error' });
-    expect(await resilient.get('b')).toEqual({ ok: true, value: null });
+    expect(await resilient.get('b')).toEqual({ ok: true, value: null, latencyMs: expect.any(Number) });
     expect(resilient.stats().backpressure?.inFlight).toBe(0);
   });
 
@@ -301,7 +301,7 @@ describe('ResilientBackend: backpressure', () => {
     expect(await resilient.get('b')).toEqual({ ok: false, reason: 'overload' });
     backend.releaseHung();
     await flushMicrotasks();
-    expect(await resilient.get('b')).toEqual({ ok: true, value: null });
+    expect(await resilient.get('b')).toEqual({ ok: true, value: null, latencyMs: expect.any(Number) });
   });
 
   test('overload is not counted by the breaker', async () => {

@@ -275,14 +275,13 @@ export class CacheEngine {
   ): Promise<Loaded> {
     const backend = this.backend();
     if (backend === null) return this.compute(flight, key, fn, thisArg, args, false);
-    const started = performance.now();
     const reading = backend.get(key, signal);
     // The read is on its way: the per-key work of opening (or, after a miss, sealing) the entry
     // runs while the backend answers, not after.
     this.pipeline?.prepare?.(this.context(key));
     // An L2 hit is answered in this one callback; anything else continues in `afterRead`.
     return reading.then((result) => {
-      const read = this.reader.opened(backend, key, result, started);
+      const read = this.reader.opened(backend, key, result);
       if (typeof read === 'object' && !(read instanceof Promise)) return read;
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.

@@ -34,8 +34,7 @@ export class EntryReader {
    * that fails closed.
    */
   read(backend: ResilientBackend, key: string, signal: AbortSignal | undefined): Promise<Loaded | 'miss' | 'failed'> {
-    const started = performance.now();
-    return backend.get(key, signal).then((result) => this.opened(backend, key, result, started));
+    return backend.get(key, signal).then((result) => this.opened(backend, key, result));
   }
 
   /**
@@ -47,7 +46,6 @@ export class EntryReader {
     backend: ResilientBackend,
     key: string,
     result: OperationResult<Buffer | null>,
-    started: number,
   ): Loaded | 'miss' | 'failed' | Promise<Loaded | 'miss'> {
     if (!result.ok) {
       this.io.stats.counters.l2ReadFailures++;
@@ -56,13 +54,13 @@ export class EntryReader {
     const stored = result.value;
     if (stored === null) return 'miss';
     const pipeline = this.io.pipeline;
-    if (stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.openLarge(backend, key, stored, started);
+    if (stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.openLarge(backend, key, stored, result.latencyMs);
     const memo = this.memo;
     if (memo !== undefined) {
       const answer = memo.answer(key, stored);
       if (answer !== undefined) {
         this.io.stats.counters.decodeMemoHits++;
-        return this.loadedFromL2(backend, key, stored, answer.serialized, answer.value, started);
+        return this.loadedFromL2(backend, key, stored, answer.serialized, answer.value, result.latencyMs);
       }
     }
     let serialized: Buffer;
@@ -74,11 +72,11 @@ export class EntryReader {
       return this.unreadable(backend, key, error);
     }
     if (memo !== undefined) value = memo.remember(key, stored, serialized, value);
-    return this.loadedFromL2(backend, key, stored, serialized, value, started);
+    return this.loadedFromL2(backend, key, stored, serialized, value, result.latencyMs);
   }
 
   /** `opened` for a large value: the envelope is opened on the thread pool. */
-  private async openLarge(backend: ResilientBackend, key: string, stored: Buffer, started: number): Promise<Loaded | 'miss'> {
+  private async openLarge(backend: ResilientBackend, key: string, stored: Buffer, latencyMs: number): Promise<Loaded | 'miss'> {
     const pipeline = this.io.pipeline;
     let serialized: Buffer;
     let value: unknown;
@@ -88,7 +86,7 @@ export class EntryReader {
     } catch (error) {
       return this.unreadable(backend, key, error);
     }
-    return this.loadedFromL2(backend, key, stored, serialized, value, started);
+    return this.loadedFromL2(backend, key, stored, serialized, value, latencyMs);
   }
 
   /** Stored bytes that failed to open: counted, logged, deleted, a miss (or EncryptionError when failing closed). */
@@ -107,7 +105,8 @@ export class EntryReader {
   }
 
   /** A good L2 entry: key-rotation rewrite, L1 fill, TTL refresh; the loaded value. */
-  private loadedFromL2(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, started: number): Loaded {
+  /** `latencyMs`: how long the backend took to answer (the guard measured it). */
+  private loadedFromL2(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, latencyMs: number): Loaded {
     const pipeline = this.io.pipeline;
     if (pipeline.sealedWithPreviousKey?.(stored, this.io.context(key)) === true) {
       // Served by a replaced master key: count it (operators watch this reach zero) and
@@ -119,7 +118,6 @@ export class EntryReader {
         }),
       );
     }
-    const latencyMs = performance.now() - started;
     const fill = this.io.l1Fill;
     if (fill !== undefined) {
       if (this.io.reference) fill.putLive(key, value);

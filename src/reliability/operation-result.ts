@@ -22,7 +22,12 @@ export type FailureReason =
 
 /** A guarded operation's answer, or why there is none. */
 export type OperationResult<T> =
-  | { readonly ok: true; readonly value: T }
+  | {
+      readonly ok: true;
+      readonly value: T;
+      /** How long the backend took to answer, ms (the guard's clock; 0 where nothing was timed). */
+      readonly latencyMs: number;
+    }
   | { readonly ok: false; readonly reason: FailureReason; readonly error?: unknown };
 
 /** Guarded backend operations, used as labels in stats, events and per-operation timeouts. */

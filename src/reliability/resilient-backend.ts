@@ -372,7 +372,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     this.breaker?.onSuccess(call.ticket);
     this.counters.succeeded++;
     if (this.has('operation')) this.emitOperation(call.operation, true, elapsed);
-    return { ok: true, value };
+    return { ok: true, value, latencyMs: elapsed };
   }
 
   /** @internal */
