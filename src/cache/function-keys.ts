@@ -18,8 +18,10 @@ const KEY_MEMO_MAX_STRING = 128;
  * Memoises keys of calls with exactly one number, boolean or short string argument: the most
  * common call shape (`getUser(42)`) then costs one Map lookup instead of an encode and a
  * native hash, which keeps native code off the L1 hit path. Same keys as the builder.
+ * `uncachedBuilder` (default `builder`) computes the keys this memo misses: a builder without
+ * a memo of its own, since a second memo behind this one would only repeat its misses.
  */
-export function memoizeSinglePrimitive(builder: KeyBuilder): KeyBuilder {
+export function memoizeSinglePrimitive(builder: KeyBuilder, uncachedBuilder: KeyBuilder = builder): KeyBuilder {
   const memo = new Map<number | string | boolean, string>();
   return (args) => {
     if (args.length !== 1) return builder(args);
@@ -31,7 +33,7 @@ export function memoizeSinglePrimitive(builder: KeyBuilder): KeyBuilder {
     const primitive = arg as number | string | boolean;
     let key = memo.get(primitive);
     if (key === undefined) {
-      key = builder(args);
+      key = uncachedBuilder(args);
       if (memo.size >= KEY_MEMO_LIMIT) memo.clear();
       memo.set(primitive, key);
     }
@@ -71,14 +73,19 @@ export function storedKeyFunction(options: FunctionKeyOptions): StoredKeyFunctio
   const custom = options.keyFunction as ((this: unknown, ...args: unknown[]) => unknown) | undefined;
   const { keyPrefix } = options;
   if (custom === undefined) {
-    const logical = createKeyBuilder({
+    const identity = {
       namespace: options.namespace,
       module: options.module,
       name: options.name,
       integrity: options.integrity,
       serializerCode: options.serializerCode,
-    });
-    const builder = memoizeSinglePrimitive((args) => keyPrefix + logical(args));
+    };
+    const logical = createKeyBuilder(identity);
+    const logicalUnmemoised = createKeyBuilder({ ...identity, memoSize: 0 });
+    const builder = memoizeSinglePrimitive(
+      (args) => keyPrefix + logical(args),
+      (args) => keyPrefix + logicalUnmemoised(args),
+    );
     return (args) => builder(args);
   }
   const prefix = `${functionPrefix(options)}key:`;
