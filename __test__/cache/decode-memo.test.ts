@@ -38,6 +38,13 @@ describe('DecodeMemo', () => {
     expect(fourth?.value).not.toBe(third?.value);
   });
 
+  it('holds no bytes for a key read once', () => {
+    const memo = new DecodeMemo(limits);
+    memo.remember('k', bytes('AAAA'), bytes('a'), { v: 1 });
+    expect(memo.size).toBe(1);
+    expect(memo.heldBytes).toBe(0);
+  });
+
   it('never answers for bytes that differ from the ones it decoded, and starts over with them', () => {
     const memo = new DecodeMemo(limits);
     memo.remember('k', bytes('A'), bytes('a'), { v: 'a' });
@@ -84,7 +91,7 @@ describe('DecodeMemo', () => {
     const second = huge();
     expect(memo.remember('k', bytes('H'), bytes('h'), second)).toBe(second);
     expect(memo.answer('k', bytes('H'))).toBeUndefined();
-    expect(memo.heldBytes).toBe(1);
+    expect(memo.heldBytes).toBe(0);
   });
 
   it('stays within its entry and byte bounds, dropping the oldest keys first', () => {
@@ -96,9 +103,15 @@ describe('DecodeMemo', () => {
 
     const small = new DecodeMemo({ maxEntries: 100, maxBytes: 64 * 1024 });
     const big = Buffer.alloc(1000, 1); // 1/64 of 64 KiB is the largest memoised entry
-    for (let i = 0; i < 100; i++) small.remember(`k${i}`, big, big, { i });
+    for (let i = 0; i < 100; i++) {
+      small.remember(`k${i}`, big, big, { i });
+      small.remember(`k${i}`, big, big, { i });
+    }
     expect(small.heldBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(small.heldBytes).toBeGreaterThan(60 * 1024);
     expect(small.size).toBeLessThan(100);
+    expect(small.answer('k99', big)?.value).toEqual({ i: 99 });
+    expect(small.answer('k0', big)).toBeUndefined();
 
     const tooLarge = Buffer.alloc(2000, 1);
     small.remember('large', tooLarge, tooLarge, { large: true });

@@ -8,9 +8,10 @@
  * return anything a full decode would not (changed, tampered or foreign bytes differ and take
  * the full path, with its checks). Freshness is untouched: nothing is answered without L2.
  *
- * A key is memoised on its second read with unchanged bytes (the first only records the
- * bytes): entries read once, or whose bytes change between reads, cost one comparison and
- * never a template. Values the copier does not know (class instances, ...) are not memoised.
+ * A key is memoised on its second read (the first only notes the key, without copying
+ * anything), so a workload that never reads a key twice pays one Map insert per read. When a
+ * memoised key's bytes change, it goes back to "read once". Values the copier does not know
+ * (class instances, ...) or out of proportion to the budget are not memoised.
  * Off for encrypted caches (no plaintext is kept in memory) and when L1 is on (L1 already
  * answers repeated reads).
  */
@@ -30,8 +31,8 @@ const LARGEST_STORED_SHARE = 1 / 64;
 const LARGEST_ENTRY_SHARE = 1 / 16;
 
 interface MemoEntry {
-  /** The stored bytes last seen for the key (an owned copy). */
-  stored: Buffer;
+  /** The stored bytes the template was decoded from (an owned copy), once memoised. */
+  stored: Buffer | undefined;
   /** The serializer bytes inside `stored`, once memoised (joiners decode fresh copies from them). */
   serialized: Buffer | undefined;
   /** The decoded value every answer copies, once memoised. */
@@ -73,7 +74,7 @@ export class DecodeMemo {
   /** A fresh copy of the value `stored` decodes to under `key`, when it is memoised. */
   answer(key: string, stored: Buffer): MemoAnswer | undefined {
     const entry = this.entries.get(key);
-    if (entry === undefined || entry.template === undefined || !entry.stored.equals(stored)) return undefined;
+    if (entry === undefined || entry.template === undefined || !(entry.stored as Buffer).equals(stored)) return undefined;
     return { value: copyTemplate(entry.template.value), serialized: entry.serialized as Buffer };
   }
 
@@ -88,37 +89,35 @@ export class DecodeMemo {
       return value;
     }
     const entry = this.entries.get(key);
-    if (entry !== undefined && entry.template === undefined && entry.stored.equals(stored)) {
-      if (entry.unmemoisable) return value;
-      // Second read with unchanged bytes: from now on this key is answered from the template.
-      const footprint = footprintOf(value);
-      const cost = footprint === undefined ? Number.POSITIVE_INFINITY : stored.length + serialized.length + footprint;
-      if (cost > this.largestEntry) {
-        entry.unmemoisable = true;
-        return value;
-      }
-      entry.serialized = serialized;
-      entry.template = new L1Template(value);
-      this.charge(entry, cost);
+    if (entry === undefined) {
+      // First read: only the key is noted.
+      this.entries.set(key, { stored: undefined, serialized: undefined, template: undefined, unmemoisable: false, bytes: 0 });
       this.evictOverBudget(key);
-      return copyTemplate(value);
+      return value;
     }
-    // First read, or the bytes changed: only the bytes are recorded. An existing entry is
-    // overwritten in place (a delete and re-insert of a hot key slows V8's Map down).
-    const owned = Buffer.from(stored);
-    if (entry !== undefined) {
-      entry.stored = owned;
+    if (entry.template !== undefined) {
+      // Memoised, but these bytes differ (`answer` declined): back to "read once", in place
+      // (a delete and re-insert of a hot key slows V8's Map down).
+      entry.stored = undefined;
       entry.serialized = undefined;
       entry.template = undefined;
-      entry.unmemoisable = false;
-      this.charge(entry, owned.length);
-    } else {
-      const fresh: MemoEntry = { stored: owned, serialized: undefined, template: undefined, unmemoisable: false, bytes: 0 };
-      this.entries.set(key, fresh);
-      this.charge(fresh, owned.length);
+      this.charge(entry, 0);
+      return value;
     }
+    if (entry.unmemoisable) return value;
+    // Second read: from now on this key is answered from the template while the bytes repeat.
+    const footprint = footprintOf(value);
+    const cost = footprint === undefined ? Number.POSITIVE_INFINITY : stored.length + serialized.length + footprint;
+    if (cost > this.largestEntry) {
+      entry.unmemoisable = true;
+      return value;
+    }
+    entry.stored = Buffer.from(stored);
+    entry.serialized = serialized;
+    entry.template = new L1Template(value);
+    this.charge(entry, cost);
     this.evictOverBudget(key);
-    return value;
+    return copyTemplate(value);
   }
 
   /** Drops `key` (its entry was deleted, invalidated or failed to open). */
@@ -143,6 +142,14 @@ export class DecodeMemo {
   /** Oldest entries first (insertion order), never `keep`, the entry just written. */
   private evictOverBudget(keep: string): void {
     if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) return;
+    if (this.entries.size === this.limits.maxEntries + 1 && this.bytes <= this.limits.maxBytes) {
+      // The common case, one key over the count: drop the oldest without walking the map.
+      const oldest = this.entries.keys().next().value as string;
+      if (oldest !== keep) {
+        this.forget(oldest);
+        return;
+      }
+    }
     for (const [key, entry] of this.entries) {
       if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) return;
       if (key === keep) continue;
