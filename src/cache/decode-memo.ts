@@ -37,7 +37,10 @@ interface MemoEntry {
   serialized: Buffer | undefined;
   /** The decoded value every answer copies, once memoised. */
   template: L1Template | undefined;
-  /** The value cannot be memoised (the copier does not know it, or it is too large): only its bytes are kept. */
+  /**
+   * The key's value cannot be memoised (the copier does not know it, or it is too large): the
+   * key stays noted, so later reads skip the attempt, until it is evicted or forgotten.
+   */
   unmemoisable: boolean;
   /** Bytes this entry is charged. */
   bytes: number;

@@ -104,8 +104,10 @@ export class EntryReader {
     return 'miss';
   }
 
-  /** A good L2 entry: key-rotation rewrite, L1 fill, TTL refresh; the loaded value. */
-  /** `latencyMs`: how long the backend took to answer (the guard measured it). */
+  /**
+   * A good L2 entry: key-rotation rewrite, L1 fill, TTL refresh; the loaded value.
+   * `latencyMs` is how long the backend took to answer (the guard measured it).
+   */
   private loadedFromL2(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, latencyMs: number): Loaded {
     const pipeline = this.io.pipeline;
     if (pipeline.sealedWithPreviousKey?.(stored, this.io.context(key)) === true) {
