@@ -56,4 +56,26 @@ describe('decode memo with Redis', () => {
     expect(reader.getHealthStatus().counters.decodeMemoHits).toBe(4);
     expect(reader.cacheInfo()).toMatchObject({ misses: 1, l2Hits: 8 });
   });
+
+  it('gives every one of 64 concurrent readers its own key\'s value, round after round (batched reads)', async () => {
+    const backend = new RedisBackend({ url: redis.url });
+    backends.push(backend);
+    const get = cache(async (id: number) => ({ id, label: `user-${id}`, list: [id, id + 1] }), {
+      backend,
+      l1: false,
+      module: 'memo',
+      name: 'concurrent',
+    });
+    const ids = Array.from({ length: 64 }, (_, i) => i);
+    await Promise.all(ids.map((id) => get(id)));
+    await get.flush();
+    for (let round = 0; round < 5; round++) {
+      const values = await Promise.all(ids.map((id) => get(id)));
+      values.forEach((value, id) => expect(value).toEqual({ id, label: `user-${id}`, list: [id, id + 1] }));
+      // Fresh objects every time, never one shared between callers.
+      expect(new Set(values).size).toBe(64);
+    }
+    expect(get.getHealthStatus().counters.decodeMemoHits).toBe(64 * 3);
+    expect(get.cacheInfo()).toMatchObject({ misses: 64, l2Hits: 64 * 5 });
+  });
 });
