@@ -15,7 +15,7 @@ export type {
 } from './cache/cached-function';
 export type { LocalCachedFunction, LocalCacheControls } from './cache/local-function';
 export type { CacheInfo, CacheCounters } from './cache/stats';
-export type { CacheOptions, L1Options, L1Mode, RefreshTtlOptions, SerializerName, UserSerializer } from './config/options';
+export type { CacheOptions, DecodeMemoOptions, L1Options, L1Mode, RefreshTtlOptions, SerializerName, UserSerializer } from './config/options';
 export type { PresetName } from './config/presets';
 export { ENVIRONMENT_VARIABLES, reloadEnvironment, type LogLevel } from './config/env';
 export { setLogger, getLogger, createConsoleLogger, type Logger, type LogFields } from './observability/logger';
