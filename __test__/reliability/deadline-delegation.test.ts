@@ -3,8 +3,10 @@ import { CALLER_ENFORCES_DEADLINE, OWN_DEADLINE_MS } from '../../src/backends/de
 import type { BackendCallOptions } from '../../src/backends/types';
 import { DEFAULT_TIMEOUTS, type ReliabilityOptions } from '../../src/reliability/options';
 import { ResilientBackend } from '../../src/reliability/resilient-backend';
+import { hungGetTimesOut, settleGetTimeoutAtMinimum } from './support/adaptive-get';
 import { ManualClock, flushMicrotasks } from './support/manual-clock';
 import { ScriptedBackend } from './support/scripted-backend';
+import { track } from './support/track';
 
 /** A scripted backend that offers deadline delegation with a given budget of its own. */
 class DelegatingBackend extends ScriptedBackend {
@@ -36,16 +38,6 @@ function setup(options: ReliabilityOptions = {}, budgetMs: number = DEFAULT_TIME
 
 const delegated = (options: BackendCallOptions | undefined) =>
   (options as Record<symbol, unknown> | undefined)?.[CALLER_ENFORCES_DEADLINE] === true;
-
-/** Tracks a result promise so the test can check it settled without awaiting it. */
-function track<T>(promise: Promise<T>): { value: T | undefined; settled: boolean } {
-  const box: { value: T | undefined; settled: boolean } = { value: undefined, settled: false };
-  void promise.then((v) => {
-    box.value = v;
-    box.settled = true;
-  });
-  return box;
-}
 
 describe('ResilientBackend: deadline delegation', () => {
   test('a backend whose own budget covers maxMs gets the caller-bounded marker and no signal', async () => {
@@ -85,14 +77,11 @@ describe('ResilientBackend: deadline delegation', () => {
   });
 
   test('an answer before the give-up time teaches the timeout; one after it is ignored and returns no permit twice', async () => {
-    const { clock, backend, resilient } = setup();
-    for (let i = 0; i < 40; i++) expect((await resilient.get('k')).ok).toBe(true);
-    expect(resilient.stats().timeouts.get?.timeoutMs).toBe(DEFAULT_TIMEOUTS.minMs);
+    const parts = setup();
+    const { backend, resilient } = parts;
+    await settleGetTimeoutAtMinimum(resilient);
 
-    backend.next({ kind: 'hang' });
-    const given = resilient.get('k');
-    await clock.advance(DEFAULT_TIMEOUTS.maxMs);
-    expect(await given).toMatchObject({ reason: 'timeout' });
+    await hungGetTimesOut(parts, DEFAULT_TIMEOUTS.maxMs);
     expect(resilient.stats().backpressure?.inFlight).toBe(0);
     backend.releaseHung();
     await flushMicrotasks();
@@ -100,10 +89,7 @@ describe('ResilientBackend: deadline delegation', () => {
     expect(resilient.stats().backpressure?.inFlight).toBe(0);
     expect(resilient.stats().succeeded).toBe(40);
 
-    backend.next({ kind: 'hang' });
-    const late = resilient.get('k');
-    await clock.advance(40);
-    expect(await late).toMatchObject({ reason: 'timeout' });
+    await hungGetTimesOut(parts, 40);
     backend.releaseHung();
     await flushMicrotasks();
     expect(resilient.stats().timeouts.get).toMatchObject({ timeoutMs: 60, timeouts: 2, lateAnswers: 1 });

@@ -5,8 +5,10 @@ import { DEFAULT_TIMEOUTS, type ReliabilityOptions } from '../../src/reliability
 import type { OperationResult } from '../../src/reliability/operation-result';
 import { ResilientBackend } from '../../src/reliability/resilient-backend';
 import type { OperationFailure } from '../../src/reliability/resilient-backend-events';
+import { hungGetTimesOut, settleGetTimeoutAtMinimum } from './support/adaptive-get';
 import { ManualClock, flushMicrotasks } from './support/manual-clock';
 import { ScriptedBackend } from './support/scripted-backend';
+import { track } from './support/track';
 
 function setup(options: ReliabilityOptions = {}) {
   const clock = new ManualClock();
@@ -15,16 +17,6 @@ function setup(options: ReliabilityOptions = {}) {
   const failures: OperationFailure[] = [];
   resilient.on('failure', (f) => failures.push(f));
   return { clock, backend, resilient, failures };
-}
-
-/** Tracks a result promise so the test can check it settled without awaiting it. */
-function track<T>(promise: Promise<T>): { value: T | undefined; settled: boolean } {
-  const box: { value: T | undefined; settled: boolean } = { value: undefined, settled: false };
-  void promise.then((v) => {
-    box.value = v;
-    box.settled = true;
-  });
-  return box;
 }
 
 const transient = () => new BackendError('connection reset', 'transient', { operation: 'get' });
@@ -111,21 +103,15 @@ describe('ResilientBackend never throws', () => {
   });
 
   test('an answer after the timeout raises the timeout to cover it; a timeout without an answer does not', async () => {
-    const { clock, backend, resilient } = setup();
-    for (let i = 0; i < 40; i++) expect((await resilient.get('k')).ok).toBe(true);
-    expect(resilient.stats().timeouts.get?.timeoutMs).toBe(DEFAULT_TIMEOUTS.minMs);
-    backend.next({ kind: 'hang' });
-    const unanswered = resilient.get('k');
-    await clock.advance(DEFAULT_TIMEOUTS.maxMs);
-    expect(await unanswered).toMatchObject({ reason: 'timeout' });
+    const parts = setup();
+    const { backend, resilient } = parts;
+    await settleGetTimeoutAtMinimum(resilient);
+    await hungGetTimesOut(parts, DEFAULT_TIMEOUTS.maxMs);
     // A backend gives up with an error once its signal fires.
     backend.failHung(new Error('gave up'));
     await flushMicrotasks();
     expect(resilient.stats().timeouts.get).toMatchObject({ timeoutMs: DEFAULT_TIMEOUTS.minMs, timeouts: 1, lateAnswers: 0 });
-    backend.next({ kind: 'hang' });
-    const late = resilient.get('k');
-    await clock.advance(40);
-    expect(await late).toMatchObject({ reason: 'timeout' });
+    await hungGetTimesOut(parts, 40);
     backend.releaseHung();
     await flushMicrotasks();
     expect(resilient.stats().timeouts.get).toMatchObject({ timeoutMs: 60, timeouts: 2, lateAnswers: 1 });

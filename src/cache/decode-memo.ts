@@ -95,7 +95,7 @@ export class DecodeMemo {
     if (entry === undefined) {
       // First read: only the key is noted.
       this.entries.set(key, { stored: undefined, serialized: undefined, template: undefined, unmemoisable: false, bytes: 0 });
-      this.evictOverBudget(key);
+      if (!this.withinBudget()) this.evictOverBudget(key);
       return value;
     }
     if (entry.template !== undefined) {
@@ -119,16 +119,14 @@ export class DecodeMemo {
     entry.serialized = serialized;
     entry.template = new L1Template(value);
     this.charge(entry, cost);
-    this.evictOverBudget(key);
+    if (!this.withinBudget()) this.evictOverBudget(key);
     return copyTemplate(value);
   }
 
   /** Drops `key` (its entry was deleted, invalidated or failed to open). */
   forget(key: string): void {
     const entry = this.entries.get(key);
-    if (entry === undefined) return;
-    this.bytes -= entry.bytes;
-    this.entries.delete(key);
+    if (entry !== undefined) this.drop(key, entry);
   }
 
   /** Drops everything. */
@@ -142,22 +140,20 @@ export class DecodeMemo {
     entry.bytes = bytes;
   }
 
+  private drop(key: string, entry: MemoEntry): void {
+    this.bytes -= entry.bytes;
+    this.entries.delete(key);
+  }
+
   /** Oldest entries first (insertion order), never `keep`, the entry just written. */
   private evictOverBudget(keep: string): void {
-    if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) return;
-    if (this.entries.size === this.limits.maxEntries + 1 && this.bytes <= this.limits.maxBytes) {
-      // The common case, one key over the count: drop the oldest without walking the map.
-      const oldest = this.entries.keys().next().value as string;
-      if (oldest !== keep) {
-        this.forget(oldest);
-        return;
-      }
-    }
     for (const [key, entry] of this.entries) {
-      if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) return;
-      if (key === keep) continue;
-      this.bytes -= entry.bytes;
-      this.entries.delete(key);
+      if (this.withinBudget()) return;
+      if (key !== keep) this.drop(key, entry);
     }
+  }
+
+  private withinBudget(): boolean {
+    return this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes;
   }
 }

@@ -6,8 +6,9 @@ const MAX_REMEMBERED_CONTEXTS = 4096;
 /**
  * Entry contexts (tenant, logical key) of stored keys, memoised for reads: the same object
  * (and logical-key string, whose hash V8 then keeps) for the same key lets the codec's per-key
- * memo answer with one lookup. Writes mostly concern keys just missed, which would only churn
- * the memo, so they ask without remembering.
+ * memo answer with one lookup. Every L2 read remembers its key's context (the engine asks while
+ * the read is in flight), so a write after a miss finds it; a write nobody read before (a
+ * background refresh) asks without remembering.
  */
 export class EntryContexts {
   private readonly known = new Map<string, EntryContext>();
