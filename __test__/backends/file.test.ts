@@ -212,7 +212,12 @@ describe('FileBackend limits and eviction', () => {
     const backend = new FileBackend({ directory: dir, maxSizeBytes: 100_000, maxValueBytes: 10_000 });
     const total = () => readdirSync(dir).reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
     // Each file is 10 000 bytes with its 14-byte header.
-    for (let i = 0; i < 9; i++) await backend.set(`k${i}`, Buffer.alloc(9_986, i));
+    for (let i = 0; i < 9; i++) {
+      await backend.set(`k${i}`, Buffer.alloc(9_986, i));
+      // Writes within one clock tick share an mtime; distinct times make "oldest" unambiguous.
+      const when = new Date(1_700_000_000_000 + i * 1000);
+      utimesSync(path.join(dir, entryFileName(`k${i}`)), when, when);
+    }
     expect(total()).toBe(90_000);
     await backend.set('k9', Buffer.alloc(9_986, 9)); // 100 000 > 90 000: evict to <= 70 000
     expect(total()).toBeLessThanOrEqual(70_000);
