@@ -190,15 +190,23 @@ describe('FileBackend TTL by the header', () => {
   });
 });
 
+/**
+ * Sets an entry's mtime to `second` seconds after a fixed past instant. Writes within one clock
+ * tick share an mtime, so tests that expect "least recently written first" give each entry its
+ * own time.
+ */
+function setWriteTime(dir: string, key: string, second: number): void {
+  const when = new Date(1_700_000_000_000 + second * 1000);
+  utimesSync(path.join(dir, entryFileName(key)), when, when);
+}
+
 describe('FileBackend limits and eviction', () => {
   it('evicts the least recently written entries down to 70% when the entry count crosses 90%', async () => {
     const dir = scratch();
     const backend = new FileBackend({ directory: dir, maxEntries: 20 });
     for (let i = 0; i < 19; i++) {
       await backend.set(`k${i}`, Buffer.from(String(i)));
-      // Distinct write times make "least recently written" unambiguous.
-      const when = new Date(1_700_000_000_000 + i * 1000);
-      utimesSync(path.join(dir, entryFileName(`k${i}`)), when, when);
+      setWriteTime(dir, `k${i}`, i);
     }
     const count = readdirSync(dir).length;
     expect(count).toBeLessThanOrEqual(14);
@@ -214,9 +222,7 @@ describe('FileBackend limits and eviction', () => {
     // Each file is 10 000 bytes with its 14-byte header.
     for (let i = 0; i < 9; i++) {
       await backend.set(`k${i}`, Buffer.alloc(9_986, i));
-      // Writes within one clock tick share an mtime; distinct times make "oldest" unambiguous.
-      const when = new Date(1_700_000_000_000 + i * 1000);
-      utimesSync(path.join(dir, entryFileName(`k${i}`)), when, when);
+      setWriteTime(dir, `k${i}`, i);
     }
     expect(total()).toBe(90_000);
     await backend.set('k9', Buffer.alloc(9_986, 9)); // 100 000 > 90 000: evict to <= 70 000
