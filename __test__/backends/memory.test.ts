@@ -7,6 +7,21 @@ runBackendConformance('memory', () => new MemoryBackend(), { describe, it, befor
   capabilities: { ttl: true, locks: true, batch: true, clearPrefix: true },
 });
 
+/** A backend capped at three entries, holding a, b and c written in that order. */
+async function fullBackendOfABC(): Promise<MemoryBackend> {
+  const backend = new MemoryBackend({ maxEntries: 3 });
+  for (const k of ['a', 'b', 'c']) await backend.set(k, Buffer.from(k));
+  return backend;
+}
+
+/** Writes d into a full backend whose oldest entry is b: b goes, a (holding `aValue`) stays. */
+async function expectWritingDEvictsB(backend: MemoryBackend, aValue: Buffer): Promise<void> {
+  await backend.set('d', Buffer.from('d'));
+  expect(await backend.get('b')).toBeNull();
+  expect(await backend.get('a')).toEqual(aValue);
+  expect(backend.size).toBe(3);
+}
+
 describe('MemoryBackend', () => {
   it('copies values in: mutating the input Buffer right after set (before awaiting) changes nothing', async () => {
     const backend = new MemoryBackend();
@@ -18,25 +33,17 @@ describe('MemoryBackend', () => {
   });
 
   it('evicts the least recently used entry when the entry cap is reached', async () => {
-    const backend = new MemoryBackend({ maxEntries: 3 });
-    for (const k of ['a', 'b', 'c']) await backend.set(k, Buffer.from(k));
+    const backend = await fullBackendOfABC();
     await backend.get('a'); // a becomes most recently used; b is now the oldest
-    await backend.set('d', Buffer.from('d'));
-    expect(await backend.get('b')).toBeNull();
-    expect(await backend.get('a')).toEqual(Buffer.from('a'));
-    expect(backend.size).toBe(3);
+    await expectWritingDEvictsB(backend, Buffer.from('a'));
   });
 
   it('overwriting a key marks it most recent and charges only the new value', async () => {
-    const backend = new MemoryBackend({ maxEntries: 3 });
-    for (const k of ['a', 'b', 'c']) await backend.set(k, Buffer.from(k));
+    const backend = await fullBackendOfABC();
     const before = backend.bytes;
     await backend.set('a', Buffer.from('aa')); // a rewritten: now b is the oldest
     expect(backend.bytes).toBe(before + 1);
-    await backend.set('d', Buffer.from('d'));
-    expect(await backend.get('b')).toBeNull();
-    expect(await backend.get('a')).toEqual(Buffer.from('aa'));
-    expect(backend.size).toBe(3);
+    await expectWritingDEvictsB(backend, Buffer.from('aa'));
   });
 
   it('keeps LRU order through many reads of one hot key among many entries', async () => {
