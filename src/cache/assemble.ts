@@ -132,6 +132,7 @@ function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | u
           previousMasterKeys: encryption.previousMasterKeys,
           algorithm: 'aes-256-gcm',
         }),
+    config.maxValueBytes,
   );
   return {
     pipeline,
@@ -165,6 +166,7 @@ export function assembleCachedFunction<F extends AnyFunction>(
     serializer: config.serializer,
     integrity: config.integrity,
     encryption: encryption === undefined ? undefined : createFramedEncryptor(encryption),
+    maxValueBytes: config.maxValueBytes,
   });
   const keys = scopedKeys(tenancy, {
     namespace: config.namespace,

@@ -1,8 +1,10 @@
 /**
- * The write side of a cached call: serialize, check the size limit, seal (envelope,
+ * The write side of a cached call: serialize (within `maxValueBytes`: the pipeline refuses a
+ * larger value, and its MessagePack serializers stop writing at the limit), seal (envelope,
  * encryption; large values on the thread pool), put into L1, and write to L2 in the
  * background (or awaited, where a caller must know the write landed).
  */
+import { CodecErrorCode } from '../codec/error-codes';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import { redactKey } from '../observability/logger';
 import type { EntryIo } from './entry-io';
@@ -41,17 +43,17 @@ export class EntryWriter {
     try {
       serialized = pipeline.serialize(value);
     } catch (error) {
-      this.io.stats.counters.encodeErrors++;
-      this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
-      return undefined;
-    }
-    if (serialized.length > this.io.config.maxValueBytes) {
-      this.io.stats.counters.oversizeValues++;
-      this.io.log(
-        'warn',
-        { key: redactKey(key), bytes: serialized.length, limit: this.io.config.maxValueBytes },
-        'cachekit: result larger than maxValueBytes; returned uncached',
-      );
+      if ((error as { code?: unknown })?.code === CodecErrorCode.VALUE_TOO_LARGE) {
+        this.io.stats.counters.oversizeValues++;
+        this.io.log(
+          'warn',
+          { key: redactKey(key), limit: this.io.config.maxValueBytes, err: errorSummary(error) },
+          'cachekit: result larger than maxValueBytes; returned uncached',
+        );
+      } else {
+        this.io.stats.counters.encodeErrors++;
+        this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
+      }
       return undefined;
     }
     if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite);

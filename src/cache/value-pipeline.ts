@@ -10,6 +10,7 @@ import { ValueDecoder } from '../codec/msgpack/value-decoder';
 import { ValueEncoder } from '../codec/msgpack/value-encoder';
 import type { FramedEncryptor } from '../encryption/framed-encryptor';
 import { rethrowWithFrameDiagnosis } from '../codec/python-frame';
+import { refuseOversizedPayload } from '../codec/value-size';
 import type { EntryContext, ValuePipeline } from './ports';
 
 /** Options of `createValuePipeline`. */
@@ -20,13 +21,21 @@ export interface ValuePipelineOptions {
   integrity: boolean;
   /** Encryption step, when the cache is secure. */
   encryption?: FramedEncryptor | undefined;
+  /** Largest serialized value written or read (the `maxValueBytes` option). */
+  maxValueBytes: number;
 }
 
 /** Builds the pipeline of one cached function (throws ConfigurationError for bad options). */
 export function createValuePipeline(options: ValuePipelineOptions): ValuePipeline {
   const { encryption } = options;
   // Key-bound envelopes: a plaintext entry copied under another key is a miss, not its value.
-  const codec = createCodec({ serializer: options.serializer as CodecOptions['serializer'], integrity: options.integrity, encryption, bindKey: true });
+  const codec = createCodec({
+    serializer: options.serializer as CodecOptions['serializer'],
+    integrity: options.integrity,
+    encryption,
+    bindKey: true,
+    maxValueBytes: options.maxValueBytes,
+  });
   const codecContext = (context: EntryContext): CodecContext => ({ key: context.logicalKey, tenant: context.tenant });
   const encryptionContext = (context: EntryContext): EncryptionContext => ({
     key: context.logicalKey,
@@ -58,9 +67,10 @@ const INTEROP_FORMAT = 'msgpack';
 /**
  * The interop/v1 pipeline: one plain MessagePack document (no envelope, no frame) that every
  * cachekit SDK reads, optionally as the bare AES-256-GCM ciphertext of those bytes with the
- * four-component AAD (tenant, key, "msgpack", "False").
+ * four-component AAD (tenant, key, "msgpack", "False"). Documents over `maxValueBytes` are
+ * neither written (the encoder stops there) nor read.
  */
-export function createInteropPipeline(encryption: ValueEncryptor | undefined): ValuePipeline {
+export function createInteropPipeline(encryption: ValueEncryptor | undefined, maxValueBytes: number): ValuePipeline {
   const encoder = new ValueEncoder('interop', 1024);
   const decoder = new ValueDecoder('interop', { reviveDates: true });
   const encryptionContext = (context: EntryContext): EncryptionContext => ({
@@ -75,7 +85,7 @@ export function createInteropPipeline(encryption: ValueEncryptor | undefined): V
     encrypted: encryption !== undefined,
     serialize(value) {
       try {
-        return Buffer.from(encoder.encode(value));
+        return Buffer.from(encoder.encode(value, maxValueBytes));
       } catch (error) {
         if (error instanceof CachekitError) throw error;
         throw new SerializationError(`The value has no interop form: ${(error as Error)?.message ?? String(error)}`, { cause: error });
@@ -89,7 +99,10 @@ export function createInteropPipeline(encryption: ValueEncryptor | undefined): V
     },
     open(stored, context) {
       try {
-        return encryption ? encryption.decrypt(stored, encryptionContext(context)) : stored;
+        // A plaintext is never longer than its ciphertext: decrypting costs no more than the read did.
+        const payload = encryption ? encryption.decrypt(stored, encryptionContext(context)) : stored;
+        refuseOversizedPayload(payload.length, maxValueBytes);
+        return payload;
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
