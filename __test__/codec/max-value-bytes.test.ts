@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCodec } from '../../src/codec/codec';
+import { ValueEncoder } from '../../src/codec/msgpack/value-encoder';
 import { ByteStorage } from '../../src/native';
 import { ConfigurationError, IntegrityError, SerializationError } from '../../src/errors';
 import { thrown } from '../support/thrown';
@@ -50,5 +51,13 @@ describe('createCodec maxValueBytes', () => {
     const reader = createCodec({ integrity: false, maxValueBytes: 1000 });
     expect(thrown(() => reader.decode(stored, context))).toMatchObject({ code: 'ERR_INPUT_TOO_LARGE' });
     expect(thrown(() => reader.deserialize(stored))).toMatchObject({ code: 'ERR_INPUT_TOO_LARGE' });
+  });
+
+  it('an encoder that refused an oversized value does not keep its buffer grown to the limit', () => {
+    const encoder = new ValueEncoder('standard', 4096);
+    const error = thrown(() => encoder.encode(Array.from({ length: 1000 }, () => 'x'.repeat(1000)), 256 * 1024));
+    expect(error.code).toBe('ERR_VALUE_TOO_LARGE');
+    expect(encoder.writer.buf.length).toBe(4096);
+    expect(encoder.encode('small', 256 * 1024).length).toBe(6);
   });
 });

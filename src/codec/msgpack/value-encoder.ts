@@ -82,6 +82,8 @@ export class ValueEncoder {
       return bytes;
     } catch (error) {
       if (error instanceof OutputLimitExceeded) {
+        // Nobody reads these bytes: do not keep a buffer grown to the limit for them.
+        this.writer.discard();
         throw new SerializationError(
           `Cannot serialize (${this.profile}): the value's bytes pass the ${maxBytes}-byte limit (maxValueBytes); writing stopped there.`,
           { code: VALUE_TOO_LARGE },

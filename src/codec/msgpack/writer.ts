@@ -35,10 +35,19 @@ export class MsgpackWriter {
   /** Bytes that can be written before `ensure` must look: the buffer's end or the limit. */
   private room: number;
 
-  constructor(initialSize = 1024) {
+  constructor(private readonly initialSize = 1024) {
     this.buf = Buffer.allocUnsafe(initialSize);
     this.view64 = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.room = initialSize;
+  }
+
+  /** Forget the written bytes and give back a grown buffer (after a refused oversized document). */
+  discard(): void {
+    if (this.buf.length > this.initialSize) {
+      this.buf = Buffer.allocUnsafe(this.initialSize);
+      this.view64 = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    }
+    this.reset();
   }
 
   /** Forget the written bytes (the buffer is kept); the next document may not pass `limit` bytes. */
