@@ -11,11 +11,14 @@ import {
   DECODE_BUDGET_FLOOR,
   DECODE_COST_PER_BYTE,
   MAX_BIGINT_DIGITS,
-  MAX_COST_PER_INPUT_BYTE,
+  MAX_FIXED_COST,
+  MAX_VARIABLE_COST_PER_BYTE,
   autoExtensionCost,
   decodeBudget,
+  standardExtensionCost,
 } from '../../src/codec/msgpack/decode-cost';
 import { MAX_DECODE_DEPTH } from '../../src/codec/msgpack/bounds';
+import { ValueEncoder } from '../../src/codec/msgpack/value-encoder';
 import { autoSerializer, standardSerializer } from '../../src/codec/serializers/msgpack-serializers';
 import { IntegrityError, SerializationError } from '../../src/errors';
 import { thrown } from '../support/thrown';
@@ -80,26 +83,24 @@ describe('decode budget', () => {
     }
   });
 
-  it('never estimates more than MAX_COST_PER_INPUT_BYTE per byte, so short documents need no check', () => {
-    fc.assert(
-      fc.property(fc.oneof(standardValue, autoValue), (value) => {
-        let bytes: Uint8Array;
-        try {
-          bytes = autoSerializer.serialize(value);
-        } catch {
-          return; // not every standard value is an auto value, nor the reverse
-        }
-        const cost = checkDecodeBounds(bytes, 0, bytes.length, MAX_DECODE_DEPTH, autoExtensionCost);
-        expect(cost).toBeLessThanOrEqual(MAX_COST_PER_INPUT_BYTE * bytes.length);
-      }),
-      { numRuns: 500 },
-    );
-    // The worst shapes, by construction.
-    for (const item of ['c400', 'd40500', '80', '90', 'd40400', 'c70005']) {
-      for (const count of [1, 15, 1000]) {
-        const bytes = arrayOf(count, item);
-        expect(checkDecodeBounds(bytes, 0, bytes.length, MAX_DECODE_DEPTH, autoExtensionCost)).toBeLessThanOrEqual(MAX_COST_PER_INPUT_BYTE * bytes.length);
-      }
+  it('never estimates more than the bound writers use to skip pricing (fixed costs + variable cost per byte)', () => {
+    const encoders = { standard: new ValueEncoder('standard'), auto: new ValueEncoder('auto') };
+    const expectWithinBound = (profile: 'standard' | 'auto', value: unknown) => {
+      const encoder = encoders[profile];
+      const bytes = encoder.encode(value);
+      const cost = checkDecodeBounds(bytes, 0, bytes.length, MAX_DECODE_DEPTH, profile === 'auto' ? autoExtensionCost : standardExtensionCost);
+      expect(cost).toBeLessThanOrEqual(MAX_VARIABLE_COST_PER_BYTE * bytes.length + MAX_FIXED_COST * encoder.writer.fixedCostItems);
+    };
+    fc.assert(fc.property(standardValue, (value) => expectWithinBound('standard', value)), { numRuns: 300 });
+    fc.assert(fc.property(autoValue, (value) => expectWithinBound('auto', value)), { numRuns: 300 });
+    // The worst shapes, by construction: tiny strings as map values and array items, empty
+    // binaries, exts, maps, arrays, auto Maps and Sets.
+    const tiny = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`.slice(-2), 'ab']));
+    for (const value of [tiny, Array(300).fill('ab'), Array(300).fill(Buffer.alloc(0)), Array(300).fill({}), Array(300).fill([])]) {
+      expectWithinBound('standard', value);
+    }
+    for (const value of [Array(300).fill(new Map()), Array(300).fill(new Set()), Array(300).fill(new Uint8Array(0)), Array(300).fill(undefined)]) {
+      expectWithinBound('auto', value);
     }
   });
 

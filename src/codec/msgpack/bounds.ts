@@ -243,7 +243,7 @@ export function checkDecodeBounds(
     throw new DecodeBoundsError('trailing', `${end - p} byte(s) after the end of the document`);
   }
   // Checked once at the end: the walk itself allocates nothing, and every header has been
-  // priced (the sum stays exact in a double: at most MAX_COST_PER_INPUT_BYTE per input byte).
+  // priced (the sum stays exact in a double: at most ~200 per input byte).
   const allowed = decodeBudget(end - start);
   if (cost > allowed) {
     throw new DecodeBoundsError(

@@ -65,11 +65,25 @@ export const DECODE_BUDGET_FLOOR = 4 * 1024 * 1024;
 export const MAX_DECODE_COST = 1024 * 1024 * 1024;
 
 /**
- * Highest estimated cost per input byte any document can reach (an array of empty bins: 200
- * per 2 bytes). A document no longer than `DECODE_BUDGET_FLOOR / MAX_COST_PER_INPUT_BYTE`
- * always fits its budget, so writers skip the check for it.
+ * Largest fixed part of an item's cost: what a map, array, binary or ext costs before its
+ * elements or bytes (an empty bin, a `MsgpackExtension`).
  */
-export const MAX_COST_PER_INPUT_BYTE = 100;
+export const MAX_FIXED_COST = 192;
+
+/**
+ * Largest cost per byte of everything else: slots, map entries, strings and payload bytes. The
+ * worst is a 2-byte string as a map value: half its 24-byte entry, 24 + 2 for itself, 3 bytes.
+ */
+export const MAX_VARIABLE_COST_PER_BYTE = 13;
+
+/**
+ * Whether a document of `length` bytes holding `fixedCostItems` maps, arrays, binaries and exts
+ * could exceed its budget, from the two bounds above: a writer that counted them prices only
+ * the documents for which this is true (records and text never are).
+ */
+export function mayExceedDecodeBudget(length: number, fixedCostItems: number): boolean {
+  return MAX_VARIABLE_COST_PER_BYTE * length + MAX_FIXED_COST * fixedCostItems > decodeBudget(length);
+}
 
 /**
  * Longest `auto` BigInt, in decimal digits (sign excluded). Parsing decimal text is

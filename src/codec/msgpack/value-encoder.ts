@@ -22,7 +22,7 @@ import { CalendarDate, Float64, IsoDateTime, MsgpackExtension, TimeOfDay, Uuid }
 import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
 import { DecodeBoundsError, MAX_DECODE_DEPTH, checkDecodeBounds } from './bounds';
 import { findCyclePath, propertySegment } from './cycle-path';
-import { DECODE_BUDGET_FLOOR, MAX_BIGINT_DIGITS, MAX_COST_PER_INPUT_BYTE, autoExtensionCost, standardExtensionCost } from './decode-cost';
+import { MAX_BIGINT_DIGITS, autoExtensionCost, mayExceedDecodeBudget, standardExtensionCost } from './decode-cost';
 import { LONE_SURROGATE, MsgpackWriter, OutputLimitExceeded } from './writer';
 
 /** Which MessagePack dialect to write. */
@@ -33,9 +33,6 @@ export const UNENCODABLE_VALUE = 'ERR_SERIALIZATION_UNSUPPORTED';
 
 /** Error code of a value whose bytes pass the caller's limit (`maxValueBytes`). */
 export const VALUE_TOO_LARGE = 'ERR_VALUE_TOO_LARGE';
-
-/** Documents up to this long always fit their decode budget: no need to price them. */
-const ALWAYS_WITHIN_BUDGET = Math.floor(DECODE_BUDGET_FLOOR / MAX_COST_PER_INPUT_BYTE);
 
 /** Thrown inside the encoder; containers add their path segment on the way out. */
 class UnencodableValue extends Error {
@@ -78,7 +75,8 @@ export class ValueEncoder {
     try {
       this.write(value, 0);
       const bytes = this.writer.view();
-      if (bytes.length > ALWAYS_WITHIN_BUDGET) this.checkDecodeBudget(bytes);
+      // Priced only when the cheap bound says it might not fit (never for records or text).
+      if (mayExceedDecodeBudget(bytes.length, this.writer.fixedCostItems)) this.checkDecodeBudget(bytes);
       return bytes;
     } catch (error) {
       if (error instanceof OutputLimitExceeded) {
@@ -377,6 +375,7 @@ export class ValueEncoder {
   }
 
   private writeTag(type: number): void {
+    this.writer.fixedCostItems++;
     this.writer.ensure(3);
     const buf = this.writer.buf;
     buf[this.writer.pos++] = 0xd4;

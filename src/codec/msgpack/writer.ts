@@ -30,6 +30,11 @@ export class OutputLimitExceeded extends Error {
 export class MsgpackWriter {
   buf: Buffer;
   pos = 0;
+  /**
+   * Maps, arrays, binaries and exts written since `reset`: the items whose decoded heap has a
+   * large fixed part, which lets a writer bound the document's decode cost without a scan.
+   */
+  fixedCostItems = 0;
   private view64: DataView;
   private limit = Number.POSITIVE_INFINITY;
   /** Bytes that can be written before `ensure` must look: the buffer's end or the limit. */
@@ -53,6 +58,7 @@ export class MsgpackWriter {
   /** Forget the written bytes (the buffer is kept); the next document may not pass `limit` bytes. */
   reset(limit = Number.POSITIVE_INFINITY): void {
     this.pos = 0;
+    this.fixedCostItems = 0;
     this.limit = limit;
     this.room = Math.min(this.buf.length, limit);
   }
@@ -282,6 +288,7 @@ export class MsgpackWriter {
   /** Binary data (`bin` family) in its shortest header. */
   bin(bytes: Uint8Array): void {
     const length = bytes.length;
+    this.fixedCostItems++;
     this.ensure(length + 5);
     const buf = this.buf;
     if (length < 0x100) {
@@ -301,6 +308,7 @@ export class MsgpackWriter {
   }
 
   arrayHeader(length: number): void {
+    this.fixedCostItems++;
     this.ensure(5);
     const buf = this.buf;
     if (length < 16) {
@@ -317,6 +325,7 @@ export class MsgpackWriter {
   }
 
   mapHeader(length: number): void {
+    this.fixedCostItems++;
     this.ensure(5);
     const buf = this.buf;
     if (length < 16) {
@@ -334,6 +343,7 @@ export class MsgpackWriter {
 
   /** An ext header (`fixext*` when the length allows, else ext8/16/32) for `length` payload bytes. */
   extHeader(type: number, length: number): void {
+    this.fixedCostItems++;
     this.ensure(6);
     const buf = this.buf;
     const fixed = FIXEXT_MARKER[length];
