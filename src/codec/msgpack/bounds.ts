@@ -249,7 +249,7 @@ export function checkDecodeBounds(
     throw new DecodeBoundsError(
       'budget',
       `decoding would take about ${megabytes(cost)} of heap, more than the ${megabytes(allowed)} a ${end - start}-byte document may cost ` +
-        '(mostly empty maps, arrays or binaries)',
+        '(its elements cost far more heap than bytes, like empty maps, arrays or binaries)',
     );
   }
   return cost;
