@@ -5,6 +5,7 @@
  */
 import { garbageScenario } from './garbage';
 import { killRestartScenario } from './kill-restart';
+import { loneCallerScenario } from './lone-caller';
 import { outOfMemoryScenario } from './out-of-memory';
 import { overloadScenario } from './overload';
 import { pauseScenario } from './pause';
@@ -34,4 +35,6 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: '6a', name: 'Stampede: 1,000 calls on one cold key in one process', run: stampedeInProcessScenario, budgetMs: 30_000 },
   { id: '6b', name: 'Stampede: 4 processes × 250 calls on one cold key', run: stampedeAcrossProcessesScenario, budgetMs: 40_000 },
   { id: '7', name: 'Overload: 10,000 calls in flight against a frozen Redis', run: overloadScenario, budgetMs: 40_000 },
+  { id: '8', name: 'One caller on an idle process, Redis frozen (cache())', run: () => loneCallerScenario('default'), budgetMs: 30_000 },
+  { id: '8b', name: 'One caller on an idle process, Redis frozen (cache.production)', run: () => loneCallerScenario('production'), budgetMs: 30_000 },
 ];
