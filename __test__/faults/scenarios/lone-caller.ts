@@ -12,12 +12,11 @@ import { createWorld, uniqueNamespace, type Preset } from './setup';
 
 const FUNCTION_MS = 20;
 const CALLS = 20;
-/** The bound: every call ends within the adaptive deadline plus this, ms. */
+/** The bound: every call ends within the adaptive deadline plus this, ms (a goal, reported). */
 export const LONE_CALLER_SLACK_TARGET_MS = 20;
 /**
- * Asserted slack: the target with a margin for a loaded 2-core CI machine. A loop that sleeps
- * through its deadline waits for some unrelated wake-up (measured 1,050–3,003 ms before the
- * fix), far beyond this.
+ * Asserted slack, wide for a loaded 2-core CI machine: a loop that sleeps through its
+ * deadline waits for some unrelated wake-up instead (measured 400–3,003 ms before the fix).
  */
 export const LONE_CALLER_SLACK_LIMIT_MS = 250;
 
@@ -81,12 +80,10 @@ export async function loneCallerScenario(preset: Preset): Promise<ScenarioReport
         check.eq('wrong values', wrong, 0),
         check.eq('calls made during the freeze', calls.length, CALLS),
         check.eq('calls that ran the function', calls.filter((c) => c.runMs > 0).length, CALLS),
-        check.atMost('longest wait beyond the adaptive deadline in force', overshoot, LONE_CALLER_SLACK_LIMIT_MS, {
-          target: LONE_CALLER_SLACK_TARGET_MS,
-          unit: ' ms',
-        }),
+        check.atMost('longest wait beyond the adaptive deadline in force', overshoot, LONE_CALLER_SLACK_LIMIT_MS, ' ms'),
         check.eq('child exit code', exitCode === 0 ? 0 : 1, 0),
       ],
+      goals: [check.atMost('longest wait beyond the adaptive deadline in force', overshoot, LONE_CALLER_SLACK_TARGET_MS, ' ms')],
     };
   } finally {
     if (child !== undefined && child.child.exitCode === null) child.child.kill('SIGKILL');

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     await sleep(PAUSE_MS);
     const timeoutMs = getTimeout();
     const record = await log.record(workload, cached, 1_000 + i, 1);
-    process.stdout.write(`${JSON.stringify({ ...record, timeoutMs, breaker: cached.getHealthStatus().backend?.reliability.breaker.state })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...record, timeoutMs, breaker: cached.getHealthStatus().backend?.reliability.breaker?.state })}\n`);
   }
   process.stdout.write('done\n');
   // The parent resumes Redis after `done`; then the writes left in the background can land.
