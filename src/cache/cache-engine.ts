@@ -9,6 +9,7 @@ import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
 import { L1Pending, L1Template, copyTemplate } from '../l1/value-template';
 import { getLogger, redactKey, type LogFields } from '../observability/logger';
+import { RepeatLimiter } from '../observability/repeat-limiter';
 import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
 import type { ResilientBackend } from '../reliability/resilient-backend';
@@ -79,6 +80,8 @@ export class CacheEngine {
   private readonly writtenKeys: WrittenKeys;
   /** Decoded values of repeated L2 reads (see `decode-memo.ts`); undefined when it does not apply. */
   private readonly decodeMemo: DecodeMemo | undefined;
+  /** Every message the engine logs is about one call: a repeat within a minute is counted, not written. */
+  private readonly repeats = new RepeatLimiter();
 
   constructor(parts: CacheEngineParts) {
     this.config = parts.config;
@@ -217,10 +220,7 @@ export class CacheEngine {
     const existing = this.inflight.get(key);
     if (existing !== undefined) {
       this.stats.counters.coalesced++;
-      return (existing.promise as Promise<Loaded>).then((loaded) => {
-        this.count(loaded);
-        return this.freshCopy(loaded);
-      });
+      return (existing.promise as Promise<Loaded>).then((loaded) => this.joinedValue(loaded, fn, thisArg, args));
     }
     const flight: Flight = { promise: undefined, discard: false };
     let promise: Promise<Loaded>;
@@ -263,6 +263,28 @@ export class CacheEngine {
   private freshCopy(loaded: Loaded): unknown {
     if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
     return this.pipeline.deserialize(loaded.serialized);
+  }
+
+  /**
+   * What a call that joined a flight receives: its own copy of the value. Decoding bytes this
+   * process wrote or already decoded once does not fail; if it ever does, the joiner runs the
+   * function itself rather than reject (the flight's value belongs to its first caller).
+   */
+  private joinedValue(
+    loaded: Loaded,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+  ): unknown {
+    try {
+      const value = this.freshCopy(loaded);
+      this.count(loaded);
+      return value;
+    } catch (error) {
+      this.stats.misses++;
+      this.log('warn', { err: errorSummary(error) }, 'cachekit: a coalesced call could not copy the shared value; it ran the function itself');
+      return (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
+    }
   }
 
   private loadUncoalesced(
@@ -337,8 +359,15 @@ export class CacheEngine {
   ): Promise<Loaded> {
     const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
     if (flight.discard) return { source: 'computed', value, serialized: undefined, latencyMs: 0 };
-    const stored = this.writer.storeNow(key, value, awaitWrite);
-    const serialized = stored instanceof Promise ? await stored : stored;
+    let serialized: Buffer | undefined;
+    try {
+      const stored = this.writer.storeNow(key, value, awaitWrite);
+      serialized = stored instanceof Promise ? await stored : stored;
+    } catch (error) {
+      // The function has answered: a failure while storing its result costs the caching only.
+      this.stats.counters.followUpErrors++;
+      this.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
+    }
     return { source: 'computed', value, serialized, latencyMs: 0 };
   }
 
@@ -417,9 +446,15 @@ export class CacheEngine {
     this.background.track(promise);
   }
 
-  /** Logs through the cache's logger, or the process logger. */
+  /**
+   * Logs through the cache's logger, or the process logger. A message repeated within a
+   * minute is left out and counted; the next record of it says how many were (`suppressed`).
+   */
   log(level: LogLevel, fields: LogFields, message: string): void {
+    const suppressed = this.repeats.admit(message, Date.now());
+    if (suppressed === undefined) return;
     const logger = this.config.logger ?? getLogger();
-    logger[level]({ cache: `${this.config.module}.${this.config.name}`, ...fields }, message);
+    const cache = `${this.config.module}.${this.config.name}`;
+    logger[level](suppressed === 0 ? { cache, ...fields } : { cache, ...fields, suppressed }, message);
   }
 }

@@ -5,7 +5,6 @@
  * master key when an old one sealed it.
  */
 import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
-import { copyTemplate } from '../l1/value-template';
 import { redactKey } from '../observability/logger';
 import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
@@ -106,9 +105,21 @@ export class EntryReader {
 
   /**
    * A good L2 entry: key-rotation rewrite, L1 fill, TTL refresh; the loaded value.
-   * `latencyMs` is how long the backend took to answer (the guard measured it).
+   * `latencyMs` is how long the backend took to answer (the guard measured it). The value is
+   * decoded by now: whatever fails in these follow-up steps is logged and costs only the step,
+   * never the caller's answer.
    */
   private loadedFromL2(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, latencyMs: number): Loaded {
+    try {
+      this.afterGoodRead(backend, key, stored, serialized, value);
+    } catch (error) {
+      this.io.stats.counters.followUpErrors++;
+      this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: a step after a good L2 read failed (L1 fill, TTL refresh or key rotation); the value is served');
+    }
+    return { source: 'l2', value, serialized, latencyMs };
+  }
+
+  private afterGoodRead(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown): void {
     const pipeline = this.io.pipeline;
     if (pipeline.sealedWithPreviousKey?.(stored, this.io.context(key)) === true) {
       // Served by a replaced master key: count it (operators watch this reach zero) and
@@ -124,10 +135,9 @@ export class EntryReader {
     if (fill !== undefined) {
       if (this.io.reference) fill.putLive(key, value);
       else if (pipeline.l1HoldsSealed) fill.putSealed(key, stored);
-      else fill.putDecoded(key, copyTemplate(value), serialized);
+      else fill.putCopyOf(key, value, serialized);
     }
     if (this.io.config.refreshTtl.enabled && this.io.config.ttlSeconds > 0) this.io.background.track(this.refreshTtl(backend, key));
-    return { source: 'l2', value, serialized, latencyMs };
   }
 
   private async refreshTtl(backend: ResilientBackend, key: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { L1Cache } from '../l1/l1-cache';
-import { L1Pending, L1Template, footprintOf } from '../l1/value-template';
+import { L1Pending, L1Template, copyTemplate, footprintOf } from '../l1/value-template';
 import { l1LifetimeMs } from './l1-lifetime';
 
 /** SWR refreshes are spread over ±10% of their point so entries written together do not refresh together. */
@@ -13,11 +13,15 @@ export interface L1Form {
 
 /**
  * The form L1 keeps a decoded value in: a copyable template, or its serialized bytes when it
- * holds types the copier does not know. `decoded` must not be handed out afterwards.
+ * holds types the copier does not know (or is nested too deep for it). With `copy`, the
+ * template is a copy of `decoded`, which the caller keeps; otherwise it is `decoded` itself,
+ * which must not be handed out afterwards. The copier runs only on what `footprintOf`
+ * accepted: it cannot copy anything else (a DataView, a value thousands deep).
  */
-export function l1FormOf(decoded: unknown, serialized: Buffer): L1Form {
+export function l1FormOf(decoded: unknown, serialized: Buffer, copy = false): L1Form {
   const footprint = footprintOf(decoded);
-  return footprint === undefined ? { value: serialized, bytes: serialized.length } : { value: new L1Template(decoded), bytes: footprint };
+  if (footprint === undefined) return { value: serialized, bytes: serialized.length };
+  return { value: new L1Template(copy ? copyTemplate(decoded) : decoded), bytes: footprint };
 }
 
 /** What decides how one function's entries are put into L1. */
@@ -63,9 +67,9 @@ export class L1Filler {
     this.l1.set(key, new L1Pending(serialized), serialized.length, this.lifetimeMs, this.owner, this.swrAfterMs());
   }
 
-  /** A decoded value in its L1 form (see {@link l1FormOf}). `decoded` must not be handed out afterwards. */
-  putDecoded(key: string, decoded: unknown, serialized: Buffer): void {
-    const form = l1FormOf(decoded, serialized);
+  /** A decoded value the caller also receives: L1 keeps a copy of it, or its bytes (see {@link l1FormOf}). */
+  putCopyOf(key: string, decoded: unknown, serialized: Buffer): void {
+    const form = l1FormOf(decoded, serialized, true);
     this.l1.set(key, form.value, form.bytes, this.lifetimeMs, this.owner, this.swrAfterMs());
   }
 

@@ -53,6 +53,8 @@ export interface CacheCounters {
   keyRotationRewrites: number;
   /** L2 hits whose bytes matched a memoised decode, answered without opening them again (see `decodeMemo`). */
   decodeMemoHits: number;
+  /** Steps after a good read or a computed result that failed (an L1 fill, a copy): the call was still answered. */
+  followUpErrors: number;
 }
 
 /** Mutable statistics of one wrapped function. */
@@ -75,6 +77,7 @@ export class CacheStats {
     oldKeyReads: 0,
     keyRotationRewrites: 0,
     decodeMemoHits: 0,
+    followUpErrors: 0,
   };
 
   constructor(private readonly qualifiedName: string) {}
