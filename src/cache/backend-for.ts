@@ -8,6 +8,8 @@ import type { CacheBackend } from '../backends/types';
 import { describeValue } from '../describe-value';
 import type { ResolvedConfig } from '../config/resolve-options';
 import { ConfigurationError } from '../errors';
+import { logBackendStateChanges } from '../observability/backend-state-log';
+import { getLogger, type Logger } from '../observability/logger';
 import type { ResolvedReliabilityOptions } from '../reliability/options';
 import { Backpressure } from '../reliability/backpressure';
 import { ResilientBackend } from '../reliability/resilient-backend';
@@ -21,8 +23,17 @@ interface BackendFacades {
 
 const facades = new WeakMap<CacheBackend, BackendFacades>();
 
-/** The shared guarded facade of `backend` for one namespace and reliability setting. */
-export function guardedBackend(backend: CacheBackend, namespace: string, reliability: ResolvedReliabilityOptions): ResilientBackend {
+/**
+ * The shared guarded facade of `backend` for one namespace and reliability setting. Its changes
+ * of state are logged through `logger` (the logger of the cache that first used it), or the
+ * process logger.
+ */
+export function guardedBackend(
+  backend: CacheBackend,
+  namespace: string,
+  reliability: ResolvedReliabilityOptions,
+  logger?: Logger,
+): ResilientBackend {
   let entry = facades.get(backend);
   if (entry === undefined) {
     entry = { byNamespace: new Map(), backpressure: undefined };
@@ -37,6 +48,7 @@ export function guardedBackend(backend: CacheBackend, namespace: string, reliabi
       ...(reliability.backpressure === false ? {} : { backpressure: entry.backpressure }),
     });
     entry.byNamespace.set(id, facade);
+    logBackendStateChanges(facade, () => logger ?? getLogger());
   }
   return facade;
 }
@@ -60,7 +72,7 @@ export function backendResolver(config: ResolvedConfig, reliability: ResolvedRel
     }
     const backend = resolveBackend(option);
     if (backend === null) return () => null;
-    const facade = guardedBackend(backend, namespace, reliability);
+    const facade = guardedBackend(backend, namespace, reliability, config.logger);
     return () => facade;
   }
   environmentBackendSpec(process.env);
@@ -68,7 +80,7 @@ export function backendResolver(config: ResolvedConfig, reliability: ResolvedRel
   return () => {
     if (resolved === undefined) {
       const backend = resolveBackend(undefined);
-      resolved = backend === null ? null : guardedBackend(backend, namespace, reliability);
+      resolved = backend === null ? null : guardedBackend(backend, namespace, reliability, config.logger);
     }
     return resolved;
   };

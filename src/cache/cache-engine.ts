@@ -19,15 +19,13 @@ import { EntryContexts } from './entry-contexts';
 import type { EntryIo, LogLevel } from './entry-io';
 import { EntryReader } from './entry-reader';
 import { EntryWriter } from './entry-writer';
-import { errorSummary } from './error-summary';
+import { errorSummary } from '../observability/error-summary';
 import { throwIfFailClosed } from './fail-closed';
 import { L1Filler, l1FormOf } from './l1-filler';
 import type { Loaded } from './loaded';
 import type { EntryContext, ValuePipeline } from './ports';
 import type { CacheStats } from './stats';
 import { WrittenKeys } from './written-keys';
-
-export { errorSummary } from './error-summary';
 
 /** The shared result of one in-flight load. */
 interface Flight {

@@ -11,7 +11,7 @@ import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { DecodeMemo } from './decode-memo';
 import type { EntryIo } from './entry-io';
 import type { EntryWriter } from './entry-writer';
-import { errorSummary } from './error-summary';
+import { errorSummary } from '../observability/error-summary';
 import { throwIfFailClosed } from './fail-closed';
 import type { Loaded } from './loaded';
 

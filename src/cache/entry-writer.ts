@@ -6,7 +6,7 @@
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import { redactKey } from '../observability/logger';
 import type { EntryIo } from './entry-io';
-import { errorSummary } from './error-summary';
+import { errorSummary } from '../observability/error-summary';
 import type { WrittenKeys } from './written-keys';
 
 /** Writes one function's entries down both tiers. */

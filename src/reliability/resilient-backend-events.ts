@@ -38,12 +38,37 @@ export interface IntegrityEvent {
   readonly error: unknown;
 }
 
+/**
+ * Payload of the `reachability` event: the backend stopped answering (an authentication
+ * failure at once, other errors and timeouts after a few in a row) or answered again.
+ */
+export interface ReachabilityChange {
+  readonly backendType: string;
+  readonly namespace: string;
+  readonly reachable: boolean;
+  /** Category of the failure that made it unreachable. */
+  readonly category?: ErrorCategory;
+  /** One line about that failure (no values, no credentials). */
+  readonly reason?: string;
+}
+
+/** Payload of the `saturation` event: backpressure began turning calls away, or stopped. */
+export interface SaturationChange {
+  readonly backendType: string;
+  readonly namespace: string;
+  readonly saturated: boolean;
+  readonly inFlight: number;
+  readonly queued: number;
+}
+
 /** Events emitted by `ResilientBackend`. */
 export interface ResilientBackendEvents {
   stateChange: CircuitStateChange;
   failure: OperationFailure;
   operation: OperationCompleted;
   integrity: IntegrityEvent;
+  reachability: ReachabilityChange;
+  saturation: SaturationChange;
 }
 
 /** Snapshot returned by `ResilientBackend.stats()`. */

@@ -5,6 +5,7 @@
  * a skipped write, never a failed call.
  */
 import { BackendError } from '../errors';
+import { errorSummary } from '../observability/error-summary';
 import { CALLER_BOUNDED_CALL, ownDeadlineOf } from '../backends/deadline';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../backends/types';
 import { Backpressure, type PermitOutcome } from './backpressure';
@@ -42,6 +43,9 @@ const NO_TICKET: BreakerTicket = Object.freeze({ probe: false, generation: -1 })
 
 /** Options passed to a backend call without deadline or signal. */
 const NO_OPTIONS: BackendCallOptions = Object.freeze({});
+
+/** Failures in a row (other than a rejected authentication) after which a backend counts as unreachable. */
+const UNREACHABLE_AFTER_FAILURES = 3;
 
 /** Bound of `healthCheck()` and of the `close()` drain when timeouts are disabled, ms. */
 const HEALTH_CHECK_FALLBACK_TIMEOUT_MS = 5_000;
@@ -86,6 +90,12 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   private unsettledCalls = 0;
   private onDrained: (() => void) | undefined;
   private readonly counters = new FailureCounters();
+  /** Backend failures in a row (errors about the backend, timeouts) since it last answered. */
+  private failuresInARow = 0;
+  /** Set once the backend counts as unreachable (see `ReachabilityChange`), until it answers. */
+  private unreachable = false;
+  /** Set once backpressure turned a call away, until the queue is empty again. */
+  private saturated = false;
 
   /**
    * @param backend the backend to guard
@@ -304,6 +314,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     return backpressure.acquire(signal).then((outcome) => {
       if (outcome === 'acquired') return this.call(operation, invoke, signal, ticket, allowanceMs);
       this.breaker?.onIgnored(ticket);
+      if (!this.saturated && outcome !== 'aborted' && outcome !== 'closed') this.saturationChanged(true);
       return this.refuse<T>(operation, overloadReason(outcome));
     });
   }
@@ -371,6 +382,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     call.adaptiveTimeout?.record(elapsed);
     this.breaker?.onSuccess(call.ticket);
     this.counters.succeeded++;
+    if (this.failuresInARow !== 0 || this.saturated) this.answered();
     if (this.has('operation')) this.emitOperation(call.operation, true, elapsed);
     return { ok: true, value, latencyMs: elapsed };
   }
@@ -379,6 +391,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   failed<T>(call: GuardedCall<T>, error: unknown): OperationResult<T> {
     const category = classifyError(error);
     const counted = this.breaker === null ? false : this.breaker.onError(call.ticket, error, category);
+    // A permanent error is about one request (WRONGTYPE, OOM on a write): the backend answered.
+    if (category !== 'permanent') this.failedInARow(category, error);
     if (this.has('operation')) this.emitOperation(call.operation, false, this.clock.now() - call.startedAt);
     return this.countFailure(call.operation, category === 'timeout' ? 'timeout' : 'error', error, category, counted);
   }
@@ -392,6 +406,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     const error = new BackendError(`${this.backendType} ${call.operation} timed out after ${Math.round(timeoutMs)} ms`, 'timeout', {
       operation: call.operation,
     });
+    this.failedInARow('timeout', error);
     return this.countFailure(call.operation, 'timeout', error, 'timeout', this.breaker !== null);
   }
 
@@ -406,6 +421,45 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     // The caller lost interest; that says nothing about the backend's health.
     this.breaker?.onIgnored(call.ticket);
     return this.refuse(call.operation, 'aborted');
+  }
+
+  /** The backend answered after failures or saturation: either state may end here. */
+  private answered(): void {
+    this.failuresInARow = 0;
+    if (this.unreachable) {
+      this.unreachable = false;
+      this.emit('reachability', { backendType: this.backendType, namespace: this.namespace, reachable: true });
+    }
+    if (this.saturated && (this.backpressure?.waiting ?? 0) === 0) this.saturationChanged(false);
+  }
+
+  /**
+   * One more failure in a row. A rejected authentication will fail every call the same way, so
+   * it makes the backend unreachable at once; other errors and timeouts after a few in a row
+   * (one is noise on a busy machine).
+   */
+  private failedInARow(category: ErrorCategory, error: unknown): void {
+    this.failuresInARow++;
+    if (this.unreachable || (category !== 'authentication' && this.failuresInARow < UNREACHABLE_AFTER_FAILURES)) return;
+    this.unreachable = true;
+    this.emit('reachability', {
+      backendType: this.backendType,
+      namespace: this.namespace,
+      reachable: false,
+      category,
+      reason: errorSummary(error),
+    });
+  }
+
+  private saturationChanged(saturated: boolean): void {
+    this.saturated = saturated;
+    this.emit('saturation', {
+      backendType: this.backendType,
+      namespace: this.namespace,
+      saturated,
+      inFlight: this.backpressure?.stats().inFlight ?? 0,
+      queued: this.backpressure?.waiting ?? 0,
+    });
   }
 
   /** A refusal before the backend was called (closed, aborted, breaker open, overload, unsupported). */
