@@ -17,14 +17,17 @@ import {
   readdirSync,
   readFileSync,
   symlinkSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cache } from '../../src/cache';
 import { FileBackend } from '../../src/backends/file/backend';
 import { entryFileName } from '../../src/backends/file/format';
+import { processUid, untrustedEntryReason } from '../../src/backends/file/ownership';
 import { BackendError, ConfigurationError } from '../../src/errors';
 import { setLogger, type LogFields } from '../../src/observability/logger';
 import { scratchDirectories } from '../support/scratch-dirs';
@@ -260,6 +263,20 @@ describe.runIf(posix)('FileBackend serves only entry files it could have written
     expect(backend.rejectedEntries).toEqual({ corrupt: 0, untrusted: planted.length });
     expect(readFileSync(outside)).toEqual(entryFile('secret'));
     expect((await backend.healthCheck()).details).toMatchObject({ rejectedEntries: { corrupt: 0, untrusted: planted.length } });
+  });
+
+  it('trusts an entry that another process removed or replaced after it was opened (no links left)', async () => {
+    const file = path.join(scratch(), entryFileName('k'));
+    writeFileSync(file, entryFile('v'));
+    const handle = await open(file, 'r');
+    try {
+      unlinkSync(file); // eviction, or a writer's rename over the name, in another process
+      const stats = await handle.stat();
+      expect(stats.nlink).toBe(0);
+      expect(untrustedEntryReason(stats, processUid())).toBeUndefined();
+    } finally {
+      await handle.close();
+    }
   });
 
   it('counts and logs corrupt entries the same way', async () => {

@@ -172,9 +172,27 @@ export class FileBackend implements CacheBackend {
   }
 
   /**
+   * The expiry of an opened live entry, or `null` for a miss: a corrupt file is refused
+   * (counted, logged, removed), an expired one removed, and a file of a newer format left for
+   * the writer that understands it.
+   */
+  private async liveExpiry(file: string, opened: OpenedEntry, budget: DirectoryBudget, nowMs: number): Promise<number | null> {
+    const { verdict, stats } = opened;
+    if (verdict.kind === 'foreign') return null;
+    if (verdict.kind === 'corrupt') {
+      await this.refuse(file, stats, budget, 'corrupt', 'corrupt');
+      return null;
+    }
+    if (isExpired(verdict.expiresAt, nowMs)) {
+      await this.discard(file, stats, budget);
+      return null;
+    }
+    return verdict.expiresAt;
+  }
+
+  /**
    * Reads the live entry for `key`: the payload (or `true` when `headerOnly`) and its expiry,
-   * or `null` for a miss. Corrupt, untrusted and expired files are removed; files of a newer
-   * format are left for the writer that understands them.
+   * or `null` for a miss (see `openChecked` and `liveExpiry`).
    */
   private async readLive(
     root: string,
@@ -186,17 +204,9 @@ export class FileBackend implements CacheBackend {
     const opened = await this.openChecked(file, budget, headerOnly);
     if (opened === null) return null;
     await opened.handle.close();
-    const { verdict, stats } = opened;
-    if (verdict.kind === 'foreign') return null;
-    if (verdict.kind === 'corrupt') {
-      await this.refuse(file, stats, budget, 'corrupt', 'corrupt');
-      return null;
-    }
-    if (isExpired(verdict.expiresAt, this.settings.clock())) {
-      await this.discard(file, stats, budget);
-      return null;
-    }
-    return { payload: headerOnly ? null : opened.bytes.subarray(FILE_HEADER_BYTES), expiresAt: verdict.expiresAt };
+    const expiresAt = await this.liveExpiry(file, opened, budget, this.settings.clock());
+    if (expiresAt === null) return null;
+    return { payload: headerOnly ? null : opened.bytes.subarray(FILE_HEADER_BYTES), expiresAt };
   }
 
   async get(key: string, options?: BackendCallOptions): Promise<Buffer | null> {
@@ -281,18 +291,10 @@ export class FileBackend implements CacheBackend {
       const file = path.join(root, entryFileName(key));
       const opened = await this.openChecked(file, budget, true, true);
       if (opened === null) return false;
-      const { handle, stats, verdict } = opened;
+      const { handle } = opened;
       try {
-        if (verdict.kind === 'foreign') return false;
         const now = this.settings.clock();
-        if (verdict.kind === 'corrupt') {
-          await this.refuse(file, stats, budget, 'corrupt', 'corrupt');
-          return false;
-        }
-        if (isExpired(verdict.expiresAt, now)) {
-          await this.discard(file, stats, budget);
-          return false;
-        }
+        if ((await this.liveExpiry(file, opened, budget, now)) === null) return false;
         // Rewrites only the 8 expiry bytes of the file this handle opened, which its stat showed
         // to be this user's with no other link: the write cannot land in a file elsewhere. If a
         // writer renamed a new entry into place meanwhile, the old inode gets the update and the

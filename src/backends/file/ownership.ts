@@ -40,13 +40,14 @@ export function octalMode(stats: Stats): string {
 /**
  * Why an opened entry file cannot be one this process wrote, or `undefined` when it can be.
  * cachekit writes entries as new regular files owned by this user and renames them into
- * place, so they have exactly one link. A second link means the same bytes live elsewhere
- * too (rewriting them would write to that other file); another owner means someone else put
- * it there.
+ * place, so they have one link. A second link means the same bytes live elsewhere too
+ * (rewriting them would write to that other file); another owner means someone else put it
+ * there. No link at all is fine: another process evicted or replaced the entry after it was
+ * opened, and the open file is still the one that was written.
  */
 export function untrustedEntryReason(stats: Stats, uid: number | undefined): string | undefined {
   if (!stats.isFile()) return 'not a regular file';
-  if (stats.nlink !== 1) return `${stats.nlink} links (a hard link to a file elsewhere)`;
+  if (stats.nlink > 1) return `${stats.nlink} links (a hard link to a file elsewhere)`;
   if (uid !== undefined && stats.uid !== uid) return `owned by uid ${stats.uid}, not by this process's uid ${uid}`;
   return undefined;
 }
