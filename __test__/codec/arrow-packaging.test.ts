@@ -22,11 +22,11 @@ interface AppReport {
 // The same app in both module systems; only the two import lines differ.
 const APP_BODY = `
 let runs = 0;
-const loadScores = cache(
-  async (n) => { runs++; return arrow.tableFromArrays({ id: Int32Array.from([n, n + 1]), score: Float64Array.from([0.5, 1.5]) }); },
-  { backend: new MemoryBackend(), serializer: 'arrow', l1: false, name: 'loadScores', module: 'app' },
-);
 const main = async () => {
+  const loadScores = cache(
+    async (n) => { runs++; return arrow.tableFromArrays({ id: Int32Array.from([n, n + 1]), score: Float64Array.from([0.5, 1.5]) }); },
+    { backend: new MemoryBackend(), serializer: 'arrow', l1: false, name: 'loadScores', module: 'app' },
+  );
   await loadScores(1);
   const cached = await loadScores(1);
   const again = arrow.tableFromIPC(arrow.tableToIPC(cached, 'file'));
@@ -39,15 +39,26 @@ const main = async () => {
 };
 `;
 
-function runApp(kind: 'esm' | 'cjs'): AppReport {
-  const source =
-    kind === 'esm'
-      ? `import * as arrow from 'apache-arrow';\nimport { cache, MemoryBackend } from 'cachekit';\n${APP_BODY}\nawait main();`
-      : `const arrow = require('apache-arrow');\nconst { cache, MemoryBackend } = require('cachekit');\n${APP_BODY}\nmain();`;
-  const args = kind === 'esm' ? ['--input-type=module', '-e', source] : ['-e', source];
-  const output = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, CACHEKIT_LOG_LEVEL: 'error' } });
-  return JSON.parse(output) as AppReport;
+const ESM_IMPORTS = "import * as arrow from 'apache-arrow';\nimport { cache, createArrowSerializer, MemoryBackend } from 'cachekit';";
+
+/** Runs the app as an ES module; `nodeFlags` go to node, `serializer` replaces `'arrow'` in the app. */
+function runEsmApp(nodeFlags: string[] = [], serializer = "'arrow'"): string {
+  const body = APP_BODY.replace("serializer: 'arrow'", `serializer: ${serializer}`);
+  const source = `${ESM_IMPORTS}\n${body}\ntry { await main(); } catch (error) { console.log(JSON.stringify({ error: error.name + ': ' + error.message })); }`;
+  return node([...nodeFlags, '--input-type=module', '-e', source]);
 }
+
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, CACHEKIT_LOG_LEVEL: 'error' } });
+}
+
+function runApp(kind: 'esm' | 'cjs'): AppReport {
+  if (kind === 'esm') return JSON.parse(runEsmApp()) as AppReport;
+  const source = `const arrow = require('apache-arrow');\nconst { cache, MemoryBackend } = require('cachekit');\n${APP_BODY}\nmain();`;
+  return JSON.parse(node(['-e', source])) as AppReport;
+}
+
+const REQUIRE_ESM_OFF = '--no-experimental-require-module';
 
 describe("serializer: 'arrow' with the app's own apache-arrow", () => {
   it.each(['esm', 'cjs'] as const)('a %s app caches Tables and gets Tables of its own copy back', (kind) => {
@@ -61,4 +72,15 @@ describe("serializer: 'arrow' with the app's own apache-arrow", () => {
       reEncodes: true,
     });
   });
+
+  // Stands in for Node 20.0–20.18, which cannot require() an ES module; runs where the flag exists.
+  it.runIf(process.allowedNodeEnvironmentFlags.has(REQUIRE_ESM_OFF))(
+    'an ESM app on a Node that cannot require() ES modules is refused at wrap time, and createArrowSerializer(arrow) still caches',
+    () => {
+      const refused = JSON.parse(runEsmApp([REQUIRE_ESM_OFF])) as { error: string };
+      expect(refused.error).toMatch(/^ConfigurationError: serializer "arrow" in an ES module app/);
+      expect(refused.error).toContain('Fix: pass `serializer: createArrowSerializer(arrow)`');
+      expect(JSON.parse(runEsmApp([REQUIRE_ESM_OFF], 'createArrowSerializer(arrow)'))).toMatchObject({ runs: 1, appsCopy: true, reEncodes: true });
+    },
+  );
 });

@@ -40,12 +40,22 @@ function missingArrow(error: unknown): ConfigurationError {
   );
 }
 
+function esmNeedsNewerNode(cause?: unknown): ConfigurationError {
+  return new ConfigurationError(
+    `serializer "arrow" in an ES module app loads apache-arrow's ES module copy with require(), which this Node (${process.versions.node}) refuses: ` +
+      'it needs Node 20.19+ or 22.12+, without --no-experimental-require-module. ' +
+      "Fix: pass `serializer: createArrowSerializer(arrow)` with `import * as arrow from 'apache-arrow'`, or upgrade Node.",
+    { cause },
+  );
+}
+
 /**
  * apache-arrow's ES module copy, the one an ES module app gets from `import`. It is loaded
  * synchronously (codecs are created synchronously) with `require()` of an ES module, which
  * returns the very module instance `import` gives (Node 20.19+ / 22.12+).
  */
 function loadEsmCopy(): ArrowModule {
+  if (typeof import.meta.resolve !== 'function') throw esmNeedsNewerNode();
   let entry: string;
   try {
     entry = fileURLToPath(import.meta.resolve('apache-arrow'));
@@ -55,11 +65,8 @@ function loadEsmCopy(): ArrowModule {
   try {
     return createRequire(import.meta.url)(entry) as ArrowModule;
   } catch (error) {
-    throw new ConfigurationError(
-      `serializer "arrow" in an ES module app needs Node 20.19+ or 22.12+ to load apache-arrow's ES module copy (this is Node ${process.versions.node}). ` +
-        "Fix: pass `serializer: createArrowSerializer(arrow)` with `import * as arrow from 'apache-arrow'`, or upgrade Node.",
-      { cause: error },
-    );
+    if ((error as { code?: unknown }).code === 'ERR_REQUIRE_ESM') throw esmNeedsNewerNode(error);
+    throw error;
   }
 }
 
