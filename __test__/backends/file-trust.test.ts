@@ -16,6 +16,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   symlinkSync,
   unlinkSync,
   writeFileSync,
@@ -155,6 +156,18 @@ describe.runIf(posix)('FileBackend refuses a cache directory another user can ch
     await backend.set('k', Buffer.from('v'));
     expect(existsSync(path.join(target, entryFileName('k')))).toBe(true);
     expect(await backend.get('k')).toEqual(Buffer.from('v'));
+  });
+
+  it('resolves relative symlinks, chains of them and .. inside them as the kernel does', async () => {
+    const base = scratch();
+    mkdirSync(path.join(base, 'real'), { mode: 0o700 });
+    mkdirSync(path.join(base, 'a', 'b'), { recursive: true });
+    symlinkSync('../../a/./b/../../real', path.join(base, 'a', 'b', 'up'));
+    symlinkSync('a/b/up', path.join(base, 'chain'));
+    const backend = new FileBackend({ directory: path.join(base, 'chain') });
+    await backend.set('k', Buffer.from('v'));
+    expect(existsSync(path.join(base, 'real', entryFileName('k')))).toBe(true);
+    expect((await backend.healthCheck()).details.directory).toBe(realpathSync(path.join(base, 'chain')));
   });
 
   it.runIf(asRoot)('refuses at first use a directory another user created after the backend was built: the function runs', async () => {

@@ -48,20 +48,21 @@ type DirectoryVerdict =
 
 type Walk = Generator<string, DirectoryVerdict, PathFacts | null>;
 
+/** Names along a POSIX path (the walk runs only where there are uids, never on Windows). */
 function components(target: string): string[] {
-  return target.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
+  return target.split('/').filter((part) => part !== '' && part !== '.');
 }
 
 function judgeParent(parent: string, stats: Stats, uid: number, directory: string): Distrust | undefined {
   if (!ownedByUserOrRoot(stats, uid)) {
     return {
-      problem: `the directory above it, ${parent}, is owned by uid ${stats.uid}, who could replace ${directory}`,
+      problem: `a directory on its path, ${parent}, is owned by uid ${stats.uid}, who could replace ${directory}`,
       fix: 'put the cache directory under a directory owned by this user or root',
     };
   }
   if (writableByOthers(stats) && !isSticky(stats)) {
     return {
-      problem: `the directory above it, ${parent} (mode ${octalMode(stats)}), can be written by other users, who could replace ${directory}`,
+      problem: `a directory on its path, ${parent} (mode ${octalMode(stats)}), can be written by other users, who could replace ${directory}`,
       fix: `\`chmod go-w ${parent}\`, or \`chmod +t ${parent}\` as /tmp has, or put the cache directory elsewhere`,
     };
   }
