@@ -14,4 +14,9 @@ export default defineConfig({
   shims: true,
   splitting: false,
   outExtension: ({ format }) => ({ js: format === 'esm' ? '.mjs' : '.cjs' }),
+  // Each build knows its module system: the ESM build loads apache-arrow's ES module copy, the
+  // one ESM apps import (src/codec/serializers/arrow-serializer.ts).
+  esbuildOptions(options, { format }) {
+    options.define = { ...options.define, __CACHEKIT_MODULE_FORMAT__: JSON.stringify(format) };
+  },
 });

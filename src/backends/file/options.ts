@@ -7,7 +7,12 @@ import { ConfigurationError } from '../../errors';
 
 /** Options of `FileBackend`. */
 export interface FileBackendOptions {
-  /** Cache directory; created with mode 0700 when missing. Env: `CACHEKIT_FILE_CACHE_DIR`. */
+  /**
+   * Cache directory; created with mode 0700 when missing. Env: `CACHEKIT_FILE_CACHE_DIR`.
+   * It must be this user's and writable by nobody else, under directories owned by this user
+   * or root that others cannot write (unless sticky, like /tmp), through symlinks owned by this
+   * user or root; otherwise `ConfigurationError`. Not checked on Windows (no uids or modes).
+   */
   directory: string;
   /** Total bytes on disk (headers included) before eviction. Default 1 GiB. */
   maxSizeBytes?: number;
