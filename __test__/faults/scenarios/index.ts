@@ -37,4 +37,6 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: '7', name: 'Overload: 10,000 calls in flight against a frozen Redis', run: overloadScenario, budgetMs: 40_000 },
   { id: '8', name: 'One caller on an idle process, Redis frozen (cache())', run: () => loneCallerScenario('default'), budgetMs: 30_000 },
   { id: '8b', name: 'One caller on an idle process, Redis frozen (cache.production)', run: () => loneCallerScenario('production'), budgetMs: 30_000 },
+  { id: '8c', name: 'One caller on an idle process, lock held by another process', run: () => loneCallerScenario('lock-wait'), budgetMs: 30_000 },
+  { id: '8d', name: 'One caller on an idle process, Redis frozen, AbortSignal per call', run: () => loneCallerScenario('signal'), budgetMs: 30_000 },
 ];
