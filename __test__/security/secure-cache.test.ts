@@ -5,7 +5,7 @@ import { ConfigurationError } from '../../src/errors';
 import { runWithTenant } from '../../src/tenancy/tenant-context';
 import { TenantError } from '../../src/tenancy/tenant-option';
 import { RecordingBackend } from '../support/recording-backend';
-import { cacheKey, tenantScopedKey } from '../../src/keys';
+import { functionKey, tenantScopedKey } from '../../src/keys';
 import { sharedL1 } from '../../src/cache/shared-l1';
 
 const KEY_A = 'a1'.repeat(32);
@@ -96,7 +96,7 @@ describe('zero-knowledge storage', () => {
       expect(value.includes(Buffer.from(SECRET))).toBe(false);
       expect(value.subarray(0, 3).toString()).toBe('ckn');
     }
-    const inL1 = sharedL1().peek(tenantScopedKey('default', cacheKey({ module: 'zk', name, args: [1] })))?.value;
+    const inL1 = sharedL1().peek(tenantScopedKey('default', functionKey({ module: 'zk', name, args: [1] })))?.value;
     expect(Buffer.isBuffer(inL1)).toBe(true);
     expect((inL1 as Buffer).subarray(0, 3).toString()).toBe('ckn');
     expect((inL1 as Buffer).includes(Buffer.from(SECRET))).toBe(false);
@@ -177,7 +177,7 @@ describe('tenant isolation', () => {
       module: 'swap',
     });
     const stored = (tenant: string, args: unknown[]) =>
-      tenantScopedKey(tenant, cacheKey({ module: 'swap', name, args, integrity: true, serializer: 'standard' }));
+      tenantScopedKey(tenant, functionKey({ module: 'swap', name, args, integrity: true, serializer: 'standard' }));
     await f(1, 'acme');
     await f(2, 'acme');
     await f.flush();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cache } from '../../src/cache';
 import { MemoryBackend } from '../../src/backends/memory';
 import { EncryptionError } from '../../src/errors';
-import { cacheKey, tenantScopedKey } from '../../src/keys';
+import { functionKey, tenantScopedKey } from '../../src/keys';
 import { deriveTenantKeys } from '../../src/native';
 
 const OLD_KEY = '11'.repeat(32);
@@ -30,7 +30,7 @@ function secureCache(backend: MemoryBackend, name: string, encryption: Record<st
     name,
     module: 'tamper',
   });
-  const keyOf = (id: number) => tenantScopedKey('default', cacheKey({ module: 'tamper', name, args: [id] }));
+  const keyOf = (id: number) => tenantScopedKey('default', functionKey({ module: 'tamper', name, args: [id] }));
   return { f, keyOf, runs: () => runs };
 }
 
