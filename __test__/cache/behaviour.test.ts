@@ -98,11 +98,12 @@ describe('cache(fn): hits and misses', () => {
     const backend = new MemoryBackend();
     const name = unique('shared');
     let runs = 0;
-    const make = () =>
-      cache(async (id: string) => {
-        runs++;
-        return { id, payload: 'x'.repeat(100), when: new Date('2026-01-02T03:04:05.678Z') };
-      }, { backend, name, module: 'tests.shared', l1: false });
+    // Another process runs the same function: one function object, two wrappers.
+    const load = async (id: string) => {
+      runs++;
+      return { id, payload: 'x'.repeat(100), when: new Date('2026-01-02T03:04:05.678Z') };
+    };
+    const make = () => cache(load, { backend, name, module: 'tests.shared', l1: false });
     const a = make();
     const b = make();
     const fromA = await a('u1');
@@ -438,11 +439,16 @@ describe('large values', () => {
       const backend = new MemoryBackend({ maxSizeBytes: 64 * 1024 * 1024 });
       const big = { rows: Array.from({ length: 60_000 }, (_, i) => ({ i, label: `row-${i}`, ok: i % 2 === 0 })) };
       const name = unique('big');
-      const writer = cache(async () => big, { backend, name, module: 'large', l1: false });
+      // One function wrapped twice (two processes); it would now compute something else, so the
+      // reader's value can only come from the writer's entry.
+      let result: unknown = big;
+      const compute = async () => result;
+      const writer = cache(compute, { backend, name, module: 'large', l1: false });
       await writer();
       await writer.flush();
       expect(storeAsync).toHaveBeenCalledTimes(1);
-      const reader = cache(async () => ({ rows: [] }), { backend, name, module: 'large', l1: false });
+      result = { rows: [] };
+      const reader = cache(compute, { backend, name, module: 'large', l1: false });
       expect(await reader()).toEqual(big);
       expect(retrieveAsync).toHaveBeenCalledTimes(1);
     } finally {
