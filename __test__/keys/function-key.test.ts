@@ -27,9 +27,10 @@ interface KeyInput {
   code: string;
 }
 
-function storedKeyOf(input: KeyInput): string {
+/** The wrapper's key options for `input` (its tenant scope, identity, flags and key function). */
+function functionKeyOptions(input: KeyInput) {
   const returned = 'key' in input.call ? input.call.key : undefined;
-  const storedKey = storedKeyFunction({
+  return {
     keyPrefix: tenantScopedKey(input.tenant, ''),
     namespace: input.namespace,
     module: input.module,
@@ -37,8 +38,11 @@ function storedKeyOf(input: KeyInput): string {
     integrity: input.integrity,
     serializerCode: input.code,
     keyFunction: returned === undefined ? undefined : () => returned,
-  });
-  return storedKey('args' in input.call ? input.call.args : [], undefined);
+  };
+}
+
+function storedKeyOf(input: KeyInput): string {
+  return storedKeyFunction(functionKeyOptions(input))('args' in input.call ? input.call.args : [], undefined);
 }
 
 /** Reads a stored key that was not shortened back into its parts (the inverse of the format). */
@@ -242,17 +246,8 @@ describe('cache() key format', () => {
   it('clears every key of a function by its prefixes, shortened ones included', () => {
     fc.assert(
       fc.property(keyInput, (input) => {
-        const options = {
-          keyPrefix: tenantScopedKey(input.tenant, ''),
-          namespace: input.namespace,
-          module: input.module,
-          name: input.name,
-          integrity: input.integrity,
-          serializerCode: input.code,
-          keyFunction: undefined,
-        };
         const stored = storedKeyOf(input);
-        expect(clearPrefixes(options).some((prefix) => stored.startsWith(prefix))).toBe(true);
+        expect(clearPrefixes(functionKeyOptions(input)).some((prefix) => stored.startsWith(prefix))).toBe(true);
       }),
       { numRuns: 500 },
     );

@@ -11,7 +11,9 @@
  *   BLAKE2b-256 of the whole key; no escaped key holds a `#`, so no short key can pose as a
  *   shortened one.
  * - Every key ends in `:{0|1}{serializer code}`, never in `:lock`, so the lock keys backends
- *   derive (`{key}:lock`, as cachekit-py) are a key space no data key reaches.
+ *   derive (`{key}:lock`, as cachekit-py) are a key space no data key reaches. A `{…}` in a
+ *   part is kept: on Redis Cluster it is the hash tag of the data key and of its lock key alike
+ *   (and no lock script touches more than the lock key).
  *
  * It differs from cachekit-py's auto-mode format (`cacheKey`, which replaces space, CR and LF
  * with `_` and joins module and name with `.`): default-mode entries are per language anyway

@@ -2,7 +2,9 @@
  * Prebuilt key builders for the cache wrapper: key building runs on every call, L1 hits
  * included, so everything constant (namespace, function path, flags, the 250-character check)
  * is computed once here, and common argument lists are encoded without the general encoder.
- * A builder returns exactly what `cacheKey` returns for the same inputs (property-tested).
+ * `createHashedKeyBuilder` is that engine for any constant prefix and suffix: `createKeyBuilder`
+ * returns exactly what `cacheKey` returns, and `createFunctionKeyBuilder` (function-key.ts)
+ * what `functionKey` returns, for the same inputs (both property-tested).
  */
 import { ConfigurationError, KeyGenerationError } from '../errors';
 import { blake2b256Hex } from '../native';
