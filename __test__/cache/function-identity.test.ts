@@ -72,6 +72,26 @@ describe('one identity, one function', () => {
     expect(await orders(1)).toBe('orders row 1');
   });
 
+  it('applies to cache.local too: a second closure is refused, the same function shares', () => {
+    const module = uniqueModule();
+    const makeClient = (url: string) => cache.local(() => ({ url }), { module, name: 'client' });
+    makeClient('redis://a');
+    expect(thrown(() => makeClient('redis://b'))).toBeInstanceOf(ConfigurationError);
+    function connect() {
+      return { connected: true };
+    }
+    const first = cache.local(connect, { module });
+    const second = cache.local(connect, { module });
+    expect(second()).toBe(first());
+  });
+
+  it('leaves interop operations unclaimed: naming an operation declares the sharing', () => {
+    const namespace = `identity-${run}`;
+    const options = { backend: null, interop: 'get_user', namespace } as const;
+    cache(async (id: number) => ({ id, from: 'reader' }), options);
+    expect(() => cache(async (id: number) => ({ id, from: 'writer' }), options)).not.toThrow();
+  });
+
   it('refuses a second class built by one factory when @cached would give it the same identity', async () => {
     const module = uniqueModule();
     function makeRepo(table: string) {
@@ -140,7 +160,7 @@ describe('a minified bundle (esbuild --minify) in a child process', () => {
     assertDistIsFresh();
     sandbox = createPackageSandbox();
   });
-  afterAll(() => sandbox.remove());
+  afterAll(() => sandbox?.remove());
 
   it('refuses the second function the minifier gave the same name, instead of serving the first one\'s entries', async () => {
     sandbox.write('users.js', [
