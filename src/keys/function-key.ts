@@ -35,7 +35,7 @@ export interface FunctionKeyIdentity {
 }
 
 /** A function's identity plus the flags every one of its keys ends with. */
-export interface FunctionKeyOptions extends FunctionKeyIdentity {
+export interface FunctionKeyBuilderOptions extends FunctionKeyIdentity {
   readonly integrity: boolean;
   /** From `serializerCode()`. */
   readonly serializerCode: string;
@@ -45,8 +45,11 @@ export interface FunctionKeyOptions extends FunctionKeyIdentity {
 
 function escapedPart(option: 'namespace' | 'module' | 'name', value: unknown): string {
   if (!isEscapableKeySegment(value) || value === '') {
-    const anonymous = option === 'name' ? '; anonymous functions need an explicit `name` option so two of them never share keys' : '';
-    throw new ConfigurationError(`${option}: expected a non-empty string of valid Unicode, got ${JSON.stringify(value)}${anonymous}`);
+    const fix =
+      option === 'name'
+        ? 'Fix: pass `name`; anonymous functions need an explicit one so two of them never share keys'
+        : `Fix: pass a non-empty \`${option}\` without lone surrogates (they have no UTF-8 form)`;
+    throw new ConfigurationError(`${option}: expected a non-empty string of valid Unicode, got ${JSON.stringify(value)}. ${fix}.`);
   }
   return escapeKeySegment(value);
 }
@@ -79,7 +82,7 @@ export function functionKey(input: FunctionKeyInput): string {
 }
 
 /** The builder of a function's argument-hash keys (what `functionKey` returns, prebuilt). */
-export function createFunctionKeyBuilder(options: FunctionKeyOptions): KeyBuilder {
+export function createFunctionKeyBuilder(options: FunctionKeyBuilderOptions): KeyBuilder {
   return createHashedKeyBuilder({
     prefix: `${functionKeyPrefix(options)}args:`,
     suffix: keySuffix(options.integrity, options.serializerCode),
@@ -92,7 +95,7 @@ export function createFunctionKeyBuilder(options: FunctionKeyOptions): KeyBuilde
  * Turns what a user `key` function returned into the function's key. Throws
  * `KeyGenerationError` for anything but a non-empty string of valid Unicode.
  */
-export function createCustomKeyFormatter(options: FunctionKeyOptions): (returned: unknown) => string {
+export function createCustomKeyFormatter(options: FunctionKeyBuilderOptions): (returned: unknown) => string {
   const prefix = `${functionKeyPrefix(options)}key:`;
   const suffix = keySuffix(options.integrity, options.serializerCode);
   return (returned) => {
