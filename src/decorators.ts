@@ -6,7 +6,9 @@
  * `repo.get(1)` on two instances returns the same entry. To key by instance, give a `key`
  * function — it is called with `this` bound to the instance. Each class (and subclass) gets
  * its own cache, named `{Class}.{method}`, so same-named methods of different classes in one
- * file never share entries.
+ * file never share entries. A class defined inside a function is a new class with new methods
+ * per call: the second one's first call is refused, as any second function under one identity
+ * is (cache/identity-registry.ts).
  */
 import { cache } from './cache';
 import type { AnyFunction, CachedFunction, UntypedFunction } from './cache/cached-function';

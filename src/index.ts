@@ -41,7 +41,7 @@ export type { ResilientBackendStats, ResilientBackendEvents } from './reliabilit
 export type { FailureReason, OperationResult } from './reliability/operation-result';
 
 // Keys and codec, for direct use
-export { argsHash, cacheKey, interopKey, tenantScopedKey, createKeyBuilder, serializerCode, type KeyBuilder, type KeyBuilderOptions } from './keys';
+export { argsHash, cacheKey, functionKey, type FunctionKeyInput, interopKey, tenantScopedKey, createKeyBuilder, serializerCode, type KeyBuilder, type KeyBuilderOptions } from './keys';
 export {
   createCodec,
   createInteropValueCodec,

@@ -10,6 +10,7 @@ import { resolveOptions, type ResolvedConfig } from '../config/resolve-options';
 import { createFramedEncryptor } from '../encryption/framed-encryptor';
 import { resolveEncryption, type ResolvedEncryption } from '../encryption/encryption-options';
 import { ConfigurationError } from '../errors';
+import { functionKeyPrefix } from '../keys/function-key';
 import { interopKey, validateInteropSegment } from '../keys/interop-key';
 import { tenantScopedKey } from '../keys/tenant-scope';
 import type { LockOptions } from '../reliability/options';
@@ -18,6 +19,7 @@ import { DEFAULT_TENANT, TenantError, resolveTenantOption, type TenantResolver }
 import { backendResolver } from './backend-for';
 import { createCachedFunction, type AnyFunction, type CachedFunction } from './cached-function';
 import { clearPrefixes, memoizeSinglePrimitive, storedKeyFunction, type FunctionKeyOptions } from './function-keys';
+import { claimIdentity, type CacheIdentity } from './identity-registry';
 import { createLocalFunction, type LocalCachedFunction } from './local-function';
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import { createInteropPipeline, createValuePipeline } from './value-pipeline';
@@ -141,6 +143,12 @@ function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | u
   };
 }
 
+/** The identity a default-mode cache claims: its key prefix, which every one of its keys starts with. */
+function functionIdentity(config: ResolvedConfig): CacheIdentity {
+  const namespace = config.namespace === undefined ? '' : ` in namespace ${JSON.stringify(config.namespace)}`;
+  return { key: functionKeyPrefix(config), label: `\`${config.module}:${config.name}\`${namespace}` };
+}
+
 /** Builds `cache(fn, options)` for a preset. */
 export function assembleCachedFunction<F extends AnyFunction>(
   preset: PresetName,
@@ -155,6 +163,8 @@ export function assembleCachedFunction<F extends AnyFunction>(
   const failClosed = encryption?.failClosed ?? false;
 
   if (config.interop !== undefined) {
+    // Not claimed: naming an interop operation declares that every function under it, in any
+    // language, computes the same thing; sharing its entries is the point.
     const parts = interopParts(config, encryption);
     return createCachedFunction(fn, { config, backend, lock, failClosed, ...parts });
   }
@@ -174,6 +184,7 @@ export function assembleCachedFunction<F extends AnyFunction>(
     serializerCode: pipeline.serializerCode,
     keyFunction: config.keyFunction,
   });
+  claimIdentity(functionIdentity(config), fn);
   return createCachedFunction(fn, {
     config,
     pipeline,
@@ -198,5 +209,6 @@ export function assembleLocalFunction<F extends AnyFunction>(fn: F, options: Cac
     serializerCode: 'l',
     keyFunction: config.keyFunction,
   });
+  claimIdentity(functionIdentity(config), fn);
   return createLocalFunction(fn, config, storedKey);
 }

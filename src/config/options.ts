@@ -80,9 +80,12 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
   decodeMemo?: boolean | DecodeMemoOptions;
   /** Refresh the L2 TTL on hits whose remaining TTL has fallen below the threshold. Default off. */
   refreshTtlOnGet?: boolean | RefreshTtlOptions;
-  /** Module part of the key (`func:{module}.{name}`). Default: the caller's file name. */
+  /** Module part of the key (`func:{module}:{name}`). Default: the caller's file name. */
   module?: string;
-  /** Name part of the key. Default: the function's name. */
+  /**
+   * Name part of the key. Default: the function's name. Needed for inline functions and in
+   * bundled or minified code, where names are changed; one identity serves one function.
+   */
   name?: string;
   /** Encoded values larger than this are returned but not cached. Default 100 MiB (`CACHEKIT_MAX_VALUE_SIZE`). */
   maxValueBytes?: number;

@@ -82,19 +82,25 @@ export function keyAffixes(input: {
   if (namespace !== undefined && namespace !== null && (typeof namespace !== 'string' || !isWellFormedString(namespace))) {
     throw new ConfigurationError(`namespace: expected a string of valid Unicode, got ${JSON.stringify(namespace)}`);
   }
-  if (typeof input.integrity !== 'boolean') {
-    throw new ConfigurationError(`integrity: expected true or false, got ${JSON.stringify(input.integrity)}`);
-  }
-  if (typeof input.serializerCode !== 'string' || !/^(?:[a-z]|x[0-9a-f]{4})$/.test(input.serializerCode)) {
-    throw new ConfigurationError(
-      `serializerCode: ${JSON.stringify(input.serializerCode)} is not a key code (one lowercase letter or "x" + 4 hex digits); get one from serializerCode()`,
-    );
-  }
+  const suffix = keySuffix(input.integrity, input.serializerCode);
   const ns = namespace ? `ns:${namespace}:` : '';
   return {
     prefix: `${ns}func:${functionPath(input.module, input.name)}:args:`.replace(/[ \r\n]/g, '_'),
-    suffix: `:${input.integrity ? '1' : '0'}${input.serializerCode}`,
+    suffix,
   };
+}
+
+/** Validates the integrity flag and serializer code and builds a key's `:{ic}{code}` ending. */
+export function keySuffix(integrity: boolean, code: string): string {
+  if (typeof integrity !== 'boolean') {
+    throw new ConfigurationError(`integrity: expected true or false, got ${JSON.stringify(integrity)}`);
+  }
+  if (typeof code !== 'string' || !/^(?:[a-z]|x[0-9a-f]{4})$/.test(code)) {
+    throw new ConfigurationError(
+      `serializerCode: ${JSON.stringify(code)} is not a key code (one lowercase letter or "x" + 4 hex digits); get one from serializerCode()`,
+    );
+  }
+  return `:${integrity ? '1' : '0'}${code}`;
 }
 
 /**
