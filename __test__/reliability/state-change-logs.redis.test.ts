@@ -34,12 +34,14 @@ async function server(args: string[] = []): Promise<RedisServerHandle> {
   return handle;
 }
 
+/** Each test wraps its own function, so each gets a name of its own (one function per identity). */
+let instances = 0;
 function cachedOn(url: string, options: Record<string, unknown> = {}) {
   const logger = recordingLogger();
   const backend = new RedisBackend({ url });
   cleanup.push(() => backend.close());
   let runs = 0;
-  const fn = cache(async (id: number) => ({ id, run: ++runs }), { backend, logger, l1: false, name: 'stateLogs', module: 'logs', ...options });
+  const fn = cache(async (id: number) => ({ id, run: ++runs }), { backend, logger, l1: false, name: `stateLogs${++instances}`, module: 'logs', ...options });
   return { fn, logger };
 }
 
