@@ -46,15 +46,29 @@ const unique = (label: string) => `${label}_${process.pid}_${++counter}`;
 
 afterEach(() => setLogger(undefined));
 
+/** The module both the planting process and the tests' caches name, so they share keys. */
+const MODULE = 'file-trust';
+
 /**
  * The bytes cachekit stores for `lookup(1)` of the function `name` when it returns `value`,
- * written by a real cache in a directory of its own: what an attacker would plant.
+ * written by a real cache in another process (as an attacker would make them) into a
+ * directory of its own: what gets planted. Another process, too, because in this one the
+ * identity belongs to the tests' own function.
  */
 async function entryBytes(name: string, value: unknown): Promise<{ fileName: string; bytes: Buffer }> {
   const directory = scratch();
-  const lookup = cache(async (_id: number) => value, { backend: new FileBackend({ directory }), name, l1: false, ttl: 60 });
-  await lookup(1);
-  await lookup.flush();
+  const src = path.resolve(__dirname, '..', '..', 'src');
+  const script = `
+    const { cache } = require(${JSON.stringify(path.join(src, 'cache.ts'))});
+    const { FileBackend } = require(${JSON.stringify(path.join(src, 'backends', 'file', 'backend.ts'))});
+    const value = ${JSON.stringify(value)};
+    const lookup = cache(async (_id) => value, {
+      backend: new FileBackend({ directory: ${JSON.stringify(directory)} }),
+      name: ${JSON.stringify(name)}, module: ${JSON.stringify(MODULE)}, l1: false, ttl: 60,
+    });
+    lookup(1).then(() => lookup.flush());
+  `;
+  execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
   const [fileName] = readdirSync(directory);
   return { fileName: fileName!, bytes: readFileSync(path.join(directory, fileName!)) };
 }
@@ -67,7 +81,7 @@ function userLookup(name: string, backend: FileBackend | { file: string }, extra
       runs.count++;
       return { role: 'user', id };
     },
-    { backend, name, l1: false, ttl: 60, ...extra },
+    { backend, name, module: MODULE, l1: false, ttl: 60, ...extra },
   );
   return { lookup, runs };
 }
@@ -197,6 +211,16 @@ describe.runIf(posix)('FileBackend refuses a cache directory another user can ch
 });
 
 describe.runIf(posix)('FileBackend serves only entry files it could have written itself', () => {
+  it('control: the same planted bytes, as a file of this user with one link, are served (the refusals are about the file, not the key)', async () => {
+    const name = unique('planted_own');
+    const planted = await entryBytes(name, { role: 'admin', id: 1 });
+    const directory = scratch();
+    writeFileSync(path.join(directory, planted.fileName), planted.bytes);
+    const { lookup, runs } = userLookup(name, new FileBackend({ directory }));
+    expect(await lookup(1)).toEqual({ role: 'admin', id: 1 });
+    expect(runs.count).toBe(0);
+  });
+
   it.runIf(asRoot)('does not serve an entry file owned by another user: the function runs', async () => {
     const name = unique('planted_entry');
     const planted = await entryBytes(name, { role: 'admin', id: 1 });
