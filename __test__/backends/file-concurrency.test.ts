@@ -83,7 +83,7 @@ describe('FileBackend shared by several processes', () => {
     for (let attempt = 0; attempt < 5 && leftover === undefined; attempt++) {
       const victim = startWorker(['big', dir, String(16 * 1024 * 1024)]);
       expect((await victim.lines.next()).value).toBe('ready');
-      const reader = new FileBackend({ directory: dir, operationTimeoutMs: 60_000 });
+      const reader = new FileBackend({ directory: dir });
       const mine = `.tmp.${victim.child.pid}.`;
       let torn = 0;
       let reads = 0;

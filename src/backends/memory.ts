@@ -16,7 +16,7 @@ import {
   valueTooLarge,
   backendClosed,
 } from './arguments';
-import { abortedError } from './deadline';
+import { abortedError } from './abort';
 import { RecencyList } from '../l1/recency-list';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from './types';
 

@@ -5,17 +5,15 @@
  * a skipped write, never a failed call.
  */
 import { BackendError } from '../errors';
-import { errorSummary } from '../observability/error-summary';
-import { CALLER_BOUNDED_CALL, ownDeadlineOf } from '../backends/deadline';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../backends/types';
 import { Backpressure, type PermitOutcome } from './backpressure';
+import { CallOutcomes } from './call-outcomes';
 import { CircuitBreaker, type BreakerTicket } from './circuit-breaker';
-import { classifyError, type ErrorCategory } from './classify-error';
+import { classifyError } from './classify-error';
 import { boundedHealthCheck } from './bounded-health-check';
 import { systemClock, type Clock } from './clock';
-import { DeadlineWheel, type DeadlineSlot } from './deadline-wheel';
-import { GuardedCall, type GuardedCallHost } from './guarded-call';
-import { FailureCounters } from './failure-counters';
+import { DeadlineWheel } from './deadline-wheel';
+import { GuardedCall } from './guarded-call';
 import { TypedEmitter } from './listeners';
 import type { FailureReason, OperationName, OperationResult } from './operation-result';
 import { OperationTimeouts } from './operation-timeouts';
@@ -44,20 +42,18 @@ const NO_TICKET: BreakerTicket = Object.freeze({ probe: false, generation: -1 })
 /** Options passed to a backend call without deadline or signal. */
 const NO_OPTIONS: BackendCallOptions = Object.freeze({});
 
-/** Failures in a row (other than a rejected authentication) after which a backend counts as unreachable. */
-const UNREACHABLE_AFTER_FAILURES = 3;
-
-/** Bound of `healthCheck()` and of the `close()` drain when timeouts are disabled, ms. */
-const HEALTH_CHECK_FALLBACK_TIMEOUT_MS = 5_000;
-
 function overloadReason(outcome: PermitOutcome): FailureReason {
   if (outcome === 'aborted') return 'aborted';
   if (outcome === 'closed') return 'closed';
   return 'overload';
 }
 
-/** A `CacheBackend` behind breaker, adaptive timeouts and backpressure; never throws. */
-export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> implements GuardedCallHost {
+/**
+ * A `CacheBackend` behind breaker, deadlines and backpressure; never throws. It owns every
+ * deadline: backends hold no timers, so a call here ends at its (adaptive or fixed) timeout
+ * and the operation is given up at the longest deadline, whatever the backend does.
+ */
+export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
   /** The wrapped backend. */
   readonly backend: CacheBackend;
   /** `backend.backendType`. */
@@ -78,24 +74,11 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   private readonly ownsBackpressure: boolean;
   private readonly timeouts: OperationTimeouts;
   private readonly deadlines: DeadlineWheel;
-  /**
-   * Whether adaptive-timeout operations take over the backend's own deadline (it offers that,
-   * and our longest deadline, `maxMs`, comes no later than its own): the backend then skips its
-   * per-call timer bookkeeping, and each call gives the backend up itself at that deadline.
-   */
-  private readonly delegatesDeadline: boolean;
+  private readonly outcomes: CallOutcomes;
+  /** The backend cancels work when a call's signal aborts: it is handed the give-up signal. */
+  private readonly cancellable: boolean;
   private readonly unsubscribeBreaker: (() => void) | undefined;
   private closed = false;
-  /** Backend calls started and not yet settled (abandoned ones included). */
-  private unsettledCalls = 0;
-  private onDrained: (() => void) | undefined;
-  private readonly counters = new FailureCounters();
-  /** Backend failures in a row (errors about the backend, timeouts) since it last answered. */
-  private failuresInARow = 0;
-  /** Set once the backend counts as unreachable (see `ReachabilityChange`), until it answers. */
-  private unreachable = false;
-  /** Set once backpressure turned a call away, until the queue is empty again. */
-  private saturated = false;
 
   /**
    * @param backend the backend to guard
@@ -110,8 +93,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     this.clock = deps.clock ?? systemClock;
     this.timeouts = new OperationTimeouts(this.options.timeouts);
     this.deadlines = new DeadlineWheel(this.clock, () => new BackendError(`${this.backendType} operation timed out`, 'timeout'));
-    const backendBudgetMs = ownDeadlineOf(backend);
-    this.delegatesDeadline = backendBudgetMs !== undefined && this.options.timeouts !== false && this.options.timeouts.maxMs <= backendBudgetMs;
+    this.cancellable = backend.cancellable === true;
     this.ownsBackend = deps.ownsBackend ?? false;
     this.supportsLocks =
       typeof backend.acquireLock === 'function' && typeof backend.renewLock === 'function' && typeof backend.releaseLock === 'function';
@@ -126,6 +108,15 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     const backpressureOptions = this.options.backpressure;
     this.ownsBackpressure = deps.backpressure === undefined;
     this.backpressure = deps.backpressure ?? (backpressureOptions === false ? null : new Backpressure(backpressureOptions, { clock: this.clock }));
+    this.outcomes = new CallOutcomes({
+      backendType: this.backendType,
+      namespace: this.namespace,
+      clock: this.clock,
+      deadlines: this.deadlines,
+      breaker: this.breaker,
+      backpressure: this.backpressure,
+      events: this,
+    });
   }
 
   /** Reads `key`: the bytes (or null when absent), or why the cache could not answer. */
@@ -139,7 +130,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   }
 
   private readonly writeOutcome = (result: OperationResult<unknown>): boolean => {
-    if (!result.ok) this.counters.droppedWrites++;
+    if (!result.ok) this.outcomes.counters.droppedWrites++;
     return result.ok;
   };
 
@@ -154,7 +145,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   async setMany(entries: readonly BackendEntry[], signal?: AbortSignal): Promise<boolean> {
     const setMany = this.backend.setMany?.bind(this.backend);
     const result = setMany === undefined ? await this.unsupported('setMany') : await this.execute('setMany', (o) => setMany(entries, o), signal, batchWriteAllowanceMs(entries));
-    if (!result.ok) this.counters.droppedWrites++;
+    if (!result.ok) this.outcomes.counters.droppedWrites++;
     return result.ok;
   }
 
@@ -215,7 +206,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
    * (health must describe the backend, not our opinion of it). Never throws.
    */
   healthCheck(): Promise<BackendHealth> {
-    return boundedHealthCheck(this.backend, this.clock, this.timeouts.ceilingMs ?? HEALTH_CHECK_FALLBACK_TIMEOUT_MS, () => this.breaker?.state ?? 'disabled');
+    return boundedHealthCheck(this.backend, this.clock, this.timeouts.ceilingMs, () => this.breaker?.state ?? 'disabled');
   }
 
   /**
@@ -223,8 +214,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
    * a miss for the caller and not a backend failure, so the breaker does not see it.
    */
   recordIntegrityEvent(error: unknown): void {
-    this.counters.integrityEvents++;
-    this.counters.errorsByCategory.integrity++;
+    this.outcomes.counters.integrityEvents++;
+    this.outcomes.counters.errorsByCategory.integrity++;
     if (this.has('integrity')) this.emit('integrity', { backendType: this.backendType, namespace: this.namespace, error });
   }
 
@@ -238,7 +229,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     return {
       backendType: this.backendType,
       namespace: this.namespace,
-      ...this.counters.snapshot(),
+      ...this.outcomes.counters.snapshot(),
       breaker: this.breaker?.stats() ?? null,
       backpressure: this.backpressure?.stats() ?? null,
       timeouts: this.timeouts.stats(),
@@ -260,7 +251,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
       try {
         await this.backend.close();
       } catch (error) {
-        this.countFailure('close', 'error', error, classifyError(error), false);
+        this.outcomes.countFailure('close', 'error', error, classifyError(error), false);
       }
     }
   }
@@ -272,21 +263,22 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
 
   /** Resolves when no backend call is unsettled, or after the longest operation timeout. */
   private drain(): Promise<void> {
-    if (this.unsettledCalls === 0) return Promise.resolve();
-    const limitMs = this.timeouts.ceilingMs ?? HEALTH_CHECK_FALLBACK_TIMEOUT_MS;
+    const outcomes = this.outcomes;
+    if (outcomes.unsettledCalls === 0) return Promise.resolve();
+    const limitMs = this.timeouts.ceilingMs;
     return new Promise((resolve) => {
       // Kept alive: the caller awaits close(), and this wait is bounded.
       const timer = this.clock.setTimeout(
         () => {
-          this.onDrained = undefined;
+          outcomes.onDrained = undefined;
           resolve();
         },
         limitMs,
         { keepAlive: true },
       );
-      this.onDrained = () => {
+      outcomes.onDrained = () => {
         this.clock.clearTimeout(timer);
-        this.onDrained = undefined;
+        outcomes.onDrained = undefined;
         resolve();
       };
     });
@@ -295,7 +287,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   // ---- the guarded call ----
 
   private unsupported<T>(operation: OperationName): Promise<OperationResult<T>> {
-    return Promise.resolve(this.refuse(operation, 'unsupported'));
+    return Promise.resolve(this.outcomes.refuse(operation, 'unsupported'));
   }
 
   /** Admission: closed → abort → breaker → backpressure, then the timed call. */
@@ -305,24 +297,24 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     signal: AbortSignal | undefined,
     allowanceMs = 0,
   ): Promise<OperationResult<T>> {
-    if (this.closed) return Promise.resolve(this.refuse(operation, 'closed'));
-    if (signal?.aborted === true) return Promise.resolve(this.refuse(operation, 'aborted'));
+    if (this.closed) return Promise.resolve(this.outcomes.refuse(operation, 'closed'));
+    if (signal?.aborted === true) return Promise.resolve(this.outcomes.refuse(operation, 'aborted'));
     const ticket = this.breaker === null ? NO_TICKET : this.breaker.acquire();
-    if (ticket === null) return Promise.resolve(this.refuse(operation, 'breaker-open'));
+    if (ticket === null) return Promise.resolve(this.outcomes.refuse(operation, 'breaker-open'));
     const backpressure = this.backpressure;
     if (backpressure === null || backpressure.tryAcquire()) return this.call(operation, invoke, signal, ticket, allowanceMs);
     return backpressure.acquire(signal).then((outcome) => {
       if (outcome === 'acquired') return this.call(operation, invoke, signal, ticket, allowanceMs);
       this.breaker?.onIgnored(ticket);
-      if (!this.saturated && outcome !== 'aborted' && outcome !== 'closed') this.saturationChanged(true);
-      return this.refuse<T>(operation, overloadReason(outcome));
+      return this.outcomes.refuse<T>(operation, overloadReason(outcome));
     });
   }
 
   /**
    * Calls the backend and races the call against its deadline and the caller's signal. The
-   * permit is held until the backend itself settles — even after we stopped waiting — so a
-   * stalled backend cannot accumulate more than `maxConcurrent` abandoned operations.
+   * permit is held until the backend itself settles, or until the operation is given up at its
+   * longest deadline — so a stalled backend cannot accumulate more than `maxConcurrent`
+   * operations, and a backend that never answers cannot keep a permit.
    */
   private call<T>(
     operation: OperationName,
@@ -332,157 +324,23 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     allowanceMs: number,
   ): Promise<OperationResult<T>> {
     const startedAt = this.clock.now();
-    const adaptive = this.timeouts.adaptiveFor(operation);
-    const baseMs = adaptive !== undefined ? adaptive.current() : this.timeouts.fixedMs(operation);
-    const timeoutMs = baseMs === undefined ? undefined : baseMs + allowanceMs;
-    const slot = timeoutMs === undefined ? undefined : this.deadlines.slotFor(startedAt, timeoutMs);
-    // The caller stops waiting at `timeoutMs`, but the backend is told to give up only at the
-    // ceiling: an answer between the two is how the adaptive timeout learns that the backend
-    // became slower rather than stuck. Without a deadline the backend gets the caller's signal.
-    const giveUpMs = adaptive === undefined || timeoutMs === undefined ? timeoutMs : Math.max(timeoutMs, adaptive.ceilingMs + allowanceMs);
-    // A delegated deadline: the backend runs unbounded and the call gives it up at `giveUpMs`
-    // (no later than the backend's own deadline would have: see `delegatesDeadline`).
-    const delegated = adaptive !== undefined && timeoutMs !== undefined && this.delegatesDeadline;
-    let options: BackendCallOptions;
-    if (delegated) {
-      options = CALLER_BOUNDED_CALL;
-    } else {
-      const backendSlot = giveUpMs === timeoutMs || giveUpMs === undefined ? slot : this.deadlines.slotFor(startedAt, giveUpMs);
-      options = backendSlot ?? (signal === undefined ? NO_OPTIONS : { signal });
-    }
+    const adaptiveTimeout = this.timeouts.adaptiveFor(operation);
+    const timeoutMs = (adaptiveTimeout !== undefined ? adaptiveTimeout.current() : this.timeouts.fixedMs(operation)) + allowanceMs;
+    // The caller stops waiting at `timeoutMs`; the backend may answer until the ceiling, and an
+    // answer in between is how the adaptive timeout learns that it became slower, not stuck.
+    const giveUpMs = adaptiveTimeout === undefined ? timeoutMs : Math.max(timeoutMs, adaptiveTimeout.ceilingMs + allowanceMs);
+    const slot = this.deadlines.slotFor(startedAt, timeoutMs);
+    // A backend that can cancel work is told when the operation is given up (the slot's signal
+    // is created only when read); the others cannot recall a command and get nothing to watch.
+    const options = this.cancellable ? (giveUpMs === timeoutMs ? slot : this.deadlines.slotFor(startedAt, giveUpMs)) : NO_OPTIONS;
     let pending: Promise<T>;
-    this.unsettledCalls++;
+    this.outcomes.unsettledCalls++;
     try {
       pending = invoke(options);
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return new GuardedCall(this, operation, ticket, startedAt, adaptive, timeoutMs, allowanceMs, slot, signal, pending, delegated ? giveUpMs : undefined)
-      .result;
-  }
-
-  /** @internal */
-  giveUpSlot(startedAt: number, giveUpMs: number): DeadlineSlot | undefined {
-    const now = this.clock.now();
-    const deadline = startedAt + giveUpMs;
-    return deadline <= now ? undefined : this.deadlines.slotForDeadline(deadline, now);
-  }
-
-  // ---- GuardedCallHost: how each ending is counted ----
-
-  /** @internal */
-  backendSettled(): void {
-    this.backpressure?.release();
-    if (--this.unsettledCalls === 0) this.onDrained?.();
-  }
-
-  /** @internal */
-  succeeded<T>(call: GuardedCall<T>, value: T): OperationResult<T> {
-    const elapsed = this.clock.now() - call.startedAt;
-    call.adaptiveTimeout?.record(elapsed);
-    this.breaker?.onSuccess(call.ticket);
-    this.counters.succeeded++;
-    if (this.failuresInARow !== 0 || this.saturated) this.answered();
-    if (this.has('operation')) this.emitOperation(call.operation, true, elapsed);
-    return { ok: true, value, latencyMs: elapsed };
-  }
-
-  /** @internal */
-  failed<T>(call: GuardedCall<T>, error: unknown): OperationResult<T> {
-    const category = classifyError(error);
-    const counted = this.breaker === null ? false : this.breaker.onError(call.ticket, error, category);
-    // A permanent error is about one request (WRONGTYPE, OOM on a write): the backend answered.
-    if (category !== 'permanent') this.failedInARow(category, error);
-    if (this.has('operation')) this.emitOperation(call.operation, false, this.clock.now() - call.startedAt);
-    return this.countFailure(call.operation, category === 'timeout' ? 'timeout' : 'error', error, category, counted);
-  }
-
-  /** @internal */
-  timedOut<T>(call: GuardedCall<T>): OperationResult<T> {
-    const timeoutMs = call.timeoutMs ?? 0;
-    call.adaptiveTimeout?.recordTimeout();
-    this.breaker?.onFailure(call.ticket);
-    if (this.has('operation')) this.emitOperation(call.operation, false, this.clock.now() - call.startedAt);
-    const error = new BackendError(`${this.backendType} ${call.operation} timed out after ${Math.round(timeoutMs)} ms`, 'timeout', {
-      operation: call.operation,
-    });
-    this.failedInARow('timeout', error);
-    return this.countFailure(call.operation, 'timeout', error, 'timeout', this.breaker !== null);
-  }
-
-  /** @internal */
-  answeredLate<T>(call: GuardedCall<T>): void {
-    // The size allowance belongs to this call only; the window learns the base latency.
-    call.adaptiveTimeout?.recordLate(Math.max(0, this.clock.now() - call.startedAt - call.allowanceMs));
-  }
-
-  /** @internal */
-  aborted<T>(call: GuardedCall<T>): OperationResult<T> {
-    // The caller lost interest; that says nothing about the backend's health.
-    this.breaker?.onIgnored(call.ticket);
-    return this.refuse(call.operation, 'aborted');
-  }
-
-  /** The backend answered after failures or saturation: either state may end here. */
-  private answered(): void {
-    this.failuresInARow = 0;
-    if (this.unreachable) {
-      this.unreachable = false;
-      this.emit('reachability', { backendType: this.backendType, namespace: this.namespace, reachable: true });
-    }
-    if (this.saturated && (this.backpressure?.waiting ?? 0) === 0) this.saturationChanged(false);
-  }
-
-  /**
-   * One more failure in a row. A rejected authentication will fail every call the same way, so
-   * it makes the backend unreachable at once; other errors and timeouts after a few in a row
-   * (one is noise on a busy machine).
-   */
-  private failedInARow(category: ErrorCategory, error: unknown): void {
-    this.failuresInARow++;
-    if (this.unreachable || (category !== 'authentication' && this.failuresInARow < UNREACHABLE_AFTER_FAILURES)) return;
-    this.unreachable = true;
-    this.emit('reachability', {
-      backendType: this.backendType,
-      namespace: this.namespace,
-      reachable: false,
-      category,
-      reason: errorSummary(error),
-    });
-  }
-
-  private saturationChanged(saturated: boolean): void {
-    this.saturated = saturated;
-    this.emit('saturation', {
-      backendType: this.backendType,
-      namespace: this.namespace,
-      saturated,
-      inFlight: this.backpressure?.stats().inFlight ?? 0,
-      queued: this.backpressure?.waiting ?? 0,
-    });
-  }
-
-  /** A refusal before the backend was called (closed, aborted, breaker open, overload, unsupported). */
-  private refuse<T>(operation: OperationName, reason: FailureReason): OperationResult<T> {
-    return this.countFailure(operation, reason, undefined, undefined, false);
-  }
-
-  private countFailure<T>(
-    operation: OperationName,
-    reason: FailureReason,
-    error: unknown,
-    category: ErrorCategory | undefined,
-    countedByBreaker: boolean,
-  ): OperationResult<T> {
-    this.counters.failures[reason]++;
-    if (category !== undefined) this.counters.errorsByCategory[category]++;
-    if (this.has('failure')) {
-      this.emit('failure', { backendType: this.backendType, namespace: this.namespace, operation, reason, category, countedByBreaker, error });
-    }
-    return error === undefined ? { ok: false, reason } : { ok: false, reason, error };
-  }
-
-  private emitOperation(operation: OperationName, ok: boolean, durationMs: number): void {
-    this.emit('operation', { backendType: this.backendType, namespace: this.namespace, operation, ok, durationMs });
+    const plan = { operation, ticket, startedAt, adaptiveTimeout, timeoutMs, allowanceMs, giveUpMs, slot, signal };
+    return new GuardedCall(this.outcomes, plan, pending).result;
   }
 }

@@ -17,7 +17,7 @@ if (redisUrl === undefined || key === undefined || counterKey === undefined || c
 }
 const calls = Number(callsText);
 
-const redis = new RedisBackend({ url: redisUrl, commandTimeoutMs: 5_000 });
+const redis = new RedisBackend({ url: redisUrl });
 // Generous deadlines: this test proves the lock protocol, not latency on a busy shared VM.
 const backend = new ResilientBackend(redis, { timeouts: { initialMs: 5_000, minMs: 5_000, maxMs: 5_000 } });
 const flight = new SingleFlight();

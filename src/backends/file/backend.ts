@@ -20,7 +20,7 @@ import {
   valueTooLarge,
 } from '../arguments';
 import { classifyFsError } from '../classify';
-import { OperationDeadlines, writeAllowanceMs } from '../deadline';
+import { backendFailure, unlessAborted } from '../abort';
 import type { BackendCallOptions, BackendHealth, CacheBackend } from '../types';
 import { DirectoryBudget } from './directory-budget';
 import { refuseUntrustedDirectory, resolveTrustedDirectory } from './directory-trust';
@@ -39,6 +39,9 @@ import { processUid, untrustedEntryReason } from './ownership';
 import { RejectedEntries, type RejectedEntryCounts, type RejectionKind } from './rejected-entries';
 
 const BACKEND = 'file';
+
+/** Kind of a failed file system call on an entry. */
+const classifyFsFailure = (err: unknown) => classifyFsError(err, 'file');
 /** Mode of a cache directory cachekit creates: owner only. */
 export const CACHE_DIRECTORY_MODE = 0o700;
 
@@ -61,7 +64,6 @@ export class FileBackend implements CacheBackend {
   private budget: DirectoryBudget | undefined;
   private starting: Promise<void> | undefined;
   private closed = false;
-  private readonly deadlines: OperationDeadlines;
   private readonly rejected = new RejectedEntries(() => this.root ?? this.settings.directory);
 
   /**
@@ -71,7 +73,6 @@ export class FileBackend implements CacheBackend {
   constructor(options: FileBackendOptions) {
     this.settings = validateFileOptions(options);
     refuseUntrustedDirectory(this.settings.directory);
-    this.deadlines = new OperationDeadlines(BACKEND, this.settings.operationTimeoutMs, (err) => classifyFsError(err, 'file'));
   }
 
   /** Entry files refused so far (corrupt, or not written by this user), by kind. */
@@ -107,19 +108,22 @@ export class FileBackend implements CacheBackend {
     return this.starting;
   }
 
-  /** Runs one operation after start-up, under the deadline and the caller's signal. */
+  /** Runs one operation after start-up, its failure classified, raced against the caller's signal. */
   private run<T>(
     operation: string,
     key: string | undefined,
     options: BackendCallOptions | undefined,
     work: (root: string, budget: DirectoryBudget) => Promise<T>,
-    extraMs = 0,
   ): Promise<T> {
     if (this.closed) return Promise.reject(backendClosed(BACKEND, operation, key));
-    return this.deadlines.run(operation, key, options?.signal, extraMs, async () => {
+    const ctx = { backend: BACKEND, operation, key };
+    const done = (async () => {
       await this.start();
       return work(this.root!, this.budget!);
+    })().catch((err: unknown) => {
+      throw backendFailure(err, ctx, classifyFsFailure);
     });
+    return unlessAborted(done, options?.signal, ctx);
   }
 
   /**
@@ -236,7 +240,6 @@ export class FileBackend implements CacheBackend {
         budget.record(FILE_HEADER_BYTES + value.length - result.replacedBytes, result.replaced ? 0 : 1);
         if (budget.needsMaintenance(now)) await budget.maintain(now);
       },
-      writeAllowanceMs(value.length),
     );
   }
 

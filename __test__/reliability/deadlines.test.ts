@@ -1,5 +1,10 @@
+/**
+ * The reliability layer owns every deadline: backends hold no timers. A call ends at its
+ * adaptive deadline for the caller; the operation is given up at the ceiling (its permit comes
+ * back, a late answer is ignored); a backend that declares `cancellable` is told then, the
+ * others are handed nothing to watch.
+ */
 import { describe, expect, test } from 'vitest';
-import { CALLER_ENFORCES_DEADLINE, OWN_DEADLINE_MS } from '../../src/backends/deadline';
 import type { BackendCallOptions } from '../../src/backends/types';
 import { DEFAULT_TIMEOUTS, type ReliabilityOptions } from '../../src/reliability/options';
 import { ResilientBackend } from '../../src/reliability/resilient-backend';
@@ -8,20 +13,9 @@ import { ManualClock, flushMicrotasks } from './support/manual-clock';
 import { ScriptedBackend } from './support/scripted-backend';
 import { track } from './support/track';
 
-/** A scripted backend that offers deadline delegation with a given budget of its own. */
-class DelegatingBackend extends ScriptedBackend {
+/** A scripted backend that records the options of each read. */
+class RecordingBackend extends ScriptedBackend {
   readonly received: Array<BackendCallOptions | undefined> = [];
-
-  constructor(
-    clock: ManualClock,
-    readonly budgetMs: number,
-  ) {
-    super(clock);
-  }
-
-  get [OWN_DEADLINE_MS](): number {
-    return this.budgetMs;
-  }
 
   override get(key: string, options?: BackendCallOptions): Promise<Buffer | null> {
     this.received.push(options);
@@ -29,35 +23,32 @@ class DelegatingBackend extends ScriptedBackend {
   }
 }
 
-function setup(options: ReliabilityOptions = {}, budgetMs: number = DEFAULT_TIMEOUTS.maxMs) {
+function setup(options: ReliabilityOptions = {}, cancellable = false) {
   const clock = new ManualClock();
-  const backend = new DelegatingBackend(clock, budgetMs);
+  const backend = new RecordingBackend(clock);
+  backend.cancellable = cancellable;
   const resilient = new ResilientBackend(backend, options, { clock });
   return { clock, backend, resilient };
 }
 
-const delegated = (options: BackendCallOptions | undefined) =>
-  (options as Record<symbol, unknown> | undefined)?.[CALLER_ENFORCES_DEADLINE] === true;
-
-describe('ResilientBackend: deadline delegation', () => {
-  test('a backend whose own budget covers maxMs gets the caller-bounded marker and no signal', async () => {
+describe('ResilientBackend: the one owner of deadlines', () => {
+  test('a backend that cannot cancel work is handed no signal, even when the caller has one', async () => {
     const { backend, resilient } = setup();
-    expect(await resilient.get('k')).toEqual({ ok: true, value: null, latencyMs: expect.any(Number) });
-    expect(delegated(backend.received[0])).toBe(true);
+    expect(await resilient.get('k', new AbortController().signal)).toEqual({ ok: true, value: null, latencyMs: expect.any(Number) });
     expect(backend.received[0]?.signal).toBeUndefined();
   });
 
-  test('a backend whose own budget is shorter than maxMs keeps its deadline and gets the signal', async () => {
-    const { backend, resilient } = setup({}, DEFAULT_TIMEOUTS.maxMs - 1);
-    await resilient.get('k');
-    expect(delegated(backend.received[0])).toBe(false);
-    expect(backend.received[0]?.signal).toBeInstanceOf(AbortSignal);
-  });
-
-  test('with timeouts off nothing is delegated: the backend bounds the call itself', async () => {
-    const { backend, resilient } = setup({ timeouts: false });
-    await resilient.get('k');
-    expect(delegated(backend.received[0])).toBe(false);
+  test('a cancellable backend is handed the signal of the give-up time, which aborts at maxMs', async () => {
+    const { clock, backend, resilient } = setup({}, true);
+    backend.next({ kind: 'hang' });
+    const pending = track(resilient.get('k'));
+    const signal = backend.received[0]?.signal;
+    expect(signal).toBeInstanceOf(AbortSignal);
+    await clock.advance(250);
+    expect(pending.value).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(signal?.aborted).toBe(false);
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs - 250);
+    expect(signal?.aborted).toBe(true);
   });
 
   test('a hanging call times out at the adaptive deadline; its permit comes back at maxMs without an answer', async () => {
