@@ -6,7 +6,7 @@ import { runWithTenant } from '../../src/tenancy/tenant-context';
 import { TenantError } from '../../src/tenancy/tenant-option';
 import { RecordingBackend } from '../support/recording-backend';
 import { functionKey, tenantScopedKey } from '../../src/keys';
-import { sharedL1 } from '../../src/cache/shared-l1';
+import { sharedL1 } from '../../src/cache/l1-tier';
 
 const KEY_A = 'a1'.repeat(32);
 const SECRET = 'plaintext-marker-7f3a';

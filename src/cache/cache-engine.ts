@@ -3,11 +3,9 @@
  * single-flight, stale-while-revalidate and invalidation. The synchronous L1 hit path lives
  * in `cached-function.ts`; everything that may await lives here.
  */
-import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
-import { L1Pending, L1Template, copyTemplate } from '../l1/value-template';
 import { getLogger, redactKey, type LogFields } from '../observability/logger';
 import { RepeatLimiter } from '../observability/repeat-limiter';
 import { runWithLock } from '../reliability/distributed-lock';
@@ -16,13 +14,11 @@ import type { ResilientBackend } from '../reliability/resilient-backend';
 import { BackgroundTasks } from './background-tasks';
 import { DecodeMemo } from './decode-memo';
 import { EntryContexts } from './entry-contexts';
-import type { EntryIo, LogLevel } from './entry-io';
-import { EntryReader } from './entry-reader';
+import { throwIfFailClosed, type EntryIo, type LogLevel } from './entry-io';
+import { EntryReader, type Loaded } from './entry-reader';
 import { EntryWriter } from './entry-writer';
 import { errorSummary } from '../observability/error-summary';
-import { throwIfFailClosed } from './fail-closed';
-import { L1Filler, l1FormOf } from './l1-filler';
-import type { Loaded } from './loaded';
+import { L1Tier } from './l1-tier';
 import type { EntryContext, ValuePipeline } from './ports';
 import type { CacheStats } from './stats';
 import { WrittenKeys } from './written-keys';
@@ -71,7 +67,8 @@ export class CacheEngine {
   private readonly reader: EntryReader;
   private readonly writer: EntryWriter;
   /** Puts entries into L1 (undefined when L1 is off). */
-  private readonly l1Fill: L1Filler | undefined;
+  /** The function's L1: what it holds and hands back (undefined when L1 is off). */
+  readonly l1Tier: L1Tier | undefined;
   /** Background writes and refreshes, for `flush()`. */
   private readonly background: BackgroundTasks;
   /** For `cacheClear()` on backends that cannot clear by prefix; other processes' entries are out of reach. */
@@ -92,15 +89,18 @@ export class CacheEngine {
     this.lock = parts.lock;
     this.contexts = new EntryContexts(parts.contextOf);
     this.failsClosed = parts.failClosed && parts.pipeline?.encrypted === true;
-    this.l1Fill =
+    this.l1Tier =
       parts.l1 === undefined
         ? undefined
-        : new L1Filler({
+        : new L1Tier({
             l1: parts.l1,
             owner: parts.owner,
             ttlSeconds: parts.config.ttlSeconds,
             hasL2: parts.config.backend !== null,
             swrThreshold: parts.config.l1.swr ? parts.config.l1.swrThreshold : undefined,
+            reference: this.reference,
+            pipeline: parts.pipeline,
+            context: (key) => this.context(key),
           });
     this.background = new BackgroundTasks(() => {
       this.stats.counters.l2WriteFailures++;
@@ -113,7 +113,7 @@ export class CacheEngine {
       stats: this.stats,
       pipeline: this.pipeline as ValuePipeline,
       reference: this.reference,
-      l1Fill: this.l1Fill,
+      l1: this.l1Tier,
       background: this.background,
       context: (key, remember) => this.context(key, remember),
       log: (level, fields, message) => this.log(level, fields, message),
@@ -140,39 +140,6 @@ export class CacheEngine {
     return this.contexts.of(key, remember);
   }
 
-  /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. */
-  fromL1(entry: L1Entry): unknown {
-    const stored = entry.value;
-    if (stored instanceof L1Template) return copyTemplate(stored.value);
-    if (this.reference) return stored;
-    const pipeline = this.pipeline as ValuePipeline;
-    if (stored instanceof L1Pending) return this.settle(entry, stored.bytes);
-    if (pipeline.l1HoldsSealed) return pipeline.deserialize(pipeline.open(stored as Buffer, this.context(entry.key)));
-    return pipeline.deserialize(stored as Buffer);
-  }
-
-  /**
-   * The first hit of an entry written on a miss: decodes its bytes once, keeps the result as
-   * the entry's template (or keeps the bytes, for values the copier does not know) and hands
-   * out a copy. Throws what the serializer throws; the caller then drops the entry.
-   */
-  private settle(entry: L1Entry, serialized: Buffer): unknown {
-    const decoded = (this.pipeline as ValuePipeline).deserialize(serialized);
-    const form = l1FormOf(decoded, serialized);
-    (this.l1 as L1Cache).replaceValue(entry, form.value, form.bytes);
-    return form.value instanceof L1Template ? copyTemplate(decoded) : decoded;
-  }
-
-  /** Whether an L1 entry is sealed bytes large enough to open off the main thread. */
-  isLargeSealed(entry: L1Entry): boolean {
-    const stored = entry.value;
-    return (
-      this.pipeline?.l1HoldsSealed === true &&
-      Buffer.isBuffer(stored) &&
-      stored.length >= this.pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR
-    );
-  }
-
   /** An L1 hit on a large sealed entry: opened on the thread pool; a bad entry falls back to `load`. */
   async fromLargeSealedL1(
     entry: L1Entry,
@@ -181,9 +148,8 @@ export class CacheEngine {
     args: readonly unknown[],
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    const pipeline = this.pipeline as ValuePipeline;
     try {
-      return pipeline.deserialize(await pipeline.openAsync(entry.value as Buffer, this.context(entry.key)));
+      return await (this.l1Tier as L1Tier).valueOfLargeSealed(entry);
     } catch (error) {
       this.stats.l1Hits--;
       this.l1DecodeFailed(entry, error);

@@ -13,7 +13,7 @@ import type { ResilientBackendStats } from '../reliability/resilient-backend-eve
 import { CacheEngine } from './cache-engine';
 import { errorSummary } from '../observability/error-summary';
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
-import { l1For } from './shared-l1';
+import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
 
 /**
@@ -119,6 +119,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
     failClosed: parts.failClosed,
   });
   const reference = engine.reference;
+  const tier = engine.l1Tier;
   const target = fn as unknown as UntypedFunction;
   let warnedKeyError = false;
 
@@ -143,15 +144,15 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       if (error instanceof TenantError) return Promise.reject(error);
       return uncached(thisArg, args, error);
     }
-    if (l1 !== undefined) {
-      const entry = l1.get(key, now);
+    if (tier !== undefined) {
+      const entry = tier.l1.get(key, now);
       if (entry !== undefined) {
         stats.l1Hits++;
         if (entry.refreshAt <= now && !entry.refreshing) engine.refreshInBackground(entry, fn, thisArg, args);
         if (reference) return Promise.resolve(entry.value);
-        if (engine.isLargeSealed(entry)) return engine.fromLargeSealedL1(entry, fn, thisArg, args, signal);
+        if (tier.isLargeSealed(entry)) return engine.fromLargeSealedL1(entry, fn, thisArg, args, signal);
         try {
-          return Promise.resolve(engine.fromL1(entry));
+          return Promise.resolve(tier.valueOf(entry));
         } catch (error) {
           stats.l1Hits--;
           try {

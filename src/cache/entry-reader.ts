@@ -9,11 +9,21 @@ import { redactKey } from '../observability/logger';
 import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { DecodeMemo } from './decode-memo';
-import type { EntryIo } from './entry-io';
+import { throwIfFailClosed, type EntryIo } from './entry-io';
 import type { EntryWriter } from './entry-writer';
 import { errorSummary } from '../observability/error-summary';
-import { throwIfFailClosed } from './fail-closed';
-import type { Loaded } from './loaded';
+
+/** How a call was answered. */
+export type Source = 'l2' | 'computed';
+
+/** A loaded value with the serializer bytes it came from, so joiners can get fresh copies. */
+export interface Loaded {
+  source: Source;
+  value: unknown;
+  serialized: Buffer | undefined;
+  /** For L2 hits: how long the read took. */
+  latencyMs: number;
+}
 
 /** Reads one function's entries from L2. */
 export class EntryReader {
@@ -131,7 +141,7 @@ export class EntryReader {
         }),
       );
     }
-    const fill = this.io.l1Fill;
+    const fill = this.io.l1;
     if (fill !== undefined) {
       if (this.io.reference) fill.putLive(key, value);
       else if (pipeline.l1HoldsSealed) fill.putSealed(key, stored);

@@ -34,7 +34,7 @@ export class EntryWriter {
     const pipeline = this.io.pipeline;
     const backend = this.backend();
     if (this.io.reference) {
-      this.io.l1Fill?.putLive(key, value);
+      this.io.l1?.putLive(key, value);
       if (backend === null) return undefined;
     }
     let serialized: Buffer;
@@ -90,7 +90,7 @@ export class EntryWriter {
       write = backend.set(key, sealed, Math.ceil(this.io.config.ttlSeconds));
       if (typeof backend.backend.clearPrefix !== 'function') this.writtenKeys.remember(key);
     }
-    const fill = this.io.l1Fill;
+    const fill = this.io.l1;
     if (fill !== undefined && !this.io.reference) {
       if (this.io.pipeline.l1HoldsSealed) {
         fill.putSealed(key, sealed as Buffer);

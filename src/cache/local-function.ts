@@ -8,7 +8,7 @@ import { KeyGenerationError } from '../errors';
 import { getLogger } from '../observability/logger';
 import type { AnyFunction, CacheHealthReport, CacheHealthStatus, UntypedFunction } from './cached-function';
 import type { StoredKeyFunction } from './ports';
-import { l1For } from './shared-l1';
+import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
 
 /** Methods attached to a `cache.local` function. */
