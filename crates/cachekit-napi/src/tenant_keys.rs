@@ -22,10 +22,18 @@ fn algorithm(id: u32) -> Result<Algorithm, JsError> {
     }
 }
 
-/// A tenant's keys; key bytes never reach JavaScript. Created by `deriveTenantKeyHandle`.
+/// A tenant's keys; key bytes never reach JavaScript. Created by `deriveTenantKeyHandle` or
+/// a master keyring handle.
 #[napi]
 pub struct TenantKeyHandle {
     inner: crypto::TenantKeys,
+}
+
+impl TenantKeyHandle {
+    /// Wraps derived keys (from `deriveTenantKeyHandle` or a master keyring handle).
+    pub fn new(inner: crypto::TenantKeys) -> Self {
+        Self { inner }
+    }
 }
 
 /// Derives a tenant's keys from a 32-byte master key (HKDF-SHA256, domains `encryption`,

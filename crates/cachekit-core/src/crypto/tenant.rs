@@ -4,10 +4,10 @@
 
 use super::aead::{opened_len, sealed_len, AeadKey, Algorithm};
 use super::error::CryptoError;
-use super::kdf::{check_master_key, derive_domain_key, key_fingerprint, DerivedKey};
+use super::kdf::{derive_domain_key, key_fingerprint, DerivedKey};
+use super::master_key::check_keyring;
 use super::nonce::NonceSequence;
 use crate::hash::to_lower_hex;
-use crate::limits::MAX_PREVIOUS_MASTER_KEYS;
 
 /// Domain of the data encryption key.
 pub const ENCRYPTION_DOMAIN: &str = "encryption";
@@ -53,48 +53,15 @@ impl std::fmt::Debug for TenantKeys {
     }
 }
 
-/// Constant-time equality of two master keys (they are secrets).
-fn same_key(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 impl TenantKeys {
     /// Derives a tenant's keys from a 32-byte master key and up to three previous 32-byte
-    /// master keys, all distinct. `tenant_id` (1–1024 UTF-8 bytes) is the HKDF tenant salt.
+    /// master keys, all distinct and none all zero. `tenant_id` (1–1024 UTF-8 bytes) is the HKDF tenant salt.
     pub fn derive(
         master_key: &[u8],
         tenant_id: &str,
         previous_master_keys: &[&[u8]],
     ) -> Result<Self, CryptoError> {
-        check_master_key(master_key)?;
-        if previous_master_keys.len() > MAX_PREVIOUS_MASTER_KEYS {
-            return Err(CryptoError::TooManyPreviousKeys {
-                max: MAX_PREVIOUS_MASTER_KEYS,
-                actual: previous_master_keys.len(),
-            });
-        }
-        for (index, key) in previous_master_keys.iter().enumerate() {
-            check_master_key(key).map_err(|_| CryptoError::InvalidKeyLength {
-                what: "previous master key",
-                expected: master_key.len(),
-                actual: key.len(),
-            })?;
-            if same_key(key, master_key) {
-                return Err(CryptoError::DuplicateMasterKey {
-                    index,
-                    repeats: "the current master key",
-                });
-            }
-            if previous_master_keys[..index]
-                .iter()
-                .any(|earlier| same_key(earlier, key))
-            {
-                return Err(CryptoError::DuplicateMasterKey {
-                    index,
-                    repeats: "an earlier previous master key",
-                });
-            }
-        }
+        check_keyring(master_key, previous_master_keys)?;
         let salt = tenant_id.as_bytes();
         Ok(Self {
             tenant_id: tenant_id.to_owned(),
