@@ -41,8 +41,10 @@ export const NativeErrorCode = {
   COMPRESSION_FAILED: 'ERR_COMPRESSION_FAILED',
   /** A master key or AEAD key is not exactly 32 bytes. */
   INVALID_KEY_LENGTH: 'ERR_INVALID_KEY_LENGTH',
-  /** A hex master key is not exactly 64 hex digits (reserved for hex entry points). */
+  /** A hex master key is not exactly 64 hex digits (no spaces, prefixes or line breaks). */
   INVALID_MASTER_KEY_HEX: 'ERR_INVALID_MASTER_KEY_HEX',
+  /** A master key of 32 zero bytes: a placeholder or an unfilled buffer, not a secret. */
+  WEAK_MASTER_KEY: 'ERR_WEAK_MASTER_KEY',
   /** The HKDF domain is empty or longer than 255 bytes. */
   INVALID_DOMAIN: 'ERR_INVALID_DOMAIN',
   /** The tenant salt (tenant id) is empty or longer than 1024 bytes. */
@@ -63,6 +65,10 @@ export const NativeErrorCode = {
   NONCE_EXHAUSTED: 'ERR_NONCE_EXHAUSTED',
   /** `decryptWith` was given a fingerprint no key of the handle has. */
   UNKNOWN_KEY_FINGERPRINT: 'ERR_UNKNOWN_KEY_FINGERPRINT',
+  /** Keyed integrity: the stored bytes carry no MAC frame (an unkeyed or foreign entry). */
+  NOT_KEYED_ENTRY: 'ERR_NOT_KEYED_ENTRY',
+  /** Keyed integrity: the tag did not verify (altered, moved to another key or tenant, or forged). */
+  MAC_MISMATCH: 'ERR_MAC_MISMATCH',
   /** The system random source failed while seeding nonces. */
   RANDOM_UNAVAILABLE: 'ERR_RANDOM_UNAVAILABLE',
   /** Encryption was refused (only for lengths past the algorithm's limit). */
@@ -241,7 +247,7 @@ export interface DeriveTenantKeysOptions {
   previousMasterKeys?: Uint8Array[];
 }
 
-const constructionToken = Symbol('TenantKeys');
+const constructionToken = Symbol('cachekit native key handle');
 
 /**
  * A tenant's derived keys, from {@link deriveTenantKeys}. Key bytes stay in Rust and are
@@ -339,6 +345,159 @@ export function deriveTenantKeys(masterKey: Uint8Array, tenantId: string, option
   }
   const handle = binding.deriveTenantKeyHandle(masterKey, tenantId, previous);
   return new TenantKeys(constructionToken, handle);
+}
+
+/** Bytes a keyed-integrity frame adds before its payload: magic (4), key fingerprint (16), HMAC-SHA256 tag (32). */
+export const MAC_FRAME_OVERHEAD: number = binding.MAC_FRAME_OVERHEAD;
+
+/**
+ * A tenant's keyed-integrity keys, from {@link MasterKeyring.deriveTenantMacKeys}: HMAC-SHA256
+ * under HKDF-derived keys (domain `integrity_mac`) of the current master key, which signs, and
+ * of the previous ones, which only verify. Key bytes stay in Rust and are zeroised when the
+ * handle is garbage-collected. A frame is `"ckm" 01 ‖ fingerprint(16) ‖ tag(32) ‖ payload`.
+ */
+export class TenantMacKeys {
+  readonly #handle: InstanceType<typeof Generated.TenantMacKeyHandle>;
+  readonly #fingerprints: readonly Buffer[];
+
+  /** Not for direct use: call {@link MasterKeyring.deriveTenantMacKeys}. */
+  constructor(token: symbol, handle: InstanceType<typeof Generated.TenantMacKeyHandle>) {
+    if (token !== constructionToken) {
+      throw codedError('ERR_INVALID_ARGUMENT', 'TenantMacKeys cannot be constructed directly; call MasterKeyring#deriveTenantMacKeys()');
+    }
+    this.#handle = handle;
+    this.#fingerprints = handle.fingerprints();
+  }
+
+  /** The tenant these keys belong to. */
+  get tenantId(): string {
+    return this.#handle.tenantId;
+  }
+
+  /** `payload` framed with a tag under the current key, bound to `aad`. */
+  seal(payload: Uint8Array, aad: Uint8Array): Buffer {
+    requireBytes(payload, 'payload');
+    requireBytes(aad, 'aad');
+    const out = payload.length <= binding.MAX_COMPRESSED_SIZE ? Buffer.allocUnsafe(payload.length + MAC_FRAME_OVERHEAD) : NO_OUTPUT;
+    this.#handle.sealInto(payload, aad, out);
+    return out;
+  }
+
+  /**
+   * The payload of `framed` (a view into it) once its tag verifies under the key its
+   * fingerprint names and `aad`; otherwise `ERR_NOT_KEYED_ENTRY`, `ERR_UNKNOWN_KEY_FINGERPRINT`
+   * or `ERR_MAC_MISMATCH`.
+   */
+  verify(framed: Uint8Array, aad: Uint8Array): Buffer {
+    requireBytes(framed, 'framed');
+    requireBytes(aad, 'aad');
+    this.#handle.verify(framed, aad);
+    return Buffer.from(framed.buffer, framed.byteOffset + MAC_FRAME_OVERHEAD, framed.byteLength - MAC_FRAME_OVERHEAD);
+  }
+
+  /** Whether `framed` was signed by a previous master key's MAC key (false for anything that is not a frame). */
+  signedWithPreviousKey(framed: Uint8Array): boolean {
+    requireBytes(framed, 'framed');
+    return this.#handle.signedWithPreviousKey(framed);
+  }
+
+  /** Fingerprints (16 bytes each) of every MAC key: current first, then previous keys. */
+  fingerprints(): Buffer[] {
+    return this.#fingerprints.map((fingerprint) => Buffer.from(fingerprint));
+  }
+
+  /** Tenant id and fingerprints only — never key material. */
+  toJSON(): TenantKeysDescription {
+    return { tenantId: this.tenantId, fingerprint: this.#fingerprints[0]!.toString('hex'), previousKeys: this.#fingerprints.length - 1 };
+  }
+
+  /** Inspection shows what JSON shows. */
+  [inspect.custom](): string {
+    const { tenantId, fingerprint, previousKeys } = this.toJSON();
+    return `TenantMacKeys { tenantId: ${JSON.stringify(tenantId)}, fingerprint: '${fingerprint}', previousKeys: ${previousKeys} }`;
+  }
+}
+
+/** A master key as configuration gives it: 64 hex digits, or 32 bytes (copied, not kept). */
+export type MasterKeyInput = string | Uint8Array;
+
+/**
+ * A cache's master keys — the current one and up to three previous ones of a rotation — held
+ * in Rust only (zeroised when the keyring is garbage-collected) and never returned. Tenants'
+ * encryption and keyed-integrity keys are derived from it on demand, so nothing in JavaScript
+ * needs to keep key bytes. Created by {@link loadMasterKeyring}.
+ */
+export class MasterKeyring {
+  readonly #handle: InstanceType<typeof Generated.MasterKeyringHandle>;
+
+  /** Not for direct use: call {@link loadMasterKeyring}. */
+  constructor(token: symbol, handle: InstanceType<typeof Generated.MasterKeyringHandle>) {
+    if (token !== constructionToken) {
+      throw codedError('ERR_INVALID_ARGUMENT', 'MasterKeyring cannot be constructed directly; call loadMasterKeyring()');
+    }
+    this.#handle = handle;
+  }
+
+  /** How many previous (read-only) keys the keyring holds. */
+  get previousKeyCount(): number {
+    return this.#handle.previousKeyCount;
+  }
+
+  /** The encryption keys of `tenantId` (1–1024 UTF-8 bytes), as {@link deriveTenantKeys} derives them. */
+  deriveTenantKeys(tenantId: string): TenantKeys {
+    requireString(tenantId, 'tenantId');
+    return new TenantKeys(constructionToken, this.#handle.deriveTenantKeys(tenantId));
+  }
+
+  /** The keyed-integrity keys of `tenantId` (1–1024 UTF-8 bytes). */
+  deriveTenantMacKeys(tenantId: string): TenantMacKeys {
+    requireString(tenantId, 'tenantId');
+    return new TenantMacKeys(constructionToken, this.#handle.deriveTenantMacKeys(tenantId));
+  }
+
+  /** The number of previous keys only — never key material. */
+  toJSON(): { previousKeys: number } {
+    return { previousKeys: this.previousKeyCount };
+  }
+
+  /** Inspection shows what JSON shows. */
+  [inspect.custom](): string {
+    return `MasterKeyring { previousKeys: ${this.previousKeyCount} }`;
+  }
+}
+
+/** Which key of {@link loadMasterKeyring} an error is about: `'current'` or the index of a previous key. */
+export type FailedKey = 'current' | number;
+
+/**
+ * Loads a keyring: `current` and up to three distinct `previous` keys, each 64 hex digits or
+ * 32 bytes, none all zero. Hex is parsed in Rust (the text is never decoded into a JavaScript
+ * Buffer) and bytes are copied, so callers may wipe their Buffers afterwards. A refused key
+ * throws a coded error whose `failedKey` says which one; messages never echo key material.
+ */
+export function loadMasterKeyring(current: MasterKeyInput, previous: readonly MasterKeyInput[] = []): MasterKeyring {
+  const handle = blaming('current', () =>
+    typeof current === 'string' ? binding.masterKeyringFromHex(current) : binding.masterKeyringFromBytes(checkedBytes(current, 'masterKey')),
+  );
+  previous.forEach((key, index) =>
+    blaming(index, () => (typeof key === 'string' ? handle.addPreviousHex(key) : handle.addPreviousBytes(checkedBytes(key, `previousMasterKeys[${index}]`)))),
+  );
+  return new MasterKeyring(constructionToken, handle);
+}
+
+/** Runs `load`, marking a coded error with the key it concerns. */
+function blaming<T>(failedKey: FailedKey, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (isNativeError(error)) Object.assign(error, { failedKey });
+    throw error;
+  }
+}
+
+function checkedBytes(value: unknown, name: string): Uint8Array {
+  requireBytes(value, name);
+  return value as Uint8Array;
 }
 
 /** HKDF-SHA256 domain key (32 bytes) with the cachekit salt layout; the master key must be 32 bytes. */
