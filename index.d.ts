@@ -63,8 +63,6 @@ export declare class TenantMacKeyHandle {
    * `framed` after its first `MAC_FRAME_OVERHEAD` bytes.
    */
   verify(framed: Uint8Array, aad: Uint8Array): void
-  /** Whether `framed` names a previous key (false for anything that is not a frame). */
-  signedWithPreviousKey(framed: Uint8Array): boolean
   /** Fingerprints of every MAC key: current first, then previous keys in the order given. */
   fingerprints(): Buffer[]
 }

@@ -55,12 +55,6 @@ impl TenantMacKeyHandle {
             .map_err(IntoJsError::into_js)
     }
 
-    /// Whether `framed` names a previous key (false for anything that is not a frame).
-    #[napi]
-    pub fn signed_with_previous_key(&self, framed: &[u8]) -> bool {
-        self.inner.signed_with_previous_key(framed)
-    }
-
     /// Fingerprints of every MAC key: current first, then previous keys in the order given.
     #[napi(ts_return_type = "Buffer[]")]
     pub fn fingerprints(&self, env: Env) -> Result<Vec<OutBuffer>, JsError> {
