@@ -249,28 +249,71 @@ export interface DeriveTenantKeysOptions {
 
 const constructionToken = Symbol('cachekit native key handle');
 
+/** What a tenant's key handles share: the tenant, the keys' fingerprints, a description without key bytes. */
+abstract class TenantKeyHandleView {
+  readonly #kind: string;
+  readonly #tenantId: string;
+  readonly #fingerprints: readonly Buffer[];
+
+  /** Checks the construction token, so only the library's factories build handles. */
+  protected constructor(token: symbol, handle: { readonly tenantId: string; fingerprints(): Buffer[] }, kind: string, factory: string) {
+    if (token !== constructionToken) {
+      throw codedError('ERR_INVALID_ARGUMENT', `${kind} cannot be constructed directly; call ${factory}`);
+    }
+    this.#kind = kind;
+    this.#tenantId = handle.tenantId;
+    this.#fingerprints = handle.fingerprints();
+  }
+
+  /** The tenant these keys belong to. */
+  get tenantId(): string {
+    return this.#tenantId;
+  }
+
+  /** Fingerprint (16 bytes) of the current key. */
+  fingerprint(): Buffer {
+    return Buffer.from(this.#fingerprints[0]!);
+  }
+
+  /** Fingerprints of every key: current first, then previous keys in the order given. */
+  fingerprints(): Buffer[] {
+    return this.#fingerprints.map((fingerprint) => Buffer.from(fingerprint));
+  }
+
+  /** The current key's fingerprint, not copied (callers must not change it). */
+  protected get currentFingerprint(): Buffer {
+    return this.#fingerprints[0]!;
+  }
+
+  /** Tenant id and fingerprints only — never key material. */
+  toJSON(): TenantKeysDescription {
+    return {
+      tenantId: this.tenantId,
+      fingerprint: this.#fingerprints[0]!.toString('hex'),
+      previousKeys: this.#fingerprints.length - 1,
+    };
+  }
+
+  /** Inspection shows what JSON shows. */
+  [inspect.custom](): string {
+    const { tenantId, fingerprint, previousKeys } = this.toJSON();
+    return `${this.#kind} { tenantId: ${JSON.stringify(tenantId)}, fingerprint: '${fingerprint}', previousKeys: ${previousKeys} }`;
+  }
+}
+
 /**
  * A tenant's derived keys, from {@link deriveTenantKeys}. Key bytes stay in Rust and are
  * zeroised when the handle is garbage-collected; JSON and inspection show only the tenant id
  * and fingerprints. Ciphertexts are `nonce(12) ‖ ciphertext ‖ tag(16)`; nonces come from this
  * handle's counter (unique per handle, `ERR_NONCE_EXHAUSTED` after 2^32 - 1 encryptions).
  */
-export class TenantKeys {
+export class TenantKeys extends TenantKeyHandleView {
   readonly #handle: InstanceType<typeof Generated.TenantKeyHandle>;
-  readonly #fingerprints: readonly Buffer[];
 
   /** Not for direct use: call {@link deriveTenantKeys}. */
   constructor(token: symbol, handle: InstanceType<typeof Generated.TenantKeyHandle>) {
-    if (token !== constructionToken) {
-      throw codedError('ERR_INVALID_ARGUMENT', 'TenantKeys cannot be constructed directly; call deriveTenantKeys()');
-    }
+    super(token, handle, 'TenantKeys', 'deriveTenantKeys()');
     this.#handle = handle;
-    this.#fingerprints = handle.fingerprints();
-  }
-
-  /** The tenant these keys belong to. */
-  get tenantId(): string {
-    return this.#handle.tenantId;
   }
 
   /** Seals `plaintext` under the current key, bound to `aad`. */
@@ -304,30 +347,6 @@ export class TenantKeys {
     return out;
   }
 
-  /** Fingerprint (16 bytes) of the current derived encryption key. */
-  fingerprint(): Buffer {
-    return Buffer.from(this.#fingerprints[0]!);
-  }
-
-  /** Fingerprints of every derived encryption key: current first, then previous keys in the order given. */
-  fingerprints(): Buffer[] {
-    return this.#fingerprints.map((fingerprint) => Buffer.from(fingerprint));
-  }
-
-  /** Tenant id and fingerprints only — never key material. */
-  toJSON(): TenantKeysDescription {
-    return {
-      tenantId: this.tenantId,
-      fingerprint: this.#fingerprints[0]!.toString('hex'),
-      previousKeys: this.#fingerprints.length - 1,
-    };
-  }
-
-  /** Inspection shows what JSON shows. */
-  [inspect.custom](): string {
-    const { tenantId, fingerprint, previousKeys } = this.toJSON();
-    return `TenantKeys { tenantId: ${JSON.stringify(tenantId)}, fingerprint: '${fingerprint}', previousKeys: ${previousKeys} }`;
-  }
 }
 
 /**
@@ -358,22 +377,13 @@ const MAC_MAGIC = [0x63, 0x6b, 0x6d, 0x01] as const;
  * of the previous ones, which only verify. Key bytes stay in Rust and are zeroised when the
  * handle is garbage-collected. A frame is `"ckm" 01 ‖ fingerprint(16) ‖ tag(32) ‖ payload`.
  */
-export class TenantMacKeys {
+export class TenantMacKeys extends TenantKeyHandleView {
   readonly #handle: InstanceType<typeof Generated.TenantMacKeyHandle>;
-  readonly #fingerprints: readonly Buffer[];
 
   /** Not for direct use: call {@link MasterKeyring.deriveTenantMacKeys}. */
   constructor(token: symbol, handle: InstanceType<typeof Generated.TenantMacKeyHandle>) {
-    if (token !== constructionToken) {
-      throw codedError('ERR_INVALID_ARGUMENT', 'TenantMacKeys cannot be constructed directly; call MasterKeyring#deriveTenantMacKeys()');
-    }
+    super(token, handle, 'TenantMacKeys', 'MasterKeyring#deriveTenantMacKeys()');
     this.#handle = handle;
-    this.#fingerprints = handle.fingerprints();
-  }
-
-  /** The tenant these keys belong to. */
-  get tenantId(): string {
-    return this.#handle.tenantId;
   }
 
   /** `payload` framed with a tag under the current key, bound to `aad`. */
@@ -406,26 +416,11 @@ export class TenantMacKeys {
     requireBytes(framed, 'framed');
     if (framed.length < MAC_FRAME_OVERHEAD) return false;
     for (let i = 0; i < MAC_MAGIC.length; i++) if (framed[i] !== MAC_MAGIC[i]) return false;
-    const current = this.#fingerprints[0]!;
+    const current = this.currentFingerprint;
     for (let i = 0; i < current.length; i++) if (framed[MAC_MAGIC.length + i] !== current[i]) return true;
     return false;
   }
 
-  /** Fingerprints (16 bytes each) of every MAC key: current first, then previous keys. */
-  fingerprints(): Buffer[] {
-    return this.#fingerprints.map((fingerprint) => Buffer.from(fingerprint));
-  }
-
-  /** Tenant id and fingerprints only — never key material. */
-  toJSON(): TenantKeysDescription {
-    return { tenantId: this.tenantId, fingerprint: this.#fingerprints[0]!.toString('hex'), previousKeys: this.#fingerprints.length - 1 };
-  }
-
-  /** Inspection shows what JSON shows. */
-  [inspect.custom](): string {
-    const { tenantId, fingerprint, previousKeys } = this.toJSON();
-    return `TenantMacKeys { tenantId: ${JSON.stringify(tenantId)}, fingerprint: '${fingerprint}', previousKeys: ${previousKeys} }`;
-  }
 }
 
 /** A master key as configuration gives it: 64 hex digits, or 32 bytes (copied, not kept). */

@@ -6,29 +6,18 @@
  * entries moved to another key or tenant, while key rotation keeps old entries readable.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RedisBackend } from '../../src/backends/redis/backend';
+import { describe, expect, it } from 'vitest';
 import { cache } from '../../src/cache';
 import { createCodec } from '../../src/codec/codec';
 import { ConfigurationError } from '../../src/errors';
 import { cacheKey, tenantScopedKey } from '../../src/keys';
+import { useRedisAndBackend } from '../support/redis-and-backend';
 
-const url = inject('redisUrl');
 const KEY = randomBytes(32).toString('hex');
 const OLD_KEY = randomBytes(32).toString('hex');
 const MODULE = 'keyed-integrity';
 
-let redis: Redis;
-let backend: RedisBackend;
-beforeAll(() => {
-  redis = new Redis(url);
-  backend = new RedisBackend({ url });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await backend.close();
-});
+const store = useRedisAndBackend();
 
 let counter = 0;
 const unique = (label: string) => `${label}_${randomBytes(4).toString('hex')}_${++counter}`;
@@ -44,7 +33,7 @@ function profileCache(name: string, options: Record<string, unknown>, tenant?: (
   const { lines, logger } = capture();
   let runs = 0;
   const f = cache(async (id: number) => ({ id, role: 'user', run: ++runs }), {
-    backend,
+    backend: store.backend,
     l1: false,
     logger,
     name,
@@ -72,7 +61,7 @@ const FORGED = { id: 7, role: 'admin', run: 0 };
 describe('a forged plaintext entry (attacker can write to Redis, has no master key)', () => {
   it('is served by a default cache: the checksum protects against accidents, not writers', async () => {
     const { f, logicalKey, storedKey, runs } = profileCache(unique('default'), {});
-    await redis.set(storedKey(7), forgedPlainEntry(FORGED, logicalKey(7)));
+    await store.redis.set(storedKey(7), forgedPlainEntry(FORGED, logicalKey(7)));
     expect(await f(7)).toEqual(FORGED);
     expect(runs()).toBe(0);
   });
@@ -86,7 +75,7 @@ describe('a forged plaintext entry (attacker can write to Redis, has no master k
     if (source === 'env') process.env.CACHEKIT_MASTER_KEY = KEY;
     try {
       const { f, lines, logicalKey, storedKey, runs } = profileCache(name, { integrity: source === 'env' ? 'keyed' : { masterKey: KEY } });
-      await redis.set(storedKey(7), forgedPlainEntry(FORGED, logicalKey(7)));
+      await store.redis.set(storedKey(7), forgedPlainEntry(FORGED, logicalKey(7)));
       expect(await f(7)).toEqual({ id: 7, role: 'user', run: 1 });
       expect(runs()).toBe(1);
       expect(f.getHealthStatus().counters.integrityErrors).toBe(1);
@@ -106,10 +95,10 @@ describe('a forged plaintext entry (attacker can write to Redis, has no master k
     const { f, lines, logicalKey, storedKey, runs } = profileCache(unique('keyed'), { integrity: { masterKey: KEY } });
     await f(7);
     await f.flush();
-    const genuine = (await redis.getBuffer(storedKey(7)))!;
+    const genuine = (await store.redis.getBuffer(storedKey(7)))!;
     // Keep the genuine header (magic, fingerprint), guess the tag, swap the envelope.
     const forged = Buffer.concat([genuine.subarray(0, 20), randomBytes(32), forgedPlainEntry(FORGED, logicalKey(7))]);
-    await redis.set(storedKey(7), forged);
+    await store.redis.set(storedKey(7), forged);
     expect(await f(7)).toEqual({ id: 7, role: 'user', run: 2 });
     expect(runs()).toBe(2);
     expect(f.getHealthStatus().counters.integrityErrors).toBe(1);
@@ -123,7 +112,7 @@ describe('genuine keyed entries moved elsewhere', () => {
     await f(1);
     await f(2);
     await f.flush();
-    await redis.set(storedKey(2), (await redis.getBuffer(storedKey(1)))!);
+    await store.redis.set(storedKey(2), (await store.redis.getBuffer(storedKey(1)))!);
     expect(await f(2)).toEqual({ id: 2, role: 'user', run: 3 });
     expect(runs()).toBe(3);
     expect(f.getHealthStatus().counters.integrityErrors).toBe(1);
@@ -135,7 +124,7 @@ describe('genuine keyed entries moved elsewhere', () => {
     const globex = profileCache(name, { integrity: { masterKey: KEY } }, () => 'globex');
     await acme.f(1);
     await acme.f.flush();
-    await redis.set(globex.storedKey(1), (await redis.getBuffer(acme.storedKey(1)))!);
+    await store.redis.set(globex.storedKey(1), (await store.redis.getBuffer(acme.storedKey(1)))!);
     expect(await globex.f(1)).toEqual({ id: 1, role: 'user', run: 1 });
     expect(globex.runs()).toBe(1);
     expect(globex.f.getHealthStatus().counters.integrityErrors).toBe(1);
@@ -149,7 +138,7 @@ describe('key rotation', () => {
     await before.f(1);
     await before.f(2);
     await before.f.flush();
-    const signedByOld = (await redis.getBuffer(before.storedKey(2)))!;
+    const signedByOld = (await store.redis.getBuffer(before.storedKey(2)))!;
 
     const after = profileCache(name, { integrity: { masterKey: KEY, previousMasterKeys: [OLD_KEY] } });
     expect(await after.f(1)).toEqual({ id: 1, role: 'user', run: 1 });
@@ -168,7 +157,7 @@ describe('key rotation', () => {
     expect(newOnly.runs()).toBe(0);
 
     // An entry still signed by the old key is a miss for a cache that dropped it.
-    await redis.set(newOnly.storedKey(2), signedByOld);
+    await store.redis.set(newOnly.storedKey(2), signedByOld);
     expect(await newOnly.f(2)).toEqual({ id: 2, role: 'user', run: 1 });
     expect(newOnly.runs()).toBe(1);
     expect(newOnly.f.getHealthStatus().counters.integrityErrors).toBe(1);

@@ -4,14 +4,12 @@
  * that text, so it is shortened and escaped first: a planted entry can neither flood the log
  * with a megabyte nor start a forged log line.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RedisBackend } from '../../src/backends/redis/backend';
+import { describe, expect, it } from 'vitest';
 import { cache } from '../../src/cache';
 import { cacheKey, tenantScopedKey } from '../../src/keys';
+import { useRedisAndBackend } from '../support/redis-and-backend';
 import { ByteStorage } from '../../src/native';
 
-const url = inject('redisUrl');
 const MODULE = 'stored-text-in-logs';
 const FORGED_LINE = '{"level":"error","msg":"cachekit: master key leaked, rotate now"}';
 /** Control characters, a line separator and bidi overrides, then a megabyte. */
@@ -20,16 +18,7 @@ const HOSTILE = `msgpack\n${FORGED_LINE}\r\u2028\u202e\u0000${'A'.repeat(1024 * 
 const RECORD_LIMIT = 2048;
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
-let redis: Redis;
-let backend: RedisBackend;
-beforeAll(() => {
-  redis = new Redis(url);
-  backend = new RedisBackend({ url });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await backend.close();
-});
+const store = useRedisAndBackend();
 
 /** A default cache with a capturing logger, and the stored key of its call `f(1)`. */
 function loggedCache(name: string) {
@@ -37,7 +26,7 @@ function loggedCache(name: string) {
   const record = (fields: Record<string, unknown>, message: string) => void records.push({ message, fields });
   let runs = 0;
   const f = cache(async (id: number) => ({ id, run: ++runs }), {
-    backend,
+    backend: store.backend,
     l1: false,
     name,
     module: MODULE,
@@ -67,7 +56,7 @@ describe('text from stored entries in log lines', () => {
     ],
   ])('%s: a miss, and a short one-line record', async (_label, plant) => {
     const { f, records, runs, storedKey } = loggedCache(`hostile_${Math.random().toString(36).slice(2)}`);
-    await redis.set(storedKey, plant());
+    await store.redis.set(storedKey, plant());
     expect(await f(1)).toEqual({ id: 1, run: 1 });
     expect(runs()).toBe(1);
     const refusals = records.filter((r) => r.message.includes('failed its integrity check'));

@@ -8,7 +8,7 @@ use napi_derive::napi;
 use cachekit_core::crypto::{self, Algorithm};
 
 use crate::error::{IntoJsError, JsError};
-use crate::out_buffer::{copy_to_buffer, output_bytes, OutBuffer};
+use crate::out_buffer::{fingerprint_buffers, output_bytes, OutBuffer};
 
 /// Algorithm from the id `aeadAlgorithmId` returns.
 fn algorithm(id: u32) -> Result<Algorithm, JsError> {
@@ -117,10 +117,6 @@ impl TenantKeyHandle {
     /// the order given.
     #[napi(ts_return_type = "Buffer[]")]
     pub fn fingerprints(&self, env: Env) -> Result<Vec<OutBuffer>, JsError> {
-        self.inner
-            .fingerprints()
-            .iter()
-            .map(|fingerprint| copy_to_buffer(&env, fingerprint))
-            .collect()
+        fingerprint_buffers(&env, &self.inner.fingerprints())
     }
 }

@@ -8,7 +8,7 @@ use napi_derive::napi;
 use cachekit_core::crypto::{mac, TenantMacKeys};
 
 use crate::error::{IntoJsError, JsError};
-use crate::out_buffer::{copy_to_buffer, output_bytes, OutBuffer};
+use crate::out_buffer::{fingerprint_buffers, output_bytes, OutBuffer};
 
 /// A tenant's MAC keys; key bytes never reach JavaScript. Created by a master keyring handle.
 #[napi]
@@ -58,11 +58,7 @@ impl TenantMacKeyHandle {
     /// Fingerprints of every MAC key: current first, then previous keys in the order given.
     #[napi(ts_return_type = "Buffer[]")]
     pub fn fingerprints(&self, env: Env) -> Result<Vec<OutBuffer>, JsError> {
-        self.inner
-            .fingerprints()
-            .iter()
-            .map(|fingerprint| copy_to_buffer(&env, fingerprint))
-            .collect()
+        fingerprint_buffers(&env, &self.inner.fingerprints())
     }
 }
 

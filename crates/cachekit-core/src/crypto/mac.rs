@@ -27,8 +27,7 @@ use sha2::Sha256;
 
 use super::error::CryptoError;
 use super::kdf::{derive_domain_key, key_fingerprint, DerivedKey};
-use super::master_key::check_keyring;
-use crate::hash::to_lower_hex;
+use super::key_set::{Fingerprinted, TenantKeySet, FINGERPRINT_LEN};
 use crate::limits::MAX_COMPRESSED_SIZE;
 
 /// HKDF domain of MAC keys.
@@ -36,7 +35,7 @@ pub const MAC_DOMAIN: &str = "integrity_mac";
 /// First four bytes of every keyed-integrity frame: `ckm` and frame version 1.
 pub const MAC_FRAME_MAGIC: [u8; 4] = [0x63, 0x6b, 0x6d, 0x01];
 /// Length of the key fingerprint in the frame.
-pub const MAC_FINGERPRINT_LEN: usize = 16;
+pub const MAC_FINGERPRINT_LEN: usize = FINGERPRINT_LEN;
 /// Length of the HMAC-SHA256 tag.
 pub const MAC_TAG_LEN: usize = 32;
 /// Bytes the frame adds before the payload.
@@ -48,6 +47,12 @@ const SIGNED_HEADER_LEN: usize = MAC_FRAME_MAGIC.len() + MAC_FINGERPRINT_LEN;
 struct MacKey {
     key: DerivedKey,
     fingerprint: [u8; MAC_FINGERPRINT_LEN],
+}
+
+impl Fingerprinted for MacKey {
+    fn fingerprint(&self) -> &[u8; FINGERPRINT_LEN] {
+        &self.fingerprint
+    }
 }
 
 impl MacKey {
@@ -94,18 +99,12 @@ pub fn framed_len(payload_len: usize) -> Result<usize, CryptoError> {
 /// previous master keys, which only verify. Key bytes never leave this value and are zeroised
 /// when it is dropped.
 pub struct TenantMacKeys {
-    tenant_id: String,
-    current: MacKey,
-    previous: Vec<MacKey>,
+    keys: TenantKeySet<MacKey>,
 }
 
 impl std::fmt::Debug for TenantMacKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TenantMacKeys")
-            .field("tenant_id", &self.tenant_id)
-            .field("fingerprint", &to_lower_hex(&self.current.fingerprint))
-            .field("previous_keys", &self.previous.len())
-            .finish_non_exhaustive()
+        self.keys.debug(f, "TenantMacKeys")
     }
 }
 
@@ -118,28 +117,24 @@ impl TenantMacKeys {
         tenant_id: &str,
         previous_master_keys: &[&[u8]],
     ) -> Result<Self, CryptoError> {
-        check_keyring(master_key, previous_master_keys)?;
         Ok(Self {
-            tenant_id: tenant_id.to_owned(),
-            current: MacKey::derive(master_key, tenant_id)?,
-            previous: previous_master_keys
-                .iter()
-                .map(|key| MacKey::derive(key, tenant_id))
-                .collect::<Result<_, _>>()?,
+            keys: TenantKeySet::derive(
+                master_key,
+                tenant_id,
+                previous_master_keys,
+                MacKey::derive,
+            )?,
         })
     }
 
     /// The tenant these keys belong to.
     pub fn tenant_id(&self) -> &str {
-        &self.tenant_id
+        self.keys.tenant_id()
     }
 
     /// Fingerprints of every MAC key: current first, then previous keys in the order given.
     pub fn fingerprints(&self) -> Vec<[u8; MAC_FINGERPRINT_LEN]> {
-        std::iter::once(&self.current)
-            .chain(&self.previous)
-            .map(|key| key.fingerprint)
-            .collect()
+        self.keys.fingerprints()
     }
 
     /// Frames `payload` under the current key, bound to `aad`, into `out` (exactly
@@ -154,10 +149,11 @@ impl TenantMacKeys {
         }
         let (header, rest) = out.split_at_mut(SIGNED_HEADER_LEN);
         header[..MAC_FRAME_MAGIC.len()].copy_from_slice(&MAC_FRAME_MAGIC);
-        header[MAC_FRAME_MAGIC.len()..].copy_from_slice(&self.current.fingerprint);
+        let current = self.keys.current();
+        header[MAC_FRAME_MAGIC.len()..].copy_from_slice(&current.fingerprint);
         let (tag, body) = rest.split_at_mut(MAC_TAG_LEN);
         body.copy_from_slice(payload);
-        let mac = self.current.mac(header, aad, payload)?;
+        let mac = current.mac(header, aad, payload)?;
         tag.copy_from_slice(&mac.finalize().into_bytes());
         Ok(())
     }
@@ -175,12 +171,7 @@ impl TenantMacKeys {
     /// tried); a wrong tag is [`CryptoError::MacMismatch`].
     pub fn open<'a>(&self, framed: &'a [u8], aad: &[u8]) -> Result<&'a [u8], CryptoError> {
         let frame = split_frame(framed)?;
-        let key = std::iter::once(&self.current)
-            .chain(&self.previous)
-            .find(|key| key.fingerprint.as_slice() == frame.fingerprint())
-            .ok_or_else(|| CryptoError::UnknownKeyFingerprint {
-                fingerprint: to_lower_hex(frame.fingerprint()),
-            })?;
+        let key = self.keys.by_fingerprint(frame.fingerprint())?;
         key.mac(frame.header, aad, frame.payload)?
             .verify_slice(frame.tag)
             .map_err(|_| CryptoError::MacMismatch)?;
@@ -191,7 +182,7 @@ impl TenantMacKeys {
     /// key and should be re-signed). False for anything that is not a frame.
     pub fn signed_with_previous_key(&self, framed: &[u8]) -> bool {
         match split_frame(framed) {
-            Ok(frame) => frame.fingerprint() != self.current.fingerprint,
+            Ok(frame) => frame.fingerprint() != self.keys.current().fingerprint,
             Err(_) => false,
         }
     }

@@ -6,6 +6,7 @@ pub mod aead;
 pub mod direct;
 mod error;
 pub mod kdf;
+mod key_set;
 pub mod mac;
 pub mod master_key;
 pub mod nonce;
