@@ -15,6 +15,7 @@ const benches = [
   ['l1-hit', ['benches/l1-hit.bench.mjs']],
   ['l2', ['benches/l2.bench.mjs']],
   ['secure', ['benches/secure.bench.mjs']],
+  ['keyed-integrity', ['benches/keyed-integrity.bench.mjs']],
   ['faults-peers', ['--import', 'tsx', 'benches/faults-peers.bench.mjs']],
 ];
 const only = process.argv.slice(2);

@@ -23,6 +23,7 @@ export * from './errors';
 export { runWithTenant, currentTenant } from './tenancy/tenant-context';
 export { TenantError, DEFAULT_TENANT, type TenantOption } from './tenancy/tenant-option';
 export type { EncryptionOptions } from './encryption/encryption-options';
+export type { KeyedIntegrityOptions } from './encryption/keyed-integrity-options';
 
 // Backends
 export * from './backends';
@@ -69,6 +70,8 @@ export {
   ByteStorage,
   TenantKeys,
   deriveTenantKeys,
+  loadMasterKeyring,
+  MasterKeyring,
   deriveDomainKey,
   keyFingerprint,
   encryptAesGcm,

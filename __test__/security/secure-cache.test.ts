@@ -58,7 +58,28 @@ describe('cache.secure configuration', () => {
     expect(() => cache.secure(async function many() {}, { encryption: { masterKey: KEY_A, previousMasterKeys: prev }, tenant: 'single', backend: null })).toThrow(/at most 3/);
     expect(() =>
       cache.secure(async function same() {}, { encryption: { masterKey: KEY_A, previousMasterKeys: [KEY_A.toUpperCase()] }, tenant: 'single', backend: null }),
-    ).toThrow(/is the current master key/);
+    ).toThrow(/repeats the current master key/);
+  });
+
+  it('refuses an all-zero master key wherever it comes from, naming the source and the fix', () => {
+    const zeroHex = '00'.repeat(32);
+    const refusal = (encryption: Record<string, unknown>) => () =>
+      cache.secure(async function zeroKey() {}, { encryption, tenant: 'single', backend: null });
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ masterKey: zeroHex }, /Option `encryption.masterKey` is all zero bytes.*openssl rand -hex 32/],
+      [{ masterKey: Buffer.alloc(32) }, /Option `encryption.masterKey` is all zero bytes/],
+      [{ masterKey: KEY_A, previousMasterKeys: [zeroHex] }, /Option `encryption.previousMasterKeys`\[0\] is all zero bytes/],
+    ];
+    for (const [encryption, message] of cases) {
+      expect(refusal(encryption)).toThrow(ConfigurationError);
+      expect(refusal(encryption)).toThrow(message);
+    }
+    process.env.CACHEKIT_MASTER_KEY = zeroHex;
+    try {
+      expect(refusal({})).toThrow(/CACHEKIT_MASTER_KEY is all zero bytes.*openssl rand -hex 32/);
+    } finally {
+      delete process.env.CACHEKIT_MASTER_KEY;
+    }
   });
 
   it('reads CACHEKIT_MASTER_KEY and CACHEKIT_ENCRYPTION_FAIL_CLOSED from the environment', async () => {

@@ -9,6 +9,8 @@ import type { PresetName } from '../config/presets';
 import { resolveOptions, type ResolvedConfig } from '../config/resolve-options';
 import { createFramedEncryptor } from '../encryption/framed-encryptor';
 import { resolveEncryption, type ResolvedEncryption } from '../encryption/encryption-options';
+import { createKeyedAuthenticator } from '../encryption/keyed-integrity';
+import { resolveKeyedIntegrity } from '../encryption/keyed-integrity-options';
 import { ConfigurationError } from '../errors';
 import { functionKeyPrefix } from '../keys/function-key';
 import { interopKey, validateInteropSegment } from '../keys/interop-key';
@@ -129,11 +131,7 @@ function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | u
   const pipeline = createInteropPipeline(
     encryption === undefined
       ? undefined
-      : createTenantKeysEncryptor({
-          masterKey: encryption.masterKey,
-          previousMasterKeys: encryption.previousMasterKeys,
-          algorithm: 'aes-256-gcm',
-        }),
+      : createTenantKeysEncryptor({ keyring: encryption.keyring, algorithm: 'aes-256-gcm' }),
   );
   return {
     pipeline,
@@ -155,14 +153,33 @@ export function assembleCachedFunction<F extends AnyFunction>(
   fn: F,
   options: CacheOptions<never[]> | undefined,
 ): CachedFunction<F> {
-  const config = resolveOptions(preset, options, fn);
-  const encryption = resolveEncryption(config.encryption, config.presetDefaults.encryptionRequired);
+  const resolved = resolveOptions(preset, options, fn);
+  const keyed = resolveKeyedIntegrity(resolved.keyedIntegrity);
+  // Asking for keyed integrity says the cache stores plaintext on purpose, so a configured
+  // CACHEKIT_MASTER_KEY serves the MAC rather than demanding a choice about encryption.
+  const encryptionOption = keyed !== undefined && resolved.encryption === undefined ? false : resolved.encryption;
+  const encryption = resolveEncryption(encryptionOption, resolved.presetDefaults.encryptionRequired);
+  if (keyed !== undefined && encryption !== undefined) {
+    throw new ConfigurationError(
+      "Options `integrity: 'keyed'` and `encryption` cannot be combined: encryption already authenticates every entry (its tag is bound to tenant and key). " +
+        'Fix: remove the keyed `integrity`, or pass `encryption: false` to store authenticated plaintext.',
+    );
+  }
+  // The raw options may hold master keys (hex strings, Buffers): the cache keeps the native
+  // keyrings only, so nothing it retains holds a key.
+  const config: ResolvedConfig = { ...resolved, encryption: undefined, keyedIntegrity: undefined };
   const reliability = reliabilityFor(config);
   const lock: Readonly<LockOptions> = reliability.lock;
   const backend = backendResolver(config, reliability);
   const failClosed = encryption?.failClosed ?? false;
 
   if (config.interop !== undefined) {
+    if (keyed !== undefined) {
+      throw new ConfigurationError(
+        "Keyed integrity cannot be combined with `interop`: interop values are the protocol's plain MessagePack, which other SDKs read without a MAC frame. " +
+          'Fix: remove the keyed `integrity`, or use `encryption` to protect shared entries.',
+      );
+    }
     // Not claimed: naming an interop operation declares that every function under it, in any
     // language, computes the same thing; sharing its entries is the point.
     const parts = interopParts(config, encryption);
@@ -175,6 +192,7 @@ export function assembleCachedFunction<F extends AnyFunction>(
     serializer: config.serializer,
     integrity: config.integrity,
     encryption: encryption === undefined ? undefined : createFramedEncryptor(encryption),
+    authenticator: keyed === undefined ? undefined : createKeyedAuthenticator(keyed.keyring),
   });
   const keys = scopedKeys(tenancy, {
     namespace: config.namespace,

@@ -1,8 +1,8 @@
 /**
  * The value pipeline, one object per cached function:
  *
- *   encode = seal(serialize(value)):  serializer → envelope (integrity on) → encryption
- *   decode = deserialize(open(bytes)): decryption → envelope check → bounded deserialize
+ *   encode = seal(serialize(value)):  serializer → envelope (integrity on) → encryption or MAC
+ *   decode = deserialize(open(bytes)): decryption or MAC check → envelope check → bounded deserialize
  *
  * The halves are exposed too, for an L1 that keeps serialized (or sealed) bytes: `serialize` /
  * `deserialize` are the serializer alone, `seal` / `open` the envelope and encryption.
@@ -14,6 +14,7 @@
  */
 import { CachekitError, ConfigurationError, SerializationError } from '../errors';
 import { type SerializerIdentity, serializerCode as codeOf } from '../keys/serializer-code';
+import type { ValueAuthenticator } from './authentication';
 import type { EncryptionContext, ValueEncryptor } from './encryption';
 import { EnvelopeStep } from './envelope';
 import { rethrowWithFrameDiagnosis } from './python-frame';
@@ -38,10 +39,15 @@ export interface CodecOptions {
   /** Encrypt stored bytes (see `createTenantKeysEncryptor`). */
   readonly encryption?: ValueEncryptor | undefined;
   /**
+   * Keyed integrity for plaintext: frame stored bytes with a MAC bound to tenant and key (see
+   * `createKeyedAuthenticator`). Not with `encryption`, which authenticates already.
+   */
+  readonly authenticator?: ValueAuthenticator | undefined;
+  /**
    * Bind plaintext envelopes to their tenant and key: the envelope's format tag becomes
    * `{format}|k:{xxh3-64 of tenant and key}`, so a valid entry copied under another key fails
-   * its check instead of reading as that key's value. Ignored with encryption, whose AAD
-   * already binds the key. Default false (plain protocol envelopes).
+   * its check instead of reading as that key's value. Ignored with encryption or an
+   * authenticator, whose AAD already binds the key. Default false (plain protocol envelopes).
    */
   readonly bindKey?: boolean;
   /** Values at least this many bytes use the thread pool in the async methods. Default 1 MiB. */
@@ -112,13 +118,20 @@ export function createCodec(options: CodecOptions = {}): Codec {
   if (encryption !== undefined && (typeof encryption?.encrypt !== 'function' || typeof encryption?.decrypt !== 'function')) {
     throw new ConfigurationError('encryption: expected a ValueEncryptor ({ encrypt, decrypt }); see createTenantKeysEncryptor');
   }
+  const { authenticator } = options;
+  if (authenticator !== undefined && (typeof authenticator?.sign !== 'function' || typeof authenticator?.verify !== 'function')) {
+    throw new ConfigurationError('authenticator: expected a ValueAuthenticator ({ sign, verify }); see createKeyedAuthenticator');
+  }
+  if (authenticator !== undefined && encryption !== undefined) {
+    throw new ConfigurationError('encryption and authenticator cannot be combined: encryption already authenticates every entry. Fix: pass only encryption.');
+  }
   const asyncThreshold = options.asyncThreshold ?? DEFAULT_ASYNC_THRESHOLD;
   const format = serializer.format ?? `custom:${serializer.name}`;
   const code = codeOf(serializer as SerializerIdentity);
   const envelope = integrity ? new EnvelopeStep() : undefined;
   const serializeTransient = serializer.serializeTransient?.bind(serializer);
 
-  const bindKey = options.bindKey === true && encryption === undefined;
+  const bindKey = options.bindKey === true && encryption === undefined && authenticator === undefined;
   const boundFormat = (context: CodecContext): string =>
     `${format}|k:${xxh3_64(Buffer.from(`${context.tenant ?? 'default'}\n${context.key}`, 'utf8')).toString('hex')}`;
   // Key-bound tags are memoised by key: the hash (a Buffer, a native call, hex) cost about a
@@ -179,15 +192,26 @@ export function createCodec(options: CodecOptions = {}): Codec {
     }
   };
 
-  /** Envelope (when on) then encryption (when on); `bytes` may be a transient view. */
+  /** The step around the envelope — encryption or keyed integrity — when there is one. */
+  const protect: ((bytes: Buffer, context: CodecContext) => Buffer) | undefined = encryption
+    ? (bytes, context) => encryption.encrypt(bytes, encryptionContext(context))
+    : authenticator
+      ? (bytes, context) => authenticator.sign(bytes, encryptionContext(context))
+      : undefined;
+  const unprotect: ((stored: Buffer, context: CodecContext) => Buffer) | undefined = encryption
+    ? (stored, context) => encryption.decrypt(stored, encryptionContext(context))
+    : authenticator
+      ? (stored, context) => authenticator.verify(stored, encryptionContext(context))
+      : undefined;
+
+  /** Envelope (when on) then encryption or keyed integrity (when on); `bytes` may be a transient view. */
   const sealBytes = (bytes: Uint8Array, context: CodecContext, owned: boolean): Buffer => {
-    // Without an envelope and encryption the serializer's bytes are what is stored: they must be owned.
-    const stored = envelope ? envelope.store(bytes, writeFormat(context)) : owned || encryption ? asBuffer(bytes) : Buffer.from(bytes);
-    return encryption ? encryption.encrypt(stored, encryptionContext(context)) : stored;
+    // Without an envelope or an outer step the serializer's bytes are what is stored: they must be owned.
+    const stored = envelope ? envelope.store(bytes, writeFormat(context)) : owned || protect ? asBuffer(bytes) : Buffer.from(bytes);
+    return protect ? protect(stored, context) : stored;
   };
 
-  const decrypt = (stored: Uint8Array, context: CodecContext): Buffer =>
-    encryption ? encryption.decrypt(asBuffer(stored), encryptionContext(context)) : asBuffer(stored);
+  const decrypt = (stored: Uint8Array, context: CodecContext): Buffer => (unprotect ? unprotect(asBuffer(stored), context) : asBuffer(stored));
 
   return {
     serializerCode: code,
@@ -215,7 +239,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       // The thread pool reads the bytes later: give it its own copy, never the reused buffer.
       const owned = serializeTransient ? Buffer.from(bytes) : bytes;
       const sealed = await envelope.storeAsync(owned, writeFormat(context));
-      return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
+      return protect ? protect(sealed, context) : sealed;
     },
 
     async decodeAsync(stored, context) {
@@ -256,7 +280,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     async sealAsync(serialized, context) {
       if (!envelope || serialized.length < asyncThreshold) return sealBytes(serialized, context, true);
       const sealed = await envelope.storeAsync(serialized, writeFormat(context));
-      return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
+      return protect ? protect(sealed, context) : sealed;
     },
 
     prepare(context) {

@@ -5,6 +5,7 @@
  * fix, instead of as generic corruption.
  */
 import { IntegrityError } from '../errors';
+import { storedField } from '../observability/log-safe-text';
 
 /** Error code of an entry written by cachekit-py's auto mode. */
 export const PYTHON_FRAME_ERROR = 'ERR_PYTHON_FRAME';
@@ -26,7 +27,8 @@ function describeFrame(bytes: Uint8Array): string {
   if (7 + headerLength > bytes.length) return 'a CK v3 frame whose header runs past its end';
   try {
     const header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 7, headerLength).toString('utf8')) as { s?: unknown };
-    return typeof header.s === 'string' && header.s !== '' ? `a CK v3 frame (serializer "${header.s}")` : 'a CK v3 frame';
+    // The header is stored data: its serializer name is shortened and escaped.
+    return typeof header.s === 'string' && header.s !== '' ? `a CK v3 frame (serializer "${storedField(header.s)}")` : 'a CK v3 frame';
   } catch {
     return 'a CK v3 frame with an unreadable header';
   }

@@ -5,6 +5,7 @@ import type { BackendSpec } from '../backends/resolve';
 import type { CacheBackend } from '../backends/types';
 import type { Logger } from '../observability/logger';
 import type { EncryptionOptions } from '../encryption/encryption-options';
+import type { KeyedIntegrityOptions } from '../encryption/keyed-integrity-options';
 import type { ReliabilityOptions } from '../reliability/options';
 
 /** Built-in serializer names. */
@@ -58,8 +59,13 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
   namespace?: string;
   /** Value serializer. Default `'standard'` (MessagePack, readable by other SDKs). */
   serializer?: SerializerName | UserSerializer;
-  /** Checksummed, compressed envelope around stored values. Default on (off in `minimal` and `test`). */
-  integrity?: boolean;
+  /**
+   * Checksummed, compressed envelope around stored values. Default on (off in `minimal` and
+   * `test`). The checksum catches accidents (corruption, truncation, misplaced entries), not
+   * someone who can write to the backend: `'keyed'` (or `{ masterKey, previousMasterKeys }`)
+   * adds an HMAC-SHA256 tag under a key derived from the master key, for plaintext caches.
+   */
+  integrity?: boolean | 'keyed' | KeyedIntegrityOptions;
   /** Custom key: receives the call's arguments and returns the key's distinguishing part. */
   key?: (...args: Args) => string;
   /**
