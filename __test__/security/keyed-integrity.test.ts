@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { cache } from '../../src/cache';
 import { createCodec } from '../../src/codec/codec';
 import { ConfigurationError } from '../../src/errors';
-import { cacheKey, tenantScopedKey } from '../../src/keys';
+import { functionKey, tenantScopedKey } from '../../src/keys';
 import { useRedisAndBackend } from '../support/redis-and-backend';
 
 const KEY = randomBytes(32).toString('hex');
@@ -28,11 +28,25 @@ function capture() {
   return { lines, logger: { trace: record, debug: record, info: record, warn: record, error: record } };
 }
 
-/** A cached `profile(id)` with `options`; its runs, its logs and the stored key of a call. */
+/** Run counts of the deployment whose call is running (calls here are sequential). */
+let active = { runs: 0 };
+/** One `profile(id)` function per cache name: deployments of one name wrap the same function (one function per identity). */
+const profiles = new Map<string, (id: number) => Promise<{ id: number; role: string; run: number }>>();
+
+/**
+ * A cached `profile(id)` with `options` — one "deployment" of the function `name`; several
+ * deployments of one name share its entries, each counting its own runs. Returns its runs, its
+ * logs and the stored key of a call.
+ */
 function profileCache(name: string, options: Record<string, unknown>, tenant?: (id: number) => string) {
   const { lines, logger } = capture();
-  let runs = 0;
-  const f = cache(async (id: number) => ({ id, role: 'user', run: ++runs }), {
+  let profile = profiles.get(name);
+  if (profile === undefined) {
+    profile = async (id: number) => ({ id, role: 'user', run: ++active.runs });
+    profiles.set(name, profile);
+  }
+  const own = { runs: 0 };
+  const cached = cache(profile, {
     backend: store.backend,
     l1: false,
     logger,
@@ -41,9 +55,13 @@ function profileCache(name: string, options: Record<string, unknown>, tenant?: (
     ...(tenant === undefined ? {} : { tenant }),
     ...options,
   });
-  const logicalKey = (id: number) => cacheKey({ module: MODULE, name, args: [id] });
+  const f = Object.assign((id: number) => {
+    active = own;
+    return cached(id);
+  }, { flush: () => cached.flush(), getHealthStatus: () => cached.getHealthStatus() });
+  const logicalKey = (id: number) => functionKey({ module: MODULE, name, args: [id] });
   const storedKey = (id: number, tenantId = tenant?.(id) ?? 'default') => tenantScopedKey(tenantId, logicalKey(id));
-  return { f, lines, runs: () => runs, logicalKey, storedKey };
+  return { f, lines, runs: () => own.runs, logicalKey, storedKey };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cache } from '../../src/cache';
-import { cacheKey, tenantScopedKey } from '../../src/keys';
+import { functionKey, tenantScopedKey } from '../../src/keys';
 import { useRedisAndBackend } from '../support/redis-and-backend';
 import { ByteStorage } from '../../src/native';
 
@@ -32,7 +32,7 @@ function loggedCache(name: string) {
     module: MODULE,
     logger: { trace: record, debug: record, info: record, warn: record, error: record },
   });
-  return { f, records, runs: () => runs, storedKey: tenantScopedKey('default', cacheKey({ module: MODULE, name, args: [1] })) };
+  return { f, records, runs: () => runs, storedKey: tenantScopedKey('default', functionKey({ module: MODULE, name, args: [1] })) };
 }
 
 /** Every string in a log record's fields, however deep. */
