@@ -113,6 +113,25 @@ export declare function deriveTenantKeyHandle(masterKey: Uint8Array, tenantId: s
  */
 export declare function encryptAesGcmInto(plaintext: Uint8Array, key: Uint8Array, aad: Uint8Array, out: Uint8Array): void
 
+/**
+ * The sizes and format `envelope` declares, after retrieve's checks 1–5 (no decompression,
+ * so the checksum is not checked).
+ */
+export declare function envelopeDescribe(envelope: Uint8Array): EnvelopeDescription
+
+/**
+ * What an envelope declares, read without decompressing it: for tools that report on stored
+ * entries. Runs every retrieve check that needs no decompression.
+ */
+export interface EnvelopeDescription {
+  /** Length of the LZ4 block. */
+  compressedSize: number
+  /** Decoded length the envelope declares. */
+  originalSize: number
+  /** The envelope's format string. */
+  format: string
+}
+
 /** `data.length / compressed length`: how much a store would shrink `data`. */
 export declare function envelopeEstimateCompression(data: Uint8Array): number
 

@@ -847,6 +847,7 @@ module.exports.decryptAesGcmInto = nativeBinding.decryptAesGcmInto
 module.exports.deriveDomainKey = nativeBinding.deriveDomainKey
 module.exports.deriveTenantKeyHandle = nativeBinding.deriveTenantKeyHandle
 module.exports.encryptAesGcmInto = nativeBinding.encryptAesGcmInto
+module.exports.envelopeDescribe = nativeBinding.envelopeDescribe
 module.exports.envelopeEstimateCompression = nativeBinding.envelopeEstimateCompression
 module.exports.envelopeRetrieveAsync = nativeBinding.envelopeRetrieveAsync
 module.exports.envelopeRetrieveBegin = nativeBinding.envelopeRetrieveBegin

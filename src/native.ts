@@ -150,6 +150,16 @@ export interface RetrievedEnvelope {
   format: string;
 }
 
+/** What an envelope declares, from {@link ByteStorage.describe}. */
+export interface EnvelopeDescription {
+  /** Length of the LZ4 block. */
+  compressedSize: number;
+  /** Decoded length the envelope declares. */
+  originalSize: number;
+  /** The envelope's format tag. */
+  format: string;
+}
+
 /**
  * Stores bytes in the cachekit envelope — `[LZ4 block, xxHash3-64 of the input as 8 uints,
  * original size, format]` in MessagePack — and reads them back with every integrity and
@@ -186,6 +196,15 @@ export class ByteStorage {
     const data = Buffer.allocUnsafe(binding.envelopeRetrieveBegin(envelope));
     const format = binding.envelopeRetrieveInto(envelope, data);
     return { data, format };
+  }
+
+  /**
+   * The LZ4 block length, declared original size and format of `envelope`, after every
+   * retrieve check that needs no decompression (the checksum is checked by `retrieve` only).
+   */
+  describe(envelope: Uint8Array): EnvelopeDescription {
+    requireBytes(envelope, 'envelope');
+    return binding.envelopeDescribe(envelope);
   }
 
   /** Whether `envelope` passes every retrieve check (it is fully decompressed to tell). */
@@ -370,6 +389,25 @@ export function deriveTenantKeys(masterKey: Uint8Array, tenantId: string, option
 export const MAC_FRAME_OVERHEAD: number = binding.MAC_FRAME_OVERHEAD;
 /** First bytes of a keyed-integrity frame: `ckm` and frame version 1 (the fingerprint follows). */
 const MAC_MAGIC = [0x63, 0x6b, 0x6d, 0x01] as const;
+/** Bytes of the key fingerprint that follows the magic. */
+const MAC_FINGERPRINT_BYTES = 16;
+
+/** Whether `bytes` are long enough for a keyed-integrity frame and start with its magic. */
+function isMacFrame(bytes: Uint8Array): boolean {
+  if (bytes.length < MAC_FRAME_OVERHEAD) return false;
+  for (let i = 0; i < MAC_MAGIC.length; i++) if (bytes[i] !== MAC_MAGIC[i]) return false;
+  return true;
+}
+
+/**
+ * The key fingerprint a keyed-integrity frame names (a copy), or `undefined` when `bytes` are
+ * not such a frame. Reads the header only: nothing is verified.
+ */
+export function macFrameFingerprint(bytes: Uint8Array): Buffer | undefined {
+  requireBytes(bytes, 'bytes');
+  if (!isMacFrame(bytes)) return undefined;
+  return Buffer.from(bytes.subarray(MAC_MAGIC.length, MAC_MAGIC.length + MAC_FINGERPRINT_BYTES));
+}
 
 /**
  * A tenant's keyed-integrity keys, from {@link MasterKeyring.deriveTenantMacKeys}: HMAC-SHA256
@@ -414,8 +452,7 @@ export class TenantMacKeys extends TenantKeyHandleView {
    */
   signedWithPreviousKey(framed: Uint8Array): boolean {
     requireBytes(framed, 'framed');
-    if (framed.length < MAC_FRAME_OVERHEAD) return false;
-    for (let i = 0; i < MAC_MAGIC.length; i++) if (framed[i] !== MAC_MAGIC[i]) return false;
+    if (!isMacFrame(framed)) return false;
     const current = this.currentFingerprint;
     for (let i = 0; i < current.length; i++) if (framed[MAC_MAGIC.length + i] !== current[i]) return true;
     return false;

@@ -104,6 +104,17 @@ export const DEFAULT_ASYNC_THRESHOLD = 1024 * 1024;
 /** Most key-bound format tags remembered per codec before the memo starts over. */
 const BOUND_FORMAT_MEMO_LIMIT = 4096;
 
+/** Separates a key-bound envelope's format from the hash of its tenant and key. */
+export const KEY_BOUND_FORMAT_SEPARATOR = '|k:';
+
+/**
+ * The format tag of a key-bound envelope (`bindKey`): `{format}|k:{xxh3-64 hex of tenant and
+ * key}`. Tools that check stored entries compare an envelope's tag with it.
+ */
+export function keyBoundFormat(format: string, context: CodecContext): string {
+  return `${format}${KEY_BOUND_FORMAT_SEPARATOR}${xxh3_64(Buffer.from(`${context.tenant ?? 'default'}\n${context.key}`, 'utf8')).toString('hex')}`;
+}
+
 const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -132,8 +143,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
   const serializeTransient = serializer.serializeTransient?.bind(serializer);
 
   const bindKey = options.bindKey === true && encryption === undefined && authenticator === undefined;
-  const boundFormat = (context: CodecContext): string =>
-    `${format}|k:${xxh3_64(Buffer.from(`${context.tenant ?? 'default'}\n${context.key}`, 'utf8')).toString('hex')}`;
+  const boundFormat = (context: CodecContext): string => keyBoundFormat(format, context);
   // Key-bound tags are memoised by key: the hash (a Buffer, a native call, hex) cost about a
   // third of a microsecond on every L2 read of the same keys. A cache computes the tag of a key
   // while its read is in flight (`prepare`), so both the open of a hit and the seal after a
