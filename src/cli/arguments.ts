@@ -139,7 +139,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       strict: true,
     });
   } catch (error) {
-    throw new CliError(`${(error as Error).message}. Run \`cachekit ${command} --help\`.`, ExitCode.USAGE);
+    throw new CliError(`${(error as Error).message.replace(/\.?$/, '.')} Run \`cachekit ${command} --help\`.`, ExitCode.USAGE);
   }
   const positionals = parsed.positionals;
   const allowed = spec.positional === undefined ? 0 : 1;

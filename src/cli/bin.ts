@@ -3,5 +3,7 @@
 import { runCli } from './main';
 
 void runCli(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
+  // Exit once stdout and stderr have taken everything: a Redis client that never connected
+  // would otherwise hold the process for ioredis's disconnect timeout (2 s) after closing.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 });
