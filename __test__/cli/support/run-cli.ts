@@ -13,7 +13,10 @@ const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.cjs');
 /** How a run ended. */
 export interface CliRun {
   readonly code: number | null;
+  /** Everything printed, unless `countLinesOnly`: then only the last line. */
   readonly stdout: string;
+  /** Lines printed to stdout. */
+  readonly stdoutLines: number;
   readonly stderr: string;
   /** Highest resident set size seen while it ran (VmHWM), bytes. */
   readonly peakRssBytes: number;
@@ -27,6 +30,10 @@ export interface CliRunOptions {
   /** Written to stdin, then closed. */
   readonly input?: string;
   readonly deadlineMs?: number;
+  /** Options for node itself, before the script (e.g. `--max-old-space-size=48`). */
+  readonly nodeArgs?: readonly string[];
+  /** Count stdout's lines instead of keeping them (for runs that print a line per entry of many). */
+  readonly countLinesOnly?: boolean;
 }
 
 let checked = false;
@@ -46,7 +53,7 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
     assertDistIsFresh();
     checked = true;
   }
-  return run(process.execPath, [CLI, ...args], options);
+  return run(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], options);
 }
 
 /**
@@ -71,8 +78,14 @@ function run(file: string, args: readonly string[], options: CliRunOptions): Pro
   const child = spawn(file, args, { env: cleanEnv(options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  let stdoutLines = 0;
   let peakRssBytes = 0;
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    stdoutLines += text.split('\n').length - 1;
+    // Keep only the unfinished tail and the last complete line when counting.
+    stdout = options.countLinesOnly === true ? (stdout + text).split('\n').slice(-2).join('\n') : stdout + text;
+  });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   if (options.input !== undefined) child.stdin.write(options.input);
   child.stdin.end();
@@ -85,7 +98,7 @@ function run(file: string, args: readonly string[], options: CliRunOptions): Pro
     child.on('close', (code) => {
       clearInterval(sample);
       clearTimeout(deadline);
-      resolve({ code, stdout, stderr, peakRssBytes, elapsedMs: performance.now() - started });
+      resolve({ code, stdout, stdoutLines, stderr, peakRssBytes, elapsedMs: performance.now() - started });
     });
   });
 }
