@@ -1,7 +1,7 @@
 /** MasterKeyring and TenantMacKeys through the binding: keys in, handles out, never bytes back. */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { MAC_FRAME_OVERHEAD, createAad, deriveTenantKeys, loadMasterKeyring } from '../../src/native';
+import { MAC_FRAME_OVERHEAD, createAad, deriveTenantKeys, loadMasterKeyring, macFrameFingerprint } from '../../src/native';
 import { codeOf, thrown } from '../support/thrown';
 
 const HEX = '007f80ffa55ac33c1ee12dd24bb469968778f00f01102332455467768998abba';
@@ -75,6 +75,14 @@ describe('TenantMacKeys', () => {
     }
     expect(codeOf(() => mac.verify(Buffer.from('a plain envelope, long enough to hold a frame header'), aad('k1')))).toBe('ERR_NOT_KEYED_ENTRY');
     expect(codeOf(() => ring.deriveTenantMacKeys('t2').verify(framed, aad('k1')))).toBe('ERR_UNKNOWN_KEY_FINGERPRINT');
+  });
+
+  it('names the key of a frame (read from its header, nothing verified), and nothing for other bytes', () => {
+    const keys = loadMasterKeyring(HEX).deriveTenantMacKeys('t1');
+    const framed = keys.seal(Buffer.from('payload'), aad('k'));
+    expect(macFrameFingerprint(framed)!.equals(keys.fingerprint())).toBe(true);
+    expect(macFrameFingerprint(Buffer.from('payload'.repeat(10)))).toBeUndefined();
+    expect(macFrameFingerprint(framed.subarray(0, MAC_FRAME_OVERHEAD - 1))).toBeUndefined();
   });
 
   it('verifies frames of a previous key, tells them apart, and never signs with them', () => {
