@@ -6,34 +6,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisBackend } from '../../src/backends/redis/backend';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RedisServerHandle } from '../support/redis-server';
 import { entriesByKey, jsonLines, runCli, summaryOf } from './support/run-cli';
-import { pythonFrame, seedCache, type SeededKeys } from './support/seed-cache';
+import { pythonFrame, useSeededRedis, type SeededKeys } from './support/seed-cache';
 
 const MASTER_KEY = randomBytes(32).toString('hex');
 const OTHER_KEY = randomBytes(32).toString('hex');
 const PYTHON_KEY = `t:default:ns:py:func:app.models.get_user:args:${'ab'.repeat(32)}:1a`;
 
+const seeded = useSeededRedis('shop', MASTER_KEY);
 let server: RedisServerHandle;
 let redis: Redis;
 let keys: SeededKeys;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-  const backend = new RedisBackend({ url: server.url });
-  keys = await seedCache(backend, 'shop', MASTER_KEY);
-  await backend.close();
+  ({ server, redis, keys } = seeded);
   await redis.set(PYTHON_KEY, pythonFrame(), 'EX', 60);
   await redis.set('app:session:42', 'not ours');
   await redis.hset('app:settings', 'theme', 'dark');
-});
-
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
 });
 
 const inspect = (args: string[], env: Record<string, string> = {}) => runCli(['inspect', '--redis', server.url, ...args], { env });

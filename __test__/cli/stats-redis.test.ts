@@ -4,35 +4,26 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisBackend } from '../../src/backends/redis/backend';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RedisServerHandle } from '../support/redis-server';
 import { jsonLines, runCli, summaryOf } from './support/run-cli';
-import { flipEnvelopeLiteral, seedCache, type SeededKeys } from './support/seed-cache';
+import { flipEnvelopeLiteral, useSeededRedis, type SeededKeys } from './support/seed-cache';
 
 const MASTER_KEY = randomBytes(32).toString('hex');
 
+const seeded = useSeededRedis('metrics', MASTER_KEY);
 let server: RedisServerHandle;
 let redis: Redis;
 let keys: SeededKeys;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-  const backend = new RedisBackend({ url: server.url });
-  keys = await seedCache(backend, 'metrics', MASTER_KEY);
-  await backend.close();
+  ({ server, redis, keys } = seeded);
   // One entry expires soon, one never, one fails its checksum; another application's value
   // sits beside them.
   await redis.expire(keys.plain[0]!, 30);
   await redis.persist(keys.interop[0]!);
   await redis.set(keys.plain[1]!, flipEnvelopeLiteral((await redis.getBuffer(keys.plain[1]!))!), 'KEEPTTL');
   await redis.set('big-blob', randomBytes(300 * 1024));
-});
-
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
 });
 
 type Group = Record<string, any>;

@@ -6,20 +6,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisBackend } from '../../src/backends/redis/backend';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEntry } from '../../src/cli/entries/entry-source';
 import { RedisEntrySource } from '../../src/cli/entries/redis-source';
 import { patternSelection } from '../../src/cli/entries/selection';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server';
+import type { RedisServerHandle } from '../support/redis-server';
 import { entriesByKey, runCli, summaryOf } from './support/run-cli';
-import { flipEnvelopeLiteral, flipLastByte, pythonFrame, seedCache, type SeededKeys } from './support/seed-cache';
+import { flipEnvelopeLiteral, flipLastByte, pythonFrame, useSeededRedis, type SeededKeys } from './support/seed-cache';
 
 const MASTER_KEY = randomBytes(32).toString('hex');
 const OTHER_KEY = randomBytes(32).toString('hex');
 const PYTHON_KEY = `t:default:ns:py:func:app.models.get_user:args:${'cd'.repeat(32)}:1a`;
 const FOREIGN_KEY = 'app:cart:7';
 
+const seeded = useSeededRedis('orders', MASTER_KEY);
 let server: RedisServerHandle;
 let redis: Redis;
 let keys: SeededKeys;
@@ -29,11 +29,7 @@ let tampered: string;
 let garbage: string;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-  const backend = new RedisBackend({ url: server.url });
-  keys = await seedCache(backend, 'orders', MASTER_KEY);
-  await backend.close();
+  ({ server, redis, keys } = seeded);
   flipped = keys.plain[1]!;
   await redis.set(flipped, flipEnvelopeLiteral((await redis.getBuffer(flipped))!), 'KEEPTTL');
   tampered = keys.sealed[1]!;
@@ -42,11 +38,6 @@ beforeAll(async () => {
   await redis.set(garbage, 'definitely not an envelope');
   await redis.set(PYTHON_KEY, pythonFrame());
   await redis.set(FOREIGN_KEY, Buffer.from([0x94, 0xc4, 0x01, 0x00]));
-});
-
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
 });
 
 const verify = (args: string[], env: Record<string, string> = {}) => runCli(['verify', '--redis', server.url, '--json', ...args], { env });

@@ -38,16 +38,22 @@ const KEY_OPTIONS: OptionSpecs = {
   tenant: { type: 'string', value: 'ID', help: 'tenant of encrypted interop entries, whose keys name none (default "default")' },
 };
 
+/** What every reading command takes: a backend, the output form, the keys to open entries with. */
+const READING_OPTIONS: OptionSpecs = { ...BACKEND_OPTIONS, ...OUTPUT_OPTIONS, ...KEY_OPTIONS };
+
+/** The pattern `inspect` and `verify` take. */
+const PATTERN = {
+  positional: '[pattern]',
+  positionalHelp: "Redis glob of stored keys (default '*'); on a file cache, '*' or one exact key",
+} as const;
+
 /** What each command is, takes and does. */
 const COMMANDS = {
   inspect: {
     summary: 'list entries: key parts, TTL, sizes, format, checksum, key fingerprint',
-    positional: '[pattern]',
-    positionalHelp: "Redis glob of stored keys (default '*'); on a file cache, '*' or one exact key",
+    ...PATTERN,
     options: {
-      ...BACKEND_OPTIONS,
-      ...OUTPUT_OPTIONS,
-      ...KEY_OPTIONS,
+      ...READING_OPTIONS,
       decode: { type: 'boolean', help: 'also show each value, decoded (dates and bytes shown as such)' },
       limit: { type: 'string', value: 'N', help: 'stop after N entries' },
       ...PROGRESS_OPTIONS,
@@ -58,9 +64,7 @@ const COMMANDS = {
     positional: undefined,
     positionalHelp: undefined,
     options: {
-      ...BACKEND_OPTIONS,
-      ...OUTPUT_OPTIONS,
-      ...KEY_OPTIONS,
+      ...READING_OPTIONS,
       namespace: { type: 'string', value: 'NS', help: 'only entries of this namespace' },
       soon: { type: 'string', value: 'SECONDS', help: 'what "expiring soon" means (default 300)' },
       ...PROGRESS_OPTIONS,
@@ -68,12 +72,9 @@ const COMMANDS = {
   },
   verify: {
     summary: 'check every entry (checksum, decode bounds, decryption with a key) and report failing ones',
-    positional: '[pattern]',
-    positionalHelp: "Redis glob of stored keys (default '*'); on a file cache, '*' or one exact key",
+    ...PATTERN,
     options: {
-      ...BACKEND_OPTIONS,
-      ...OUTPUT_OPTIONS,
-      ...KEY_OPTIONS,
+      ...READING_OPTIONS,
       'delete-bad': { type: 'boolean', help: 'remove entries that fail (each only if unchanged since it was checked)' },
       ...PROGRESS_OPTIONS,
     },

@@ -5,10 +5,14 @@
  * key, cachekit-py's CK frame (bytes from the protocol vectors). Returns the stored keys, so
  * tests can say exactly what they expect of each.
  */
-import { cache } from '../../../src/cache';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { RedisBackend } from '../../../src/backends/redis/backend';
 import type { CacheBackend } from '../../../src/backends/types';
+import { cache } from '../../../src/cache';
 import { functionKey, interopKey, tenantScopedKey } from '../../../src/keys';
 import { ByteStorage } from '../../../src/native';
+import { startRedisServer, type RedisServerHandle } from '../../support/redis-server';
 import { loadVectors } from '../../support/vectors';
 
 /** Stored keys of what `seedCache` wrote, by kind. */
@@ -92,4 +96,31 @@ export function flipLastByte(bytes: Buffer): Buffer {
 export function pythonFrame(): Buffer {
   const file = loadVectors<{ frame_vectors: Array<{ frame_hex: string }> }>('python-frame.json');
   return Buffer.from(file.frame_vectors[0]!.frame_hex, 'hex');
+}
+
+/** A redis-server of a test file's own, seeded by `seedCache`, with a raw client beside it. */
+export interface SeededRedis {
+  server: RedisServerHandle;
+  redis: Redis;
+  keys: SeededKeys;
+}
+
+/**
+ * Starts a redis-server for the test file, seeds it (`seedCache` under `ns`) before the file's
+ * other hooks, and stops it after. Call at the top level of a test file.
+ */
+export function useSeededRedis(ns: SeedNamespace, masterKey: string): SeededRedis {
+  const seeded = {} as SeededRedis;
+  beforeAll(async () => {
+    seeded.server = await startRedisServer();
+    seeded.redis = new Redis(seeded.server.url);
+    const backend = new RedisBackend({ url: seeded.server.url });
+    seeded.keys = await seedCache(backend, ns, masterKey);
+    await backend.close();
+  });
+  afterAll(async () => {
+    seeded.redis?.disconnect();
+    await seeded.server?.stop();
+  });
+  return seeded;
 }
