@@ -3,7 +3,7 @@
  * with a TTL per entry. The hit path never awaits and never calls native code.
  */
 import { L1Entry } from './l1-entry';
-import { RecencyList } from './recency-list';
+import { RecencyList } from '../collections/recency-list';
 
 /** Construction options of an L1 cache. */
 export interface L1CacheOptions {
