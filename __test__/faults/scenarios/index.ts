@@ -24,7 +24,7 @@ export interface Scenario {
 
 /** The scenarios, in the order. */
 export const SCENARIOS: readonly Scenario[] = [
-  { id: '1', name: 'Redis killed (SIGKILL) and restarted under 64 callers', run: killRestartScenario, budgetMs: 40_000 },
+  { id: '1', name: 'Redis killed (SIGKILL) and restarted under 64 callers', run: killRestartScenario, budgetMs: 60_000 },
   { id: '2', name: 'Redis paused (SIGSTOP) for 5 s under 64 callers', run: () => pauseScenario('default'), budgetMs: 40_000 },
   { id: '2b', name: 'Redis paused (SIGSTOP) for 5 s, with the distributed lock', run: () => pauseScenario('production'), budgetMs: 40_000 },
   { id: '3', name: 'Redis slow: adaptive timeouts follow the latency', run: slowScenario, budgetMs: 40_000 },

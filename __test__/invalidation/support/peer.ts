@@ -1,0 +1,74 @@
+/**
+ * One process of the coherence tests: a cached `lookup(id)` whose source of truth is the raw
+ * Redis key `truth:{ns}:{id}` (read on every run), with L1 on, driven by lines on stdin:
+ *
+ *   read <id>            → prints `value <id> <value> <ran> <l1>` (ran: 1 when the function ran; l1: 1 for an L1 hit)
+ *   write <id> <value>   → sets the truth, invalidates, recomputes (a write that is announced) → `written <id>`
+ *   invalidate <id>      → `invalidated <id>`
+ *   clear                → `cleared`
+ *   stats                → one JSON line of the bus's counters and health
+ *   quit                 → closes the backend and exits
+ *
+ * argv: redisUrl namespace [invalidationJson]
+ */
+import { createInterface } from 'node:readline';
+import { Redis } from 'ioredis';
+import { cache, RedisBackend } from '../../../src';
+
+const [redisUrl, namespace, invalidationJson] = process.argv.slice(2);
+if (redisUrl === undefined || namespace === undefined) throw new Error('usage: peer redisUrl namespace [invalidationJson]');
+
+async function main(): Promise<void> {
+  const raw = new Redis(redisUrl!);
+  const backend = new RedisBackend({ url: redisUrl! });
+  let ran = false;
+  const lookup = cache(
+    async (id: number) => {
+      ran = true;
+      return (await raw.get(`truth:${namespace}:${id}`)) ?? 'none';
+    },
+    {
+      backend,
+      namespace,
+      name: 'lookup',
+      module: 'coherence',
+      ttl: 600,
+      ...(invalidationJson === undefined ? {} : { invalidation: JSON.parse(invalidationJson) as false }),
+    },
+  );
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const [command, idText, value] = line.trim().split(' ');
+    const id = Number(idText);
+    if (command === 'read') {
+      ran = false;
+      const l1HitsBefore = lookup.cacheInfo().l1Hits;
+      const got = await lookup(id);
+      const l1 = lookup.cacheInfo().l1Hits > l1HitsBefore;
+      process.stdout.write(`value ${id} ${String(got)} ${ran ? 1 : 0} ${l1 ? 1 : 0}\n`);
+    } else if (command === 'write') {
+      await raw.set(`truth:${namespace}:${id}`, value ?? '');
+      await lookup.invalidate(id);
+      await lookup(id);
+      await lookup.flush();
+      process.stdout.write(`written ${id}\n`);
+    } else if (command === 'invalidate') {
+      await lookup.invalidate(id);
+      process.stdout.write(`invalidated ${id}\n`);
+    } else if (command === 'clear') {
+      await lookup.cacheClear();
+      process.stdout.write('cleared\n');
+    } else if (command === 'stats') {
+      process.stdout.write(`${JSON.stringify(lookup.getHealthStatus())}\n`);
+    } else if (command === 'quit') {
+      break;
+    }
+  }
+  await backend.close();
+  raw.disconnect();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});
