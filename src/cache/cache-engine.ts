@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
-import type { InvalidationBus } from '../invalidation/bus';
+import type { BusStats, InvalidationBus } from '../invalidation/bus';
 import { busOf } from '../invalidation/registry';
 import { redisBackendOf } from '../invalidation/redis-backend-of';
 import { getLogger, redactKey, type LogFields } from '../observability/logger';
@@ -141,6 +141,11 @@ export class CacheEngine {
     const backend = this.backendOf();
     if (this.busOrNone === undefined) this.attachBus(backend);
     return backend;
+  }
+
+  /** Counters of the invalidation bus this cache is on (null: none, or not known yet). */
+  busStats(): BusStats | null {
+    return this.busOrNone?.stats() ?? null;
   }
 
   /**

@@ -3,6 +3,7 @@
  * (`__test__/faults/scenarios.test.ts`) asserts each one's checks; `scripts/faults.ts` runs
  * the same list and writes the results table.
  */
+import { busScenario } from './bus';
 import { garbageScenario } from './garbage';
 import { killRestartScenario } from './kill-restart';
 import { loneCallerScenario } from './lone-caller';
@@ -39,4 +40,5 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: '8b', name: 'One caller on an idle process, Redis frozen (cache.production)', run: () => loneCallerScenario('production'), budgetMs: 30_000 },
   { id: '8c', name: 'One caller on an idle process, lock held by another process', run: () => loneCallerScenario('lock-wait'), budgetMs: 30_000 },
   { id: '8d', name: 'One caller on an idle process, Redis frozen, AbortSignal per call', run: () => loneCallerScenario('signal'), budgetMs: 30_000 },
+  { id: '9', name: 'Invalidation bus under faults (subscribers killed, Redis frozen, Redis restarted)', run: busScenario, budgetMs: 60_000 },
 ];
