@@ -9,18 +9,19 @@
  *   stats                → one JSON line of the bus's counters and health
  *   quit                 → closes the backend and exits
  *
- * argv: redisUrl namespace [invalidationJson]
+ * argv: redis (a URL, or RedisBackendOptions as JSON: Sentinel, Cluster) namespace [invalidationJson]
  */
 import { createInterface } from 'node:readline';
-import { Redis } from 'ioredis';
-import { cache, RedisBackend } from '../../../src';
+import { cache, RedisBackend, type RedisBackendOptions } from '../../../src';
 
 const [redisUrl, namespace, invalidationJson] = process.argv.slice(2);
 if (redisUrl === undefined || namespace === undefined) throw new Error('usage: peer redisUrl namespace [invalidationJson]');
 
 async function main(): Promise<void> {
-  const raw = new Redis(redisUrl!);
-  const backend = new RedisBackend({ url: redisUrl! });
+  const options = (redisUrl!.startsWith('{') ? JSON.parse(redisUrl!) : { url: redisUrl! }) as RedisBackendOptions;
+  const backend = new RedisBackend(options);
+  // The source of truth, through a connection of the same kind (standalone, Sentinel or Cluster).
+  const raw = backend.client.duplicate();
   let ran = false;
   const lookup = cache(
     async (id: number) => {
