@@ -3,7 +3,10 @@
  * Redis key `truth:{ns}:{id}` (read on every run), with L1 on, driven by lines on stdin:
  *
  *   read <id>            → prints `value <id> <value> <ran> <l1>` (ran: 1 when the function ran; l1: 1 for an L1 hit)
- *   write <id> <value>   → sets the truth, invalidates, recomputes (a write that is announced) → `written <id>`
+ *   write <id> <value>   → sets the truth, invalidates, recomputes (a write that is announced) → `written <id> <wall ms>`
+ *   change <id> <value>  → sets the truth and invalidates (no recompute) → `changed <id> <wall ms>`
+ *   watch <id> <value>   → reads in a loop until it sees `value` → `seen <id> <wall ms>` (answered later;
+ *                          the write that makes it true comes from another process meanwhile)
  *   invalidate <id>      → `invalidated <id>`
  *   clear                → `cleared`
  *   stats                → one JSON line of the bus's counters and health
@@ -16,6 +19,9 @@ import { cache, RedisBackend, type RedisBackendOptions } from '../../../src';
 
 const [redisUrl, namespace, invalidationJson] = process.argv.slice(2);
 if (redisUrl === undefined || namespace === undefined) throw new Error('usage: peer redisUrl namespace [invalidationJson]');
+
+/** Wall-clock ms with sub-millisecond precision, comparable across processes on one machine. */
+const wallNow = () => performance.timeOrigin + performance.now();
 
 async function main(): Promise<void> {
   const options = (redisUrl!.startsWith('{') ? JSON.parse(redisUrl!) : { url: redisUrl! }) as RedisBackendOptions;
@@ -52,7 +58,17 @@ async function main(): Promise<void> {
       await lookup.invalidate(id);
       await lookup(id);
       await lookup.flush();
-      process.stdout.write(`written ${id}\n`);
+      process.stdout.write(`written ${id} ${wallNow()}\n`);
+    } else if (command === 'change') {
+      await raw.set(`truth:${namespace}:${id}`, value ?? '');
+      await lookup.invalidate(id);
+      process.stdout.write(`changed ${id} ${wallNow()}\n`);
+    } else if (command === 'watch') {
+      void (async () => {
+        // 1 ms between reads: a busy loop in three processes would starve the one making the change.
+        while ((await lookup(id)) !== value) await new Promise((resolve) => setTimeout(resolve, 1));
+        process.stdout.write(`seen ${id} ${wallNow()}\n`);
+      })();
     } else if (command === 'invalidate') {
       await lookup.invalidate(id);
       process.stdout.write(`invalidated ${id}\n`);
