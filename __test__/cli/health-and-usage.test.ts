@@ -3,6 +3,8 @@
  * the command line's own mistakes: each has its exit code and a message that names the fix,
  * and none shows a password.
  */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startRedisServer, type RedisServerHandle } from '../support/redis-server';
@@ -91,6 +93,15 @@ describe('command-line mistakes (exit 3)', () => {
     expect(ambiguous.stderr).toContain('pass --redis or --dir');
   });
 
+  it('is the package\'s `cachekit` executable: package.json bin points at the built CLI, a node script', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string>; version: string };
+    const bin = path.join(root, pkg.bin.cachekit!);
+    expect(bin).toBe(path.join(root, 'dist', 'cli.cjs'));
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(statSync(bin).mode & 0o111).not.toBe(0);
+  });
+
   it('prints help and the version with exit 0', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
@@ -99,6 +110,7 @@ describe('command-line mistakes (exit 3)', () => {
     const commandHelp = await runCli(['verify', '--help']);
     expect(commandHelp.stdout).toContain('--delete-bad');
     const version = await runCli(['--version']);
-    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(version.stdout.trim()).toBe(pkg.version);
   });
 });
