@@ -92,6 +92,19 @@ describe('cachekit verify on Redis', () => {
     expect(summaryOf(again)).toMatchObject({ bad: 0, keyMismatch: 0 });
   });
 
+  it('calls an entry copied under another key bad: its envelope is bound to the key it was written for', async () => {
+    const copy = keys.plain[0]!.replace(/args:[0-9a-f]{64}/, `args:${'0'.repeat(64)}`);
+    await redis.set(copy, (await redis.getBuffer(keys.plain[0]!))!);
+    try {
+      const run = await verify([copy]);
+      expect(run.code).toBe(1);
+      expect(entriesByKey(run).get(copy)).toMatchObject({ verdict: 'bad', checksum: 'ok', keyBound: true });
+      expect(entriesByKey(run).get(copy)!.problem).toContain('bound to another key or tenant');
+    } finally {
+      await redis.del(copy);
+    }
+  });
+
   it('removes a failing entry only while it still holds the bytes that failed', async () => {
     // What --delete-bad calls for each failing entry: here a writer replaces it between the
     // check and the removal, and the fresh value stays.
