@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
-import { getLogger, redactKey, type LogFields } from '../observability/logger';
+import { getLogger, keyField, writeLog, type LogFields } from '../observability/logger';
 import { RepeatLimiter } from '../observability/repeat-limiter';
 import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
@@ -163,7 +163,7 @@ export class CacheEngine {
    */
   l1DecodeFailed(entry: L1Entry, error: unknown): void {
     this.stats.counters.integrityErrors++;
-    this.log('warn', { key: redactKey(entry.key), err: errorSummary(error) }, 'cachekit: L1 entry failed to decode; dropped');
+    this.log('warn', { ...keyField('key', entry.key), err: errorSummary(error) }, 'cachekit: L1 entry failed to decode; dropped');
     this.l1?.delete(entry.key);
     throwIfFailClosed(this.failsClosed, error);
   }
@@ -330,7 +330,7 @@ export class CacheEngine {
     } catch (error) {
       // The function has answered: a failure while storing its result costs the caching only.
       this.stats.counters.followUpErrors++;
-      this.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
+      this.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
     }
     return { source: 'computed', value, serialized, latencyMs: 0 };
   }
@@ -359,7 +359,7 @@ export class CacheEngine {
       const now = l1.peek(key);
       if (now === undefined || now.generation <= generation) await this.backend()?.delete(key);
     })().catch((error: unknown) => {
-      this.log('debug', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
+      this.log('debug', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
     });
     this.track(refresh);
   }
@@ -389,7 +389,7 @@ export class CacheEngine {
       for (const prefix of prefixes) {
         const result = await backend.clearPrefix(prefix);
         if (result.ok) removed += result.value;
-        else this.log('warn', { prefix: redactKey(prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
+        else this.log('warn', { ...keyField('prefix', prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
       }
     } else if (backend !== null) {
       for (const key of this.writtenKeys.take(prefixes)) {
@@ -419,6 +419,6 @@ export class CacheEngine {
     if (suppressed === undefined) return;
     const logger = this.config.logger ?? getLogger();
     const cache = `${this.config.module}.${this.config.name}`;
-    logger[level](suppressed === 0 ? { cache, ...fields } : { cache, ...fields, suppressed }, message);
+    writeLog(logger, level, suppressed === 0 ? { cache, ...fields } : { cache, ...fields, suppressed }, message);
   }
 }

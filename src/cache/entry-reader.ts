@@ -5,7 +5,7 @@
  * master key when an old one sealed it.
  */
 import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
-import { redactKey } from '../observability/logger';
+import { keyField } from '../observability/logger';
 import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { DecodeMemo } from './decode-memo';
@@ -105,7 +105,7 @@ export class EntryReader {
     backend.recordIntegrityEvent(error);
     this.io.log(
       'warn',
-      { key: redactKey(key), code: (error as { code?: string }).code, err: errorSummary(error) },
+      { ...keyField('key', key), code: (error as { code?: string }).code, err: errorSummary(error) },
       'cachekit: stored entry failed its integrity check; treated as a miss and deleted',
     );
     this.io.background.track(backend.delete(key));
@@ -124,7 +124,7 @@ export class EntryReader {
       this.afterGoodRead(backend, key, stored, serialized, value);
     } catch (error) {
       this.io.stats.counters.followUpErrors++;
-      this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: a step after a good L2 read failed (L1 fill, TTL refresh or key rotation); the value is served');
+      this.io.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: a step after a good L2 read failed (L1 fill, TTL refresh or key rotation); the value is served');
     }
     return { source: 'l2', value, serialized, latencyMs };
   }

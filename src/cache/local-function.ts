@@ -5,7 +5,7 @@
  */
 import type { ResolvedConfig } from '../config/resolve-options';
 import { KeyGenerationError } from '../errors';
-import { getLogger } from '../observability/logger';
+import { getLogger, writeLog } from '../observability/logger';
 import type { AnyFunction, CacheHealthReport, CacheHealthStatus, UntypedFunction } from './cached-function';
 import type { StoredKeyFunction } from './ports';
 import { l1For } from './l1-tier';
@@ -58,7 +58,9 @@ export function createLocalFunction<F extends AnyFunction>(
       stats.counters.keyErrors++;
       if (!warned) {
         warned = true;
-        (config.logger ?? getLogger()).warn(
+        writeLog(
+          config.logger ?? getLogger(),
+          'warn',
           { cache: `${config.module}.${config.name}`, err: String(error) },
           'cachekit: arguments cannot form a cache key; calling the function uncached (logged once per function)',
         );
