@@ -20,6 +20,17 @@ export type { PresetName } from './config/presets';
 export { ENVIRONMENT_VARIABLES, reloadEnvironment, type LogLevel } from './config/env';
 export { setLogger, getLogger, createConsoleLogger, setLogOptions, type Logger, type LogFields, type LogOptions } from './observability/logger';
 export { runWithCorrelationId, currentCorrelationId } from './observability/correlation';
+export { registerMetrics, type MetricsOptions, type CachekitMetrics } from './observability/metrics/register-metrics';
+export type { MetricsRegistry } from './observability/metrics/prom-client';
+export type { HistogramBuckets } from './observability/metrics/timing-metrics';
+export {
+  TRACING_CHANNELS,
+  type CallOutcome,
+  type CallMessage,
+  type L2Message,
+  type FunctionMessage,
+  type LockMessage,
+} from './observability/tracing-channels';
 export * from './errors';
 export { runWithTenant, currentTenant } from './tenancy/tenant-context';
 export { TenantError, DEFAULT_TENANT, type TenantOption } from './tenancy/tenant-option';

@@ -10,6 +10,7 @@ import type { ResolvedConfig } from '../config/resolve-options';
 import { ConfigurationError } from '../errors';
 import { logBackendStateChanges } from '../observability/backend-state-log';
 import { getLogger, type Logger } from '../observability/logger';
+import { observedBackends } from '../observability/observed';
 import type { ResolvedReliabilityOptions } from '../reliability/options';
 import { Backpressure } from '../reliability/backpressure';
 import { ResilientBackend } from '../reliability/resilient-backend';
@@ -49,6 +50,7 @@ export function guardedBackend(
     });
     entry.byNamespace.set(id, facade);
     logBackendStateChanges(facade, () => logger ?? getLogger());
+    observedBackends.add(facade);
   }
   return facade;
 }

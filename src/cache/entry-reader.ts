@@ -13,8 +13,11 @@ import { throwIfFailClosed, type EntryIo } from './entry-io';
 import type { EntryWriter } from './entry-writer';
 import { errorSummary } from '../observability/error-summary';
 
-/** How a call was answered. */
-export type Source = 'l2' | 'computed';
+/**
+ * How a call was answered: from L2, by running the function after a miss, or by running it
+ * because L2 could not answer (`bypassed`: timeout, breaker open, overload).
+ */
+export type Source = 'l2' | 'computed' | 'bypassed';
 
 /** A loaded value with the serializer bytes it came from, so joiners can get fresh copies. */
 export interface Loaded {
@@ -100,7 +103,7 @@ export class EntryReader {
 
   /** Stored bytes that failed to open: counted, logged, deleted, a miss (or EncryptionError when failing closed). */
   private unreadable(backend: ResilientBackend, key: string, error: unknown): 'miss' {
-    this.io.stats.counters.integrityErrors++;
+    this.io.stats.recordIntegrityFailure(error);
     this.memo?.forget(key);
     backend.recordIntegrityEvent(error);
     this.io.log(

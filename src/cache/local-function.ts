@@ -6,6 +6,7 @@
 import type { ResolvedConfig } from '../config/resolve-options';
 import { KeyGenerationError } from '../errors';
 import { getLogger, writeLog } from '../observability/logger';
+import { observedCaches, type ObservedCache } from '../observability/observed';
 import type { AnyFunction, CacheHealthReport, CacheHealthStatus, UntypedFunction } from './cached-function';
 import type { StoredKeyFunction } from './ports';
 import { l1For } from './l1-tier';
@@ -47,6 +48,14 @@ export function createLocalFunction<F extends AnyFunction>(
   const ttlMs = config.ttlSeconds === 0 ? Number.POSITIVE_INFINITY : config.ttlSeconds * 1000;
   let warned = false;
   const target = fn as unknown as UntypedFunction;
+  const observed: ObservedCache = {
+    label: `${config.module}.${config.name}`,
+    namespace: config.namespace ?? 'default',
+    stats,
+    l1,
+    owner,
+    resolvedBackend: () => null,
+  };
 
   const cached = function (this: unknown, ...args: unknown[]): unknown {
     const now = Date.now();
@@ -117,5 +126,7 @@ export function createLocalFunction<F extends AnyFunction>(
     checkHealth: async () => ({ ...status(), backendCheck: null }),
     wrapped: fn,
   };
-  return Object.assign(cached, controls) as unknown as LocalCachedFunction<F>;
+  const local = Object.assign(cached, controls);
+  observedCaches.addOwnedBy(local, observed);
+  return local as unknown as LocalCachedFunction<F>;
 }
