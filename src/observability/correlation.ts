@@ -19,7 +19,12 @@ export interface ActiveTraceIds {
 /** Reads the active span's ids; undefined when no span is active. */
 export type TraceIdSource = () => ActiveTraceIds | undefined;
 
-let traceIds: TraceIdSource | undefined;
+/**
+ * Where the reader lives: on `globalThis`, so every copy of cachekit in the process (its ES
+ * module and CommonJS builds, the `cachekit/otel` bundle) uses the one the bridge installed.
+ */
+const TRACE_ID_SOURCE = Symbol.for('cachekit.traceIdSource');
+const holder = globalThis as { [TRACE_ID_SOURCE]?: TraceIdSource };
 
 /**
  * Runs `fn` with `id` as the correlation id: every record cachekit logs while it runs (and in
@@ -44,13 +49,13 @@ export function currentCorrelationId(): string | undefined {
  * bridge installs one; cachekit itself does not depend on a tracing API.
  */
 export function setTraceIdSource(source: TraceIdSource | undefined): void {
-  traceIds = source;
+  holder[TRACE_ID_SOURCE] = source;
 }
 
 /** `fields` plus the correlation id and the active span's ids, where there are any. */
 export function withCorrelation(fields: LogFields): LogFields {
   const correlationId = storage.getStore();
-  const ids = traceIds?.();
+  const ids = holder[TRACE_ID_SOURCE]?.();
   if (correlationId === undefined && ids === undefined) return fields;
   const out: LogFields = { ...fields };
   if (correlationId !== undefined) out.correlationId = correlationId;
