@@ -23,6 +23,16 @@ export { runWithCorrelationId, currentCorrelationId } from './observability/corr
 export { registerMetrics, type MetricsOptions, type CachekitMetrics } from './observability/metrics/register-metrics';
 export type { MetricsRegistry } from './observability/metrics/prom-client';
 export type { HistogramBuckets } from './observability/metrics/timing-metrics';
+export { checkHealth } from './observability/health/health-check';
+export { healthHandler, type HealthHandler, type NodeHealthResponse, type FastifyHealthReply } from './observability/health/health-handler';
+export type {
+  HealthCheckOptions,
+  HealthComponent,
+  HealthComponentKind,
+  HealthLevel,
+  HealthReport,
+  HealthStatus,
+} from './observability/health/health-report';
 export {
   TRACING_CHANNELS,
   type CallOutcome,

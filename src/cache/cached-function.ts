@@ -12,6 +12,8 @@ import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { ResilientBackendStats } from '../reliability/resilient-backend-events';
 import { CacheEngine } from './cache-engine';
 import { errorSummary } from '../observability/error-summary';
+import { checkCacheHealth } from '../observability/health/health-check';
+import type { HealthCheckOptions, HealthReport } from '../observability/health/health-report';
 import { observedCaches } from '../observability/observed';
 import { callChannel, isTraced, type CallMessage } from '../observability/tracing-channels';
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
@@ -42,8 +44,8 @@ export interface CacheHealthStatus {
   counters: CacheStats['counters'];
 }
 
-/** `checkHealth()`: the snapshot plus a live backend check. */
-export interface CacheHealthReport extends CacheHealthStatus {
+/** `checkHealth()`: the snapshot, a live backend check, and the verdict per component at the level asked for. */
+export interface CacheHealthReport extends CacheHealthStatus, Omit<HealthReport, 'healthy'> {
   /** Result of the backend's own health check (null for L1-only caches). */
   backendCheck: BackendHealth | null;
 }
@@ -62,8 +64,12 @@ export interface CacheControls<Args extends readonly unknown[], Result> {
   invalidate(...args: Args): Promise<boolean>;
   /** Synchronous health snapshot (no I/O). */
   getHealthStatus(): CacheHealthStatus;
-  /** Health snapshot plus a live check of the backend. */
-  checkHealth(): Promise<CacheHealthReport>;
+  /**
+   * Health snapshot plus a live check of the backend, judged per component (backend, breaker,
+   * backpressure, L1, and at level `full` this function's own record): `healthy`, `degraded`
+   * or `unhealthy`. Default level `basic`.
+   */
+  checkHealth(options?: HealthCheckOptions): Promise<CacheHealthReport>;
   /**
    * The same cached function, with `signal` bounding the wait for the cache: once it aborts,
    * the call stops waiting for L2 or a lock and runs the function. It never aborts the
@@ -204,11 +210,9 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       return engine.invalidate(key);
     },
     getHealthStatus: () => healthStatus(engine),
-    checkHealth: async () => {
-      const backend = engine.backend();
-      const backendCheck = backend === null ? null : await backend.healthCheck();
-      const status = healthStatus(engine);
-      return { ...status, healthy: status.healthy && (backendCheck?.ok ?? true), backendCheck };
+    checkHealth: async (options?: HealthCheckOptions) => {
+      const { report, backendCheck } = await checkCacheHealth(engine, engine.backend(), options);
+      return { ...healthStatus(engine), ...report, backendCheck };
     },
     withSignal: (signal: AbortSignal) =>
       function (this: unknown, ...args: unknown[]) {

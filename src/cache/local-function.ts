@@ -7,6 +7,8 @@ import type { ResolvedConfig } from '../config/resolve-options';
 import { KeyGenerationError } from '../errors';
 import { getLogger, writeLog } from '../observability/logger';
 import { observedCaches, type ObservedCache } from '../observability/observed';
+import { checkCacheHealth } from '../observability/health/health-check';
+import type { HealthCheckOptions } from '../observability/health/health-report';
 import type { AnyFunction, CacheHealthReport, CacheHealthStatus, UntypedFunction } from './cached-function';
 import type { StoredKeyFunction } from './ports';
 import { l1For } from './l1-tier';
@@ -22,8 +24,8 @@ export interface LocalCacheControls<Args extends readonly unknown[]> {
   invalidate(...args: Args): Promise<boolean>;
   /** Health snapshot. */
   getHealthStatus(): CacheHealthStatus;
-  /** Same as the snapshot: there is no backend to check. */
-  checkHealth(): Promise<CacheHealthReport>;
+  /** The snapshot, judged per component (its L1, and at level `full` its own record); there is no backend to check. */
+  checkHealth(options?: HealthCheckOptions): Promise<CacheHealthReport>;
   /** The original function. */
   readonly wrapped: unknown;
 }
@@ -123,7 +125,7 @@ export function createLocalFunction<F extends AnyFunction>(
       }
     },
     getHealthStatus: status,
-    checkHealth: async () => ({ ...status(), backendCheck: null }),
+    checkHealth: async (options?: HealthCheckOptions) => ({ ...status(), ...(await checkCacheHealth(observed, null, options)).report, backendCheck: null }),
     wrapped: fn,
   };
   const local = Object.assign(cached, controls);
