@@ -16,6 +16,7 @@ const benches = [
   ['l2', ['benches/l2.bench.mjs']],
   ['secure', ['benches/secure.bench.mjs']],
   ['keyed-integrity', ['benches/keyed-integrity.bench.mjs']],
+  ['observability', ['benches/observability.bench.mjs']],
   ['faults-peers', ['--import', 'tsx', 'benches/faults-peers.bench.mjs']],
 ];
 const only = process.argv.slice(2);
