@@ -29,7 +29,7 @@ describe('the Grafana dashboard', async () => {
   const registry = new Registry();
   const metrics = registerMetrics({ registry });
   const registered = new Set(metrics.names);
-  const histograms = new Set((await registry.getMetricsAsJSON()).filter((m) => m.type === 'histogram').map((m) => m.name));
+  const histograms = new Set((await registry.getMetricsAsJSON()).filter((m) => String(m.type) === 'histogram').map((m) => m.name));
 
   it('queries only metrics that registerMetrics() registers', () => {
     const unknown = [...seriesInDashboard()].filter((series) => {
