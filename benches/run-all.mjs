@@ -18,6 +18,7 @@ const benches = [
   ['keyed-integrity', ['benches/keyed-integrity.bench.mjs']],
   ['observability', ['benches/observability.bench.mjs']],
   ['faults-peers', ['--import', 'tsx', 'benches/faults-peers.bench.mjs']],
+  ['coherence', ['--import', 'tsx', 'benches/coherence.bench.mjs']],
 ];
 const only = process.argv.slice(2);
 execFileSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' });

@@ -31,7 +31,7 @@ const kinds = (report: HealthReport) => [...new Set(report.components.map((c) =>
 
 describe('health levels', () => {
   // Runs first: later tests leave broken backends behind in this process.
-  it('a working Redis: ping checks the backend, basic adds breaker, backpressure and L1, full adds each cache', async () => {
+  it('a working Redis: ping checks the backend, basic adds breaker, backpressure, L1 and the invalidation bus, full adds each cache', async () => {
     const { f } = await redisCache('working', { l1: true });
     await f(1);
     await f.flush();
@@ -45,22 +45,23 @@ describe('health levels', () => {
 
     const basic = await checkHealth({ level: 'basic' });
     expect(basic.status).toBe('healthy');
-    expect(kinds(basic)).toEqual(['backend', 'backpressure', 'breaker', 'l1']);
+    expect(kinds(basic)).toEqual(['backend', 'backpressure', 'breaker', 'bus', 'l1']);
+    expect(component(basic, 'bus:cachekit:l1')).toMatchObject({ status: 'healthy', details: { connected: true } });
     expect(component(basic, 'breaker:redis/working')).toMatchObject({ status: 'healthy', details: { state: 'closed', reachable: true } });
 
     const full = await checkHealth({ level: 'full' });
-    expect(kinds(full)).toEqual(['backend', 'backpressure', 'breaker', 'cache', 'l1']);
+    expect(kinds(full)).toEqual(['backend', 'backpressure', 'breaker', 'bus', 'cache', 'l1']);
     expect(component(full, `cache:${MODULE}.working`)).toMatchObject({ status: 'healthy', details: { misses: 1 } });
     // No level: basic.
     expect((await checkHealth()).level).toBe('basic');
   });
 
   it('f.checkHealth({ level }) reports the function’s own components, and keeps its snapshot fields', async () => {
-    const { f } = await redisCache('own');
+    const { f } = await redisCache('own', { l1: true });
     await f(1);
     const report = await f.checkHealth({ level: 'full' });
     expect(report).toMatchObject({ status: 'healthy', healthy: true, level: 'full', cache: `${MODULE}.own`, backendCheck: { ok: true } });
-    expect(report.components.map((c) => c.name).sort()).toEqual(['backend:redis', 'backpressure:redis', `breaker:redis/own`, `cache:${MODULE}.own`]);
+    expect(report.components.map((c) => c.name).sort()).toEqual(['backend:redis', 'backpressure:redis', `breaker:redis/own`, 'bus:cachekit:l1', `cache:${MODULE}.own`, 'l1:shared']);
   });
 
   it('a problem logged within the last minute makes the cache degraded at level full, with the message as the reason', async () => {

@@ -97,6 +97,10 @@ describe('registerMetrics: a scrape after real traffic', () => {
     expect(sample(m, 'cachekit_backend_failures_total', { ...backend, reason: 'timeout' })).toBe(0);
 
     expect(sample(m, 'cachekit_l1_entries', fn)).toBe(1);
+    // The invalidation bus of the Redis backend announced the writes.
+    expect(sample(m, 'cachekit_bus_connected', { channel: 'cachekit:l1' })).toBe(1);
+    expect(sample(m, 'cachekit_bus_messages_total', { channel: 'cachekit:l1', direction: 'published' })).toBeGreaterThan(0);
+    expect(sample(m, 'cachekit_bus_link_losses_total', { channel: 'cachekit:l1' })).toBe(0);
     expect(sample(m, 'cachekit_l1_bytes', { l1: 'shared' })).toBeGreaterThan(0);
     expect(sample(m, 'cachekit_l1_max_bytes', { l1: 'shared' })).toBeGreaterThanOrEqual(sample(m, 'cachekit_l1_bytes', { l1: 'shared' })!);
 

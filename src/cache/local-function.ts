@@ -57,6 +57,7 @@ export function createLocalFunction<F extends AnyFunction>(
     l1,
     owner,
     resolvedBackend: () => null,
+    invalidationBus: () => null,
   };
 
   const cached = function (this: unknown, ...args: unknown[]): unknown {
@@ -105,6 +106,7 @@ export function createLocalFunction<F extends AnyFunction>(
       distributedLock: false,
       l1: { enabled: true, entries: s.entries, bytes: s.bytes, maxBytes: s.maxBytes },
       backend: null,
+      invalidation: null,
       counters: { ...stats.counters },
     };
   };

@@ -5,6 +5,7 @@
  */
 import type { CacheStats } from '../cache/stats';
 import type { L1Cache } from '../l1/l1-cache';
+import type { InvalidationBus } from '../invalidation/bus';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 
 /** A cached function as observers see it. */
@@ -20,6 +21,8 @@ export interface ObservedCache {
   readonly owner: number;
   /** The guarded backend once a call resolved it; undefined before, null for L1-only. Never resolves one. */
   resolvedBackend(): ResilientBackend | null | undefined;
+  /** The invalidation bus it is on, once known (null: none). */
+  invalidationBus(): InvalidationBus | null | undefined;
 }
 
 /** A set that holds its members weakly, and tells listeners about each new one. */
@@ -64,3 +67,6 @@ export const observedCaches = new WeakCollection<ObservedCache>();
 
 /** Every guarded backend the cached functions share (one per backend, namespace and settings). */
 export const observedBackends = new WeakCollection<ResilientBackend>();
+
+/** Every invalidation bus (one per Redis backend and channel). */
+export const observedBuses = new WeakCollection<InvalidationBus>();

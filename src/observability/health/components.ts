@@ -3,6 +3,7 @@
  * breaker and reachability, a concurrency limit, an L1, and a cached function's record.
  */
 import type { BackendHealth } from '../../backends/types';
+import type { InvalidationBus } from '../../invalidation/bus';
 import type { BackpressureStats } from '../../reliability/backpressure';
 import type { ResilientBackend } from '../../reliability/resilient-backend';
 import type { L1Cache } from '../../l1/l1-cache';
@@ -71,6 +72,18 @@ export function l1Component(name: string, l1: L1Cache): HealthComponent {
     message: `${stats.entries} entries, ${(stats.bytes / MIB).toFixed(1)} of ${(stats.maxBytes / MIB).toFixed(1)} MiB (${usage} %)`,
     details: { ...stats, usagePercent: usage },
   };
+}
+
+/** An invalidation bus: degraded while its subscriber is down (L1 lifetimes capped) or announcements wait for replay. */
+export function busComponent(bus: InvalidationBus): HealthComponent {
+  const stats = bus.stats();
+  const name = `bus:${bus.channel}`;
+  const details = { ...stats, degradedTtlMs: bus.degradedTtlMs };
+  if (!stats.connected) {
+    return { name, kind: 'bus', status: 'degraded', message: `invalidation subscriber disconnected: L1 entries live at most ${bus.degradedTtlMs} ms until it is back`, details };
+  }
+  if (stats.queued > 0) return { name, kind: 'bus', status: 'degraded', message: `${stats.queued} announcements waiting to be published again`, details };
+  return { name, kind: 'bus', status: 'healthy', message: `connected; ${stats.published} published, ${stats.received} received`, details };
 }
 
 /** A cached function's record: degraded while its last logged problem is recent. */

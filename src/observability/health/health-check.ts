@@ -8,14 +8,16 @@ import type { Backpressure } from '../../reliability/backpressure';
 import type { ResilientBackend } from '../../reliability/resilient-backend';
 import type { L1Cache } from '../../l1/l1-cache';
 import { isSharedL1 } from '../../cache/l1-tier';
-import { observedBackends, observedCaches, type ObservedCache } from '../observed';
-import { backendComponent, backpressureComponent, breakerComponent, cacheComponent, l1Component } from './components';
+import type { InvalidationBus } from '../../invalidation/bus';
+import { observedBackends, observedBuses, observedCaches, type ObservedCache } from '../observed';
+import { backendComponent, backpressureComponent, breakerComponent, busComponent, cacheComponent, l1Component } from './components';
 import { healthReport, reaches, resolveHealthOptions, type HealthCheckOptions, type HealthComponent, type HealthReport, type ResolvedHealthOptions } from './health-report';
 
 /** What a check looks at. */
 interface HealthScope {
   readonly caches: readonly ObservedCache[];
   readonly facades: readonly ResilientBackend[];
+  readonly buses: readonly InvalidationBus[];
 }
 
 /** `{kind}:{type}`, with `#2`, `#3`… for further instances of one type. */
@@ -62,8 +64,8 @@ async function checkScope(scope: HealthScope, options: ResolvedHealthOptions, st
     const l1s = new Map<L1Cache, string>();
     for (const cache of scope.caches) if (cache.l1 !== undefined && !l1s.has(cache.l1)) l1s.set(cache.l1, isSharedL1(cache.l1) ? 'l1:shared' : `l1:${cache.label}`);
     for (const [l1, name] of l1s) components.push(l1Component(name, l1));
+    for (const bus of scope.buses) components.push(busComponent(bus));
   }
-  // The invalidation bus, once it exists, adds its connection state here.
   if (reaches(level, 'full')) for (const cache of scope.caches) components.push(cacheComponent(cache, options, startedAt));
   return healthReport(level, startedAt, [...(await Promise.all(pings)), ...components]);
 }
@@ -81,7 +83,9 @@ export async function checkHealth(options: HealthCheckOptions = {}): Promise<Hea
   const id = JSON.stringify(resolved);
   let pending = inFlight.get(id);
   if (pending === undefined) {
-    pending = checkScope({ caches: observedCaches.live(), facades: observedBackends.live() }, resolved).finally(() => inFlight.delete(id));
+    pending = checkScope({ caches: observedCaches.live(), facades: observedBackends.live(), buses: observedBuses.live() }, resolved).finally(() =>
+      inFlight.delete(id),
+    );
     inFlight.set(id, pending);
   }
   return pending;
@@ -97,6 +101,8 @@ export async function checkCacheHealth(
   const started = new Map<CacheBackend, Promise<BackendHealth>>();
   const check = backend === null ? null : backend.healthCheck();
   if (backend !== null && check !== null) started.set(backend.backend, check);
-  const report = await checkScope({ caches: [cache], facades: backend === null ? [] : [backend] }, resolved, started);
+  const bus = cache.invalidationBus();
+  const scope = { caches: [cache], facades: backend === null ? [] : [backend], buses: bus === null || bus === undefined ? [] : [bus] };
+  const report = await checkScope(scope, resolved, started);
   return { report, backendCheck: await check };
 }

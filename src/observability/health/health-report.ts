@@ -7,14 +7,14 @@
 import { ConfigurationError } from '../../errors';
 import { describeValue } from '../../describe-value';
 
-/** How deep a check looks: `ping` asks each backend, `basic` adds the breaker, backpressure and L1, `full` adds each cache's own record. */
+/** How deep a check looks: `ping` asks each backend, `basic` adds the breaker, backpressure, L1 and invalidation bus, `full` adds each cache's own record. */
 export type HealthLevel = 'ping' | 'basic' | 'full';
 
 /** One verdict. */
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
-/** What a component is. The invalidation bus, once it exists, reports as one more kind. */
-export type HealthComponentKind = 'backend' | 'breaker' | 'backpressure' | 'l1' | 'cache';
+/** What a component is. */
+export type HealthComponentKind = 'backend' | 'breaker' | 'backpressure' | 'l1' | 'bus' | 'cache';
 
 /** One part of the cache and its verdict. */
 export interface HealthComponent {

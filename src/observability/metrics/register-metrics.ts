@@ -6,12 +6,12 @@
  * are bounded: namespace, function (opt-out), backend, operation, outcome or reason; never a
  * key, a tenant or an argument.
  *
- * The set grows by adding a group (a function of the context returning its metric names): the
- * invalidation bus, once it exists, adds its messages and state as one more group here.
+ * The set grows by adding a group (a function of the context returning its metric names).
  */
 import { ConfigurationError } from '../../errors';
 import { describeValue } from '../../describe-value';
 import { backendMetrics } from './backend-metrics';
+import { busMetrics } from './bus-metrics';
 import { functionMetrics } from './function-metrics';
 import { l1Metrics } from './l1-metrics';
 import type { MetricGroup, MetricsContext } from './metrics-context';
@@ -54,6 +54,7 @@ const GROUPS: ReadonlyArray<(context: MetricsContext, options: MetricsOptions) =
   (context) => functionMetrics(context),
   (context) => backendMetrics(context),
   (context) => l1Metrics(context),
+  (context) => busMetrics(context),
   (context, options) => timingMetrics(context, options.buckets ?? {}),
 ];
 
