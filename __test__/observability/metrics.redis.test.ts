@@ -55,6 +55,13 @@ function freshRegistry(options: Omit<Parameters<typeof registerMetrics>[0] & obj
   return registry;
 }
 
+/** An identity function cached without L1 on a RedisBackend of its own, in a namespace of its own. */
+function ownBackendCache(url: string, name: string, reliability: Record<string, unknown>) {
+  const backend = new RedisBackend({ url });
+  cleanup.push(() => backend.close());
+  return cache(async (id: number) => id, { backend, l1: false, name, module: MODULE, namespace: name, reliability });
+}
+
 describe('registerMetrics: a scrape after real traffic', () => {
   it('counts calls by outcome, function runs, L2 operations, L1 size and integrity failures', async () => {
     const registry = freshRegistry();
@@ -146,17 +153,8 @@ describe('registerMetrics: a scrape after real traffic', () => {
 
   it('backpressure: in-flight and queued gauges, and rejections by reason', async () => {
     const registry = freshRegistry();
-    const backend = new RedisBackend({ url: inject('redisUrl') });
-    cleanup.push(() => backend.close());
     const name = unique('pressed');
-    const f = cache(async (id: number) => id, {
-      backend,
-      l1: false,
-      name,
-      module: MODULE,
-      namespace: name,
-      reliability: { backpressure: { maxConcurrent: 1, queueSize: 1 } },
-    });
+    const f = ownBackendCache(inject('redisUrl'), name, { backpressure: { maxConcurrent: 1, queueSize: 1 } });
     // Lock releases of earlier tests go out unawaited on the file's other Redis backend: let them land.
     for (let i = 0; i < 200 && sample(await scrape(registry), 'cachekit_backpressure_in_flight', { backend: 'redis' }) !== 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -180,17 +178,8 @@ describe('registerMetrics: a scrape after real traffic', () => {
     const registry = freshRegistry();
     const redis = await startRedisServer();
     cleanup.push(() => redis.stop());
-    const backend = new RedisBackend({ url: redis.url });
-    cleanup.push(() => backend.close());
     const name = unique('outage');
-    const f = cache(async (id: number) => id, {
-      backend,
-      l1: false,
-      name,
-      module: MODULE,
-      namespace: name,
-      reliability: { circuitBreaker: { failureThreshold: 3, recoveryTimeoutMs: 60_000 } },
-    });
+    const f = ownBackendCache(redis.url, name, { circuitBreaker: { failureThreshold: 3, recoveryTimeoutMs: 60_000 } });
     await f(0);
     await redis.kill();
     for (let i = 1; i <= 10; i++) expect(await f(i)).toBe(i);

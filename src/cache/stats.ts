@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { INTEGRITY_REASONS, integrityReason, type IntegrityReason } from '../observability/integrity-reason';
 import type { LockOutcome } from '../reliability/distributed-lock';
+import { zeroCounters } from '../reliability/failure-counters';
 
 /** One UUID per process, shared by every wrapper's session id. */
 const PROCESS_ID = randomUUID();
@@ -75,12 +76,6 @@ export interface LastProblem {
 /** Outcomes of the distributed stampede lock (see `LockOutcome`). */
 const LOCK_OUTCOMES: readonly LockOutcome[] = ['acquired', 'waited', 'unavailable', 'wait-timeout', 'aborted'];
 
-function zeroed<K extends string>(keys: readonly K[]): Record<K, number> {
-  const out = {} as Record<K, number>;
-  for (const key of keys) out[key] = 0;
-  return out;
-}
-
 /** Counts since the wrapper was built: `cacheClear()` does not zero them (metrics never go backwards). */
 export interface CacheTotals {
   readonly l1Hits: number;
@@ -114,9 +109,9 @@ export class CacheStats {
     unavailableMisses: 0,
   };
   /** Refused entries by reason (never reset). */
-  readonly integrityReasons: Record<IntegrityReason, number> = zeroed(INTEGRITY_REASONS);
+  readonly integrityReasons: Record<IntegrityReason, number> = zeroCounters(INTEGRITY_REASONS);
   /** Distributed-lock outcomes of misses (never reset). */
-  readonly lockOutcomes: Record<LockOutcome, number> = zeroed(LOCK_OUTCOMES);
+  readonly lockOutcomes: Record<LockOutcome, number> = zeroCounters(LOCK_OUTCOMES);
   /** The last problem logged at warn or error, or null. */
   lastProblem: LastProblem | null = null;
   /** What `reset()` zeroed, so totals keep counting up. */

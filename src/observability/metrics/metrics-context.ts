@@ -25,10 +25,10 @@ export interface MetricGroup {
   stop?(): void;
 }
 
-/** A counter whose series are filled by `fill` at each scrape. */
-export function scrapedCounter(context: MetricsContext, name: string, help: string, labelNames: readonly string[], fill: (samples: Samples) => void): string {
+/** A counter or gauge whose series are filled by `fill` at each scrape; returns its full name. */
+function scraped(kind: 'Counter' | 'Gauge', context: MetricsContext, name: string, help: string, labelNames: readonly string[], fill: (samples: Samples) => void): string {
   const fullName = `${context.prefix}${name}`;
-  const counter: InstanceType<PromClientModule['Counter']> = new context.prom.Counter({
+  const metric: InstanceType<PromClientModule['Counter']> | InstanceType<PromClientModule['Gauge']> = new context.prom[kind]({
     name: fullName,
     help,
     labelNames: [...labelNames],
@@ -36,28 +36,20 @@ export function scrapedCounter(context: MetricsContext, name: string, help: stri
     collect: () => {
       const samples = new Samples();
       fill(samples);
-      samples.writeCounter(counter);
+      if (kind === 'Counter') samples.writeCounter(metric as InstanceType<PromClientModule['Counter']>);
+      else samples.writeGauge(metric as InstanceType<PromClientModule['Gauge']>);
     },
   });
   return fullName;
 }
 
+/** A counter whose series are filled by `fill` at each scrape. */
+export const scrapedCounter = (context: MetricsContext, name: string, help: string, labelNames: readonly string[], fill: (samples: Samples) => void): string =>
+  scraped('Counter', context, name, help, labelNames, fill);
+
 /** A gauge whose series are filled by `fill` at each scrape. */
-export function scrapedGauge(context: MetricsContext, name: string, help: string, labelNames: readonly string[], fill: (samples: Samples) => void): string {
-  const fullName = `${context.prefix}${name}`;
-  const gauge: InstanceType<PromClientModule['Gauge']> = new context.prom.Gauge({
-    name: fullName,
-    help,
-    labelNames: [...labelNames],
-    registers: [context.registry as never],
-    collect: () => {
-      const samples = new Samples();
-      fill(samples);
-      samples.writeGauge(gauge);
-    },
-  });
-  return fullName;
-}
+export const scrapedGauge = (context: MetricsContext, name: string, help: string, labelNames: readonly string[], fill: (samples: Samples) => void): string =>
+  scraped('Gauge', context, name, help, labelNames, fill);
 
 /** The labels of `cache`'s series. */
 export const labelsOf = (context: MetricsContext, cache: ObservedCache): Labels => context.functionLabels(cache.namespace, cache.label);

@@ -45,28 +45,26 @@ function timeChannel<M extends object>(channel: TracingChannel<unknown, M>, obse
 /** Builds the histograms. */
 export function timingMetrics(context: MetricsContext, buckets: HistogramBuckets): MetricGroup {
   const { prom, prefix } = context;
-  const registers = [context.registry as never];
-  const l2 = new prom.Histogram({
-    name: `${prefix}l2_operation_duration_seconds`,
-    help: 'Backend operations from admission to answer (queue wait excluded), by operation and result (ok, error: failed or timed out).',
-    labelNames: ['backend', 'namespace', 'operation', 'result'],
-    buckets: buckets.l2 ?? DEFAULT_BUCKETS.l2,
-    registers,
-  });
-  const fn = new prom.Histogram({
-    name: `${prefix}function_duration_seconds`,
-    help: 'Runs of cached functions (misses, bypassed calls and background refreshes), until their result settled.',
-    labelNames: [...context.functionLabelNames],
-    buckets: buckets.function ?? DEFAULT_BUCKETS.function,
-    registers,
-  });
-  const lockWait = new prom.Histogram({
-    name: `${prefix}lock_wait_seconds`,
-    help: 'Time a miss spent on the distributed lock before computing or reading the value another process computed.',
-    labelNames: [...context.functionLabelNames],
-    buckets: buckets.lockWait ?? DEFAULT_BUCKETS.lockWait,
-    registers,
-  });
+  const histogram = (name: string, help: string, labelNames: readonly string[], bounds: number[]) =>
+    new prom.Histogram({ name: `${prefix}${name}`, help, labelNames: [...labelNames], buckets: bounds, registers: [context.registry as never] });
+  const l2 = histogram(
+    'l2_operation_duration_seconds',
+    'Backend operations from admission to answer (queue wait excluded), by operation and result (ok, error: failed or timed out).',
+    ['backend', 'namespace', 'operation', 'result'],
+    buckets.l2 ?? DEFAULT_BUCKETS.l2,
+  );
+  const fn = histogram(
+    'function_duration_seconds',
+    'Runs of cached functions (misses, bypassed calls and background refreshes), until their result settled.',
+    context.functionLabelNames,
+    buckets.function ?? DEFAULT_BUCKETS.function,
+  );
+  const lockWait = histogram(
+    'lock_wait_seconds',
+    'Time a miss spent on the distributed lock before computing or reading the value another process computed.',
+    context.functionLabelNames,
+    buckets.lockWait ?? DEFAULT_BUCKETS.lockWait,
+  );
 
   const listen = (facade: ResilientBackend) =>
     facade.on('operation', (op) => {
