@@ -29,12 +29,16 @@ export interface ObservedCache {
 export class WeakCollection<T extends object> {
   private readonly members = new Set<WeakRef<T>>();
   private readonly listeners = new Set<(member: T) => void>();
+  /** Drops the reference of a collected member, so a process that builds wrappers on the fly and never scrapes does not keep them. */
+  private readonly collected = new FinalizationRegistry<WeakRef<T>>((ref) => this.members.delete(ref));
   /** Members kept alive as long as their owner (see `addOwnedBy`). */
   private readonly owned = new WeakMap<object, T>();
 
   /** Adds `member` and tells the listeners. */
   add(member: T): void {
-    this.members.add(new WeakRef(member));
+    const ref = new WeakRef(member);
+    this.members.add(ref);
+    this.collected.register(member, ref);
     for (const listener of this.listeners) listener(member);
   }
 
