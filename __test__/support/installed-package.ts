@@ -89,25 +89,48 @@ function packIoredisTree(into: string): string[] {
   return packed.map((p) => path.join(into, p.filename.replace(/^@/, '').replace('/', '-')));
 }
 
-/** Stages, packs and serves the release. */
-export async function packRelease(): Promise<PackedRelease> {
+/**
+ * Stages the other platforms' packages with a placeholder in place of the binary they would
+ * carry: npm resolves every optional platform package when it writes a lockfile (as it does
+ * against the public registry), but never installs or loads one for another platform.
+ */
+function stagePlaceholders(stagedDir: string, version: string): string[] {
+  const staged: string[] = [];
+  for (const dir of readdirSync(path.join(ROOT, 'npm'))) {
+    const target = path.join(stagedDir, dir);
+    if (existsSync(target)) continue;
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'npm', dir, 'package.json'), 'utf8')) as { main: string };
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'package.json'), JSON.stringify({ ...manifest, version }));
+    writeFileSync(path.join(target, manifest.main), 'placeholder: this platform is never loaded in these tests\n');
+    staged.push(target);
+  }
+  return staged;
+}
+
+/**
+ * Stages, packs and serves the release. With `otherPlatforms`, the registry also serves the
+ * other platforms' packages (placeholders, see stagePlaceholders).
+ */
+export async function packRelease(options: { otherPlatforms?: boolean } = {}): Promise<PackedRelease> {
   assertDistIsFresh();
   const dir = mkdtempSync(path.join(tmpdir(), 'cachekit-release-'));
-  const staged = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'stage-release.mjs'), path.join(dir, 'staged'), '--only-available'], {
+  const stagedDir = path.join(dir, 'staged');
+  const staged = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'stage-release.mjs'), stagedDir, '--only-available'], {
     cwd: ROOT,
     encoding: 'utf8',
   })
     .trim()
     .split('\n');
+  const version = (JSON.parse(readFileSync(path.join(stagedDir, 'cachekit', 'package.json'), 'utf8')) as { version: string }).version;
+  const placeholders = options.otherPlatforms === true ? stagePlaceholders(stagedDir, version) : [];
   const tarballs = path.join(dir, 'tarballs');
   mkdirSync(tarballs);
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tarballs, ...staged], { encoding: 'utf8' })) as Array<{
-    name: string;
-    version: string;
-    filename: string;
-  }>;
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tarballs, ...staged, ...placeholders], { encoding: 'utf8' }),
+  ) as Array<{ name: string; version: string; filename: string }>;
   const main = packed.find((p) => p.name === 'cachekit');
-  const platform = packed.find((p) => p.name !== 'cachekit');
+  const platform = packed.find((p) => p.name !== 'cachekit' && staged.some((dir) => path.basename(dir) === p.name.replace(/^cachekit-/, '')));
   if (main === undefined || platform === undefined) throw new Error(`expected the main and the host's platform package, packed: ${packed.map((p) => p.name).join(', ')}`);
   const registry = await startLocalRegistry([...packed.map((p) => path.join(tarballs, p.filename)), ...packIoredisTree(tarballs)]);
   const env = userEnvironment({
