@@ -27,8 +27,11 @@ for (const [entry, namespace] of Object.entries(ENTRIES)) {
   const required = [HEADER, "'use strict';", `module.exports = require('./cachekit.cjs').${namespace};`, ''];
   const imported = [
     HEADER,
-    "import bundle from './cachekit.cjs';",
+    // require, not `import bundle from`: importing a CommonJS file makes Node scan its whole
+    // source for export names first, which costs more than loading it.
+    "import { createRequire } from 'node:module';",
     '',
+    "const bundle = createRequire(import.meta.url)('./cachekit.cjs');",
     'bundle.moduleSystem.noteLoadedThroughImport((specifier) => import.meta.resolve(specifier));',
     '',
     `export const { ${names.join(', ')} } = bundle.${namespace};`,
