@@ -17,6 +17,7 @@ const benches = [
   ['secure', ['benches/secure.bench.mjs']],
   ['keyed-integrity', ['benches/keyed-integrity.bench.mjs']],
   ['faults-peers', ['--import', 'tsx', 'benches/faults-peers.bench.mjs']],
+  ['coherence', ['--import', 'tsx', 'benches/coherence.bench.mjs']],
   ['startup', ['benches/startup.bench.mjs']],
 ];
 const only = process.argv.slice(2);

@@ -59,7 +59,7 @@ async function entryBytes(name: string, value: unknown): Promise<{ fileName: str
   const directory = scratch();
   const src = path.resolve(__dirname, '..', '..', 'src');
   const script = `
-    const { cache } = require(${JSON.stringify(path.join(src, 'cache.ts'))});
+    const { cache } = require(${JSON.stringify(path.join(src, 'cache'))});
     const { FileBackend } = require(${JSON.stringify(path.join(src, 'backends', 'file', 'backend.ts'))});
     const value = ${JSON.stringify(value)};
     const lookup = cache(async (_id) => value, {

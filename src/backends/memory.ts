@@ -17,7 +17,7 @@ import {
   backendClosed,
 } from './arguments';
 import { abortedError } from './abort';
-import { RecencyList } from '../l1/recency-list';
+import { RecencyList } from '../collections/recency-list';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from './types';
 
 /** Options of `MemoryBackend`. */

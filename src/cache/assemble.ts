@@ -25,6 +25,7 @@ import { claimIdentity, type CacheIdentity } from './identity-registry';
 import { createLocalFunction, type LocalCachedFunction } from './local-function';
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import { createInteropPipeline, createValuePipeline } from './value-pipeline';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /**
  * Merges the preset's reliability switches under the user's `reliability` option: a group the
@@ -71,13 +72,11 @@ function scopedKeys(tenancy: TenantResolver, keyOptions: Omit<FunctionKeyOptions
     return { storedKey: storedKeyFunction(options), clearPrefixes: () => prefixes };
   }
   const logical = storedKeyFunction({ ...keyOptions, keyPrefix: '' });
-  const prefixes = new Map<string, string>();
+  const prefixes = new BoundedMemo<string, string>(TENANT_PREFIX_CACHE);
   const prefixOf = (tenant: string): string => {
     let prefix = prefixes.get(tenant);
     if (prefix === undefined) {
-      prefix = tenantScopedKey(tenant, '');
-      if (prefixes.size >= TENANT_PREFIX_CACHE) prefixes.clear();
-      prefixes.set(tenant, prefix);
+      prefix = prefixes.remember(tenant, tenantScopedKey(tenant, ''));
     }
     return prefix;
   };

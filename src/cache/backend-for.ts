@@ -8,6 +8,7 @@ import type { CacheBackend } from '../backends/types';
 import { describeValue } from '../describe-value';
 import type { ResolvedConfig } from '../config/resolve-options';
 import { ConfigurationError } from '../errors';
+import { redisBackendOf } from '../invalidation/redis-backend-of';
 import { logBackendStateChanges } from '../observability/backend-state-log';
 import { getLogger, type Logger } from '../observability/logger';
 import type { ResolvedReliabilityOptions } from '../reliability/options';
@@ -61,7 +62,10 @@ export function guardedBackend(
  */
 export function backendResolver(config: ResolvedConfig, reliability: ResolvedReliabilityOptions): () => ResilientBackend | null {
   const option = config.backend as BackendOption;
-  if (option === null) return () => null;
+  if (option === null) {
+    refuseBusWithout(config, 'no L2 (`backend: null`)');
+    return () => null;
+  }
   const namespace = config.namespace ?? 'default';
   if (option !== undefined) {
     if (typeof option !== 'string' && typeof option !== 'object') {
@@ -72,6 +76,7 @@ export function backendResolver(config: ResolvedConfig, reliability: ResolvedRel
     }
     const backend = resolveBackend(option);
     if (backend === null) return () => null;
+    if (redisBackendOf(backend) === undefined) refuseBusWithout(config, `a ${backend.backendType} backend`);
     const facade = guardedBackend(backend, namespace, reliability, config.logger);
     return () => facade;
   }
@@ -84,4 +89,13 @@ export function backendResolver(config: ResolvedConfig, reliability: ResolvedRel
     }
     return resolved;
   };
+}
+
+/** An explicit `invalidation.bus` on a cache whose L2 cannot carry it is a configuration error. */
+function refuseBusWithout(config: ResolvedConfig, what: string): void {
+  if (config.invalidation.enabled !== true) return;
+  throw new ConfigurationError(
+    `Option \`invalidation.bus\` needs a Redis L2 (it travels over Redis pub/sub), but this cache has ${what}. ` +
+      'Fix: use a Redis backend, or remove `invalidation` (with a file or memory L2 each process keeps its own L1, bounded by its TTL).',
+  );
 }

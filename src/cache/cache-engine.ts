@@ -6,6 +6,9 @@
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
+import type { BusStats, InvalidationBus } from '../invalidation/bus';
+import { busOf } from '../invalidation/registry';
+import { redisBackendOf } from '../invalidation/redis-backend-of';
 import { getLogger, redactKey, type LogFields } from '../observability/logger';
 import { RepeatLimiter } from '../observability/repeat-limiter';
 import { runWithLock } from '../reliability/distributed-lock';
@@ -75,6 +78,8 @@ export class CacheEngine {
   private readonly writtenKeys: WrittenKeys;
   /** Decoded values of repeated L2 reads (see `decode-memo.ts`); undefined when it does not apply. */
   private readonly decodeMemo: DecodeMemo | undefined;
+  /** The invalidation bus: undefined until the backend is first resolved, null when there is none. */
+  private busOrNone: InvalidationBus | null | undefined;
   /** Every message the engine logs is about one call: a repeat within a minute is counted, not written. */
   private readonly repeats = new RepeatLimiter();
 
@@ -116,6 +121,7 @@ export class CacheEngine {
       l1: this.l1Tier,
       background: this.background,
       context: (key, remember) => this.context(key, remember),
+      bus: () => this.busOrNone ?? undefined,
       log: (level, fields, message) => this.log(level, fields, message),
     };
     this.writer = new EntryWriter(io, parts.backend, this.writtenKeys);
@@ -132,7 +138,32 @@ export class CacheEngine {
 
   /** The backend, or null when this cache is L1-only (or the backend could not be built). */
   backend(): ResilientBackend | null {
-    return this.backendOf();
+    const backend = this.backendOf();
+    if (this.busOrNone === undefined) this.attachBus(backend);
+    return backend;
+  }
+
+  /** Counters of the invalidation bus this cache is on (null: none, or not known yet). */
+  busStats(): BusStats | null {
+    return this.busOrNone?.stats() ?? null;
+  }
+
+  /**
+   * Joins the invalidation bus of the backend, the first time the backend is known (it may be
+   * resolved lazily, from the environment). Only a Redis backend carries one; an explicit request
+   * for it elsewhere was refused when the wrapper was built.
+   */
+  private attachBus(backend: ResilientBackend | null): void {
+    this.busOrNone = null;
+    const settings = this.config.invalidation;
+    const redis = backend === null || settings.enabled === false ? undefined : redisBackendOf(backend.backend);
+    if (redis === undefined) return;
+    const bus = busOf(redis, settings.channel, settings.degradedTtlMs, () => this.config.logger ?? getLogger());
+    this.busOrNone = bus;
+    if (this.l1Tier !== undefined) {
+      this.l1Tier.bus = bus;
+      bus.join({ l1: this.l1Tier.l1, owner: this.owner });
+    }
   }
 
   /** Entry context (tenant, logical key) for sealing and opening the entry stored under `key` (see EntryContexts). */
@@ -261,13 +292,15 @@ export class CacheEngine {
   ): Promise<Loaded> {
     const backend = this.backend();
     if (backend === null) return this.compute(flight, key, fn, thisArg, args, false);
+    // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
+    const readMark = this.l1Tier?.mark();
     const reading = backend.get(key, signal);
     // The read is on its way: the per-key work of opening (or, after a miss, sealing) the entry
     // runs while the backend answers, not after.
     this.pipeline?.prepare?.(this.context(key));
     // An L2 hit is answered in this one callback; anything else continues in `afterRead`.
     return reading.then((result) => {
-      const read = this.reader.opened(backend, key, result);
+      const read = this.reader.opened(backend, key, result, readMark);
       if (typeof read === 'object' && !(read instanceof Promise)) return read;
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.
@@ -375,6 +408,8 @@ export class CacheEngine {
     this.decodeMemo?.forget(key);
     const backend = this.backend();
     const inL2 = backend !== null ? await backend.delete(key) : undefined;
+    // Other processes drop their copies once the shared tier no longer has it.
+    if (inL2?.ok === true) this.busOrNone?.keysChanged([key]);
     return inL1 || (inL2?.ok === true && inL2.value);
   }
 
@@ -386,11 +421,15 @@ export class CacheEngine {
     this.decodeMemo?.clear();
     const backend = this.backend();
     if (backend !== null && typeof backend.backend.clearPrefix === 'function') {
+      const cleared: string[] = [];
       for (const prefix of prefixes) {
         const result = await backend.clearPrefix(prefix);
-        if (result.ok) removed += result.value;
-        else this.log('warn', { prefix: redactKey(prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
+        if (result.ok) {
+          removed += result.value;
+          cleared.push(prefix);
+        } else this.log('warn', { prefix: redactKey(prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
       }
+      if (cleared.length > 0) this.busOrNone?.prefixesCleared(cleared);
     } else if (backend !== null) {
       for (const key of this.writtenKeys.take(prefixes)) {
         const result = await backend.delete(key);

@@ -15,6 +15,7 @@ import { errorSummary } from '../observability/error-summary';
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
+import type { BusStats } from '../invalidation/bus';
 
 /**
  * Any function (every function type is assignable to it: `never` parameters accept all); the
@@ -37,6 +38,8 @@ export interface CacheHealthStatus {
   distributedLock: boolean;
   l1: { enabled: boolean; entries: number; bytes: number; maxBytes: number } | null;
   backend: { type: string; reliability: ResilientBackendStats } | null;
+  /** The invalidation bus this cache announces on and listens to (null: none). */
+  invalidation: BusStats | null;
   counters: CacheStats['counters'];
 }
 
@@ -216,6 +219,7 @@ function healthStatus(engine: CacheEngine): CacheHealthStatus {
     distributedLock: engine.lockEnabled,
     l1: l1Stats === undefined ? null : { enabled: true, entries: l1Stats.entries, bytes: l1Stats.bytes, maxBytes: l1Stats.maxBytes },
     backend: backend === null || reliability === undefined ? null : { type: backend.backendType, reliability },
+    invalidation: engine.busStats(),
     counters: { ...engine.stats.counters },
   };
 }

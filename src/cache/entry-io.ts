@@ -5,6 +5,7 @@
 import type { ResolvedConfig } from '../config/resolve-options';
 import { EncryptionError } from '../errors';
 import type { LogFields } from '../observability/logger';
+import type { InvalidationBus } from '../invalidation/bus';
 import type { BackgroundTasks } from './background-tasks';
 import type { L1Tier } from './l1-tier';
 import type { EntryContext, ValuePipeline } from './ports';
@@ -25,6 +26,8 @@ export interface EntryIo {
   readonly background: BackgroundTasks;
   /** Entry context for sealing and opening `key` (`remember`: memoise it, for reads). */
   context(key: string, remember?: boolean): EntryContext;
+  /** The invalidation bus writes are announced on, once the backend is known (undefined: none). */
+  bus(): InvalidationBus | undefined;
   log(level: LogLevel, fields: LogFields, message: string): void;
 }
 

@@ -43,7 +43,8 @@ export class EntryReader {
    * that fails closed.
    */
   read(backend: ResilientBackend, key: string, signal: AbortSignal | undefined): Promise<Loaded | 'miss' | 'failed'> {
-    return backend.get(key, signal).then((result) => this.opened(backend, key, result));
+    const readMark = this.io.l1?.mark();
+    return backend.get(key, signal).then((result) => this.opened(backend, key, result, readMark));
   }
 
   /**
@@ -55,6 +56,8 @@ export class EntryReader {
     backend: ResilientBackend,
     key: string,
     result: OperationResult<Buffer | null>,
+    /** The L1 mark taken before the read (see `L1Tier.mark`); undefined without L1. */
+    readMark: number | undefined,
   ): Loaded | 'miss' | 'failed' | Promise<Loaded | 'miss'> {
     if (!result.ok) {
       this.io.stats.counters.l2ReadFailures++;
@@ -63,13 +66,13 @@ export class EntryReader {
     const stored = result.value;
     if (stored === null) return 'miss';
     const pipeline = this.io.pipeline;
-    if (stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.openLarge(backend, key, stored, result.latencyMs);
+    if (stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.openLarge(backend, key, stored, result.latencyMs, readMark);
     const memo = this.memo;
     if (memo !== undefined) {
       const answer = memo.answer(key, stored);
       if (answer !== undefined) {
         this.io.stats.counters.decodeMemoHits++;
-        return this.loadedFromL2(backend, key, stored, answer.serialized, answer.value, result.latencyMs);
+        return this.loadedFromL2(backend, key, stored, answer.serialized, answer.value, result.latencyMs, readMark);
       }
     }
     let serialized: Buffer;
@@ -81,11 +84,11 @@ export class EntryReader {
       return this.unreadable(backend, key, error);
     }
     if (memo !== undefined) value = memo.remember(key, stored, serialized, value);
-    return this.loadedFromL2(backend, key, stored, serialized, value, result.latencyMs);
+    return this.loadedFromL2(backend, key, stored, serialized, value, result.latencyMs, readMark);
   }
 
   /** `opened` for a large value: the envelope is opened on the thread pool. */
-  private async openLarge(backend: ResilientBackend, key: string, stored: Buffer, latencyMs: number): Promise<Loaded | 'miss'> {
+  private async openLarge(backend: ResilientBackend, key: string, stored: Buffer, latencyMs: number, readMark: number | undefined): Promise<Loaded | 'miss'> {
     const pipeline = this.io.pipeline;
     let serialized: Buffer;
     let value: unknown;
@@ -95,7 +98,7 @@ export class EntryReader {
     } catch (error) {
       return this.unreadable(backend, key, error);
     }
-    return this.loadedFromL2(backend, key, stored, serialized, value, latencyMs);
+    return this.loadedFromL2(backend, key, stored, serialized, value, latencyMs, readMark);
   }
 
   /** Stored bytes that failed to open: counted, logged, deleted, a miss (or EncryptionError when failing closed). */
@@ -119,9 +122,17 @@ export class EntryReader {
    * decoded by now: whatever fails in these follow-up steps is logged and costs only the step,
    * never the caller's answer.
    */
-  private loadedFromL2(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, latencyMs: number): Loaded {
+  private loadedFromL2(
+    backend: ResilientBackend,
+    key: string,
+    stored: Buffer,
+    serialized: Buffer,
+    value: unknown,
+    latencyMs: number,
+    readMark: number | undefined,
+  ): Loaded {
     try {
-      this.afterGoodRead(backend, key, stored, serialized, value);
+      this.afterGoodRead(backend, key, stored, serialized, value, readMark);
     } catch (error) {
       this.io.stats.counters.followUpErrors++;
       this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: a step after a good L2 read failed (L1 fill, TTL refresh or key rotation); the value is served');
@@ -129,7 +140,7 @@ export class EntryReader {
     return { source: 'l2', value, serialized, latencyMs };
   }
 
-  private afterGoodRead(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown): void {
+  private afterGoodRead(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, readMark: number | undefined): void {
     const pipeline = this.io.pipeline;
     if (pipeline.sealedWithPreviousKey?.(stored, this.io.context(key)) === true) {
       // Served by a replaced master key: count it (operators watch this reach zero) and
@@ -143,9 +154,9 @@ export class EntryReader {
     }
     const fill = this.io.l1;
     if (fill !== undefined) {
-      if (this.io.reference) fill.putLive(key, value);
-      else if (pipeline.l1HoldsSealed) fill.putSealed(key, stored);
-      else fill.putCopyOf(key, value, serialized);
+      if (this.io.reference) fill.putLive(key, value, readMark);
+      else if (pipeline.l1HoldsSealed) fill.putSealed(key, stored, readMark);
+      else fill.putCopyOf(key, value, serialized, readMark);
     }
     if (this.io.config.refreshTtl.enabled && this.io.config.ttlSeconds > 0) this.io.background.track(this.refreshTtl(backend, key));
   }

@@ -89,6 +89,9 @@ export class EntryWriter {
     if (backend !== null && sealed !== undefined) {
       write = backend.set(key, sealed, Math.ceil(this.io.config.ttlSeconds));
       if (typeof backend.backend.clearPrefix !== 'function') this.writtenKeys.remember(key);
+      const bus = this.io.bus();
+      // Announced once the write landed: a peer that drops its copy then reads the new value.
+      if (bus !== undefined) write = write.then((ok) => (ok && bus.keysChanged([key]), ok));
     }
     const fill = this.io.l1;
     if (fill !== undefined && !this.io.reference) {

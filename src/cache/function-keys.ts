@@ -7,6 +7,7 @@ import { createCustomKeyFormatter, createFunctionKeyBuilder, functionKeyPrefix }
 import type { KeyBuilder } from '../keys/key-builder';
 import { MAX_KEY_LENGTH, SHORTENED_KEY_MARKER, SHORTENED_KEY_PREFIX_LENGTH, codePointLength } from '../keys/key-text';
 import type { StoredKeyFunction } from './ports';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Largest number of memoised single-argument keys kept per function before the memo resets. */
 const KEY_MEMO_LIMIT = 4096;
@@ -21,7 +22,7 @@ const KEY_MEMO_MAX_STRING = 128;
  * a memo of its own, since a second memo behind this one would only repeat its misses.
  */
 export function memoizeSinglePrimitive(builder: KeyBuilder, uncachedBuilder: KeyBuilder = builder): KeyBuilder {
-  const memo = new Map<number | string | boolean, string>();
+  const memo = new BoundedMemo<number | string | boolean, string>(KEY_MEMO_LIMIT);
   return (args) => {
     if (args.length !== 1) return builder(args);
     const arg = args[0];
@@ -32,9 +33,7 @@ export function memoizeSinglePrimitive(builder: KeyBuilder, uncachedBuilder: Key
     const primitive = arg as number | string | boolean;
     let key = memo.get(primitive);
     if (key === undefined) {
-      key = uncachedBuilder(args);
-      if (memo.size >= KEY_MEMO_LIMIT) memo.clear();
-      memo.set(primitive, key);
+      key = memo.remember(primitive, uncachedBuilder(args));
     }
     return key;
   };

@@ -100,10 +100,24 @@ export interface L1TierOptions {
   context: (key: string) => EntryContext;
 }
 
-/** One function's L1: puts values in the form its mode keeps, and hands hits back. */
+/** What the L1 tier needs to know of the invalidation bus its cache is on. */
+export interface BusState {
+  /** True while announcements from other processes may be missed. */
+  readonly degraded: boolean;
+  /** Lifetime cap of entries written meanwhile, ms. */
+  readonly degradedTtlMs: number;
+}
+
+/**
+ * One function's L1: puts values in the form its mode keeps, and hands hits back. A value read
+ * from elsewhere is put with the `mark()` taken before the read, so an invalidation that came
+ * in meanwhile is not undone (see `L1Cache`).
+ */
 export class L1Tier {
   readonly l1: L1Cache;
-  private readonly owner: number;
+  readonly owner: number;
+  /** The invalidation bus this cache is on, once it is known (entries are capped while it is degraded). */
+  bus: BusState | undefined;
   private readonly lifetimeMs: number;
   private readonly swrBaseMs: number;
   private readonly reference: boolean;
@@ -123,25 +137,31 @@ export class L1Tier {
     this.context = options.context;
   }
 
+  /** The mark to take before reading a value from L2 and pass to the `put` that follows. */
+  mark(): number {
+    return this.l1.mark();
+  }
+
   /** `mode: 'reference'`: the live value itself, handed out as is. */
-  putLive(key: string, value: unknown): void {
-    this.l1.set(key, value, 0, this.lifetimeMs, this.owner, this.swrAfterMs());
+  putLive(key: string, value: unknown, readMark?: number): void {
+    this.l1.set(key, value, 0, this.lifetime(), this.owner, this.swrAfterMs(), readMark);
   }
 
   /** Encrypted caches: the sealed bytes, opened on every hit. */
-  putSealed(key: string, sealed: Buffer): void {
-    this.l1.set(key, sealed, sealed.length, this.lifetimeMs, this.owner, this.swrAfterMs());
+  putSealed(key: string, sealed: Buffer, readMark?: number): void {
+    this.l1.set(key, sealed, sealed.length, this.lifetime(), this.owner, this.swrAfterMs(), readMark);
   }
 
   /** A value written on a miss: its serialized bytes, decoded into a template by the first hit. */
   putPending(key: string, serialized: Buffer): void {
-    this.l1.set(key, new L1Pending(serialized), serialized.length, this.lifetimeMs, this.owner, this.swrAfterMs());
+    this.l1.set(key, new L1Pending(serialized), serialized.length, this.lifetime(), this.owner, this.swrAfterMs());
   }
 
   /** A decoded value the caller also receives: L1 keeps a copy of it, or its bytes (see {@link l1FormOf}). */
-  putCopyOf(key: string, decoded: unknown, serialized: Buffer): void {
+  putCopyOf(key: string, decoded: unknown, serialized: Buffer, readMark?: number): void {
+    if (readMark !== undefined && this.l1.deletedSince(key, readMark)) return;
     const form = l1FormOf(decoded, serialized, true);
-    this.l1.set(key, form.value, form.bytes, this.lifetimeMs, this.owner, this.swrAfterMs());
+    this.l1.set(key, form.value, form.bytes, this.lifetime(), this.owner, this.swrAfterMs(), readMark);
   }
 
   /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. Throws what decoding throws. */
@@ -178,6 +198,12 @@ export class L1Tier {
     const form = l1FormOf(decoded, serialized);
     this.l1.replaceValue(entry, form.value, form.bytes);
     return form.value instanceof L1Template ? copyTemplate(decoded) : decoded;
+  }
+
+  /** An entry's lifetime now: capped while the invalidation bus is degraded. */
+  private lifetime(): number {
+    const bus = this.bus;
+    return bus !== undefined && bus.degraded ? Math.min(this.lifetimeMs, bus.degradedTtlMs) : this.lifetimeMs;
   }
 
   private swrAfterMs(): number {

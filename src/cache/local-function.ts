@@ -92,6 +92,7 @@ export function createLocalFunction<F extends AnyFunction>(
       distributedLock: false,
       l1: { enabled: true, entries: s.entries, bytes: s.bytes, maxBytes: s.maxBytes },
       backend: null,
+      invalidation: null,
       counters: { ...stats.counters },
     };
   };

@@ -21,6 +21,7 @@ import { rethrowWithFrameDiagnosis } from './python-frame';
 import { xxh3_64 } from '../native';
 import { resolveSerializer } from './serializers/resolve';
 import type { Serializer, SerializerName } from './serializers/serializer';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Which call an encode/decode belongs to: binds encrypted entries to their key and tenant. */
 export interface CodecContext {
@@ -138,7 +139,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
   // third of a microsecond on every L2 read of the same keys. A cache computes the tag of a key
   // while its read is in flight (`prepare`), so both the open of a hit and the seal after a
   // miss find it here. A seal of a key nobody prepared computes it without storing it.
-  const boundFormats = new Map<string, { tenant: string; format: string }>();
+  const boundFormats = new BoundedMemo<string, { tenant: string; format: string }>(BOUND_FORMAT_MEMO_LIMIT);
   const knownFormat = (context: CodecContext): string | undefined => {
     const known = boundFormats.get(context.key);
     return known !== undefined && known.tenant === (context.tenant ?? 'default') ? known.format : undefined;
@@ -149,8 +150,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     const known = knownFormat(context);
     if (known !== undefined) return known;
     const bound = boundFormat(context);
-    if (boundFormats.size >= BOUND_FORMAT_MEMO_LIMIT) boundFormats.clear();
-    boundFormats.set(context.key, { tenant: context.tenant ?? 'default', format: bound });
+    boundFormats.remember(context.key, { tenant: context.tenant ?? 'default', format: bound });
     return bound;
   };
   /** The envelope's format tag for an entry being written. */

@@ -6,6 +6,7 @@ import type { CacheBackend } from '../backends/types';
 import type { Logger } from '../observability/logger';
 import type { EncryptionOptions } from '../encryption/encryption-options';
 import type { KeyedIntegrityOptions } from '../encryption/keyed-integrity-options';
+import type { InvalidationOptions } from '../invalidation/options';
 import type { ReliabilityOptions } from '../reliability/options';
 
 /** Built-in serializer names. */
@@ -86,6 +87,12 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
   decodeMemo?: boolean | DecodeMemoOptions;
   /** Refresh the L2 TTL on hits whose remaining TTL has fallen below the threshold. Default off. */
   refreshTtlOnGet?: boolean | RefreshTtlOptions;
+  /**
+   * Keeps the L1s of many processes coherent over Redis pub/sub: every write, `invalidate()` and
+   * `cacheClear()` is announced and other processes drop their L1 copies. Default: on when the
+   * L2 is Redis; `false` turns it off; `{ bus: { channel, degradedTtl } }` tunes it.
+   */
+  invalidation?: false | InvalidationOptions;
   /** Module part of the key (`func:{module}:{name}`). Default: the caller's file name. */
   module?: string;
   /**
@@ -132,6 +139,7 @@ export const CACHE_OPTION_NAMES = [
   'l1',
   'decodeMemo',
   'refreshTtlOnGet',
+  'invalidation',
   'module',
   'name',
   'maxValueBytes',

@@ -20,6 +20,7 @@ import {
 import { isKeyedIntegrityOption } from '../encryption/keyed-integrity-options';
 import { PRESETS, PRESET_CONTRADICTIONS, type PresetDefaults, type PresetName } from './presets';
 import { optionalBoolean, optionalName, optionalNumberInRange, rejectUnknownOptions } from './validate';
+import { resolveInvalidation, type ResolvedInvalidation } from '../invalidation/options';
 
 /** Resolved settings of the in-process tier. */
 export interface ResolvedL1 {
@@ -56,6 +57,8 @@ export interface ResolvedConfig {
   l1: ResolvedL1;
   decodeMemo: ResolvedDecodeMemo;
   refreshTtl: { enabled: boolean; threshold: number };
+  /** The invalidation bus (see `invalidation/options.ts`). */
+  invalidation: ResolvedInvalidation;
   module: string;
   name: string;
   maxValueBytes: number;
@@ -230,6 +233,7 @@ export function resolveOptions(
     l1: resolveL1(opts.l1, presetDefaults),
     decodeMemo: resolveDecodeMemo(opts.decodeMemo),
     refreshTtl: resolveRefreshTtl(opts.refreshTtlOnGet),
+    invalidation: resolveInvalidation(opts.invalidation),
     module: moduleName,
     name: rawName,
     maxValueBytes:

@@ -10,6 +10,7 @@ import { CanonicalArgsEncoder } from './canonical-args';
 import { functionPath } from './function-identity';
 import { normalizeKey } from './key-text';
 import { type SerializerIdentity, serializerCode } from './serializer-code';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Everything a default-format key is made of. */
 export interface CacheKeyInput {
@@ -122,12 +123,11 @@ export function cacheKey(input: CacheKeyInput): string {
   let affixes = cacheable ? recentAffixes.get(id) : undefined;
   if (affixes === undefined) {
     affixes = keyAffixes({ namespace, module, name, integrity, serializerCode: code });
-    if (recentAffixes.size >= RECENT_AFFIXES_LIMIT) recentAffixes.clear();
-    recentAffixes.set(id, affixes);
+    recentAffixes.remember(id, affixes);
   }
   return normalizeKey(affixes.prefix + argsHash(input.args ?? [], input.kwargs) + affixes.suffix);
 }
 
 /** Validated affixes of recent `cacheKey` identities (validation and sanitising are regex work). */
-const recentAffixes = new Map<string, KeyAffixes>();
 const RECENT_AFFIXES_LIMIT = 64;
+const recentAffixes = new BoundedMemo<string, KeyAffixes>(RECENT_AFFIXES_LIMIT);

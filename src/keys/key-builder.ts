@@ -13,6 +13,7 @@ import { LONE_SURROGATE, MsgpackWriter } from '../codec/msgpack/writer';
 import { CanonicalArgsEncoder } from './canonical-args';
 import { argsHash, keyAffixes } from './cache-key';
 import { MAX_KEY_LENGTH, codePointLength, limitKeyLength } from './key-text';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Builds the cache key of one call from its positional arguments. */
 export type KeyBuilder = (args: readonly unknown[]) => string;
@@ -82,7 +83,7 @@ export function createHashedKeyBuilder(shape: HashedKeyShape): KeyBuilder {
   const emptyArgsKey = finish(argsHash([]));
   const encoder = new CanonicalArgsEncoder(new MsgpackWriter(256), 'default');
   const writer = encoder.writer;
-  const memo = new Map<string, string>();
+  const memo = new BoundedMemo<string, string>(memoSize);
   let busy = false;
 
   /** The key of the document in `writer`. */
@@ -92,9 +93,7 @@ export function createHashedKeyBuilder(shape: HashedKeyShape): KeyBuilder {
     const id = latin1Slice(writer.buf, 0, length);
     let key = memo.get(id);
     if (key === undefined) {
-      key = finish(blake2b256Hex(writer.view()));
-      if (memo.size >= memoSize) memo.clear();
-      memo.set(id, key);
+      key = memo.remember(id, finish(blake2b256Hex(writer.view())));
     }
     return key;
   };

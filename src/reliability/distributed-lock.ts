@@ -5,7 +5,7 @@
  * wait ran out — the caller computes itself: a lock problem may cost a duplicate computation,
  * never a failed call.
  *
- * Pair it with `SingleFlight` so only one call per process and key contends for the lock.
+ * The cache engine's single-flight makes sure only one call per process and key contends for it.
  */
 import { randomUUID } from 'node:crypto';
 import { classifyError } from './classify-error';

@@ -64,6 +64,7 @@ export class RedisBackend implements CacheBackend {
 
   private readonly watch: ConnectionWatch;
   private closed = false;
+  private readonly closeTasks: Array<() => Promise<void>> = [];
   /** Commands this backend has sent (or queued) and not yet seen settle. */
   private inFlight = 0;
   /** Whether auto-pipelining is switched per command (only on a client cachekit created). */
@@ -334,9 +335,18 @@ export class RedisBackend implements CacheBackend {
     return clearPrefix(this.client, prefix, this.stepper('clearPrefix', prefix, options));
   }
 
+  /**
+   * Runs `task` when the backend closes, before its own connection does: connections derived
+   * from its client (the invalidation bus's subscriber) close with it.
+   */
+  onClose(task: () => Promise<void>): void {
+    this.closeTasks.push(task);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all(this.closeTasks.splice(0).map((task) => task().catch(() => undefined)));
     // Commands accepted before close() get their answer (or error), not a closed socket: the
     // batched reads are sent, and QUIT waits for the auto-pipeline's next write (setImmediate)
     // instead of overtaking it.

@@ -3,12 +3,12 @@
  * function; `cache.minimal`, `cache.production`, `cache.secure`, `cache.dev`, `cache.test`
  * start from a preset; `cache.local` keeps live objects in this process only.
  */
-import { assembleCachedFunction, assembleLocalFunction } from './cache/assemble';
-import type { AnyFunction, CachedFunction } from './cache/cached-function';
-import type { LocalCachedFunction } from './cache/local-function';
-import type { CacheOptions } from './config/options';
-import type { PresetName } from './config/presets';
-import { ConfigurationError } from './errors';
+import { assembleCachedFunction, assembleLocalFunction } from './assemble';
+import type { AnyFunction, CachedFunction } from './cached-function';
+import type { LocalCachedFunction } from './local-function';
+import type { CacheOptions } from '../config/options';
+import type { PresetName } from '../config/presets';
+import { ConfigurationError } from '../errors';
 
 /** Wraps functions with one preset: `factory(fn, options)` or `factory(options)(fn)`. */
 export interface CacheFactory {
