@@ -4,6 +4,7 @@
  * the same list and writes the results table.
  */
 import { busScenario } from './bus';
+import { clusterFailoverScenario } from './cluster-failover';
 import { garbageScenario } from './garbage';
 import { killRestartScenario } from './kill-restart';
 import { loneCallerScenario } from './lone-caller';
@@ -41,4 +42,5 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: '8c', name: 'One caller on an idle process, lock held by another process', run: () => loneCallerScenario('lock-wait'), budgetMs: 30_000 },
   { id: '8d', name: 'One caller on an idle process, Redis frozen, AbortSignal per call', run: () => loneCallerScenario('signal'), budgetMs: 30_000 },
   { id: '9', name: 'Invalidation bus under faults (subscribers killed, Redis frozen, Redis restarted)', run: busScenario, budgetMs: 60_000 },
+  { id: '10', name: 'Redis Cluster master failover under load', run: clusterFailoverScenario, budgetMs: 90_000 },
 ];

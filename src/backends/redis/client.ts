@@ -25,6 +25,9 @@ function loadIoredis(): IoredisModule {
   return ioredis;
 }
 
+/** How often a Cluster client re-reads the slot map, ms. */
+const CLUSTER_SLOTS_REFRESH_MS = 1_000;
+
 /** Longest pause between reconnect attempts. */
 const RECONNECT_BACKOFF_CAP_MS = 500;
 
@@ -97,6 +100,11 @@ export function createRedisClient(options: RedisBackendOptions, settings: RedisS
       enableAutoPipelining: enableAutoPipelining ?? settings.autoPipelining,
       // Slot-map refreshes get the same budget as a connection attempt.
       slotsRefreshTimeout: settings.connectTimeoutMs,
+      // Re-read the slot map every second (ioredis: 5 s): after a failover the promoted replica
+      // is found within a second, even while the breaker holds back the commands whose MOVED
+      // replies would have told the client (measured: L2 back 7.1 s after a master's death
+      // with 5 s, see the fault scenario 10).
+      slotsRefreshInterval: CLUSTER_SLOTS_REFRESH_MS,
       redisOptions,
       ...options.cluster.clusterOptions,
     });
