@@ -19,6 +19,7 @@ const benches = [
   ['observability', ['benches/observability.bench.mjs']],
   ['faults-peers', ['--import', 'tsx', 'benches/faults-peers.bench.mjs']],
   ['coherence', ['--import', 'tsx', 'benches/coherence.bench.mjs']],
+  ['startup', ['benches/startup.bench.mjs']],
 ];
 const only = process.argv.slice(2);
 execFileSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' });

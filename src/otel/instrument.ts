@@ -11,18 +11,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TracingChannel } from 'node:diagnostics_channel';
-import {
-  context,
-  createContextKey,
-  isSpanContextValid,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Context,
-  type Span,
-  type Tracer,
-  type TracerProvider,
-} from '@opentelemetry/api';
+import { createRequire } from 'node:module';
+import type { Context, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import { ConfigurationError } from '../errors';
 import { setTraceIdSource } from '../observability/correlation';
 import { callChannel, functionChannel, l2Channel, lockChannel } from '../observability/tracing-channels';
@@ -46,18 +36,42 @@ export interface CachekitInstrumentationOptions {
   logCorrelation?: boolean;
 }
 
+/** The OpenTelemetry API module. */
+type OtelApi = typeof import('@opentelemetry/api');
+
 /**
- * The key OpenTelemetry's SDK reads to suppress tracing (`suppressTracing()` of
- * @opentelemetry/core sets it); written here through the API so the bridge needs the API only.
+ * The API, loaded when the bridge is installed: it is an optional peer dependency, and every
+ * entry of the package shares one bundle, so requiring it at load time would break apps
+ * without it.
  */
-const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+function otelApi(): OtelApi {
+  try {
+    return createRequire(import.meta.url)('@opentelemetry/api') as OtelApi;
+  } catch (error) {
+    throw new ConfigurationError(
+      "instrumentCachekit() needs the package '@opentelemetry/api' (an optional peer dependency), which could not be loaded. " +
+        'Fix: npm install @opentelemetry/api (the version your OpenTelemetry SDK uses).',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The description of the key OpenTelemetry's SDK reads to suppress tracing (`suppressTracing()`
+ * of @opentelemetry/core sets it); written here through the API so the bridge needs the API only.
+ */
+const SUPPRESS_TRACING_KEY = 'OpenTelemetry SDK Context Key SUPPRESS_TRACING';
 
 const INSTRUMENTATION_NAME = 'cachekit';
 
 /** A diagnostics_channel store that enters an OpenTelemetry context (Node calls its `run`). */
 class OtelContextStore extends AsyncLocalStorage<Context> {
+  constructor(private readonly api: OtelApi) {
+    super();
+  }
+
   override run<R>(ctx: Context, fn: (...args: unknown[]) => R, ...args: unknown[]): R {
-    return context.with(ctx, fn, undefined, ...args);
+    return this.api.context.with(ctx, fn, undefined, ...args);
   }
 }
 
@@ -65,20 +79,23 @@ let installed = false;
 
 /** Subscribes one channel; returns what undoes it. */
 function bridge<M extends object>(
+  api: OtelApi,
   channel: TracingChannel<unknown, M>,
   shape: SpanShape<M>,
   tracer: Tracer,
   options: ShapeOptions & { requireParentSpan: boolean; suppress: boolean },
 ): () => void {
+  const { context, trace, SpanKind, SpanStatusCode } = api;
+  const suppressTracing = api.createContextKey(SUPPRESS_TRACING_KEY);
   const spans = new WeakMap<M, Span>();
-  const store = new OtelContextStore();
+  const store = new OtelContextStore(api);
   channel.start.bindStore(store as never, (message: M) => {
     const parent = context.active();
     if (options.requireParentSpan && trace.getSpan(parent) === undefined) return parent;
     const span = tracer.startSpan(shape.name(message), { kind: SpanKind.INTERNAL, attributes: shape.startAttributes(message, options) }, parent);
     spans.set(message, span);
     const active = trace.setSpan(parent, span);
-    return options.suppress ? active.setValue(SUPPRESS_TRACING, true) : active;
+    return options.suppress ? active.setValue(suppressTracing, true) : active;
   });
   const handlers = {
     error: (message: M) => {
@@ -113,14 +130,16 @@ export function instrumentCachekit(options: CachekitInstrumentationOptions = {})
   if (installed) {
     throw new ConfigurationError('instrumentCachekit() is already installed in this process. Fix: call the function the first call returned before installing it again.');
   }
+  const api = otelApi();
+  const { context, trace, isSpanContextValid } = api;
   const provider = options.tracerProvider ?? trace.getTracerProvider();
   const tracer = provider.getTracer(INSTRUMENTATION_NAME);
   const shared = { includeKeys: options.includeKeys === true, requireParentSpan: options.requireParentSpan ?? true };
   const stops = [
-    bridge(callChannel, callShape, tracer, { ...shared, suppress: false }),
-    bridge(l2Channel, l2Shape, tracer, { ...shared, suppress: options.suppressBackendSpans ?? true }),
-    bridge(functionChannel, functionShape, tracer, { ...shared, suppress: false }),
-    bridge(lockChannel, lockShape, tracer, { ...shared, suppress: false }),
+    bridge(api, callChannel, callShape, tracer, { ...shared, suppress: false }),
+    bridge(api, l2Channel, l2Shape, tracer, { ...shared, suppress: options.suppressBackendSpans ?? true }),
+    bridge(api, functionChannel, functionShape, tracer, { ...shared, suppress: false }),
+    bridge(api, lockChannel, lockShape, tracer, { ...shared, suppress: false }),
   ];
   if (options.logCorrelation ?? true) {
     setTraceIdSource(() => {
