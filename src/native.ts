@@ -10,13 +10,11 @@
  * Every error thrown (or rejected) here is an `Error` whose `code` is one of
  * {@link NativeErrorCode} and whose message says what was wrong.
  */
-import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import type * as Generated from '../index.js';
+import { loadNativeBinding } from './native-loader';
 
-const requireNative = createRequire(import.meta.url);
-// The generated loader sits at the package root, one level above both src/ and dist/.
-const binding = requireNative('../index.js') as typeof Generated;
+const binding = loadNativeBinding<typeof Generated>();
 
 /**
  * Stable `code`s of the errors the native core throws, each with what it means. Branch on

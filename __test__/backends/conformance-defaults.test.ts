@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileBackend, MemoryBackend, runBackendConformance, type CacheBackend, type ConformanceRunner } from '../../src/index';
+import { FileBackend, MemoryBackend, type CacheBackend } from '../../src/index';
+import { runBackendConformance, type ConformanceRunner } from '../../src/testing';
 import { scratchDirectories } from '../support/scratch-dirs';
 
 const scratch = scratchDirectories('cachekit-conformance-');

@@ -14,41 +14,9 @@
  * `process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'`, so a reader can run them as they are.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { assertDistIsFresh, createPackageSandbox, type PackageSandbox } from '../support/package-sandbox';
-
-const MARKER = '<!-- runnable -->';
-const README = path.resolve(__dirname, '..', '..', 'README.md');
-
-interface RunnableBlock {
-  /** The `##` or `###` heading the block sits under. */
-  section: string;
-  /** 1-based line of the opening fence. */
-  line: number;
-  language: string;
-  code: string;
-}
-
-/** Every fenced block marked runnable, in README order. */
-function runnableBlocks(markdown: string): RunnableBlock[] {
-  const lines = markdown.split('\n');
-  const blocks: RunnableBlock[] = [];
-  let section = '';
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^#{2,3} /.test(line)) section = line.replace(/^#+ /, '').trim();
-    const fence = /^```(\w*)\s*$/.exec(line);
-    if (fence === null) continue;
-    const end = lines.indexOf('```', i + 1);
-    if (end === -1) throw new Error(`README.md:${i + 1}: unclosed code block`);
-    if (lines[i - 1]?.trim() === MARKER) {
-      blocks.push({ section, line: i + 1, language: fence[1] ?? '', code: lines.slice(i + 1, end).join('\n') + '\n' });
-    }
-    i = end;
-  }
-  return blocks;
-}
+import { README, runnableBlocks } from '../support/readme-blocks';
 
 const blocks = runnableBlocks(readFileSync(README, 'utf8'));
 

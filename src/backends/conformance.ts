@@ -6,7 +6,7 @@
  *
  * ```ts
  * import { describe, it, beforeAll, afterAll } from 'vitest';
- * import { runBackendConformance } from 'cachekit';
+ * import { runBackendConformance } from 'cachekit/testing';
  * runBackendConformance('my-backend', () => new MyBackend(), { describe, it, beforeAll, afterAll });
  * ```
  *
@@ -14,10 +14,16 @@
  * them (`{ capabilities: { ttl: true, locks: false, batch: false, clearPrefix: true } }`) also
  * checks that the backend has exactly those.
  */
-import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { BackendError } from '../errors';
 import type { CacheBackend } from './types';
+
+/**
+ * node:assert, loaded when a suite is registered: every entry point shares one bundle, and an
+ * application that never runs the suite should not pay the ~2 ms node:assert costs to load.
+ */
+let assert: typeof import('node:assert/strict');
 
 /** The test-runner functions the suite needs (vitest, jest, mocha and node:test all fit). */
 export interface ConformanceRunner {
@@ -121,6 +127,7 @@ export function runBackendConformance(
   runner: ConformanceRunner,
   options: ConformanceOptions = {},
 ): void {
+  assert ??= createRequire(import.meta.url)('node:assert/strict') as typeof import('node:assert/strict');
   const { describe, it, beforeAll, afterAll } = runner;
   const prefix = options.keyPrefix ?? `ck-conformance:${randomBytes(6).toString('hex')}:`;
   const declared = options.capabilities;

@@ -11,6 +11,7 @@ import { ConfigurationError } from '../errors';
 import { redisBackendOf } from '../invalidation/redis-backend-of';
 import { logBackendStateChanges } from '../observability/backend-state-log';
 import { getLogger, type Logger } from '../observability/logger';
+import { observedBackends } from '../observability/observed';
 import type { ResolvedReliabilityOptions } from '../reliability/options';
 import { Backpressure } from '../reliability/backpressure';
 import { ResilientBackend } from '../reliability/resilient-backend';
@@ -50,6 +51,7 @@ export function guardedBackend(
     });
     entry.byNamespace.set(id, facade);
     logBackendStateChanges(facade, () => logger ?? getLogger());
+    observedBackends.add(facade);
   }
   return facade;
 }

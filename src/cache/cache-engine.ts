@@ -9,8 +9,9 @@ import type { L1Entry } from '../l1/l1-entry';
 import type { BusStats, InvalidationBus } from '../invalidation/bus';
 import { busOf } from '../invalidation/registry';
 import { redisBackendOf } from '../invalidation/redis-backend-of';
-import { getLogger, redactKey, type LogFields } from '../observability/logger';
+import { getLogger, keyField, writeLog, type LogFields } from '../observability/logger';
 import { RepeatLimiter } from '../observability/repeat-limiter';
+import { functionChannel, isTraced, traced, type CallMessage } from '../observability/tracing-channels';
 import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
 import type { ResilientBackend } from '../reliability/resilient-backend';
@@ -62,8 +63,14 @@ export class CacheEngine {
   readonly l1: L1Cache | undefined;
   readonly pipeline: ValuePipeline | undefined;
   readonly reference: boolean;
+  /** `{module}.{name}`: how logs, metrics, traces and health name this function. */
+  readonly label: string;
+  /** The namespace label (`default` when none is set). */
+  readonly namespace: string;
   private readonly inflight = new Map<string, Flight>();
   private readonly backendOf: () => ResilientBackend | null;
+  /** The backend once resolved (undefined before the first call that needed it). */
+  private resolved: ResilientBackend | null | undefined;
   private readonly lock: Readonly<LockOptions>;
   private readonly contexts: EntryContexts;
   private readonly failsClosed: boolean;
@@ -90,6 +97,8 @@ export class CacheEngine {
     this.l1 = parts.l1;
     this.pipeline = parts.pipeline;
     this.reference = parts.config.l1.mode === 'reference';
+    this.label = `${parts.config.module}.${parts.config.name}`;
+    this.namespace = parts.config.namespace ?? 'default';
     this.backendOf = parts.backend;
     this.lock = parts.lock;
     this.contexts = new EntryContexts(parts.contextOf);
@@ -138,9 +147,21 @@ export class CacheEngine {
 
   /** The backend, or null when this cache is L1-only (or the backend could not be built). */
   backend(): ResilientBackend | null {
-    const backend = this.backendOf();
-    if (this.busOrNone === undefined) this.attachBus(backend);
-    return backend;
+    if (this.resolved === undefined) {
+      this.resolved = this.backendOf();
+      this.attachBus(this.resolved);
+    }
+    return this.resolved;
+  }
+
+  /** The backend if a call already resolved it; undefined before (health and metrics never resolve one). */
+  resolvedBackend(): ResilientBackend | null | undefined {
+    return this.resolved;
+  }
+
+  /** The invalidation bus this cache is on: undefined until its backend is resolved, null when none. */
+  invalidationBus(): InvalidationBus | null | undefined {
+    return this.busOrNone;
   }
 
   /** Counters of the invalidation bus this cache is on (null: none, or not known yet). */
@@ -178,14 +199,22 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
+    stale: boolean,
+    trace: CallMessage | undefined,
   ): Promise<unknown> {
     try {
       return await (this.l1Tier as L1Tier).valueOfLargeSealed(entry);
     } catch (error) {
-      this.stats.l1Hits--;
+      this.unhitL1(stale);
       this.l1DecodeFailed(entry, error);
-      return this.load(entry.key, fn, thisArg, args, signal);
+      return this.load(entry.key, fn, thisArg, args, signal, trace);
     }
+  }
+
+  /** Takes back an L1 hit that could not be served (its entry failed to decode). */
+  unhitL1(stale: boolean): void {
+    this.stats.l1Hits--;
+    if (stale) this.stats.counters.staleHits--;
   }
 
   /**
@@ -193,8 +222,8 @@ export class CacheEngine {
    * when the cache is encrypted and fails closed.
    */
   l1DecodeFailed(entry: L1Entry, error: unknown): void {
-    this.stats.counters.integrityErrors++;
-    this.log('warn', { key: redactKey(entry.key), err: errorSummary(error) }, 'cachekit: L1 entry failed to decode; dropped');
+    this.stats.recordIntegrityFailure(error);
+    this.log('warn', { ...keyField('key', entry.key), err: errorSummary(error) }, 'cachekit: L1 entry failed to decode; dropped');
     this.l1?.delete(entry.key);
     throwIfFailClosed(this.failsClosed, error);
   }
@@ -211,11 +240,12 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
+    trace?: CallMessage,
   ): Promise<unknown> {
     const existing = this.inflight.get(key);
     if (existing !== undefined) {
       this.stats.counters.coalesced++;
-      return (existing.promise as Promise<Loaded>).then((loaded) => this.joinedValue(loaded, fn, thisArg, args));
+      return (existing.promise as Promise<Loaded>).then((loaded) => this.joinedValue(loaded, fn, thisArg, args, trace));
     }
     const flight: Flight = { promise: undefined, discard: false };
     let promise: Promise<Loaded>;
@@ -229,7 +259,7 @@ export class CacheEngine {
     return promise.then(
       (loaded) => {
         this.land(key, flight);
-        this.count(loaded);
+        this.count(loaded, trace);
         return loaded.value;
       },
       (error: unknown) => {
@@ -250,9 +280,23 @@ export class CacheEngine {
   }
 
   /** Counts one call by how its flight was answered (joiners count like the caller they joined). */
-  private count(loaded: Loaded): void {
+  private count(loaded: Loaded, trace: CallMessage | undefined): void {
     if (loaded.source === 'l2') this.stats.recordL2Hit(loaded.latencyMs);
-    else this.stats.misses++;
+    else {
+      this.stats.misses++;
+      if (loaded.source === 'bypassed') this.stats.counters.unavailableMisses++;
+    }
+    if (trace !== undefined) trace.outcome = loaded.source === 'l2' ? 'l2_hit' : loaded.source === 'bypassed' ? 'bypassed' : 'miss';
+  }
+
+  /**
+   * Runs the wrapped function; traced on `cachekit:function` while anyone subscribes (`refresh`:
+   * a stale-while-revalidate refresh nobody waits for).
+   */
+  runFunction(fn: (...args: never[]) => unknown, thisArg: unknown, args: readonly unknown[], refresh: boolean): unknown {
+    const run = fn as (...a: unknown[]) => unknown;
+    if (!isTraced(functionChannel)) return run.apply(thisArg, args as unknown[]);
+    return traced(functionChannel, { cache: this.label, namespace: this.namespace, refresh }, () => run.apply(thisArg, args as unknown[]));
   }
 
   private freshCopy(loaded: Loaded): unknown {
@@ -270,15 +314,17 @@ export class CacheEngine {
     fn: (...args: never[]) => unknown,
     thisArg: unknown,
     args: readonly unknown[],
+    trace: CallMessage | undefined,
   ): unknown {
     try {
       const value = this.freshCopy(loaded);
-      this.count(loaded);
+      this.count(loaded, trace);
       return value;
     } catch (error) {
       this.stats.misses++;
+      if (trace !== undefined) trace.outcome = 'miss';
       this.log('warn', { err: errorSummary(error) }, 'cachekit: a coalesced call could not copy the shared value; it ran the function itself');
-      return (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
+      return this.runFunction(fn, thisArg, args, false);
     }
   }
 
@@ -291,7 +337,7 @@ export class CacheEngine {
     signal: AbortSignal | undefined,
   ): Promise<Loaded> {
     const backend = this.backend();
-    if (backend === null) return this.compute(flight, key, fn, thisArg, args, false);
+    if (backend === null) return this.compute(flight, key, fn, thisArg, args, false, 'computed');
     // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
     const readMark = this.l1Tier?.mark();
     const reading = backend.get(key, signal);
@@ -304,7 +350,8 @@ export class CacheEngine {
       if (typeof read === 'object' && !(read instanceof Promise)) return read;
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.
-      if (read === 'failed' || (read === 'miss' && !this.usesLock(backend))) return this.compute(flight, key, fn, thisArg, args, false);
+      if (read === 'failed') return this.compute(flight, key, fn, thisArg, args, false, 'bypassed');
+      if (read === 'miss' && !this.usesLock(backend)) return this.compute(flight, key, fn, thisArg, args, false, 'computed');
       return this.afterRead(read, flight, backend, key, fn, thisArg, args, signal);
     });
   }
@@ -326,6 +373,7 @@ export class CacheEngine {
       const locked = await runWithLock<Loaded>({
         backend,
         key,
+        trace: { cache: this.label, namespace: this.namespace, backend: backend.backendType },
         leaseMs: this.lock.leaseMs,
         waitTimeoutMs: this.lock.waitTimeoutMs,
         signal,
@@ -334,18 +382,22 @@ export class CacheEngine {
           return typeof again === 'object' ? again : undefined;
         },
         // Waiters poll L2 once the lock is released, so the holder's write must land first.
-        compute: ({ lockHeld }) => this.compute(flight, key, fn, thisArg, args, lockHeld),
+        compute: ({ lockHeld }) => this.compute(flight, key, fn, thisArg, args, lockHeld, 'computed'),
       });
+      this.stats.lockOutcomes[locked.lock]++;
       return locked.value;
     }
-    return this.compute(flight, key, fn, thisArg, args, false);
+    return this.compute(flight, key, fn, thisArg, args, false, read === 'failed' ? 'bypassed' : 'computed');
   }
 
   private usesLock(backend: ResilientBackend): boolean {
     return this.lock.enabled && backend.supportsLocks;
   }
 
-  /** Runs the function and writes the result down both tiers. User errors propagate unchanged. */
+  /**
+   * Runs the function and writes the result down both tiers. User errors propagate unchanged.
+   * `source` says why it ran: a miss, or L2 could not answer.
+   */
   private async compute(
     flight: Flight,
     key: string,
@@ -353,9 +405,10 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     awaitWrite: boolean,
+    source: 'computed' | 'bypassed',
   ): Promise<Loaded> {
-    const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
-    if (flight.discard) return { source: 'computed', value, serialized: undefined, latencyMs: 0 };
+    const value = await this.runFunction(fn, thisArg, args, false);
+    if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0 };
     let serialized: Buffer | undefined;
     try {
       const stored = this.writer.storeNow(key, value, awaitWrite);
@@ -363,9 +416,9 @@ export class CacheEngine {
     } catch (error) {
       // The function has answered: a failure while storing its result costs the caching only.
       this.stats.counters.followUpErrors++;
-      this.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
+      this.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
     }
-    return { source: 'computed', value, serialized, latencyMs: 0 };
+    return { source, value, serialized, latencyMs: 0 };
   }
 
   /**
@@ -385,14 +438,14 @@ export class CacheEngine {
     const key = entry.key;
     const l1 = this.l1 as L1Cache;
     const refresh = (async () => {
-      const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
+      const value = await this.runFunction(fn, thisArg, args, true);
       if (l1.peek(key)?.generation !== generation) return;
       await this.writer.store(key, value, true);
       // Invalidated while the L2 write was in flight: take the resurrected copy back out.
       const now = l1.peek(key);
       if (now === undefined || now.generation <= generation) await this.backend()?.delete(key);
     })().catch((error: unknown) => {
-      this.log('debug', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
+      this.log('debug', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
     });
     this.track(refresh);
   }
@@ -427,7 +480,7 @@ export class CacheEngine {
         if (result.ok) {
           removed += result.value;
           cleared.push(prefix);
-        } else this.log('warn', { prefix: redactKey(prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
+        } else this.log('warn', { ...keyField('prefix', prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
       }
       if (cleared.length > 0) this.busOrNone?.prefixesCleared(cleared);
     } else if (backend !== null) {
@@ -454,10 +507,12 @@ export class CacheEngine {
    * minute is left out and counted; the next record of it says how many were (`suppressed`).
    */
   log(level: LogLevel, fields: LogFields, message: string): void {
-    const suppressed = this.repeats.admit(message, Date.now());
+    const now = Date.now();
+    if (level === 'warn' || level === 'error') this.stats.lastProblem = { at: now, message };
+    const suppressed = this.repeats.admit(message, now);
     if (suppressed === undefined) return;
     const logger = this.config.logger ?? getLogger();
-    const cache = `${this.config.module}.${this.config.name}`;
-    logger[level](suppressed === 0 ? { cache, ...fields } : { cache, ...fields, suppressed }, message);
+    const cache = this.label;
+    writeLog(logger, level, suppressed === 0 ? { cache, ...fields } : { cache, ...fields, suppressed }, message);
   }
 }

@@ -5,7 +5,7 @@
  * master key when an old one sealed it.
  */
 import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
-import { redactKey } from '../observability/logger';
+import { keyField } from '../observability/logger';
 import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { DecodeMemo } from './decode-memo';
@@ -13,8 +13,11 @@ import { throwIfFailClosed, type EntryIo } from './entry-io';
 import type { EntryWriter } from './entry-writer';
 import { errorSummary } from '../observability/error-summary';
 
-/** How a call was answered. */
-export type Source = 'l2' | 'computed';
+/**
+ * How a call was answered: from L2, by running the function after a miss, or by running it
+ * because L2 could not answer (`bypassed`: timeout, breaker open, overload).
+ */
+export type Source = 'l2' | 'computed' | 'bypassed';
 
 /** A loaded value with the serializer bytes it came from, so joiners can get fresh copies. */
 export interface Loaded {
@@ -103,12 +106,12 @@ export class EntryReader {
 
   /** Stored bytes that failed to open: counted, logged, deleted, a miss (or EncryptionError when failing closed). */
   private unreadable(backend: ResilientBackend, key: string, error: unknown): 'miss' {
-    this.io.stats.counters.integrityErrors++;
+    this.io.stats.recordIntegrityFailure(error);
     this.memo?.forget(key);
     backend.recordIntegrityEvent(error);
     this.io.log(
       'warn',
-      { key: redactKey(key), code: (error as { code?: string }).code, err: errorSummary(error) },
+      { ...keyField('key', key), code: (error as { code?: string }).code, err: errorSummary(error) },
       'cachekit: stored entry failed its integrity check; treated as a miss and deleted',
     );
     this.io.background.track(backend.delete(key));
@@ -135,7 +138,7 @@ export class EntryReader {
       this.afterGoodRead(backend, key, stored, serialized, value, readMark);
     } catch (error) {
       this.io.stats.counters.followUpErrors++;
-      this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: a step after a good L2 read failed (L1 fill, TTL refresh or key rotation); the value is served');
+      this.io.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: a step after a good L2 read failed (L1 fill, TTL refresh or key rotation); the value is served');
     }
     return { source: 'l2', value, serialized, latencyMs };
   }

@@ -4,7 +4,7 @@
  * background (or awaited, where a caller must know the write landed).
  */
 import type { ResilientBackend } from '../reliability/resilient-backend';
-import { redactKey } from '../observability/logger';
+import { keyField } from '../observability/logger';
 import type { EntryIo } from './entry-io';
 import { errorSummary } from '../observability/error-summary';
 import type { WrittenKeys } from './written-keys';
@@ -42,14 +42,14 @@ export class EntryWriter {
       serialized = pipeline.serialize(value);
     } catch (error) {
       this.io.stats.counters.encodeErrors++;
-      this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
+      this.io.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
       return undefined;
     }
     if (serialized.length > this.io.config.maxValueBytes) {
       this.io.stats.counters.oversizeValues++;
       this.io.log(
         'warn',
-        { key: redactKey(key), bytes: serialized.length, limit: this.io.config.maxValueBytes },
+        { ...keyField('key', key), bytes: serialized.length, limit: this.io.config.maxValueBytes },
         'cachekit: result larger than maxValueBytes; returned uncached',
       );
       return undefined;
@@ -72,7 +72,7 @@ export class EntryWriter {
 
   private sealingFailed(key: string, error: unknown): undefined {
     this.io.stats.counters.encodeErrors++;
-    this.io.log('error', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
+    this.io.log('error', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
     return undefined;
   }
 

@@ -38,6 +38,11 @@ export function sharedL1(): L1Cache {
 }
 
 /** The L1 for a wrapper with these settings: its own when it sets `maxBytes`/`maxEntries`, else the shared one. */
+/** Whether `l1` is the process-wide L1 the functions without a budget of their own share. */
+export function isSharedL1(l1: L1Cache): boolean {
+  return l1 === shared;
+}
+
 export function l1For(settings: ResolvedL1): L1Cache {
   if (settings.maxBytes === undefined && settings.maxEntries === undefined) return sharedL1();
   const env = environmentSettings();

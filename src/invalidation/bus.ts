@@ -15,7 +15,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { L1Cache } from '../l1/l1-cache';
-import type { Logger } from '../observability/logger';
+import { detached } from '../observability/detached';
+import { writeLog, type Logger } from '../observability/logger';
 import { MAX_ITEMS, decodeMessage, encodeMessage, type MessageKind } from './message';
 import type { BusTransport } from './redis-transport';
 
@@ -93,6 +94,11 @@ export class InvalidationBus {
     return !this.connected;
   }
 
+  /** The channel it announces on (its name in logs, metrics and health). */
+  get channel(): string {
+    return this.settings.label;
+  }
+
   /** Lifetime cap of L1 entries while degraded, ms. */
   get degradedTtlMs(): number {
     return this.settings.degradedTtlMs;
@@ -139,12 +145,15 @@ export class InvalidationBus {
   private scheduleFlush(): void {
     if (this.flushScheduled || this.closed) return;
     this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const batch = new Map(this.batch);
-      this.batch.clear();
-      void this.publishAll(batch);
-    });
+    // A batch gathers announcements of many calls: it runs in no one call's context (trace, correlation id).
+    detached(() =>
+      setImmediate(() => {
+        this.flushScheduled = false;
+        const batch = new Map(this.batch);
+        this.batch.clear();
+        void this.publishAll(batch);
+      }),
+    );
   }
 
   /** Publishes `announcements` grouped into messages; failures go to the retry queue. */
@@ -245,7 +254,7 @@ export class InvalidationBus {
     if (this.everConnected) {
       // Back after a gap: any entry written before now may have missed its invalidation.
       for (const [l1, owners] of this.ownersByL1()) l1.deleteOwners(owners);
-      this.settings.logger().warn({ channel: this.settings.label }, 'cachekit: invalidation bus reconnected; L1 entries written before the gap were dropped');
+      writeLog(this.settings.logger(), 'warn', { channel: this.settings.label }, 'cachekit: invalidation bus reconnected; L1 entries written before the gap were dropped');
     }
     this.everConnected = true;
     // Announcements that failed while Redis was away go out now.
@@ -265,12 +274,12 @@ export class InvalidationBus {
     for (const [l1, owners] of this.ownersByL1()) l1.capLifetimes(owners, until);
     {
       this.counters.linkLosses++;
-      this.settings
-        .logger()
-        .error(
-          { channel: this.settings.label, reason, degradedTtlMs: this.settings.degradedTtlMs },
-          'cachekit: invalidation bus disconnected; L1 entries live at most degradedTtlMs until it is back',
-        );
+      writeLog(
+        this.settings.logger(),
+        'error',
+        { channel: this.settings.label, reason, degradedTtlMs: this.settings.degradedTtlMs },
+        'cachekit: invalidation bus disconnected; L1 entries live at most degradedTtlMs until it is back',
+      );
     }
   }
 

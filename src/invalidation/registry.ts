@@ -5,6 +5,8 @@
  */
 import type { RedisBackend } from '../backends/redis/backend';
 import type { Logger } from '../observability/logger';
+import { detached } from '../observability/detached';
+import { observedBuses } from '../observability/observed';
 import { InvalidationBus } from './bus';
 import { redisTransport } from './redis-transport';
 
@@ -26,8 +28,10 @@ export function busOf(backend: RedisBackend, channel: string, degradedTtlMs: num
   const id = `${channel}\u0000${degradedTtlMs}`;
   let bus = byChannel.get(id);
   if (bus === undefined) {
-    bus = new InvalidationBus(redisTransport(backend.client, channel), { degradedTtlMs, logger, label: channel });
+    // The bus serves every cache of the process: its connection is nobody's request.
+    bus = detached(() => new InvalidationBus(redisTransport(backend.client, channel), { degradedTtlMs, logger, label: channel }));
     byChannel.set(id, bus);
+    observedBuses.add(bus);
   }
   return bus;
 }

@@ -17,6 +17,15 @@ import type { TypedEmitter } from './listeners';
 import type { FailureReason, OperationName, OperationResult } from './operation-result';
 import type { ResilientBackendEvents } from './resilient-backend-events';
 
+/** The last error or timeout a backend gave (see `ResilientBackendStats.lastFailure`). */
+export interface LastBackendFailure {
+  /** Clock time (epoch ms with the system clock). */
+  readonly at: number;
+  readonly category: ErrorCategory;
+  /** One log-safe line: no values, no credentials. */
+  readonly message: string;
+}
+
 /** Failures in a row (other than a rejected authentication) after which a backend counts as unreachable. */
 const UNREACHABLE_AFTER_FAILURES = 3;
 
@@ -45,6 +54,8 @@ export class CallOutcomes implements GuardedCallHost {
   private unreachable = false;
   /** Set once backpressure turned a call away, until the queue is empty again. */
   private saturated = false;
+  /** The last backend error or timeout (summarised only when someone asks, see `lastFailure`). */
+  private lastError: { at: number; category: ErrorCategory; error: unknown } | null = null;
 
   constructor(private readonly parts: CallOutcomesParts) {}
 
@@ -67,6 +78,7 @@ export class CallOutcomes implements GuardedCallHost {
   failed<T>(call: GuardedCall<T>, error: unknown): OperationResult<T> {
     const { plan } = call;
     const category = classifyError(error);
+    this.lastError = { at: this.parts.clock.now(), category, error };
     const counted = this.parts.breaker === null ? false : this.parts.breaker.onError(plan.ticket, error, category);
     // A permanent error is about one request (WRONGTYPE, OOM on a write): the backend answered.
     if (category !== 'permanent') this.failedInARow(category, error);
@@ -82,6 +94,7 @@ export class CallOutcomes implements GuardedCallHost {
     const error = new BackendError(`${this.parts.backendType} ${plan.operation} timed out after ${Math.round(plan.timeoutMs)} ms`, 'timeout', {
       operation: plan.operation,
     });
+    this.lastError = { at: this.parts.clock.now(), category: 'timeout', error };
     this.failedInARow('timeout', error);
     return this.countFailure(plan.operation, 'timeout', error, 'timeout', this.parts.breaker !== null);
   }
@@ -125,6 +138,17 @@ export class CallOutcomes implements GuardedCallHost {
       events.emit('failure', { backendType: this.parts.backendType, namespace: this.parts.namespace, operation, reason, category, countedByBreaker, error });
     }
     return error === undefined ? { ok: false, reason } : { ok: false, reason, error };
+  }
+
+  /** False from the moment the backend counts as unreachable (see `ReachabilityChange`) until it answers. */
+  get reachable(): boolean {
+    return !this.unreachable;
+  }
+
+  /** The last error or timeout of the backend (clock time, category, one log-safe line), or null. */
+  lastFailure(): LastBackendFailure | null {
+    const last = this.lastError;
+    return last === null ? null : { at: last.at, category: last.category, message: errorSummary(last.error) };
   }
 
   /** The backend answered after failures or saturation: either state may end here. */

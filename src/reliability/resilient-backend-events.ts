@@ -7,6 +7,7 @@ import type { BackpressureStats } from './backpressure';
 import type { CircuitBreakerStats, CircuitStateChange } from './circuit-breaker';
 import type { ErrorCategory } from './classify-error';
 import type { FailureReason, OperationName } from './operation-result';
+import type { LastBackendFailure } from './call-outcomes';
 
 /** Payload of the `failure` event: a guarded operation produced no answer. */
 export interface OperationFailure {
@@ -89,4 +90,8 @@ export interface ResilientBackendStats {
   readonly backpressure: BackpressureStats | null;
   /** Adaptive timeout per operation seen so far. */
   readonly timeouts: Readonly<Partial<Record<OperationName, AdaptiveTimeoutStats>>>;
+  /** False while the backend counts as unreachable (an authentication failure, or failures in a row). */
+  readonly reachable: boolean;
+  /** The last error or timeout of the backend, or null. */
+  readonly lastFailure: LastBackendFailure | null;
 }

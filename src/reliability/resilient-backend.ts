@@ -21,6 +21,7 @@ import type { ReliabilityOptions, ResolvedReliabilityOptions } from './options';
 import type { ResilientBackendEvents, ResilientBackendStats } from './resilient-backend-events';
 import { resolveReliabilityOptions } from './validate-options';
 import { batchWriteAllowanceMs, writeAllowanceMs } from './write-allowance';
+import { isTraced, l2Channel, traced, type L2Message } from '../observability/tracing-channels';
 
 /** Dependencies and labels of a `ResilientBackend`. */
 export interface ResilientBackendDeps {
@@ -121,12 +122,12 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
 
   /** Reads `key`: the bytes (or null when absent), or why the cache could not answer. */
   get(key: string, signal?: AbortSignal): Promise<OperationResult<Buffer | null>> {
-    return this.execute('get', (o) => this.backend.get(key, o), signal);
+    return this.execute('get', (o) => this.backend.get(key, o), signal, 0, key);
   }
 
   /** Writes `key`. True when stored; false when the write was dropped (counted, never thrown). */
   set(key: string, value: Buffer, ttlSeconds?: number, signal?: AbortSignal): Promise<boolean> {
-    return this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, writeAllowanceMs(value.length)).then(this.writeOutcome);
+    return this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, writeAllowanceMs(value.length), key).then(this.writeOutcome);
   }
 
   private readonly writeOutcome = (result: OperationResult<unknown>): boolean => {
@@ -151,12 +152,12 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
 
   /** Removes `key`; the value tells whether something was removed. */
   delete(key: string, signal?: AbortSignal): Promise<OperationResult<boolean>> {
-    return this.execute('delete', (o) => this.backend.delete(key, o), signal);
+    return this.execute('delete', (o) => this.backend.delete(key, o), signal, 0, key);
   }
 
   /** Whether `key` holds a live entry. */
   exists(key: string, signal?: AbortSignal): Promise<OperationResult<boolean>> {
-    return this.execute('exists', (o) => this.backend.exists(key, o), signal);
+    return this.execute('exists', (o) => this.backend.exists(key, o), signal, 0, key);
   }
 
   /** Removes every key under `prefix` (fixed `timeouts.clearPrefixMs` timeout); needs `clearPrefix`. */
@@ -170,35 +171,35 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
   getTtl(key: string, signal?: AbortSignal): Promise<OperationResult<number | null>> {
     const getTtl = this.backend.getTtl?.bind(this.backend);
     if (getTtl === undefined) return this.unsupported('getTtl');
-    return this.execute('getTtl', (o) => getTtl(key, o), signal);
+    return this.execute('getTtl', (o) => getTtl(key, o), signal, 0, key);
   }
 
   /** Resets the TTL of an existing key; needs `refreshTtl`. */
   refreshTtl(key: string, ttlSeconds: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
     const refreshTtl = this.backend.refreshTtl?.bind(this.backend);
     if (refreshTtl === undefined) return this.unsupported('refreshTtl');
-    return this.execute('refreshTtl', (o) => refreshTtl(key, ttlSeconds, o), signal);
+    return this.execute('refreshTtl', (o) => refreshTtl(key, ttlSeconds, o), signal, 0, key);
   }
 
   /** Tries once to take the lock for `key`; the value tells whether it was acquired. */
   acquireLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
     const acquireLock = this.backend.acquireLock?.bind(this.backend);
     if (acquireLock === undefined) return this.unsupported('acquireLock');
-    return this.execute('acquireLock', (o) => acquireLock(key, token, leaseMs, o), signal);
+    return this.execute('acquireLock', (o) => acquireLock(key, token, leaseMs, o), signal, 0, key);
   }
 
   /** Extends a lock still owned by `token`; the value is false when it was lost. */
   renewLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
     const renewLock = this.backend.renewLock?.bind(this.backend);
     if (renewLock === undefined) return this.unsupported('renewLock');
-    return this.execute('renewLock', (o) => renewLock(key, token, leaseMs, o), signal);
+    return this.execute('renewLock', (o) => renewLock(key, token, leaseMs, o), signal, 0, key);
   }
 
   /** Releases the lock if `token` still owns it. */
   releaseLock(key: string, token: string, signal?: AbortSignal): Promise<OperationResult<boolean>> {
     const releaseLock = this.backend.releaseLock?.bind(this.backend);
     if (releaseLock === undefined) return this.unsupported('releaseLock');
-    return this.execute('releaseLock', (o) => releaseLock(key, token, o), signal);
+    return this.execute('releaseLock', (o) => releaseLock(key, token, o), signal, 0, key);
   }
 
   /**
@@ -219,6 +220,11 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
     if (this.has('integrity')) this.emit('integrity', { backendType: this.backendType, namespace: this.namespace, error });
   }
 
+  /** The concurrency limit in front of the backend (one per backend, shared by its facades), or null when off. */
+  get concurrencyLimit(): Backpressure | null {
+    return this.backpressure;
+  }
+
   /** Whether the breaker currently bypasses the backend (always false when disabled). */
   get bypassing(): boolean {
     return this.breaker !== null && this.breaker.state === 'open';
@@ -233,6 +239,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
       breaker: this.breaker?.stats() ?? null,
       backpressure: this.backpressure?.stats() ?? null,
       timeouts: this.timeouts.stats(),
+      reachable: this.outcomes.reachable,
+      lastFailure: this.outcomes.lastFailure(),
     };
   }
 
@@ -290,12 +298,31 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
     return Promise.resolve(this.outcomes.refuse(operation, 'unsupported'));
   }
 
-  /** Admission: closed → abort → breaker → backpressure, then the timed call. */
+  /** One guarded operation; published on `cachekit:l2` while anyone subscribes. */
   private execute<T>(
     operation: OperationName,
     invoke: (options: BackendCallOptions) => Promise<T>,
     signal: AbortSignal | undefined,
     allowanceMs = 0,
+    key?: string,
+  ): Promise<OperationResult<T>> {
+    if (!isTraced(l2Channel)) return this.admit(operation, invoke, signal, allowanceMs);
+    const message: L2Message = { backend: this.backendType, namespace: this.namespace, operation, key, ok: undefined, reason: undefined };
+    return traced(l2Channel, message, () =>
+      this.admit(operation, invoke, signal, allowanceMs).then((result) => {
+        message.ok = result.ok;
+        if (!result.ok) message.reason = result.reason;
+        return result;
+      }),
+    );
+  }
+
+  /** Admission: closed → abort → breaker → backpressure, then the timed call. */
+  private admit<T>(
+    operation: OperationName,
+    invoke: (options: BackendCallOptions) => Promise<T>,
+    signal: AbortSignal | undefined,
+    allowanceMs: number,
   ): Promise<OperationResult<T>> {
     if (this.closed) return Promise.resolve(this.outcomes.refuse(operation, 'closed'));
     if (signal?.aborted === true) return Promise.resolve(this.outcomes.refuse(operation, 'aborted'));

@@ -3,7 +3,7 @@
  * removed, so it is not met again), as the cache layer does for envelopes that fail their
  * integrity check.
  */
-import { getLogger } from '../../observability/logger';
+import { getLogger, writeLog } from '../../observability/logger';
 
 /** Why an entry file was refused. */
 export type RejectionKind =
@@ -29,7 +29,7 @@ export class RejectedEntries {
   /** Counts and logs one refused entry; `reason` says what was wrong with it. */
   record(kind: RejectionKind, entry: string, reason: string): void {
     this.counts[kind]++;
-    getLogger().warn({ backend: 'file', directory: this.directory(), entry, reason }, MESSAGES[kind]);
+    writeLog(getLogger(), 'warn', { backend: 'file', directory: this.directory(), entry, reason }, MESSAGES[kind]);
   }
 
   /** A copy of the counts. */

@@ -2,10 +2,28 @@
  * Builds the ioredis client a validated `RedisBackendOptions` describes, with the defaults
  * that keep every call bounded (see `options.ts` for the reasons).
  */
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { ConfigurationError } from '../../errors';
 import type { RedisBackendOptions, RedisClient, RedisClusterNode, RedisSettings } from './options';
 import { parseRedisUrl, tcpUrlOptions } from './url';
+
+/** The client classes of ioredis. */
+interface IoredisModule {
+  Redis: typeof Redis;
+  Cluster: typeof Cluster;
+}
+
+let ioredis: IoredisModule | undefined;
+
+/**
+ * ioredis, loaded when the first Redis client is built: an app whose caches use memory or
+ * files never loads it (it is most of cachekit's start-up cost).
+ */
+function loadIoredis(): IoredisModule {
+  ioredis ??= createRequire(import.meta.url)('ioredis') as IoredisModule;
+  return ioredis;
+}
 
 /** How often a Cluster client re-reads the slot map, ms. */
 const CLUSTER_SLOTS_REFRESH_MS = 1_000;
@@ -64,6 +82,7 @@ function clusterNode(node: RedisClusterNode): { host: string; port: number } {
 
 /** Builds the ioredis client described by validated options (everything except `client`). */
 export function createRedisClient(options: RedisBackendOptions, settings: RedisSettings): RedisClient {
+  const { Redis, Cluster } = loadIoredis();
   const base = baseOptions(options, settings);
   if (options.cluster !== undefined) {
     const { db: _db, ...nodeOptions } = base;

@@ -5,13 +5,14 @@
  *
  * apache-arrow ships two copies, ES module and CommonJS, and the IPC writer of one silently
  * writes wrong bytes for a Table of the other. An app gets the copy of its own module system,
- * and so does cachekit (`import` loads dist/index.mjs, `require` dist/index.cjs), so cachekit
- * loads the copy of the module system it was loaded through: then the app's Tables are stored,
- * and Tables of the app's copy come back.
+ * so cachekit loads the copy of the module system it was loaded through (src/module-system.ts):
+ * the ES module copy once the process has imported cachekit, else the CommonJS copy. Then the
+ * app's Tables are stored, and Tables of the app's copy come back.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError, SerializationError } from '../../errors';
+import { esmImportResolver, type ImportResolver } from '../../module-system';
 import { UNDECODABLE_VALUE } from '../msgpack/value-decoder';
 import { UNENCODABLE_VALUE } from '../msgpack/value-encoder';
 import type { Serializer } from './serializer';
@@ -22,14 +23,6 @@ interface ArrowModule {
   tableToIPC(table: object, type: 'file'): Uint8Array;
   tableFromIPC(bytes: Uint8Array): object;
 }
-
-/** Set by the build (tsup `define`): the module system this copy of cachekit was built for. */
-declare const __CACHEKIT_MODULE_FORMAT__: 'esm' | 'cjs';
-/**
- * Whether cachekit runs as an ES module. Sources run by the tests (no build) count as
- * CommonJS: they load apache-arrow with `require`, as they always have.
- */
-const LOADED_AS_ES_MODULE = typeof __CACHEKIT_MODULE_FORMAT__ !== 'undefined' && __CACHEKIT_MODULE_FORMAT__ === 'esm';
 
 let arrowModule: ArrowModule | undefined;
 
@@ -54,12 +47,13 @@ function esmNeedsNewerNode(cause?: unknown): ConfigurationError {
  * synchronously (codecs are created synchronously) with `require()` of an ES module, which
  * returns the very module instance `import` gives (Node 20.19+ / 22.12+).
  */
-function loadEsmCopy(): ArrowModule {
-  if (typeof import.meta.resolve !== 'function') throw esmNeedsNewerNode();
+function loadEsmCopy(resolve: ImportResolver): ArrowModule {
   let entry: string;
   try {
-    entry = fileURLToPath(import.meta.resolve('apache-arrow'));
+    entry = fileURLToPath(resolve('apache-arrow'));
   } catch (error) {
+    // Node before 20.6 has no synchronous import.meta.resolve (and no require() of ES modules).
+    if (error instanceof TypeError) throw esmNeedsNewerNode(error);
     throw missingArrow(error);
   }
   try {
@@ -76,8 +70,9 @@ function loadEsmCopy(): ArrowModule {
  */
 export function loadArrow(): ArrowModule {
   if (arrowModule !== undefined) return arrowModule;
-  if (LOADED_AS_ES_MODULE) {
-    arrowModule = loadEsmCopy();
+  const resolve = esmImportResolver();
+  if (resolve !== undefined) {
+    arrowModule = loadEsmCopy(resolve);
   } else {
     try {
       arrowModule = createRequire(import.meta.url)('apache-arrow') as ArrowModule;
