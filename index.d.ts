@@ -9,7 +9,27 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** A tenant's keys; key bytes never reach JavaScript. Created by `deriveTenantKeyHandle`. */
+/**
+ * A cache's master keys (current and up to three previous). Created by
+ * `masterKeyringFromHex` / `masterKeyringFromBytes`.
+ */
+export declare class MasterKeyringHandle {
+  /** Adds a previous (read-only) key given as 64 hex digits. */
+  addPreviousHex(hex: string): void
+  /** Adds a previous (read-only) key given as 32 raw bytes (copied). */
+  addPreviousBytes(key: Uint8Array): void
+  /** How many previous keys the keyring holds. */
+  get previousKeyCount(): number
+  /** The encryption key handle of a tenant. */
+  deriveTenantKeys(tenantId: string): TenantKeyHandle
+  /** The keyed-integrity (MAC) key handle of a tenant. */
+  deriveTenantMacKeys(tenantId: string): TenantMacKeyHandle
+}
+
+/**
+ * A tenant's keys; key bytes never reach JavaScript. Created by `deriveTenantKeyHandle` or
+ * a master keyring handle.
+ */
 export declare class TenantKeyHandle {
   /** The tenant these keys belong to. */
   get tenantId(): string
@@ -26,6 +46,24 @@ export declare class TenantKeyHandle {
    * Fingerprints of every derived encryption key: current first, then the previous keys in
    * the order given.
    */
+  fingerprints(): Buffer[]
+}
+
+/** A tenant's MAC keys; key bytes never reach JavaScript. Created by a master keyring handle. */
+export declare class TenantMacKeyHandle {
+  /** The tenant these keys belong to. */
+  get tenantId(): string
+  /**
+   * Frames `payload` under the current key, bound to `aad`, into `out` (payload length +
+   * `MAC_FRAME_OVERHEAD`).
+   */
+  sealInto(payload: Uint8Array, aad: Uint8Array, out: Uint8Array): void
+  /**
+   * Verifies `framed` against `aad` under the key its fingerprint names; the payload is
+   * `framed` after its first `MAC_FRAME_OVERHEAD` bytes.
+   */
+  verify(framed: Uint8Array, aad: Uint8Array): void
+  /** Fingerprints of every MAC key: current first, then previous keys in the order given. */
   fingerprints(): Buffer[]
 }
 
@@ -75,6 +113,25 @@ export declare function deriveTenantKeyHandle(masterKey: Uint8Array, tenantId: s
  */
 export declare function encryptAesGcmInto(plaintext: Uint8Array, key: Uint8Array, aad: Uint8Array, out: Uint8Array): void
 
+/**
+ * The sizes and format `envelope` declares, after retrieve's checks 1–5 (no decompression,
+ * so the checksum is not checked).
+ */
+export declare function envelopeDescribe(envelope: Uint8Array): EnvelopeDescription
+
+/**
+ * What an envelope declares, read without decompressing it: for tools that report on stored
+ * entries. Runs every retrieve check that needs no decompression.
+ */
+export interface EnvelopeDescription {
+  /** Length of the LZ4 block. */
+  compressedSize: number
+  /** Decoded length the envelope declares. */
+  originalSize: number
+  /** The envelope's format string. */
+  format: string
+}
+
 /** `data.length / compressed length`: how much a store would shrink `data`. */
 export declare function envelopeEstimateCompression(data: Uint8Array): number
 
@@ -115,6 +172,15 @@ export declare function envelopeValidate(envelope: Uint8Array): boolean
 
 /** First 16 bytes of SHA-256("key_fingerprint_v1" ‖ key): names a key without revealing it. */
 export declare function keyFingerprint(key: Uint8Array): Buffer
+
+/** Bytes a keyed-integrity frame adds before its payload (magic, fingerprint, tag). */
+export declare const MAC_FRAME_OVERHEAD: number
+
+/** A keyring whose current key is 32 raw bytes (copied; the caller's buffer is not kept). */
+export declare function masterKeyringFromBytes(key: Uint8Array): MasterKeyringHandle
+
+/** A keyring whose current key is 64 hex digits. */
+export declare function masterKeyringFromHex(hex: string): MasterKeyringHandle
 
 /** Largest compressed block and largest envelope (512 MiB). */
 export declare const MAX_COMPRESSED_SIZE: number

@@ -835,7 +835,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.MasterKeyringHandle = nativeBinding.MasterKeyringHandle
 module.exports.TenantKeyHandle = nativeBinding.TenantKeyHandle
+module.exports.TenantMacKeyHandle = nativeBinding.TenantMacKeyHandle
 module.exports.aeadAlgorithmId = nativeBinding.aeadAlgorithmId
 module.exports.blake2b128Into = nativeBinding.blake2b128Into
 module.exports.blake2b256Hex = nativeBinding.blake2b256Hex
@@ -845,6 +847,7 @@ module.exports.decryptAesGcmInto = nativeBinding.decryptAesGcmInto
 module.exports.deriveDomainKey = nativeBinding.deriveDomainKey
 module.exports.deriveTenantKeyHandle = nativeBinding.deriveTenantKeyHandle
 module.exports.encryptAesGcmInto = nativeBinding.encryptAesGcmInto
+module.exports.envelopeDescribe = nativeBinding.envelopeDescribe
 module.exports.envelopeEstimateCompression = nativeBinding.envelopeEstimateCompression
 module.exports.envelopeRetrieveAsync = nativeBinding.envelopeRetrieveAsync
 module.exports.envelopeRetrieveBegin = nativeBinding.envelopeRetrieveBegin
@@ -854,6 +857,9 @@ module.exports.envelopeStoreBegin = nativeBinding.envelopeStoreBegin
 module.exports.envelopeStoreFinish = nativeBinding.envelopeStoreFinish
 module.exports.envelopeValidate = nativeBinding.envelopeValidate
 module.exports.keyFingerprint = nativeBinding.keyFingerprint
+module.exports.MAC_FRAME_OVERHEAD = nativeBinding.MAC_FRAME_OVERHEAD
+module.exports.masterKeyringFromBytes = nativeBinding.masterKeyringFromBytes
+module.exports.masterKeyringFromHex = nativeBinding.masterKeyringFromHex
 module.exports.MAX_COMPRESSED_SIZE = nativeBinding.MAX_COMPRESSED_SIZE
 module.exports.MAX_COMPRESSION_RATIO = nativeBinding.MAX_COMPRESSION_RATIO
 module.exports.MAX_UNCOMPRESSED_SIZE = nativeBinding.MAX_UNCOMPRESSED_SIZE

@@ -57,6 +57,7 @@ function quietKeyvRedis(url) {
 }
 
 // ---- the libraries, each as (url) => { call(a, b, factory), close() }
+let cachekitRuns = 0;
 const libraries = [
   {
     name: 'raw ioredis 5 (GET, compute, SET)',
@@ -142,9 +143,10 @@ const libraries = [
       const backend = new RedisBackend({ url });
       const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
       const fns = new Map();
+      // Each run wraps a new closure: one namespace per run (one function per identity).
       const cached = cache(async function item(a, b) {
         return fns.get(`${a}:${b}`)();
-      }, { backend, l1: false, ttl: 600, namespace: `peers-${process.pid}`, logger: quiet });
+      }, { backend, l1: false, ttl: 600, namespace: `peers-${process.pid}-${++cachekitRuns}`, logger: quiet });
       return {
         call(a, b, factory) {
           fns.set(`${a}:${b}`, factory);

@@ -4,12 +4,11 @@
  * in-process memory backend, whose own get is a Map lookup. Baselines run in the same process.
  *   - ResilientBackend.get (defaults: breaker + adaptive timeout + backpressure) vs raw get,
  *     and with each feature alone, so a regression can be located;
- *   - SingleFlight.run uncontended vs calling the function directly, and 100 callers sharing a run.
  *   node --import tsx benches/reliability.bench.js
  */
 const { runAsyncSuite, toMarkdown } = require('./lib/async-suite');
 const { MemoryBackend } = require('../src/backends/memory.ts');
-const { ResilientBackend, SingleFlight } = require('../src/reliability/index.ts');
+const { ResilientBackend } = require('../src/reliability/resilient-backend.ts');
 
 async function l2Suite() {
   const memory = new MemoryBackend();
@@ -30,39 +29,10 @@ async function l2Suite() {
   return toMarkdown('L2 get over the memory backend (256-byte value)', rows, 'raw get');
 }
 
-async function singleFlightSuite() {
-  const flight = new SingleFlight();
-  const value = { id: 1 };
-  const compute = async () => value;
-  const fanOut = 100;
-  const cases = [
-    { name: 'await fn() (baseline)', fn: () => compute(), baseline: true },
-    { name: 'SingleFlight.run, uncontended', fn: () => flight.run('k', compute) },
-    {
-      // One run shared by 100 callers; the figure is per caller.
-      name: `SingleFlight.run, ${fanOut} callers share one run (per caller)`,
-      fn: async () => {
-        const calls = new Array(fanOut);
-        for (let i = 0; i < fanOut; i++) calls[i] = flight.run('k', compute);
-        await Promise.all(calls);
-      },
-      perCall: fanOut,
-    },
-  ];
-  const rows = await runAsyncSuite('single-flight', cases);
-  const perCaller = rows.map((row, i) => {
-    const divisor = cases[i].perCall ?? 1;
-    return { ...row, p50Us: row.p50Us / divisor, p99Us: row.p99Us / divisor, opsPerSec: row.opsPerSec * divisor };
-  });
-  const base = perCaller[0].p50Us;
-  return toMarkdown('Single-flight', perCaller.map((r) => ({ ...r, ratio: r.p50Us / base })), 'direct call');
-}
-
 async function main() {
   console.log(`Node ${process.version}, ${require('node:os').cpus().length} CPUs\n`);
   console.log(await l2Suite());
   console.log();
-  console.log(await singleFlightSuite());
 }
 
 main().catch((error) => {

@@ -15,7 +15,11 @@ const benches = [
   ['l1-hit', ['benches/l1-hit.bench.mjs']],
   ['l2', ['benches/l2.bench.mjs']],
   ['secure', ['benches/secure.bench.mjs']],
+  ['keyed-integrity', ['benches/keyed-integrity.bench.mjs']],
+  ['observability', ['benches/observability.bench.mjs']],
   ['faults-peers', ['--import', 'tsx', 'benches/faults-peers.bench.mjs']],
+  ['coherence', ['--import', 'tsx', 'benches/coherence.bench.mjs']],
+  ['startup', ['benches/startup.bench.mjs']],
 ];
 const only = process.argv.slice(2);
 execFileSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' });

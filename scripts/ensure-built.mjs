@@ -1,5 +1,6 @@
-// Builds the native addon and the TypeScript bundle when a fresh clone has neither,
-// so `npm run demo` works straight after `npm install`.
+// Builds what `npm run demo` needs when a fresh clone lacks it: the native addon (a Rust
+// release build with LTO: a few minutes on 2 cores the first time) and the TypeScript bundle.
+// A clone has no prebuilt binary; an installed package takes one from its platform package.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const hasNative = readdirSync(root).some((f) => f.startsWith('cachekit.') && f.endsWith('.node'));
-const hasDist = existsSync(path.join(root, 'dist', 'index.mjs')) && existsSync(path.join(root, 'dist', 'index.cjs'));
-if (!hasNative) execSync('npm run build:native', { cwd: root, stdio: 'inherit' });
+const hasDist = ['cachekit.cjs', 'index.cjs', 'index.mjs'].every((f) => existsSync(path.join(root, 'dist', f)));
+if (!hasNative) {
+  console.log('No native addon yet: building it with cargo (release, LTO; about 3 minutes on 2 cores the first time).');
+  execSync('npm run build:native', { cwd: root, stdio: 'inherit' });
+}
 if (!hasDist) execSync('npm run build:ts', { cwd: root, stdio: 'inherit' });

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       failures += failed.length;
       process.stdout.write(`${failed.length === 0 ? 'pass' : 'FAIL'} (${((performance.now() - began) / 1000).toFixed(1)} s)\n`);
       for (const c of failed) process.stdout.write(`   FAIL ${describeCheck(c)}\n`);
+      for (const c of report.goals.filter((g) => !passes(g))) process.stdout.write(`   goal missed: ${describeCheck(c)}\n`);
     }
   } finally {
     clearInterval(keepAlive);

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(envelope_retrieve decrypt msgpack_bounds)
+  targets=(envelope_retrieve decrypt mac_open msgpack_bounds)
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -6,7 +6,9 @@
  * `repo.get(1)` on two instances returns the same entry. To key by instance, give a `key`
  * function — it is called with `this` bound to the instance. Each class (and subclass) gets
  * its own cache, named `{Class}.{method}`, so same-named methods of different classes in one
- * file never share entries.
+ * file never share entries. A class defined inside a function is a new class with new methods
+ * per call: the second one's first call is refused, as any second function under one identity
+ * is (cache/identity-registry.ts).
  */
 import { cache } from './cache';
 import type { AnyFunction, CachedFunction, UntypedFunction } from './cache/cached-function';
@@ -25,14 +27,17 @@ export type CachedMethodOptions = Omit<CacheOptions, 'key'> & {
   key?: (...args: never[]) => string;
 };
 
-/** Control methods available on a decorated method (`instance.method.cacheInfo()`). */
-export interface CachedMethodControls {
+/**
+ * Control methods of a decorated method. Decorators cannot change a method's declared type, so
+ * reach them typed with `cached.controls(repo.byId)`; `Args` are the method's parameters.
+ */
+export interface CachedMethodControls<Args extends readonly unknown[] = unknown[]> {
   /** Statistics summed over every class that uses this method. */
   cacheInfo(): CacheInfo;
   /** Clears the entries of every class that uses this method. */
   cacheClear(): Promise<number>;
   /** Removes the entry of this call in every class that uses this method. */
-  invalidate(...args: unknown[]): Promise<boolean>;
+  invalidate(...args: Args): Promise<boolean>;
 }
 
 /** Methods `@cached` accepts: cached calls always answer asynchronously. */
@@ -92,8 +97,12 @@ function buildDispatcher(method: AnyFunction, methodName: string, options: Cache
       return any;
     },
   };
+  decoratedMethods.add(dispatcher);
   return Object.assign(dispatcher, controls);
 }
+
+/** Every method `@cached` has built, to tell them from other functions in `cached.controls`. */
+const decoratedMethods = new WeakSet<object>();
 
 /**
  * Caches a class method. Works as a TC39 standard decorator and under
@@ -123,3 +132,16 @@ export function cached(options: CachedMethodOptions = {}) {
   }
   return decorator;
 }
+
+/**
+ * The controls of a method decorated with `@cached`, typed from the method: pass it as the
+ * class declares it (`cached.controls(repo.byId)` or `cached.controls(UserRepo.prototype.byId)`).
+ * Throws a ConfigurationError for a method `@cached` did not decorate.
+ */
+cached.controls = function controls<F extends CacheableMethod>(method: F): CachedMethodControls<Parameters<F>> {
+  if (typeof method !== 'function' || !decoratedMethods.has(method)) {
+    const name = typeof method === 'function' && method.name !== '' ? `${method.name}()` : String(method);
+    throw new ConfigurationError(`cached.controls() takes a method decorated with @cached; ${name} is not one. Fix: decorate it with @cached(), or pass the decorated method.`);
+  }
+  return method as unknown as CachedMethodControls<Parameters<F>>;
+};

@@ -3,83 +3,53 @@
  *
  * `cache(fn, options)` caches a function's results in an in-process L1 and a shared L2
  * (Redis, a file directory, memory, or any backend implementing `CacheBackend`).
+ *
+ * The root holds what a user of the cache needs; every name here is a promise to keep.
+ * Elsewhere: `cachekit/native` (the Rust core's primitives), `cachekit/keys` (the keys entries
+ * are stored under), `cachekit/testing` (the backend conformance suite), `cachekit/otel` (the
+ * OpenTelemetry bridge).
  */
-export { cache, type CacheApi, type CacheFactory, type LocalCacheFactory, type LocalCacheOptions } from './cache';
-export { cached, type CachedMethodOptions, type CachedMethodControls, type CacheableMethod } from './decorators';
-export type {
-  AnyFunction,
-  CachedFunction,
-  CacheControls,
-  CacheHealthStatus,
-  CacheHealthReport,
-} from './cache/cached-function';
-export type { LocalCachedFunction, LocalCacheControls } from './cache/local-function';
-export type { CacheInfo, CacheCounters } from './cache/stats';
-export type { CacheOptions, DecodeMemoOptions, L1Options, L1Mode, RefreshTtlOptions, SerializerName, UserSerializer } from './config/options';
-export type { PresetName } from './config/presets';
-export { ENVIRONMENT_VARIABLES, reloadEnvironment, type LogLevel } from './config/env';
-export { setLogger, getLogger, createConsoleLogger, type Logger, type LogFields } from './observability/logger';
-export * from './errors';
-export { runWithTenant, currentTenant } from './tenancy/tenant-context';
-export { TenantError, DEFAULT_TENANT, type TenantOption } from './tenancy/tenant-option';
+export { cache } from './cache';
+export { cached, type CachedMethodOptions, type CachedMethodControls } from './decorators';
+export type { CachedFunction, CacheHealthStatus, CacheHealthReport } from './cache/cached-function';
+export type { CacheInfo } from './cache/stats';
+export type { CacheOptions, UserSerializer } from './config/options';
+export type { ReliabilityOptions } from './reliability/options';
 export type { EncryptionOptions } from './encryption/encryption-options';
+export type { KeyedIntegrityOptions } from './encryption/keyed-integrity-options';
 
-// Backends
-export * from './backends';
-
-// Reliability
-export type {
-  ReliabilityOptions,
-  CircuitBreakerOptions,
-  AdaptiveTimeoutOptions,
-  BackpressureOptions,
-  LockOptions,
-} from './reliability/options';
-export type { CircuitState, CircuitStateChange } from './reliability/circuit-breaker';
-export { ResilientBackend } from './reliability/resilient-backend';
-export type { ResilientBackendStats, ResilientBackendEvents } from './reliability/resilient-backend-events';
-export type { FailureReason, OperationResult } from './reliability/operation-result';
-
-// Keys and codec, for direct use
-export { argsHash, cacheKey, interopKey, tenantScopedKey, createKeyBuilder, serializerCode, type KeyBuilder, type KeyBuilderOptions } from './keys';
+// Errors: every one carries a stable `code`; branch with `instanceof` or on the code.
 export {
-  createCodec,
-  createInteropValueCodec,
-  createTenantKeysEncryptor,
-  standardSerializer,
-  autoSerializer,
-  jsonSerializer,
-  createArrowSerializer,
-  DecodeBoundsError,
-  PythonFrameError,
-  float64,
-  isoDateTime,
-  uuid,
-  type Codec,
-  type CodecContext,
-  type CodecOptions,
-  type Serializer,
-  type ValueEncryptor,
-  type EncryptionContext,
-  type InteropValueCodec,
-} from './codec';
+  CachekitError,
+  ConfigurationError,
+  KeyGenerationError,
+  SerializationError,
+  IntegrityError,
+  EncryptionError,
+  DecryptionError,
+  BackendError,
+} from './errors';
+export { TenantError } from './tenancy/tenant-option';
 
-// Native core
-export {
-  ByteStorage,
-  TenantKeys,
-  deriveTenantKeys,
-  deriveDomainKey,
-  keyFingerprint,
-  encryptAesGcm,
-  decryptAesGcm,
-  createAad,
-  blake2b256,
-  blake2b256Hex,
-  blake2b128,
-  xxh3_64,
-  isNativeError,
-  NativeErrorCode,
-  limits,
-  type AeadAlgorithm,
-} from './native';
+// Backends (the shared L2). RedisBackend loads ioredis on first construction only.
+export type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from './backends/types';
+export { MemoryBackend, type MemoryBackendOptions } from './backends/memory';
+export { FileBackend } from './backends/file/backend';
+export type { FileBackendOptions } from './backends/file/options';
+export { RedisBackend } from './backends/redis/backend';
+export type { RedisBackendOptions } from './backends/redis/options';
+export { closeSharedBackends, setDefaultBackend } from './backends/resolve';
+
+// Tenants, logging, and the values interop mode needs to match Python's types.
+export { runWithTenant, currentTenant } from './tenancy/tenant-context';
+export { setLogger, getLogger, setLogOptions, type Logger, type LogFields, type LogOptions } from './observability/logger';
+
+// Observability: correlation ids in logs, Prometheus metrics, health, tracing channels.
+export { runWithCorrelationId, currentCorrelationId } from './observability/correlation';
+export { registerMetrics, type MetricsOptions, type CachekitMetrics } from './observability/metrics/register-metrics';
+export { checkHealth } from './observability/health/health-check';
+export { healthHandler, type HealthHandler } from './observability/health/health-handler';
+export type { HealthCheckOptions, HealthComponent, HealthLevel, HealthReport, HealthStatus } from './observability/health/health-report';
+export { TRACING_CHANNELS, type CallOutcome } from './observability/tracing-channels';
+export { createArrowSerializer } from './codec/serializers/arrow-serializer';
+export { float64, isoDateTime, uuid } from './codec/tagged-values';

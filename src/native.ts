@@ -10,13 +10,11 @@
  * Every error thrown (or rejected) here is an `Error` whose `code` is one of
  * {@link NativeErrorCode} and whose message says what was wrong.
  */
-import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import type * as Generated from '../index.js';
+import { loadNativeBinding } from './native-loader';
 
-const requireNative = createRequire(import.meta.url);
-// The generated loader sits at the package root, one level above both src/ and dist/.
-const binding = requireNative('../index.js') as typeof Generated;
+const binding = loadNativeBinding<typeof Generated>();
 
 /**
  * Stable `code`s of the errors the native core throws, each with what it means. Branch on
@@ -41,8 +39,10 @@ export const NativeErrorCode = {
   COMPRESSION_FAILED: 'ERR_COMPRESSION_FAILED',
   /** A master key or AEAD key is not exactly 32 bytes. */
   INVALID_KEY_LENGTH: 'ERR_INVALID_KEY_LENGTH',
-  /** A hex master key is not exactly 64 hex digits (reserved for hex entry points). */
+  /** A hex master key is not exactly 64 hex digits (no spaces, prefixes or line breaks). */
   INVALID_MASTER_KEY_HEX: 'ERR_INVALID_MASTER_KEY_HEX',
+  /** A master key of 32 zero bytes: a placeholder or an unfilled buffer, not a secret. */
+  WEAK_MASTER_KEY: 'ERR_WEAK_MASTER_KEY',
   /** The HKDF domain is empty or longer than 255 bytes. */
   INVALID_DOMAIN: 'ERR_INVALID_DOMAIN',
   /** The tenant salt (tenant id) is empty or longer than 1024 bytes. */
@@ -63,6 +63,10 @@ export const NativeErrorCode = {
   NONCE_EXHAUSTED: 'ERR_NONCE_EXHAUSTED',
   /** `decryptWith` was given a fingerprint no key of the handle has. */
   UNKNOWN_KEY_FINGERPRINT: 'ERR_UNKNOWN_KEY_FINGERPRINT',
+  /** Keyed integrity: the stored bytes carry no MAC frame (an unkeyed or foreign entry). */
+  NOT_KEYED_ENTRY: 'ERR_NOT_KEYED_ENTRY',
+  /** Keyed integrity: the tag did not verify (altered, moved to another key or tenant, or forged). */
+  MAC_MISMATCH: 'ERR_MAC_MISMATCH',
   /** The system random source failed while seeding nonces. */
   RANDOM_UNAVAILABLE: 'ERR_RANDOM_UNAVAILABLE',
   /** Encryption was refused (only for lengths past the algorithm's limit). */
@@ -144,6 +148,16 @@ export interface RetrievedEnvelope {
   format: string;
 }
 
+/** What an envelope declares, from {@link ByteStorage.describe}. */
+export interface EnvelopeDescription {
+  /** Length of the LZ4 block. */
+  compressedSize: number;
+  /** Decoded length the envelope declares. */
+  originalSize: number;
+  /** The envelope's format tag. */
+  format: string;
+}
+
 /**
  * Stores bytes in the cachekit envelope — `[LZ4 block, xxHash3-64 of the input as 8 uints,
  * original size, format]` in MessagePack — and reads them back with every integrity and
@@ -184,6 +198,15 @@ export class ByteStorage {
     const data = Buffer.allocUnsafe(binding.envelopeRetrieveBegin(envelope, sizeLimit(maxOriginalSize)));
     const format = binding.envelopeRetrieveInto(envelope, data);
     return { data, format };
+  }
+
+  /**
+   * The LZ4 block length, declared original size and format of `envelope`, after every
+   * retrieve check that needs no decompression (the checksum is checked by `retrieve` only).
+   */
+  describe(envelope: Uint8Array): EnvelopeDescription {
+    requireBytes(envelope, 'envelope');
+    return binding.envelopeDescribe(envelope);
   }
 
   /** Whether `envelope` passes every retrieve check (it is fully decompressed to tell). */
@@ -254,7 +277,59 @@ export interface DeriveTenantKeysOptions {
   previousMasterKeys?: Uint8Array[];
 }
 
-const constructionToken = Symbol('TenantKeys');
+const constructionToken = Symbol('cachekit native key handle');
+
+/** What a tenant's key handles share: the tenant, the keys' fingerprints, a description without key bytes. */
+abstract class TenantKeyHandleView {
+  readonly #kind: string;
+  readonly #tenantId: string;
+  readonly #fingerprints: readonly Buffer[];
+
+  /** Checks the construction token, so only the library's factories build handles. */
+  protected constructor(token: symbol, handle: { readonly tenantId: string; fingerprints(): Buffer[] }, kind: string, factory: string) {
+    if (token !== constructionToken) {
+      throw codedError('ERR_INVALID_ARGUMENT', `${kind} cannot be constructed directly; call ${factory}`);
+    }
+    this.#kind = kind;
+    this.#tenantId = handle.tenantId;
+    this.#fingerprints = handle.fingerprints();
+  }
+
+  /** The tenant these keys belong to. */
+  get tenantId(): string {
+    return this.#tenantId;
+  }
+
+  /** Fingerprint (16 bytes) of the current key. */
+  fingerprint(): Buffer {
+    return Buffer.from(this.#fingerprints[0]!);
+  }
+
+  /** Fingerprints of every key: current first, then previous keys in the order given. */
+  fingerprints(): Buffer[] {
+    return this.#fingerprints.map((fingerprint) => Buffer.from(fingerprint));
+  }
+
+  /** The current key's fingerprint, not copied (callers must not change it). */
+  protected get currentFingerprint(): Buffer {
+    return this.#fingerprints[0]!;
+  }
+
+  /** Tenant id and fingerprints only — never key material. */
+  toJSON(): TenantKeysDescription {
+    return {
+      tenantId: this.tenantId,
+      fingerprint: this.#fingerprints[0]!.toString('hex'),
+      previousKeys: this.#fingerprints.length - 1,
+    };
+  }
+
+  /** Inspection shows what JSON shows. */
+  [inspect.custom](): string {
+    const { tenantId, fingerprint, previousKeys } = this.toJSON();
+    return `${this.#kind} { tenantId: ${JSON.stringify(tenantId)}, fingerprint: '${fingerprint}', previousKeys: ${previousKeys} }`;
+  }
+}
 
 /**
  * A tenant's derived keys, from {@link deriveTenantKeys}. Key bytes stay in Rust and are
@@ -262,22 +337,13 @@ const constructionToken = Symbol('TenantKeys');
  * and fingerprints. Ciphertexts are `nonce(12) ‖ ciphertext ‖ tag(16)`; nonces come from this
  * handle's counter (unique per handle, `ERR_NONCE_EXHAUSTED` after 2^32 - 1 encryptions).
  */
-export class TenantKeys {
+export class TenantKeys extends TenantKeyHandleView {
   readonly #handle: InstanceType<typeof Generated.TenantKeyHandle>;
-  readonly #fingerprints: readonly Buffer[];
 
   /** Not for direct use: call {@link deriveTenantKeys}. */
   constructor(token: symbol, handle: InstanceType<typeof Generated.TenantKeyHandle>) {
-    if (token !== constructionToken) {
-      throw codedError('ERR_INVALID_ARGUMENT', 'TenantKeys cannot be constructed directly; call deriveTenantKeys()');
-    }
+    super(token, handle, 'TenantKeys', 'deriveTenantKeys()');
     this.#handle = handle;
-    this.#fingerprints = handle.fingerprints();
-  }
-
-  /** The tenant these keys belong to. */
-  get tenantId(): string {
-    return this.#handle.tenantId;
   }
 
   /** Seals `plaintext` under the current key, bound to `aad`. */
@@ -311,30 +377,6 @@ export class TenantKeys {
     return out;
   }
 
-  /** Fingerprint (16 bytes) of the current derived encryption key. */
-  fingerprint(): Buffer {
-    return Buffer.from(this.#fingerprints[0]!);
-  }
-
-  /** Fingerprints of every derived encryption key: current first, then previous keys in the order given. */
-  fingerprints(): Buffer[] {
-    return this.#fingerprints.map((fingerprint) => Buffer.from(fingerprint));
-  }
-
-  /** Tenant id and fingerprints only — never key material. */
-  toJSON(): TenantKeysDescription {
-    return {
-      tenantId: this.tenantId,
-      fingerprint: this.#fingerprints[0]!.toString('hex'),
-      previousKeys: this.#fingerprints.length - 1,
-    };
-  }
-
-  /** Inspection shows what JSON shows. */
-  [inspect.custom](): string {
-    const { tenantId, fingerprint, previousKeys } = this.toJSON();
-    return `TenantKeys { tenantId: ${JSON.stringify(tenantId)}, fingerprint: '${fingerprint}', previousKeys: ${previousKeys} }`;
-  }
 }
 
 /**
@@ -352,6 +394,163 @@ export function deriveTenantKeys(masterKey: Uint8Array, tenantId: string, option
   }
   const handle = binding.deriveTenantKeyHandle(masterKey, tenantId, previous);
   return new TenantKeys(constructionToken, handle);
+}
+
+/** Bytes a keyed-integrity frame adds before its payload: magic (4), key fingerprint (16), HMAC-SHA256 tag (32). */
+export const MAC_FRAME_OVERHEAD: number = binding.MAC_FRAME_OVERHEAD;
+/** First bytes of a keyed-integrity frame: `ckm` and frame version 1 (the fingerprint follows). */
+const MAC_MAGIC = [0x63, 0x6b, 0x6d, 0x01] as const;
+/** Bytes of the key fingerprint that follows the magic. */
+const MAC_FINGERPRINT_BYTES = 16;
+
+/** Whether `bytes` are long enough for a keyed-integrity frame and start with its magic. */
+function isMacFrame(bytes: Uint8Array): boolean {
+  if (bytes.length < MAC_FRAME_OVERHEAD) return false;
+  for (let i = 0; i < MAC_MAGIC.length; i++) if (bytes[i] !== MAC_MAGIC[i]) return false;
+  return true;
+}
+
+/**
+ * The key fingerprint a keyed-integrity frame names (a copy), or `undefined` when `bytes` are
+ * not such a frame. Reads the header only: nothing is verified.
+ */
+export function macFrameFingerprint(bytes: Uint8Array): Buffer | undefined {
+  requireBytes(bytes, 'bytes');
+  if (!isMacFrame(bytes)) return undefined;
+  return Buffer.from(bytes.subarray(MAC_MAGIC.length, MAC_MAGIC.length + MAC_FINGERPRINT_BYTES));
+}
+
+/**
+ * A tenant's keyed-integrity keys, from {@link MasterKeyring.deriveTenantMacKeys}: HMAC-SHA256
+ * under HKDF-derived keys (domain `integrity_mac`) of the current master key, which signs, and
+ * of the previous ones, which only verify. Key bytes stay in Rust and are zeroised when the
+ * handle is garbage-collected. A frame is `"ckm" 01 ‖ fingerprint(16) ‖ tag(32) ‖ payload`.
+ */
+export class TenantMacKeys extends TenantKeyHandleView {
+  readonly #handle: InstanceType<typeof Generated.TenantMacKeyHandle>;
+
+  /** Not for direct use: call {@link MasterKeyring.deriveTenantMacKeys}. */
+  constructor(token: symbol, handle: InstanceType<typeof Generated.TenantMacKeyHandle>) {
+    super(token, handle, 'TenantMacKeys', 'MasterKeyring#deriveTenantMacKeys()');
+    this.#handle = handle;
+  }
+
+  /** `payload` framed with a tag under the current key, bound to `aad`. */
+  seal(payload: Uint8Array, aad: Uint8Array): Buffer {
+    requireBytes(payload, 'payload');
+    requireBytes(aad, 'aad');
+    const out = payload.length <= binding.MAX_COMPRESSED_SIZE ? Buffer.allocUnsafe(payload.length + MAC_FRAME_OVERHEAD) : NO_OUTPUT;
+    this.#handle.sealInto(payload, aad, out);
+    return out;
+  }
+
+  /**
+   * The payload of `framed` (a view into it) once its tag verifies under the key its
+   * fingerprint names and `aad`; otherwise `ERR_NOT_KEYED_ENTRY`, `ERR_UNKNOWN_KEY_FINGERPRINT`
+   * or `ERR_MAC_MISMATCH`.
+   */
+  verify(framed: Uint8Array, aad: Uint8Array): Buffer {
+    requireBytes(framed, 'framed');
+    requireBytes(aad, 'aad');
+    this.#handle.verify(framed, aad);
+    return Buffer.from(framed.buffer, framed.byteOffset + MAC_FRAME_OVERHEAD, framed.byteLength - MAC_FRAME_OVERHEAD);
+  }
+
+  /**
+   * Whether `framed` names a previous master key's MAC key (false for anything that is not a
+   * frame). Read here from the header: every L2 hit asks, and a native call would cost more
+   * than comparing 20 bytes.
+   */
+  signedWithPreviousKey(framed: Uint8Array): boolean {
+    requireBytes(framed, 'framed');
+    if (!isMacFrame(framed)) return false;
+    const current = this.currentFingerprint;
+    for (let i = 0; i < current.length; i++) if (framed[MAC_MAGIC.length + i] !== current[i]) return true;
+    return false;
+  }
+
+}
+
+/** A master key as configuration gives it: 64 hex digits, or 32 bytes (copied, not kept). */
+export type MasterKeyInput = string | Uint8Array;
+
+/**
+ * A cache's master keys — the current one and up to three previous ones of a rotation — held
+ * in Rust only (zeroised when the keyring is garbage-collected) and never returned. Tenants'
+ * encryption and keyed-integrity keys are derived from it on demand, so nothing in JavaScript
+ * needs to keep key bytes. Created by {@link loadMasterKeyring}.
+ */
+export class MasterKeyring {
+  readonly #handle: InstanceType<typeof Generated.MasterKeyringHandle>;
+
+  /** Not for direct use: call {@link loadMasterKeyring}. */
+  constructor(token: symbol, handle: InstanceType<typeof Generated.MasterKeyringHandle>) {
+    if (token !== constructionToken) {
+      throw codedError('ERR_INVALID_ARGUMENT', 'MasterKeyring cannot be constructed directly; call loadMasterKeyring()');
+    }
+    this.#handle = handle;
+  }
+
+  /** How many previous (read-only) keys the keyring holds. */
+  get previousKeyCount(): number {
+    return this.#handle.previousKeyCount;
+  }
+
+  /** The encryption keys of `tenantId` (1–1024 UTF-8 bytes), as {@link deriveTenantKeys} derives them. */
+  deriveTenantKeys(tenantId: string): TenantKeys {
+    requireString(tenantId, 'tenantId');
+    return new TenantKeys(constructionToken, this.#handle.deriveTenantKeys(tenantId));
+  }
+
+  /** The keyed-integrity keys of `tenantId` (1–1024 UTF-8 bytes). */
+  deriveTenantMacKeys(tenantId: string): TenantMacKeys {
+    requireString(tenantId, 'tenantId');
+    return new TenantMacKeys(constructionToken, this.#handle.deriveTenantMacKeys(tenantId));
+  }
+
+  /** The number of previous keys only — never key material. */
+  toJSON(): { previousKeys: number } {
+    return { previousKeys: this.previousKeyCount };
+  }
+
+  /** Inspection shows what JSON shows. */
+  [inspect.custom](): string {
+    return `MasterKeyring { previousKeys: ${this.previousKeyCount} }`;
+  }
+}
+
+/** Which key of {@link loadMasterKeyring} an error is about: `'current'` or the index of a previous key. */
+export type FailedKey = 'current' | number;
+
+/**
+ * Loads a keyring: `current` and up to three distinct `previous` keys, each 64 hex digits or
+ * 32 bytes, none all zero. Hex is parsed in Rust (the text is never decoded into a JavaScript
+ * Buffer) and bytes are copied, so callers may wipe their Buffers afterwards. A refused key
+ * throws a coded error whose `failedKey` says which one; messages never echo key material.
+ */
+export function loadMasterKeyring(current: MasterKeyInput, previous: readonly MasterKeyInput[] = []): MasterKeyring {
+  const handle = blaming('current', () =>
+    typeof current === 'string' ? binding.masterKeyringFromHex(current) : binding.masterKeyringFromBytes(checkedBytes(current, 'masterKey')),
+  );
+  previous.forEach((key, index) =>
+    blaming(index, () => (typeof key === 'string' ? handle.addPreviousHex(key) : handle.addPreviousBytes(checkedBytes(key, `previousMasterKeys[${index}]`)))),
+  );
+  return new MasterKeyring(constructionToken, handle);
+}
+
+/** Runs `load`, marking a coded error with the key it concerns. */
+function blaming<T>(failedKey: FailedKey, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (isNativeError(error)) Object.assign(error, { failedKey });
+    throw error;
+  }
+}
+
+function checkedBytes(value: unknown, name: string): Uint8Array {
+  requireBytes(value, name);
+  return value as Uint8Array;
 }
 
 /** HKDF-SHA256 domain key (32 bytes) with the cachekit salt layout; the master key must be 32 bytes. */

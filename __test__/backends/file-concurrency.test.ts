@@ -3,26 +3,19 @@
  * the middle of a write. No reader, in any process, may ever see a torn value.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileBackend } from '../../src/backends/file/backend';
+import { scratchDirectories } from '../support/scratch-dirs';
 import { isWhole } from './fixtures/self-verifying';
 
 const worker = path.join(__dirname, 'fixtures', 'file-worker.ts');
-const dirs: string[] = [];
+const scratch = scratchDirectories('cachekit-file-mp-');
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-function scratch(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cachekit-file-mp-'));
-  dirs.push(dir);
-  return dir;
-}
 
 function startWorker(args: string[]): { child: ChildProcess; lines: AsyncIterableIterator<string>; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -90,7 +83,7 @@ describe('FileBackend shared by several processes', () => {
     for (let attempt = 0; attempt < 5 && leftover === undefined; attempt++) {
       const victim = startWorker(['big', dir, String(16 * 1024 * 1024)]);
       expect((await victim.lines.next()).value).toBe('ready');
-      const reader = new FileBackend({ directory: dir, operationTimeoutMs: 60_000 });
+      const reader = new FileBackend({ directory: dir });
       const mine = `.tmp.${victim.child.pid}.`;
       let torn = 0;
       let reads = 0;

@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, ConfigurationError } from '../../src/errors';
@@ -8,17 +7,10 @@ import { runBackendConformance } from '../../src/backends/conformance';
 import { FileBackend } from '../../src/backends/file/backend';
 import { DirectoryBudget } from '../../src/backends/file/directory-budget';
 import { entryFileName } from '../../src/backends/file/format';
+import { scratchDirectories } from '../support/scratch-dirs';
 import { hex, loadVectors } from '../support/vectors';
 
-const roots: string[] = [];
-function scratch(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cachekit-file-test-'));
-  roots.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of roots) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirectories('cachekit-file-test-');
 
 runBackendConformance('file', () => new FileBackend({ directory: path.join(scratch(), 'cache') }), { describe, it, beforeAll, afterAll }, {
   capabilities: { ttl: true, locks: false, batch: false, clearPrefix: false },

@@ -97,7 +97,7 @@ describe('RedisBackend read batching', () => {
   it('fails each read of a failed batch with a classified BackendError naming its key', async () => {
     const own = await startRedisServer();
     try {
-      const backend = backendFor({ url: own.url, commandTimeoutMs: 30_000 });
+      const backend = backendFor({ url: own.url });
       await backend.set('fail:a', Buffer.from('a'));
       const keys = ['fail:a', 'fail:b', 'fail:c', 'fail:d'];
       // Frozen first, so no command is answered; then killed, which closes the connection.

@@ -126,9 +126,9 @@ describe('resolveBackend precedence', () => {
 
   it('shares backends given as equal plain option objects, but never specs carrying live objects', () => {
     const { r } = resolver();
-    const a = r.resolve({ redis: { url: redisUrl, commandTimeoutMs: 300 } }, {});
-    expect(r.resolve({ redis: { url: redisUrl, commandTimeoutMs: 300 } }, {})).toBe(a);
-    expect(r.resolve({ redis: { url: redisUrl, commandTimeoutMs: 301 } }, {})).not.toBe(a);
+    const a = r.resolve({ redis: { url: redisUrl, connectTimeoutMs: 300 } }, {});
+    expect(r.resolve({ redis: { url: redisUrl, connectTimeoutMs: 300 } }, {})).toBe(a);
+    expect(r.resolve({ redis: { url: redisUrl, connectTimeoutMs: 301 } }, {})).not.toBe(a);
     const clock = () => Date.now();
     const f = r.resolve({ file: { directory: dir, clock } }, {});
     expect(r.resolve({ file: { directory: dir, clock } }, {})).not.toBe(f);
@@ -158,7 +158,7 @@ describe('createBackend', () => {
   it('builds each spec form', async () => {
     const made = [
       createBackend(redisUrl),
-      createBackend({ redis: { url: redisUrl, commandTimeoutMs: 250 } }),
+      createBackend({ redis: { url: redisUrl, connectTimeoutMs: 250 } }),
       createBackend(`file://${dir}`),
       createBackend({ file: { directory: dir, maxEntries: 500 } }),
       createBackend({ file: dir }),
@@ -166,7 +166,7 @@ describe('createBackend', () => {
       createBackend({ memory: { maxEntries: 5 } }),
     ];
     expect(made.map((b) => b.backendType)).toEqual(['redis', 'redis', 'file', 'file', 'file', 'memory', 'memory']);
-    expect((made[1] as RedisBackend).settings.commandTimeoutMs).toBe(250);
+    expect((made[1] as RedisBackend).settings.connectTimeoutMs).toBe(250);
     expect((made[3] as FileBackend).settings.maxEntries).toBe(500);
     for (const b of made) await b.close?.();
   });
@@ -179,8 +179,8 @@ describe('createBackend', () => {
   });
 
   it('validates Redis options with messages naming option, value and fix', () => {
-    expect(() => createBackend({ redis: { url: redisUrl, commandTimeoutMs: -5 } })).toThrow(
-      /commandTimeoutMs.*-5.*Fix/,
+    expect(() => createBackend({ redis: { url: redisUrl, connectTimeoutMs: -5 } })).toThrow(
+      /connectTimeoutMs.*-5.*Fix/,
     );
     expect(() => createBackend({ redis: {} })).toThrow(/exactly one of `url`, `client`, `cluster`, `sentinel`/);
     expect(() => createBackend({ redis: { url: redisUrl, comandTimeoutMs: 5 } as never })).toThrow(/Unknown RedisBackend option `comandTimeoutMs`/);

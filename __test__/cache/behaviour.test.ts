@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cache } from '../../src/cache';
 import { MemoryBackend } from '../../src/backends/memory';
 import { KeyGenerationError } from '../../src/errors';
-import { cacheKey, tenantScopedKey } from '../../src/keys';
+import { functionKey, tenantScopedKey } from '../../src/keys';
 
 let counter = 0;
 /** A unique function name per test so tests never share entries in the shared L1. */
@@ -98,11 +98,12 @@ describe('cache(fn): hits and misses', () => {
     const backend = new MemoryBackend();
     const name = unique('shared');
     let runs = 0;
-    const make = () =>
-      cache(async (id: string) => {
-        runs++;
-        return { id, payload: 'x'.repeat(100), when: new Date('2026-01-02T03:04:05.678Z') };
-      }, { backend, name, module: 'tests.shared', l1: false });
+    // Another process runs the same function: one function object, two wrappers.
+    const load = async (id: string) => {
+      runs++;
+      return { id, payload: 'x'.repeat(100), when: new Date('2026-01-02T03:04:05.678Z') };
+    };
+    const make = () => cache(load, { backend, name, module: 'tests.shared', l1: false });
     const a = make();
     const b = make();
     const fromA = await a('u1');
@@ -115,13 +116,13 @@ describe('cache(fn): hits and misses', () => {
     expect(b.cacheInfo().l2AvgLatencyMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('stores keys under the single-tenant prefix t:default: with the protocol key format', async () => {
+  it('stores keys under the single-tenant prefix t:default: in the cache() key format', async () => {
     const backend = new MemoryBackend();
     const name = unique('layout');
     const f = cache(async (n: number) => n + 1, { backend, name, module: 'app.svc', namespace: 'users', l1: false });
     await f(41);
     await f.flush();
-    const prefix = `t:default:ns:users:func:app.svc.${name}:args:`;
+    const prefix = `t:default:ns:users:func:app.svc:${name}:args:`;
     expect(await backend.clearPrefix(prefix)).toBe(1);
   });
 
@@ -392,7 +393,7 @@ describe('cache(fn): refreshTtlOnGet', () => {
     const f = cache(async (n: number) => n, { backend, ttl: 100, l1: false, refreshTtlOnGet: { threshold: 0.5 }, name, module: 'ttlrefresh' });
     await f(1);
     await f.flush();
-    const key = tenantScopedKey('default', cacheKey({ module: 'ttlrefresh', name, args: [1] }));
+    const key = tenantScopedKey('default', functionKey({ module: 'ttlrefresh', name, args: [1] }));
     // Age the entry: 30 s left of 100 s, below the 50 s threshold.
     await backend.refreshTtl(key, 30);
     await f(1);
@@ -438,11 +439,16 @@ describe('large values', () => {
       const backend = new MemoryBackend({ maxSizeBytes: 64 * 1024 * 1024 });
       const big = { rows: Array.from({ length: 60_000 }, (_, i) => ({ i, label: `row-${i}`, ok: i % 2 === 0 })) };
       const name = unique('big');
-      const writer = cache(async () => big, { backend, name, module: 'large', l1: false });
+      // One function wrapped twice (two processes); it would now compute something else, so the
+      // reader's value can only come from the writer's entry.
+      let result: unknown = big;
+      const compute = async () => result;
+      const writer = cache(compute, { backend, name, module: 'large', l1: false });
       await writer();
       await writer.flush();
       expect(storeAsync).toHaveBeenCalledTimes(1);
-      const reader = cache(async () => ({ rows: [] }), { backend, name, module: 'large', l1: false });
+      result = { rows: [] };
+      const reader = cache(compute, { backend, name, module: 'large', l1: false });
       expect(await reader()).toEqual(big);
       expect(retrieveAsync).toHaveBeenCalledTimes(1);
     } finally {
@@ -461,7 +467,7 @@ describe('entries copied under another key', () => {
     await f(1);
     await f(2);
     await f.flush();
-    const keyOf = (n: number) => tenantScopedKey('default', cacheKey({ module: 'moved', name, args: [n] }));
+    const keyOf = (n: number) => tenantScopedKey('default', functionKey({ module: 'moved', name, args: [n] }));
     await backend.set(keyOf(2), (await backend.get(keyOf(1)))!);
     expect(await f(2)).toEqual({ n: 2, run: 3 });
     expect(f.getHealthStatus().counters.integrityErrors).toBe(1);

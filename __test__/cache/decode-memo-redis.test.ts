@@ -30,10 +30,12 @@ async function getCalls(): Promise<number> {
 describe('decode memo with Redis', () => {
   it('reads Redis on every call and returns what another writer stored as soon as it is there', async () => {
     let version = 1;
+    // Two processes running one function: one function object, two wrappers.
+    const load = async (id: number) => ({ id, version, tags: ['x'] });
     const make = () => {
       const backend = new RedisBackend({ url: redis.url });
       backends.push(backend);
-      return cache(async (id: number) => ({ id, version, tags: ['x'] }), { backend, l1: false, module: 'memo', name: 'shared' });
+      return cache(load, { backend, l1: false, module: 'memo', name: 'shared' });
     };
     const reader = make();
     const writer = make(); // its own connection, same keys

@@ -3,7 +3,7 @@ import { cache } from '../../src/cache';
 import { MemoryBackend } from '../../src/backends/memory';
 import { DecodeMemo } from '../../src/cache/decode-memo';
 import { ConfigurationError } from '../../src/errors';
-import { cacheKey, tenantScopedKey } from '../../src/keys';
+import { functionKey, tenantScopedKey } from '../../src/keys';
 
 let counter = 0;
 const unique = (label: string) => `${label}_${process.pid}_${++counter}`;
@@ -177,7 +177,7 @@ describe('cache(fn) without L1: the decode memo', () => {
     await get.flush();
     await get(1);
     await get(1);
-    const key = tenantScopedKey('default', cacheKey({ module: 'memo', name, args: [1] }));
+    const key = tenantScopedKey('default', functionKey({ module: 'memo', name, args: [1] }));
     const stored = (await backend.get(key))!;
     const tampered = Buffer.from(stored);
     tampered[tampered.length - 1] = tampered.at(-1)! ^ 0x01;

@@ -31,5 +31,19 @@ describe.each([
     expect(report.perInstance).toEqual(['a', 'b']);
     expect(report.staticSame).toBe(true);
     expect(report.info).toEqual({ hits: 1, misses: 1 });
+    expect(report.invalidated).toBe(true); // cached.controls(...).invalidate(1) removed the entry
+    expect(report.recomputed).toBe(3); // so a.get(1) ran again
   }, 120_000);
+});
+
+describe('cached.controls', () => {
+  it('refuses a function @cached did not decorate, naming it and the fix', async () => {
+    const { cached } = await import('../../src/decorators');
+    const { ConfigurationError } = await import('../../src/errors');
+    async function plain(id: number) {
+      return id;
+    }
+    expect(() => cached.controls(plain)).toThrow(ConfigurationError);
+    expect(() => cached.controls(plain)).toThrow(/plain\(\) is not one\. Fix: decorate it with @cached\(\)/);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { storedKeyFunction } from '../../src/cache/function-keys';
-import { cacheKey } from '../../src/keys/cache-key';
+import { functionKey } from '../../src/keys/function-key';
 
 describe('stored keys of a cached function', () => {
   const options = {
@@ -13,9 +13,9 @@ describe('stored keys of a cached function', () => {
     keyFunction: undefined,
   };
 
-  it('are the protocol key behind the tenant prefix, memoised or not, for every call shape', () => {
+  it('are functionKey() behind the tenant prefix, memoised or not, for every call shape', () => {
     const storedKey = storedKeyFunction(options);
-    const expected = (args: unknown[]) => `t:default:${cacheKey({ module: 'app.users', name: 'getUser', integrity: true, args })}`;
+    const expected = (args: unknown[]) => `t:default:${functionKey({ module: 'app.users', name: 'getUser', integrity: true, args })}`;
     for (let round = 0; round < 2; round++) {
       for (const args of [[42], ['alice'], [true], [1.5], ['a', 2], [], [{ nested: [1] }]]) {
         expect(storedKey(args, undefined)).toBe(expected(args));

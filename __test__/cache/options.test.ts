@@ -111,7 +111,7 @@ describe('presets', () => {
       await f();
       await f.flush();
       expect(f.getHealthStatus().preset).toBe(preset);
-      const write = backend.writes.find((w) => w.key.startsWith(`t:default:func:presets.${name}:args:`));
+      const write = backend.writes.find((w) => w.key.startsWith(`t:default:func:presets:${name}:args:`));
       expect(write?.key.endsWith(suffix)).toBe(true);
     }
   });
@@ -177,7 +177,7 @@ describe('environment variables', () => {
     await g();
     await f.flush();
     await g.flush();
-    expect(backend.writes.find((w) => w.key.includes('env.envTtl'))?.ttlSeconds).toBe(90);
-    expect(backend.writes.find((w) => w.key.includes('env.explicitTtl'))?.ttlSeconds).toBe(3600);
+    expect(backend.writes.find((w) => w.key.includes('env:envTtl'))?.ttlSeconds).toBe(90);
+    expect(backend.writes.find((w) => w.key.includes('env:explicitTtl'))?.ttlSeconds).toBe(3600);
   });
 });

@@ -8,6 +8,41 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..', '..');
+
+/** The values the root entry exports (types aside), sorted. */
+const ROOT_VALUES = [
+  'BackendError',
+  'CachekitError',
+  'ConfigurationError',
+  'DecryptionError',
+  'EncryptionError',
+  'FileBackend',
+  'IntegrityError',
+  'KeyGenerationError',
+  'MemoryBackend',
+  'RedisBackend',
+  'SerializationError',
+  'TRACING_CHANNELS',
+  'TenantError',
+  'cache',
+  'cached',
+  'checkHealth',
+  'closeSharedBackends',
+  'createArrowSerializer',
+  'currentCorrelationId',
+  'currentTenant',
+  'float64',
+  'getLogger',
+  'healthHandler',
+  'isoDateTime',
+  'registerMetrics',
+  'runWithCorrelationId',
+  'runWithTenant',
+  'setDefaultBackend',
+  'setLogOptions',
+  'setLogger',
+  'uuid',
+];
 const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
 
 describe('package entry points', () => {
@@ -21,9 +56,10 @@ describe('package entry points', () => {
     expect(esm.value).toBe(42);
     expect(cjs.value).toBe(42);
     expect(cjs.names).toEqual(esm.names);
-    for (const name of ['cache', 'cached', 'RedisBackend', 'FileBackend', 'MemoryBackend', 'ConfigurationError', 'runWithTenant', 'ByteStorage']) {
-      expect(esm.names).toContain(name);
-    }
+    // The root is what a user of the cache needs, each name a promise to keep: change this list
+    // only on purpose. Native primitives live in cachekit/native, key functions in cachekit/keys,
+    // the conformance suite in cachekit/testing, the OpenTelemetry bridge in cachekit/otel.
+    expect(esm.names).toEqual(ROOT_VALUES);
   });
 
   it('cachekit/native loads in both module systems', () => {

@@ -37,6 +37,21 @@ describe('ByteStorage', () => {
     );
   });
 
+  it('describes an envelope without decompressing it: block length, declared size, format', () => {
+    const data = Buffer.from('abc'.repeat(1000));
+    const envelope = storage.store(data, 'json|k:0011');
+    const description = storage.describe(envelope);
+    expect(description).toEqual({ compressedSize: expect.any(Number), originalSize: data.length, format: 'json|k:0011' });
+    expect(description.compressedSize).toBeGreaterThan(0);
+    expect(description.compressedSize).toBeLessThan(data.length);
+    // The checksum is retrieve's to check: a flipped literal still describes, and fails retrieve.
+    const flipped = Buffer.from(envelope);
+    flipped[3 + description.compressedSize - 2]! ^= 1;
+    expect(storage.describe(flipped)).toEqual(description);
+    expect(thrown(() => storage.retrieve(flipped))).toMatchObject({ code: 'ERR_CHECKSUM_MISMATCH' });
+    expect(thrown(() => storage.describe(Buffer.from('not an envelope')))).toMatchObject({ code: 'ERR_DESERIALIZATION_FAILED' });
+  });
+
   it('writes its default format, or the one a call names', () => {
     const arrow = new ByteStorage('arrow');
     expect(arrow.defaultFormat).toBe('arrow');

@@ -34,6 +34,11 @@ describe('TenantKeys', () => {
     );
   });
 
+  it('refuses an all-zero master key, current or previous (ERR_WEAK_MASTER_KEY)', () => {
+    expect(codeOf(() => deriveTenantKeys(Buffer.alloc(32), 't1'))).toBe('ERR_WEAK_MASTER_KEY');
+    expect(codeOf(() => deriveTenantKeys(master, 't1', { previousMasterKeys: [Buffer.alloc(32)] }))).toBe('ERR_WEAK_MASTER_KEY');
+  });
+
   it('defaults to AES-256-GCM, which the low-level AES entry point decrypts', () => {
     const keys = deriveTenantKeys(master, 't1');
     const ciphertext = keys.encrypt(Buffer.from('payload'), aad);

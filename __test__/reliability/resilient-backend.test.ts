@@ -175,11 +175,14 @@ describe('ResilientBackend never throws', () => {
     expect(await resilient.get('k', AbortSignal.abort())).toEqual({ ok: false, reason: 'aborted' });
   });
 
-  test('with timeouts off, the backend receives the caller signal itself', async () => {
-    const { backend, resilient } = setup({ timeouts: false });
-    const controller = new AbortController();
-    await resilient.get('k', controller.signal);
-    expect(backend.signals).toEqual([controller.signal]);
+  test('with adaptive timeouts off, a hanging call still ends, at the fixed default ceiling', async () => {
+    const { clock, backend, resilient } = setup({ timeouts: false });
+    backend.next({ kind: 'hang' });
+    const pending = track(resilient.get('k'));
+    await clock.advance(DEFAULT_TIMEOUTS.maxMs - 1);
+    expect(pending.settled).toBe(false);
+    await clock.advance(1);
+    expect(pending.value).toMatchObject({ ok: false, reason: 'timeout' });
   });
 
   test('all operations of a close() answer closed', async () => {

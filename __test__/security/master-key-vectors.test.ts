@@ -5,10 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveEncryption } from '../../src/encryption/encryption-options';
-import { parseMasterKey } from '../../src/encryption/master-key';
+import { loadConfiguredKeyring } from '../../src/encryption/master-key';
 import { ConfigurationError } from '../../src/errors';
-import { createAad, deriveTenantKeys } from '../../src/native';
+import { createAad } from '../../src/native';
 import { hex, loadVectors } from '../support/vectors';
+
+const SOURCES = { current: 'test key', previous: 'test previous keys' };
+const load = (key: unknown) => loadConfiguredKeyring(key, undefined, SOURCES);
 
 interface AcceptRow {
   name: string;
@@ -25,7 +28,7 @@ const file = loadVectors<{
 
 describe('master_key_input', () => {
   it.each(file.master_key_input.accept_vectors.map((r) => [r.name, r] as const))('accepts %s, derives its fingerprint and decrypts its entry', (_n, row) => {
-    const keys = deriveTenantKeys(parseMasterKey(row.master_key_hex, 'test'), 'default');
+    const keys = load(row.master_key_hex).deriveTenantKeys('default');
     expect(keys.fingerprint().toString('hex')).toBe(row.derived_key_fingerprint_hex);
     const aad = createAad({ tenantId: 'default', cacheKey: row.cache_key, format: 'msgpack', compressed: false });
     expect(keys.decrypt(hex(row.ciphertext_hex), aad).toString('hex')).toBe(row.plaintext_hex);
@@ -33,12 +36,12 @@ describe('master_key_input', () => {
   });
 
   it.each(file.master_key_input.reject_vectors.map((r) => [r.name, r] as const))('refuses %s', (_n, row) => {
-    expect(() => parseMasterKey(row.master_key_hex, 'test')).toThrow(ConfigurationError);
+    expect(() => load(row.master_key_hex)).toThrow(ConfigurationError);
     expect(() => resolveEncryption({ masterKey: row.master_key_hex }, true, {})).toThrow(ConfigurationError);
   });
 
   it.each(file.master_key_input.raw_reject_vectors.map((r) => [r.name, r] as const))('refuses raw %s', (_n, row) => {
-    expect(() => parseMasterKey(hex(row.raw_key_hex), 'test')).toThrow(ConfigurationError);
+    expect(() => load(hex(row.raw_key_hex))).toThrow(ConfigurationError);
   });
 });
 

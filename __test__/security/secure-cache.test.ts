@@ -5,8 +5,8 @@ import { ConfigurationError } from '../../src/errors';
 import { runWithTenant } from '../../src/tenancy/tenant-context';
 import { TenantError } from '../../src/tenancy/tenant-option';
 import { RecordingBackend } from '../support/recording-backend';
-import { cacheKey, tenantScopedKey } from '../../src/keys';
-import { sharedL1 } from '../../src/cache/shared-l1';
+import { functionKey, tenantScopedKey } from '../../src/keys';
+import { sharedL1 } from '../../src/cache/l1-tier';
 
 const KEY_A = 'a1'.repeat(32);
 const SECRET = 'plaintext-marker-7f3a';
@@ -58,7 +58,28 @@ describe('cache.secure configuration', () => {
     expect(() => cache.secure(async function many() {}, { encryption: { masterKey: KEY_A, previousMasterKeys: prev }, tenant: 'single', backend: null })).toThrow(/at most 3/);
     expect(() =>
       cache.secure(async function same() {}, { encryption: { masterKey: KEY_A, previousMasterKeys: [KEY_A.toUpperCase()] }, tenant: 'single', backend: null }),
-    ).toThrow(/is the current master key/);
+    ).toThrow(/repeats the current master key/);
+  });
+
+  it('refuses an all-zero master key wherever it comes from, naming the source and the fix', () => {
+    const zeroHex = '00'.repeat(32);
+    const refusal = (encryption: Record<string, unknown>) => () =>
+      cache.secure(async function zeroKey() {}, { encryption, tenant: 'single', backend: null });
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ masterKey: zeroHex }, /Option `encryption.masterKey` is all zero bytes.*openssl rand -hex 32/],
+      [{ masterKey: Buffer.alloc(32) }, /Option `encryption.masterKey` is all zero bytes/],
+      [{ masterKey: KEY_A, previousMasterKeys: [zeroHex] }, /Option `encryption.previousMasterKeys`\[0\] is all zero bytes/],
+    ];
+    for (const [encryption, message] of cases) {
+      expect(refusal(encryption)).toThrow(ConfigurationError);
+      expect(refusal(encryption)).toThrow(message);
+    }
+    process.env.CACHEKIT_MASTER_KEY = zeroHex;
+    try {
+      expect(refusal({})).toThrow(/CACHEKIT_MASTER_KEY is all zero bytes.*openssl rand -hex 32/);
+    } finally {
+      delete process.env.CACHEKIT_MASTER_KEY;
+    }
   });
 
   it('reads CACHEKIT_MASTER_KEY and CACHEKIT_ENCRYPTION_FAIL_CLOSED from the environment', async () => {
@@ -96,7 +117,7 @@ describe('zero-knowledge storage', () => {
       expect(value.includes(Buffer.from(SECRET))).toBe(false);
       expect(value.subarray(0, 3).toString()).toBe('ckn');
     }
-    const inL1 = sharedL1().peek(tenantScopedKey('default', cacheKey({ module: 'zk', name, args: [1] })))?.value;
+    const inL1 = sharedL1().peek(tenantScopedKey('default', functionKey({ module: 'zk', name, args: [1] })))?.value;
     expect(Buffer.isBuffer(inL1)).toBe(true);
     expect((inL1 as Buffer).subarray(0, 3).toString()).toBe('ckn');
     expect((inL1 as Buffer).includes(Buffer.from(SECRET))).toBe(false);
@@ -108,7 +129,8 @@ describe('zero-knowledge storage', () => {
   it.each(['aes-256-gcm', 'chacha20-poly1305'] as const)('round-trips through L2 with %s', async (algorithm) => {
     const backend = new MemoryBackend();
     const name = unique(`alg_${algorithm.replace(/-/g, '')}`);
-    const make = () => cache.secure(async (id: number) => ({ id, secret: SECRET }), { encryption: { masterKey: KEY_A, algorithm }, tenant: 'single', backend, name, l1: false });
+    const load = async (id: number) => ({ id, secret: SECRET });
+    const make = () => cache.secure(load, { encryption: { masterKey: KEY_A, algorithm }, tenant: 'single', backend, name, l1: false });
     const writer = make();
     await writer(5);
     await writer.flush();
@@ -167,7 +189,10 @@ describe('tenant isolation', () => {
     const backend = new MemoryBackend();
     const lines: string[] = [];
     const name = unique('swap');
-    const f = cache.secure(async (id: number, tenant: string) => ({ id, tenant }), {
+    // Both wrappers run this one function; once `fresh` is set, a recomputed value says so.
+    let fresh = false;
+    const compute = async (id: number, tenant: string) => (fresh ? { id, tenant, fresh } : { id, tenant });
+    const f = cache.secure(compute, {
       encryption: { masterKey: KEY_A },
       tenant: (_id: number, tenant: string) => tenant,
       backend,
@@ -177,7 +202,7 @@ describe('tenant isolation', () => {
       module: 'swap',
     });
     const stored = (tenant: string, args: unknown[]) =>
-      tenantScopedKey(tenant, cacheKey({ module: 'swap', name, args, integrity: true, serializer: 'standard' }));
+      tenantScopedKey(tenant, functionKey({ module: 'swap', name, args, integrity: true, serializer: 'standard' }));
     await f(1, 'acme');
     await f(2, 'acme');
     await f.flush();
@@ -187,7 +212,8 @@ describe('tenant isolation', () => {
     await backend.set(stored('globex', [1, 'acme']), stolen!);
     // Same tenant, other key: entry 1's ciphertext under entry 2's key.
     await backend.set(stored('acme', [2, 'acme']), stolen!);
-    const globexReader = cache.secure(async (id: number, tenant: string) => ({ id, tenant, fresh: true }), {
+    fresh = true;
+    const globexReader = cache.secure(compute, {
       encryption: { masterKey: KEY_A },
       tenant: () => 'globex',
       backend,
@@ -197,7 +223,7 @@ describe('tenant isolation', () => {
       module: 'swap',
     });
     expect(await globexReader(1, 'acme')).toEqual({ id: 1, tenant: 'acme', fresh: true });
-    expect(await f(2, 'acme')).toEqual({ id: 2, tenant: 'acme' });
+    expect(await f(2, 'acme')).toEqual({ id: 2, tenant: 'acme', fresh: true });
     expect(globexReader.getHealthStatus().counters.integrityErrors).toBe(1);
     expect(f.getHealthStatus().counters.integrityErrors).toBe(1);
     expect(lines.join('\n')).not.toContain(KEY_A);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cache } from '../../src/cache';
 import { MemoryBackend } from '../../src/backends/memory';
 import { EncryptionError } from '../../src/errors';
-import { cacheKey, tenantScopedKey } from '../../src/keys';
+import { functionKey, tenantScopedKey } from '../../src/keys';
 import { deriveTenantKeys } from '../../src/native';
 
 const OLD_KEY = '11'.repeat(32);
@@ -18,10 +18,28 @@ function capture() {
   return { lines, logger: { trace: record, debug: record, info: record, warn: record, error: record } };
 }
 
-/** A secure cache over `backend` and the stored key of its call `f(id)`. */
+/**
+ * One function per name, as one service's function across restarts: a test that "restarts"
+ * (a new master key, a plaintext deployment before) wraps this same function again, and it
+ * computes what the latest deployment says. A different function under the same name would be
+ * refused (one function per identity).
+ */
+const deployed = new Map<string, { fn: (id: number) => Promise<unknown>; compute: (id: number) => unknown }>();
+function deployedFunction(name: string, compute: (id: number) => unknown) {
+  let entry = deployed.get(name);
+  if (entry === undefined) {
+    const created = { fn: async (id: number) => created.compute(id), compute };
+    entry = created;
+    deployed.set(name, entry);
+  }
+  entry.compute = compute;
+  return entry.fn;
+}
+
+/** A secure cache over `backend` (one deployment, counting its own runs) and the stored key of its call `f(id)`. */
 function secureCache(backend: MemoryBackend, name: string, encryption: Record<string, unknown>, logger = capture().logger) {
   let runs = 0;
-  const f = cache.secure(async (id: number) => ({ id, run: ++runs, secret: 'top secret payload' }), {
+  const f = cache.secure(deployedFunction(name, (id) => ({ id, run: ++runs, secret: 'top secret payload' })), {
     encryption,
     tenant: 'single',
     backend,
@@ -30,7 +48,7 @@ function secureCache(backend: MemoryBackend, name: string, encryption: Record<st
     name,
     module: 'tamper',
   });
-  const keyOf = (id: number) => tenantScopedKey('default', cacheKey({ module: 'tamper', name, args: [id] }));
+  const keyOf = (id: number) => tenantScopedKey('default', functionKey({ module: 'tamper', name, args: [id] }));
   return { f, keyOf, runs: () => runs };
 }
 
@@ -72,7 +90,7 @@ describe('tampered entries are misses, never values', () => {
   it('a plaintext entry where ciphertext is expected (downgrade) is refused', async () => {
     const backend = new MemoryBackend();
     const name = unique('downgrade');
-    const plain = cache(async (id: number) => ({ id, run: 0, secret: 'attacker chosen' }), { backend, name, module: 'tamper', l1: false });
+    const plain = cache(deployedFunction(name, (id) => ({ id, run: 0, secret: 'attacker chosen' })), { backend, name, module: 'tamper', l1: false });
     await plain(1);
     await plain.flush();
     const { f, runs } = secureCache(backend, name, { masterKey: NEW_KEY });

@@ -6,15 +6,24 @@
  *
  * ```ts
  * import { describe, it, beforeAll, afterAll } from 'vitest';
- * import { runBackendConformance } from 'cachekit';
- * runBackendConformance('my-backend', () => new MyBackend(), { describe, it, beforeAll, afterAll },
- *   { capabilities: { ttl: true, locks: false, batch: false, clearPrefix: true } });
+ * import { runBackendConformance } from 'cachekit/testing';
+ * runBackendConformance('my-backend', () => new MyBackend(), { describe, it, beforeAll, afterAll });
  * ```
+ *
+ * Without `capabilities` the optional ones are detected from the backend's methods; declaring
+ * them (`{ capabilities: { ttl: true, locks: false, batch: false, clearPrefix: true } }`) also
+ * checks that the backend has exactly those.
  */
-import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { BackendError } from '../errors';
 import type { CacheBackend } from './types';
+
+/**
+ * node:assert, loaded when a suite is registered: every entry point shares one bundle, and an
+ * application that never runs the suite should not pay the ~2 ms node:assert costs to load.
+ */
+let assert: typeof import('node:assert/strict');
 
 /** The test-runner functions the suite needs (vitest, jest, mocha and node:test all fit). */
 export interface ConformanceRunner {
@@ -36,10 +45,35 @@ export interface ConformanceCapabilities {
   clearPrefix: boolean;
 }
 
+/** Methods that make up each optional capability. */
+const CAPABILITY_METHODS: Readonly<Record<keyof ConformanceCapabilities, ReadonlyArray<keyof CacheBackend>>> = {
+  ttl: ['getTtl', 'refreshTtl'],
+  locks: ['acquireLock', 'renewLock', 'releaseLock'],
+  batch: ['getMany', 'setMany'],
+  clearPrefix: ['clearPrefix'],
+};
+
+const CAPABILITIES = Object.keys(CAPABILITY_METHODS) as Array<keyof ConformanceCapabilities>;
+
+/** Which methods of a capability `backend` has. */
+function presentMethods(backend: CacheBackend, capability: keyof ConformanceCapabilities): Array<keyof CacheBackend> {
+  return CAPABILITY_METHODS[capability].filter((method) => typeof backend[method] === 'function');
+}
+
+/** The capabilities `backend` implements: those whose methods are all present. */
+export function detectCapabilities(backend: CacheBackend): ConformanceCapabilities {
+  const has = (capability: keyof ConformanceCapabilities) =>
+    presentMethods(backend, capability).length === CAPABILITY_METHODS[capability].length;
+  return { ttl: has('ttl'), locks: has('locks'), batch: has('batch'), clearPrefix: has('clearPrefix') };
+}
+
 /** Options of `runBackendConformance`. */
 export interface ConformanceOptions {
-  /** Capabilities the backend implements. */
-  capabilities: ConformanceCapabilities;
+  /**
+   * Capabilities the backend implements; the suite then checks it has exactly these. Default:
+   * detected from the backend's methods (each capability must then be complete or absent).
+   */
+  capabilities?: ConformanceCapabilities;
   /**
    * Prefix of every key the suite writes. Default: a random `ck-conformance:<hex>:` so runs
    * sharing one server never collide. The suite never clears anything outside it.
@@ -82,16 +116,23 @@ async function rejectsWith(
   });
 }
 
-/** Registers the conformance tests for one backend with the given runner. */
+/**
+ * Registers the conformance tests for one backend with the given runner. Tests of a capability
+ * that is detected rather than declared are registered with "(when implemented)" in their
+ * title, and do nothing when the backend lacks it (the runner cannot skip at run time).
+ */
 export function runBackendConformance(
   name: string,
   factory: ConformanceFactory,
   runner: ConformanceRunner,
-  options: ConformanceOptions,
+  options: ConformanceOptions = {},
 ): void {
+  assert ??= createRequire(import.meta.url)('node:assert/strict') as typeof import('node:assert/strict');
   const { describe, it, beforeAll, afterAll } = runner;
   const prefix = options.keyPrefix ?? `ck-conformance:${randomBytes(6).toString('hex')}:`;
-  const caps = options.capabilities;
+  const declared = options.capabilities;
+  /** Declared or detected; set once the factory has made the backend. */
+  let caps: ConformanceCapabilities | undefined;
   const largeBytes = options.largeValueBytes ?? 1024 * 1024;
   const expiryWaitMs = options.expiryWaitMs ?? 10_000;
   const timeout = options.testTimeoutMs ?? 30_000;
@@ -99,25 +140,42 @@ export function runBackendConformance(
   let counter = 0;
   const key = (label: string) => `${prefix}${label}:${++counter}`;
   const test = (title: string, body: () => Promise<void>) => it(title, body, timeout);
+  /** A test of one optional capability: registered if declared, or run if detected. */
+  const capabilityTest = (capability: keyof ConformanceCapabilities, title: string, body: () => Promise<void>) => {
+    if (declared === undefined) {
+      test(`${title} (when implemented)`, async () => {
+        assert.ok(caps !== undefined, 'the factory did not produce a backend');
+        if (caps[capability]) await body();
+      });
+    } else if (declared[capability]) {
+      test(title, body);
+    }
+  };
 
   describe(`${name} backend conformance`, () => {
     beforeAll(async () => {
       backend = await factory();
+      caps = declared ?? detectCapabilities(backend);
     }, timeout);
     afterAll(async () => {
-      if (caps.clearPrefix && backend.clearPrefix) await backend.clearPrefix(prefix);
+      if (caps?.clearPrefix && backend.clearPrefix) await backend.clearPrefix(prefix);
       await backend.close?.();
     }, timeout);
 
-    test('declares a backend type and exactly the claimed optional capabilities', async () => {
-      assert.equal(typeof backend.backendType, 'string');
-      assert.ok(backend.backendType.length > 0);
-      const has = (m: keyof CacheBackend) => typeof backend[m] === 'function';
-      assert.equal(has('getTtl') && has('refreshTtl'), caps.ttl, 'ttl capability');
-      assert.equal(has('acquireLock') && has('renewLock') && has('releaseLock'), caps.locks, 'lock capability');
-      assert.equal(has('getMany') && has('setMany'), caps.batch, 'batch capability');
-      assert.equal(has('clearPrefix'), caps.clearPrefix, 'clearPrefix capability');
-    });
+    test(
+      declared === undefined
+        ? 'declares a backend type and implements each optional capability completely or not at all'
+        : 'declares a backend type and exactly the claimed optional capabilities',
+      async () => {
+        assert.equal(typeof backend.backendType, 'string');
+        assert.ok(backend.backendType.length > 0);
+        for (const capability of CAPABILITIES) {
+          const present = presentMethods(backend, capability);
+          const complete = declared === undefined ? present.length > 0 : declared[capability];
+          assert.deepEqual(present, complete ? CAPABILITY_METHODS[capability] : [], `${capability} capability: methods present`);
+        }
+      },
+    );
 
     test('get returns null for a key never written', async () => {
       assert.equal(await backend.get(key('missing')), null);
@@ -241,130 +299,122 @@ export function runBackendConformance(
       assert.equal(typeof health.details, 'object');
     });
 
-    if (caps.ttl) {
-      test('getTtl returns the remaining seconds, and null for missing keys and keys without expiry', async () => {
-        const k = key('getttl');
-        await backend.set(k, Buffer.from('x'), 100);
-        const ttl = await backend.getTtl!(k);
-        assert.ok(ttl !== null && ttl > 90 && ttl <= 100, `ttl ${ttl}`);
-        assert.equal(await backend.getTtl!(key('getttl-missing')), null);
-        const forever = key('getttl-forever');
-        await backend.set(forever, Buffer.from('x'));
-        assert.equal(await backend.getTtl!(forever), null);
-        const zero = key('getttl-zero');
-        await backend.set(zero, Buffer.from('x'), 0);
-        assert.equal(await backend.getTtl!(zero), null);
-      });
+    capabilityTest('ttl', 'getTtl returns the remaining seconds, and null for missing keys and keys without expiry', async () => {
+      const k = key('getttl');
+      await backend.set(k, Buffer.from('x'), 100);
+      const ttl = await backend.getTtl!(k);
+      assert.ok(ttl !== null && ttl > 90 && ttl <= 100, `ttl ${ttl}`);
+      assert.equal(await backend.getTtl!(key('getttl-missing')), null);
+      const forever = key('getttl-forever');
+      await backend.set(forever, Buffer.from('x'));
+      assert.equal(await backend.getTtl!(forever), null);
+      const zero = key('getttl-zero');
+      await backend.set(zero, Buffer.from('x'), 0);
+      assert.equal(await backend.getTtl!(zero), null);
+    });
 
-      test('refreshTtl resets the TTL of an existing key and returns false for a missing one', async () => {
-        const k = key('refresh');
-        await backend.set(k, Buffer.from('x'), 10);
-        assert.equal(await backend.refreshTtl!(k, 1000), true);
-        const ttl = await backend.getTtl!(k);
-        assert.ok(ttl !== null && ttl > 900, `ttl after refresh ${ttl}`);
-        assert.deepEqual(await backend.get(k), Buffer.from('x'));
-        assert.equal(await backend.refreshTtl!(key('refresh-missing'), 10), false);
-      });
-    }
+    capabilityTest('ttl', 'refreshTtl resets the TTL of an existing key and returns false for a missing one', async () => {
+      const k = key('refresh');
+      await backend.set(k, Buffer.from('x'), 10);
+      assert.equal(await backend.refreshTtl!(k, 1000), true);
+      const ttl = await backend.getTtl!(k);
+      assert.ok(ttl !== null && ttl > 900, `ttl after refresh ${ttl}`);
+      assert.deepEqual(await backend.get(k), Buffer.from('x'));
+      assert.equal(await backend.refreshTtl!(key('refresh-missing'), 10), false);
+    });
 
-    if (caps.locks) {
-      test('acquireLock grants the lock to one owner at a time', async () => {
-        const k = key('lock');
-        assert.equal(await backend.acquireLock!(k, 'owner-a', 10_000), true);
-        assert.equal(await backend.acquireLock!(k, 'owner-b', 10_000), false);
-        assert.equal(await backend.acquireLock!(k, 'owner-a', 10_000), false, 'not re-entrant');
-        assert.equal(await backend.releaseLock!(k, 'owner-a'), true);
-      });
+    capabilityTest('locks', 'acquireLock grants the lock to one owner at a time', async () => {
+      const k = key('lock');
+      assert.equal(await backend.acquireLock!(k, 'owner-a', 10_000), true);
+      assert.equal(await backend.acquireLock!(k, 'owner-b', 10_000), false);
+      assert.equal(await backend.acquireLock!(k, 'owner-a', 10_000), false, 'not re-entrant');
+      assert.equal(await backend.releaseLock!(k, 'owner-a'), true);
+    });
 
-      test('releaseLock releases only for the owning token', async () => {
-        const k = key('release');
-        await backend.acquireLock!(k, 'owner-a', 10_000);
-        assert.equal(await backend.releaseLock!(k, 'owner-b'), false);
-        assert.equal(await backend.acquireLock!(k, 'owner-b', 10_000), false, 'still held by owner-a');
-        assert.equal(await backend.releaseLock!(k, 'owner-a'), true);
-        assert.equal(await backend.releaseLock!(k, 'owner-a'), false, 'already released');
-        assert.equal(await backend.acquireLock!(k, 'owner-b', 10_000), true);
-        await backend.releaseLock!(k, 'owner-b');
-      });
+    capabilityTest('locks', 'releaseLock releases only for the owning token', async () => {
+      const k = key('release');
+      await backend.acquireLock!(k, 'owner-a', 10_000);
+      assert.equal(await backend.releaseLock!(k, 'owner-b'), false);
+      assert.equal(await backend.acquireLock!(k, 'owner-b', 10_000), false, 'still held by owner-a');
+      assert.equal(await backend.releaseLock!(k, 'owner-a'), true);
+      assert.equal(await backend.releaseLock!(k, 'owner-a'), false, 'already released');
+      assert.equal(await backend.acquireLock!(k, 'owner-b', 10_000), true);
+      await backend.releaseLock!(k, 'owner-b');
+    });
 
-      test('renewLock extends a lock only for its owner', async () => {
-        const k = key('renew');
-        await backend.acquireLock!(k, 'owner-a', 10_000);
-        assert.equal(await backend.renewLock!(k, 'owner-b', 10_000), false);
-        assert.equal(await backend.renewLock!(k, 'owner-a', 10_000), true);
-        await backend.releaseLock!(k, 'owner-a');
-        assert.equal(await backend.renewLock!(k, 'owner-a', 10_000), false, 'renewing a released lock');
-      });
+    capabilityTest('locks', 'renewLock extends a lock only for its owner', async () => {
+      const k = key('renew');
+      await backend.acquireLock!(k, 'owner-a', 10_000);
+      assert.equal(await backend.renewLock!(k, 'owner-b', 10_000), false);
+      assert.equal(await backend.renewLock!(k, 'owner-a', 10_000), true);
+      await backend.releaseLock!(k, 'owner-a');
+      assert.equal(await backend.renewLock!(k, 'owner-a', 10_000), false, 'renewing a released lock');
+    });
 
-      test('a lock lease expires on its own and the lock can then be taken', async () => {
-        const k = key('lease');
-        assert.equal(await backend.acquireLock!(k, 'owner-a', 200), true);
-        await eventually(() => backend.acquireLock!(k, 'owner-b', 10_000), expiryWaitMs, 'lease expiry');
-        assert.equal(await backend.releaseLock!(k, 'owner-a'), false, 'expired owner cannot release');
-        assert.equal(await backend.releaseLock!(k, 'owner-b'), true);
-      });
+    capabilityTest('locks', 'a lock lease expires on its own and the lock can then be taken', async () => {
+      const k = key('lease');
+      assert.equal(await backend.acquireLock!(k, 'owner-a', 200), true);
+      await eventually(() => backend.acquireLock!(k, 'owner-b', 10_000), expiryWaitMs, 'lease expiry');
+      assert.equal(await backend.releaseLock!(k, 'owner-a'), false, 'expired owner cannot release');
+      assert.equal(await backend.releaseLock!(k, 'owner-b'), true);
+    });
 
-      test('holding a lock does not disturb the value stored under the same key', async () => {
-        const k = key('lock-value');
-        await backend.set(k, Buffer.from('value'));
-        assert.equal(await backend.acquireLock!(k, 'owner', 10_000), true);
-        assert.deepEqual(await backend.get(k), Buffer.from('value'));
-        await backend.releaseLock!(k, 'owner');
-        assert.deepEqual(await backend.get(k), Buffer.from('value'));
-      });
-    }
+    capabilityTest('locks', 'holding a lock does not disturb the value stored under the same key', async () => {
+      const k = key('lock-value');
+      await backend.set(k, Buffer.from('value'));
+      assert.equal(await backend.acquireLock!(k, 'owner', 10_000), true);
+      assert.deepEqual(await backend.get(k), Buffer.from('value'));
+      await backend.releaseLock!(k, 'owner');
+      assert.deepEqual(await backend.get(k), Buffer.from('value'));
+    });
 
-    if (caps.batch) {
-      test('getMany returns values in key order with null for misses', async () => {
-        const a = key('many-a');
-        const b = key('many-b');
-        await backend.set(a, Buffer.from('A'));
-        await backend.set(b, Buffer.from('B'));
-        const got = await backend.getMany!([b, key('many-missing'), a]);
-        assert.deepEqual(got, [Buffer.from('B'), null, Buffer.from('A')]);
-        assert.deepEqual(await backend.getMany!([]), []);
-      });
+    capabilityTest('batch', 'getMany returns values in key order with null for misses', async () => {
+      const a = key('many-a');
+      const b = key('many-b');
+      await backend.set(a, Buffer.from('A'));
+      await backend.set(b, Buffer.from('B'));
+      const got = await backend.getMany!([b, key('many-missing'), a]);
+      assert.deepEqual(got, [Buffer.from('B'), null, Buffer.from('A')]);
+      assert.deepEqual(await backend.getMany!([]), []);
+    });
 
-      test('setMany writes every entry, each with its own TTL', async () => {
-        const a = key('setmany-a');
-        const b = key('setmany-b');
-        await backend.setMany!([
-          { key: a, value: Buffer.from('A'), ttlSeconds: 1 },
-          { key: b, value: Buffer.from('B') },
-        ]);
-        assert.deepEqual(await backend.getMany!([a, b]), [Buffer.from('A'), Buffer.from('B')]);
-        await eventually(async () => (await backend.get(a)) === null, expiryWaitMs, 'expiry of the 1 s entry');
-        assert.deepEqual(await backend.get(b), Buffer.from('B'));
-      });
-    }
+    capabilityTest('batch', 'setMany writes every entry, each with its own TTL', async () => {
+      const a = key('setmany-a');
+      const b = key('setmany-b');
+      await backend.setMany!([
+        { key: a, value: Buffer.from('A'), ttlSeconds: 1 },
+        { key: b, value: Buffer.from('B') },
+      ]);
+      assert.deepEqual(await backend.getMany!([a, b]), [Buffer.from('A'), Buffer.from('B')]);
+      await eventually(async () => (await backend.get(a)) === null, expiryWaitMs, 'expiry of the 1 s entry');
+      assert.deepEqual(await backend.get(b), Buffer.from('B'));
+    });
 
-    if (caps.clearPrefix) {
-      test('clearPrefix removes exactly the keys under the prefix and counts them', async () => {
-        const base = key('clear');
-        const inside = Array.from({ length: 25 }, (_, i) => `${base}:in:${i}`);
-        const outside = [`${base}-sibling`, `${base.slice(0, -1)}`, `${base}x`];
-        for (const k of [...inside, ...outside]) await backend.set(k, Buffer.from('v'));
-        assert.equal(await backend.clearPrefix!(`${base}:in:`), inside.length);
-        for (const k of inside) assert.equal(await backend.get(k), null, k);
-        for (const k of outside) assert.deepEqual(await backend.get(k), Buffer.from('v'), k);
-      });
+    capabilityTest('clearPrefix', 'clearPrefix removes exactly the keys under the prefix and counts them', async () => {
+      const base = key('clear');
+      const inside = Array.from({ length: 25 }, (_, i) => `${base}:in:${i}`);
+      const outside = [`${base}-sibling`, `${base.slice(0, -1)}`, `${base}x`];
+      for (const k of [...inside, ...outside]) await backend.set(k, Buffer.from('v'));
+      assert.equal(await backend.clearPrefix!(`${base}:in:`), inside.length);
+      for (const k of inside) assert.equal(await backend.get(k), null, k);
+      for (const k of outside) assert.deepEqual(await backend.get(k), Buffer.from('v'), k);
+    });
 
-      test('clearPrefix refuses an empty prefix (it would wipe the whole keyspace)', async () => {
-        const k = key('survivor');
-        await backend.set(k, Buffer.from('v'));
-        await rejectsWith(backend.clearPrefix!(''), 'permanent', 'empty prefix');
-        assert.deepEqual(await backend.get(k), Buffer.from('v'));
-      });
+    capabilityTest('clearPrefix', 'clearPrefix refuses an empty prefix (it would wipe the whole keyspace)', async () => {
+      const k = key('survivor');
+      await backend.set(k, Buffer.from('v'));
+      await rejectsWith(backend.clearPrefix!(''), 'permanent', 'empty prefix');
+      assert.deepEqual(await backend.get(k), Buffer.from('v'));
+    });
 
-      test('glob metacharacters in a prefix match only themselves', async () => {
-        const base = key('glob');
-        const literal = [`${base}:a*b?[c]\\d:1`, `${base}:a*b?[c]\\d:2`];
-        const lookalikes = [`${base}:axxb?[c]\\d:1`, `${base}:a*bz[c]\\d:1`, `${base}:a*b?c\\d:1`, `${base}:a*b?[c]d:1`];
-        for (const k of [...literal, ...lookalikes]) await backend.set(k, Buffer.from('v'));
-        assert.equal(await backend.clearPrefix!(`${base}:a*b?[c]\\d:`), literal.length);
-        for (const k of lookalikes) assert.deepEqual(await backend.get(k), Buffer.from('v'), k);
-      });
-    }
+    capabilityTest('clearPrefix', 'glob metacharacters in a prefix match only themselves', async () => {
+      const base = key('glob');
+      const literal = [`${base}:a*b?[c]\\d:1`, `${base}:a*b?[c]\\d:2`];
+      const lookalikes = [`${base}:axxb?[c]\\d:1`, `${base}:a*bz[c]\\d:1`, `${base}:a*b?c\\d:1`, `${base}:a*b?[c]d:1`];
+      for (const k of [...literal, ...lookalikes]) await backend.set(k, Buffer.from('v'));
+      assert.equal(await backend.clearPrefix!(`${base}:a*b?[c]\\d:`), literal.length);
+      for (const k of lookalikes) assert.deepEqual(await backend.get(k), Buffer.from('v'), k);
+    });
 
     test('close is idempotent and a closed backend rejects further calls', async () => {
       const other = await factory();

@@ -1,6 +1,7 @@
 /**
  * The L2 backends: the protocol, the built-in backends (memory, file, Redis), their error
- * classification, the conformance suite for third-party backends, and resolution.
+ * classification, and resolution. (The conformance suite for third-party backends is
+ * published on its own, as `cachekit/testing`: src/testing.ts.)
  */
 export type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from './types';
 export { MemoryBackend, MEMORY_BACKEND_DEFAULTS, type MemoryBackendOptions } from './memory';
@@ -16,13 +17,6 @@ export {
   type RedisSentinelConfig,
 } from './redis/options';
 export { classifyFsError, classifyRedisError, type FsErrorScope } from './classify';
-export {
-  runBackendConformance,
-  type ConformanceCapabilities,
-  type ConformanceFactory,
-  type ConformanceOptions,
-  type ConformanceRunner,
-} from './conformance';
 export {
   BACKEND_ENVIRONMENT_VARIABLES,
   closeSharedBackends,

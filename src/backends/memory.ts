@@ -16,8 +16,8 @@ import {
   valueTooLarge,
   backendClosed,
 } from './arguments';
-import { abortedError } from './deadline';
-import { RecencyList } from '../l1/recency-list';
+import { abortedError } from './abort';
+import { RecencyList } from '../collections/recency-list';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from './types';
 
 /** Options of `MemoryBackend`. */

@@ -6,10 +6,11 @@
 /** Per-operation options every backend method accepts. */
 export interface BackendCallOptions {
   /**
-   * Aborts the wait for this operation. The reliability layer passes a signal that fires at
-   * the adaptive timeout; a backend that can cancel work should stop and reject with a
-   * `BackendError` of kind `timeout`. A backend that ignores it is still raced, so it cannot
-   * hang the caller.
+   * Aborts the wait for this operation: the backend rejects with a `BackendError` of kind
+   * `timeout` (its work may go on; a late result is dropped). Backends set no deadlines of their
+   * own: through the cache, the reliability layer bounds every call, and passes a signal only
+   * to a backend that declares `cancellable`; used directly, a backend is bounded by the
+   * signal its caller gives it.
    */
   signal?: AbortSignal;
 }
@@ -41,6 +42,13 @@ export interface BackendEntry {
 export interface CacheBackend {
   /** Short backend type name used in stats, health and metrics (`redis`, `file`, `memory`). */
   readonly backendType: string;
+  /**
+   * True when the backend can stop an operation's work (an HTTP request, a query) when its
+   * signal aborts. The reliability layer then hands every call the signal of the moment it
+   * gives the operation up. Leave it unset when work cannot be recalled (Redis commands, file
+   * system calls): no signal is made, which saves its cost on every call.
+   */
+  readonly cancellable?: boolean;
 
   /** Bytes stored under `key`, or `null` when absent or expired. */
   get(key: string, options?: BackendCallOptions): Promise<Buffer | null>;

@@ -9,7 +9,10 @@ import type { PresetName } from '../config/presets';
 import { resolveOptions, type ResolvedConfig } from '../config/resolve-options';
 import { createFramedEncryptor } from '../encryption/framed-encryptor';
 import { resolveEncryption, type ResolvedEncryption } from '../encryption/encryption-options';
+import { createKeyedAuthenticator } from '../encryption/keyed-integrity';
+import { resolveKeyedIntegrity } from '../encryption/keyed-integrity-options';
 import { ConfigurationError } from '../errors';
+import { functionKeyPrefix } from '../keys/function-key';
 import { interopKey, validateInteropSegment } from '../keys/interop-key';
 import { tenantScopedKey } from '../keys/tenant-scope';
 import type { LockOptions } from '../reliability/options';
@@ -18,9 +21,11 @@ import { DEFAULT_TENANT, TenantError, resolveTenantOption, type TenantResolver }
 import { backendResolver } from './backend-for';
 import { createCachedFunction, type AnyFunction, type CachedFunction } from './cached-function';
 import { clearPrefixes, memoizeSinglePrimitive, storedKeyFunction, type FunctionKeyOptions } from './function-keys';
+import { claimIdentity, type CacheIdentity } from './identity-registry';
 import { createLocalFunction, type LocalCachedFunction } from './local-function';
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import { createInteropPipeline, createValuePipeline } from './value-pipeline';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /**
  * Merges the preset's reliability switches under the user's `reliability` option: a group the
@@ -67,13 +72,11 @@ function scopedKeys(tenancy: TenantResolver, keyOptions: Omit<FunctionKeyOptions
     return { storedKey: storedKeyFunction(options), clearPrefixes: () => prefixes };
   }
   const logical = storedKeyFunction({ ...keyOptions, keyPrefix: '' });
-  const prefixes = new Map<string, string>();
+  const prefixes = new BoundedMemo<string, string>(TENANT_PREFIX_CACHE);
   const prefixOf = (tenant: string): string => {
     let prefix = prefixes.get(tenant);
     if (prefix === undefined) {
-      prefix = tenantScopedKey(tenant, '');
-      if (prefixes.size >= TENANT_PREFIX_CACHE) prefixes.clear();
-      prefixes.set(tenant, prefix);
+      prefix = prefixes.remember(tenant, tenantScopedKey(tenant, ''));
     }
     return prefix;
   };
@@ -127,11 +130,7 @@ function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | u
   const pipeline = createInteropPipeline(
     encryption === undefined
       ? undefined
-      : createTenantKeysEncryptor({
-          masterKey: encryption.masterKey,
-          previousMasterKeys: encryption.previousMasterKeys,
-          algorithm: 'aes-256-gcm',
-        }),
+      : createTenantKeysEncryptor({ keyring: encryption.keyring, algorithm: 'aes-256-gcm' }),
     config.maxValueBytes,
   );
   return {
@@ -142,20 +141,47 @@ function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | u
   };
 }
 
+/** The identity a default-mode cache claims: its key prefix, which every one of its keys starts with. */
+function functionIdentity(config: ResolvedConfig): CacheIdentity {
+  const namespace = config.namespace === undefined ? '' : ` in namespace ${JSON.stringify(config.namespace)}`;
+  return { key: functionKeyPrefix(config), label: `\`${config.module}:${config.name}\`${namespace}` };
+}
+
 /** Builds `cache(fn, options)` for a preset. */
 export function assembleCachedFunction<F extends AnyFunction>(
   preset: PresetName,
   fn: F,
   options: CacheOptions<never[]> | undefined,
 ): CachedFunction<F> {
-  const config = resolveOptions(preset, options, fn);
-  const encryption = resolveEncryption(config.encryption, config.presetDefaults.encryptionRequired);
+  const resolved = resolveOptions(preset, options, fn);
+  const keyed = resolveKeyedIntegrity(resolved.keyedIntegrity);
+  // Asking for keyed integrity says the cache stores plaintext on purpose, so a configured
+  // CACHEKIT_MASTER_KEY serves the MAC rather than demanding a choice about encryption.
+  const encryptionOption = keyed !== undefined && resolved.encryption === undefined ? false : resolved.encryption;
+  const encryption = resolveEncryption(encryptionOption, resolved.presetDefaults.encryptionRequired);
+  if (keyed !== undefined && encryption !== undefined) {
+    throw new ConfigurationError(
+      "Options `integrity: 'keyed'` and `encryption` cannot be combined: encryption already authenticates every entry (its tag is bound to tenant and key). " +
+        'Fix: remove the keyed `integrity`, or pass `encryption: false` to store authenticated plaintext.',
+    );
+  }
+  // The raw options may hold master keys (hex strings, Buffers): the cache keeps the native
+  // keyrings only, so nothing it retains holds a key.
+  const config: ResolvedConfig = { ...resolved, encryption: undefined, keyedIntegrity: undefined };
   const reliability = reliabilityFor(config);
   const lock: Readonly<LockOptions> = reliability.lock;
   const backend = backendResolver(config, reliability);
   const failClosed = encryption?.failClosed ?? false;
 
   if (config.interop !== undefined) {
+    if (keyed !== undefined) {
+      throw new ConfigurationError(
+        "Keyed integrity cannot be combined with `interop`: interop values are the protocol's plain MessagePack, which other SDKs read without a MAC frame. " +
+          'Fix: remove the keyed `integrity`, or use `encryption` to protect shared entries.',
+      );
+    }
+    // Not claimed: naming an interop operation declares that every function under it, in any
+    // language, computes the same thing; sharing its entries is the point.
     const parts = interopParts(config, encryption);
     return createCachedFunction(fn, { config, backend, lock, failClosed, ...parts });
   }
@@ -167,6 +193,7 @@ export function assembleCachedFunction<F extends AnyFunction>(
     integrity: config.integrity,
     encryption: encryption === undefined ? undefined : createFramedEncryptor(encryption),
     maxValueBytes: config.maxValueBytes,
+    authenticator: keyed === undefined ? undefined : createKeyedAuthenticator(keyed.keyring),
   });
   const keys = scopedKeys(tenancy, {
     namespace: config.namespace,
@@ -176,6 +203,7 @@ export function assembleCachedFunction<F extends AnyFunction>(
     serializerCode: pipeline.serializerCode,
     keyFunction: config.keyFunction,
   });
+  claimIdentity(functionIdentity(config), fn);
   return createCachedFunction(fn, {
     config,
     pipeline,
@@ -200,5 +228,6 @@ export function assembleLocalFunction<F extends AnyFunction>(fn: F, options: Cac
     serializerCode: 'l',
     keyFunction: config.keyFunction,
   });
+  claimIdentity(functionIdentity(config), fn);
   return createLocalFunction(fn, config, storedKey);
 }

@@ -8,6 +8,10 @@ import type { CacheBackend } from '../backends/types';
 import { describeValue } from '../describe-value';
 import type { ResolvedConfig } from '../config/resolve-options';
 import { ConfigurationError } from '../errors';
+import { redisBackendOf } from '../invalidation/redis-backend-of';
+import { logBackendStateChanges } from '../observability/backend-state-log';
+import { getLogger, type Logger } from '../observability/logger';
+import { observedBackends } from '../observability/observed';
 import type { ResolvedReliabilityOptions } from '../reliability/options';
 import { Backpressure } from '../reliability/backpressure';
 import { ResilientBackend } from '../reliability/resilient-backend';
@@ -21,8 +25,17 @@ interface BackendFacades {
 
 const facades = new WeakMap<CacheBackend, BackendFacades>();
 
-/** The shared guarded facade of `backend` for one namespace and reliability setting. */
-export function guardedBackend(backend: CacheBackend, namespace: string, reliability: ResolvedReliabilityOptions): ResilientBackend {
+/**
+ * The shared guarded facade of `backend` for one namespace and reliability setting. Its changes
+ * of state are logged through `logger` (the logger of the cache that first used it), or the
+ * process logger.
+ */
+export function guardedBackend(
+  backend: CacheBackend,
+  namespace: string,
+  reliability: ResolvedReliabilityOptions,
+  logger?: Logger,
+): ResilientBackend {
   let entry = facades.get(backend);
   if (entry === undefined) {
     entry = { byNamespace: new Map(), backpressure: undefined };
@@ -37,6 +50,8 @@ export function guardedBackend(backend: CacheBackend, namespace: string, reliabi
       ...(reliability.backpressure === false ? {} : { backpressure: entry.backpressure }),
     });
     entry.byNamespace.set(id, facade);
+    logBackendStateChanges(facade, () => logger ?? getLogger());
+    observedBackends.add(facade);
   }
   return facade;
 }
@@ -49,7 +64,10 @@ export function guardedBackend(backend: CacheBackend, namespace: string, reliabi
  */
 export function backendResolver(config: ResolvedConfig, reliability: ResolvedReliabilityOptions): () => ResilientBackend | null {
   const option = config.backend as BackendOption;
-  if (option === null) return () => null;
+  if (option === null) {
+    refuseBusWithout(config, 'no L2 (`backend: null`)');
+    return () => null;
+  }
   const namespace = config.namespace ?? 'default';
   if (option !== undefined) {
     if (typeof option !== 'string' && typeof option !== 'object') {
@@ -60,7 +78,8 @@ export function backendResolver(config: ResolvedConfig, reliability: ResolvedRel
     }
     const backend = resolveBackend(option);
     if (backend === null) return () => null;
-    const facade = guardedBackend(backend, namespace, reliability);
+    if (redisBackendOf(backend) === undefined) refuseBusWithout(config, `a ${backend.backendType} backend`);
+    const facade = guardedBackend(backend, namespace, reliability, config.logger);
     return () => facade;
   }
   environmentBackendSpec(process.env);
@@ -68,8 +87,17 @@ export function backendResolver(config: ResolvedConfig, reliability: ResolvedRel
   return () => {
     if (resolved === undefined) {
       const backend = resolveBackend(undefined);
-      resolved = backend === null ? null : guardedBackend(backend, namespace, reliability);
+      resolved = backend === null ? null : guardedBackend(backend, namespace, reliability, config.logger);
     }
     return resolved;
   };
+}
+
+/** An explicit `invalidation.bus` on a cache whose L2 cannot carry it is a configuration error. */
+function refuseBusWithout(config: ResolvedConfig, what: string): void {
+  if (config.invalidation.enabled !== true) return;
+  throw new ConfigurationError(
+    `Option \`invalidation.bus\` needs a Redis L2 (it travels over Redis pub/sub), but this cache has ${what}. ` +
+      'Fix: use a Redis backend, or remove `invalidation` (with a file or memory L2 each process keeps its own L1, bounded by its TTL).',
+  );
 }

@@ -3,30 +3,29 @@
  * single-flight, stale-while-revalidate and invalidation. The synchronous L1 hit path lives
  * in `cached-function.ts`; everything that may await lives here.
  */
-import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
-import { L1Pending, L1Template, copyTemplate } from '../l1/value-template';
-import { getLogger, redactKey, type LogFields } from '../observability/logger';
+import type { BusStats, InvalidationBus } from '../invalidation/bus';
+import { busOf } from '../invalidation/registry';
+import { redisBackendOf } from '../invalidation/redis-backend-of';
+import { getLogger, keyField, writeLog, type LogFields } from '../observability/logger';
+import { RepeatLimiter } from '../observability/repeat-limiter';
+import { functionChannel, isTraced, traced, type CallMessage } from '../observability/tracing-channels';
 import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import { BackgroundTasks } from './background-tasks';
 import { DecodeMemo } from './decode-memo';
 import { EntryContexts } from './entry-contexts';
-import type { EntryIo, LogLevel } from './entry-io';
-import { EntryReader } from './entry-reader';
+import { throwIfFailClosed, type EntryIo, type LogLevel } from './entry-io';
+import { EntryReader, type Loaded } from './entry-reader';
 import { EntryWriter } from './entry-writer';
-import { errorSummary } from './error-summary';
-import { throwIfFailClosed } from './fail-closed';
-import { L1Filler, l1FormOf } from './l1-filler';
-import type { Loaded } from './loaded';
+import { errorSummary } from '../observability/error-summary';
+import { L1Tier } from './l1-tier';
 import type { EntryContext, ValuePipeline } from './ports';
 import type { CacheStats } from './stats';
 import { WrittenKeys } from './written-keys';
-
-export { errorSummary } from './error-summary';
 
 /** The shared result of one in-flight load. */
 interface Flight {
@@ -64,21 +63,32 @@ export class CacheEngine {
   readonly l1: L1Cache | undefined;
   readonly pipeline: ValuePipeline | undefined;
   readonly reference: boolean;
+  /** `{module}.{name}`: how logs, metrics, traces and health name this function. */
+  readonly label: string;
+  /** The namespace label (`default` when none is set). */
+  readonly namespace: string;
   private readonly inflight = new Map<string, Flight>();
   private readonly backendOf: () => ResilientBackend | null;
+  /** The backend once resolved (undefined before the first call that needed it). */
+  private resolved: ResilientBackend | null | undefined;
   private readonly lock: Readonly<LockOptions>;
   private readonly contexts: EntryContexts;
   private readonly failsClosed: boolean;
   private readonly reader: EntryReader;
   private readonly writer: EntryWriter;
   /** Puts entries into L1 (undefined when L1 is off). */
-  private readonly l1Fill: L1Filler | undefined;
+  /** The function's L1: what it holds and hands back (undefined when L1 is off). */
+  readonly l1Tier: L1Tier | undefined;
   /** Background writes and refreshes, for `flush()`. */
   private readonly background: BackgroundTasks;
   /** For `cacheClear()` on backends that cannot clear by prefix; other processes' entries are out of reach. */
   private readonly writtenKeys: WrittenKeys;
   /** Decoded values of repeated L2 reads (see `decode-memo.ts`); undefined when it does not apply. */
   private readonly decodeMemo: DecodeMemo | undefined;
+  /** The invalidation bus: undefined until the backend is first resolved, null when there is none. */
+  private busOrNone: InvalidationBus | null | undefined;
+  /** Every message the engine logs is about one call: a repeat within a minute is counted, not written. */
+  private readonly repeats = new RepeatLimiter();
 
   constructor(parts: CacheEngineParts) {
     this.config = parts.config;
@@ -87,19 +97,24 @@ export class CacheEngine {
     this.l1 = parts.l1;
     this.pipeline = parts.pipeline;
     this.reference = parts.config.l1.mode === 'reference';
+    this.label = `${parts.config.module}.${parts.config.name}`;
+    this.namespace = parts.config.namespace ?? 'default';
     this.backendOf = parts.backend;
     this.lock = parts.lock;
     this.contexts = new EntryContexts(parts.contextOf);
     this.failsClosed = parts.failClosed && parts.pipeline?.encrypted === true;
-    this.l1Fill =
+    this.l1Tier =
       parts.l1 === undefined
         ? undefined
-        : new L1Filler({
+        : new L1Tier({
             l1: parts.l1,
             owner: parts.owner,
             ttlSeconds: parts.config.ttlSeconds,
             hasL2: parts.config.backend !== null,
             swrThreshold: parts.config.l1.swr ? parts.config.l1.swrThreshold : undefined,
+            reference: this.reference,
+            pipeline: parts.pipeline,
+            context: (key) => this.context(key),
           });
     this.background = new BackgroundTasks(() => {
       this.stats.counters.l2WriteFailures++;
@@ -112,9 +127,10 @@ export class CacheEngine {
       stats: this.stats,
       pipeline: this.pipeline as ValuePipeline,
       reference: this.reference,
-      l1Fill: this.l1Fill,
+      l1: this.l1Tier,
       background: this.background,
       context: (key, remember) => this.context(key, remember),
+      bus: () => this.busOrNone ?? undefined,
       log: (level, fields, message) => this.log(level, fields, message),
     };
     this.writer = new EntryWriter(io, parts.backend, this.writtenKeys);
@@ -131,45 +147,49 @@ export class CacheEngine {
 
   /** The backend, or null when this cache is L1-only (or the backend could not be built). */
   backend(): ResilientBackend | null {
-    return this.backendOf();
+    if (this.resolved === undefined) {
+      this.resolved = this.backendOf();
+      this.attachBus(this.resolved);
+    }
+    return this.resolved;
+  }
+
+  /** The backend if a call already resolved it; undefined before (health and metrics never resolve one). */
+  resolvedBackend(): ResilientBackend | null | undefined {
+    return this.resolved;
+  }
+
+  /** The invalidation bus this cache is on: undefined until its backend is resolved, null when none. */
+  invalidationBus(): InvalidationBus | null | undefined {
+    return this.busOrNone;
+  }
+
+  /** Counters of the invalidation bus this cache is on (null: none, or not known yet). */
+  busStats(): BusStats | null {
+    return this.busOrNone?.stats() ?? null;
+  }
+
+  /**
+   * Joins the invalidation bus of the backend, the first time the backend is known (it may be
+   * resolved lazily, from the environment). Only a Redis backend carries one; an explicit request
+   * for it elsewhere was refused when the wrapper was built.
+   */
+  private attachBus(backend: ResilientBackend | null): void {
+    this.busOrNone = null;
+    const settings = this.config.invalidation;
+    const redis = backend === null || settings.enabled === false ? undefined : redisBackendOf(backend.backend);
+    if (redis === undefined) return;
+    const bus = busOf(redis, settings.channel, settings.degradedTtlMs, () => this.config.logger ?? getLogger());
+    this.busOrNone = bus;
+    if (this.l1Tier !== undefined) {
+      this.l1Tier.bus = bus;
+      bus.join({ l1: this.l1Tier.l1, owner: this.owner });
+    }
   }
 
   /** Entry context (tenant, logical key) for sealing and opening the entry stored under `key` (see EntryContexts). */
   context(key: string, remember = true): EntryContext {
     return this.contexts.of(key, remember);
-  }
-
-  /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. */
-  fromL1(entry: L1Entry): unknown {
-    const stored = entry.value;
-    if (stored instanceof L1Template) return copyTemplate(stored.value);
-    if (this.reference) return stored;
-    const pipeline = this.pipeline as ValuePipeline;
-    if (stored instanceof L1Pending) return this.settle(entry, stored.bytes);
-    if (pipeline.l1HoldsSealed) return pipeline.deserialize(pipeline.open(stored as Buffer, this.context(entry.key)));
-    return pipeline.deserialize(stored as Buffer);
-  }
-
-  /**
-   * The first hit of an entry written on a miss: decodes its bytes once, keeps the result as
-   * the entry's template (or keeps the bytes, for values the copier does not know) and hands
-   * out a copy. Throws what the serializer throws; the caller then drops the entry.
-   */
-  private settle(entry: L1Entry, serialized: Buffer): unknown {
-    const decoded = (this.pipeline as ValuePipeline).deserialize(serialized);
-    const form = l1FormOf(decoded, serialized);
-    (this.l1 as L1Cache).replaceValue(entry, form.value, form.bytes);
-    return form.value instanceof L1Template ? copyTemplate(decoded) : decoded;
-  }
-
-  /** Whether an L1 entry is sealed bytes large enough to open off the main thread. */
-  isLargeSealed(entry: L1Entry): boolean {
-    const stored = entry.value;
-    return (
-      this.pipeline?.l1HoldsSealed === true &&
-      Buffer.isBuffer(stored) &&
-      stored.length >= this.pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR
-    );
   }
 
   /** An L1 hit on a large sealed entry: opened on the thread pool; a bad entry falls back to `load`. */
@@ -179,15 +199,22 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
+    stale: boolean,
+    trace: CallMessage | undefined,
   ): Promise<unknown> {
-    const pipeline = this.pipeline as ValuePipeline;
     try {
-      return pipeline.deserialize(await pipeline.openAsync(entry.value as Buffer, this.context(entry.key)));
+      return await (this.l1Tier as L1Tier).valueOfLargeSealed(entry);
     } catch (error) {
-      this.stats.l1Hits--;
+      this.unhitL1(stale);
       this.l1DecodeFailed(entry, error);
-      return this.load(entry.key, fn, thisArg, args, signal);
+      return this.load(entry.key, fn, thisArg, args, signal, trace);
     }
+  }
+
+  /** Takes back an L1 hit that could not be served (its entry failed to decode). */
+  unhitL1(stale: boolean): void {
+    this.stats.l1Hits--;
+    if (stale) this.stats.counters.staleHits--;
   }
 
   /**
@@ -195,8 +222,8 @@ export class CacheEngine {
    * when the cache is encrypted and fails closed.
    */
   l1DecodeFailed(entry: L1Entry, error: unknown): void {
-    this.stats.counters.integrityErrors++;
-    this.log('warn', { key: redactKey(entry.key), err: errorSummary(error) }, 'cachekit: L1 entry failed to decode; dropped');
+    this.stats.recordIntegrityFailure(error);
+    this.log('warn', { ...keyField('key', entry.key), err: errorSummary(error) }, 'cachekit: L1 entry failed to decode; dropped');
     this.l1?.delete(entry.key);
     throwIfFailClosed(this.failsClosed, error);
   }
@@ -213,14 +240,12 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
+    trace?: CallMessage,
   ): Promise<unknown> {
     const existing = this.inflight.get(key);
     if (existing !== undefined) {
       this.stats.counters.coalesced++;
-      return (existing.promise as Promise<Loaded>).then((loaded) => {
-        this.count(loaded);
-        return this.freshCopy(loaded);
-      });
+      return (existing.promise as Promise<Loaded>).then((loaded) => this.joinedValue(loaded, fn, thisArg, args, trace));
     }
     const flight: Flight = { promise: undefined, discard: false };
     let promise: Promise<Loaded>;
@@ -234,7 +259,7 @@ export class CacheEngine {
     return promise.then(
       (loaded) => {
         this.land(key, flight);
-        this.count(loaded);
+        this.count(loaded, trace);
         return loaded.value;
       },
       (error: unknown) => {
@@ -255,14 +280,52 @@ export class CacheEngine {
   }
 
   /** Counts one call by how its flight was answered (joiners count like the caller they joined). */
-  private count(loaded: Loaded): void {
+  private count(loaded: Loaded, trace: CallMessage | undefined): void {
     if (loaded.source === 'l2') this.stats.recordL2Hit(loaded.latencyMs);
-    else this.stats.misses++;
+    else {
+      this.stats.misses++;
+      if (loaded.source === 'bypassed') this.stats.counters.unavailableMisses++;
+    }
+    if (trace !== undefined) trace.outcome = loaded.source === 'l2' ? 'l2_hit' : loaded.source === 'bypassed' ? 'bypassed' : 'miss';
+  }
+
+  /**
+   * Runs the wrapped function; traced on `cachekit:function` while anyone subscribes (`refresh`:
+   * a stale-while-revalidate refresh nobody waits for).
+   */
+  runFunction(fn: (...args: never[]) => unknown, thisArg: unknown, args: readonly unknown[], refresh: boolean): unknown {
+    const run = fn as (...a: unknown[]) => unknown;
+    if (!isTraced(functionChannel)) return run.apply(thisArg, args as unknown[]);
+    return traced(functionChannel, { cache: this.label, namespace: this.namespace, refresh }, () => run.apply(thisArg, args as unknown[]));
   }
 
   private freshCopy(loaded: Loaded): unknown {
     if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
     return this.pipeline.deserialize(loaded.serialized);
+  }
+
+  /**
+   * What a call that joined a flight receives: its own copy of the value. Decoding bytes this
+   * process wrote or already decoded once does not fail; if it ever does, the joiner runs the
+   * function itself rather than reject (the flight's value belongs to its first caller).
+   */
+  private joinedValue(
+    loaded: Loaded,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+    trace: CallMessage | undefined,
+  ): unknown {
+    try {
+      const value = this.freshCopy(loaded);
+      this.count(loaded, trace);
+      return value;
+    } catch (error) {
+      this.stats.misses++;
+      if (trace !== undefined) trace.outcome = 'miss';
+      this.log('warn', { err: errorSummary(error) }, 'cachekit: a coalesced call could not copy the shared value; it ran the function itself');
+      return this.runFunction(fn, thisArg, args, false);
+    }
   }
 
   private loadUncoalesced(
@@ -274,18 +337,21 @@ export class CacheEngine {
     signal: AbortSignal | undefined,
   ): Promise<Loaded> {
     const backend = this.backend();
-    if (backend === null) return this.compute(flight, key, fn, thisArg, args, false);
+    if (backend === null) return this.compute(flight, key, fn, thisArg, args, false, 'computed');
+    // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
+    const readMark = this.l1Tier?.mark();
     const reading = backend.get(key, signal);
     // The read is on its way: the per-key work of opening (or, after a miss, sealing) the entry
     // runs while the backend answers, not after.
     this.pipeline?.prepare?.(this.context(key));
     // An L2 hit is answered in this one callback; anything else continues in `afterRead`.
     return reading.then((result) => {
-      const read = this.reader.opened(backend, key, result);
+      const read = this.reader.opened(backend, key, result, readMark);
       if (typeof read === 'object' && !(read instanceof Promise)) return read;
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.
-      if (read === 'failed' || (read === 'miss' && !this.usesLock(backend))) return this.compute(flight, key, fn, thisArg, args, false);
+      if (read === 'failed') return this.compute(flight, key, fn, thisArg, args, false, 'bypassed');
+      if (read === 'miss' && !this.usesLock(backend)) return this.compute(flight, key, fn, thisArg, args, false, 'computed');
       return this.afterRead(read, flight, backend, key, fn, thisArg, args, signal);
     });
   }
@@ -307,6 +373,7 @@ export class CacheEngine {
       const locked = await runWithLock<Loaded>({
         backend,
         key,
+        trace: { cache: this.label, namespace: this.namespace, backend: backend.backendType },
         leaseMs: this.lock.leaseMs,
         waitTimeoutMs: this.lock.waitTimeoutMs,
         signal,
@@ -315,18 +382,22 @@ export class CacheEngine {
           return typeof again === 'object' ? again : undefined;
         },
         // Waiters poll L2 once the lock is released, so the holder's write must land first.
-        compute: ({ lockHeld }) => this.compute(flight, key, fn, thisArg, args, lockHeld),
+        compute: ({ lockHeld }) => this.compute(flight, key, fn, thisArg, args, lockHeld, 'computed'),
       });
+      this.stats.lockOutcomes[locked.lock]++;
       return locked.value;
     }
-    return this.compute(flight, key, fn, thisArg, args, false);
+    return this.compute(flight, key, fn, thisArg, args, false, read === 'failed' ? 'bypassed' : 'computed');
   }
 
   private usesLock(backend: ResilientBackend): boolean {
     return this.lock.enabled && backend.supportsLocks;
   }
 
-  /** Runs the function and writes the result down both tiers. User errors propagate unchanged. */
+  /**
+   * Runs the function and writes the result down both tiers. User errors propagate unchanged.
+   * `source` says why it ran: a miss, or L2 could not answer.
+   */
   private async compute(
     flight: Flight,
     key: string,
@@ -334,12 +405,20 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     awaitWrite: boolean,
+    source: 'computed' | 'bypassed',
   ): Promise<Loaded> {
-    const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
-    if (flight.discard) return { source: 'computed', value, serialized: undefined, latencyMs: 0 };
-    const stored = this.writer.storeNow(key, value, awaitWrite);
-    const serialized = stored instanceof Promise ? await stored : stored;
-    return { source: 'computed', value, serialized, latencyMs: 0 };
+    const value = await this.runFunction(fn, thisArg, args, false);
+    if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0 };
+    let serialized: Buffer | undefined;
+    try {
+      const stored = this.writer.storeNow(key, value, awaitWrite);
+      serialized = stored instanceof Promise ? await stored : stored;
+    } catch (error) {
+      // The function has answered: a failure while storing its result costs the caching only.
+      this.stats.counters.followUpErrors++;
+      this.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
+    }
+    return { source, value, serialized, latencyMs: 0 };
   }
 
   /**
@@ -359,14 +438,14 @@ export class CacheEngine {
     const key = entry.key;
     const l1 = this.l1 as L1Cache;
     const refresh = (async () => {
-      const value = await (fn as (...a: unknown[]) => unknown).apply(thisArg, args as unknown[]);
+      const value = await this.runFunction(fn, thisArg, args, true);
       if (l1.peek(key)?.generation !== generation) return;
       await this.writer.store(key, value, true);
       // Invalidated while the L2 write was in flight: take the resurrected copy back out.
       const now = l1.peek(key);
       if (now === undefined || now.generation <= generation) await this.backend()?.delete(key);
     })().catch((error: unknown) => {
-      this.log('debug', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
+      this.log('debug', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
     });
     this.track(refresh);
   }
@@ -382,6 +461,8 @@ export class CacheEngine {
     this.decodeMemo?.forget(key);
     const backend = this.backend();
     const inL2 = backend !== null ? await backend.delete(key) : undefined;
+    // Other processes drop their copies once the shared tier no longer has it.
+    if (inL2?.ok === true) this.busOrNone?.keysChanged([key]);
     return inL1 || (inL2?.ok === true && inL2.value);
   }
 
@@ -393,11 +474,15 @@ export class CacheEngine {
     this.decodeMemo?.clear();
     const backend = this.backend();
     if (backend !== null && typeof backend.backend.clearPrefix === 'function') {
+      const cleared: string[] = [];
       for (const prefix of prefixes) {
         const result = await backend.clearPrefix(prefix);
-        if (result.ok) removed += result.value;
-        else this.log('warn', { prefix: redactKey(prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
+        if (result.ok) {
+          removed += result.value;
+          cleared.push(prefix);
+        } else this.log('warn', { ...keyField('prefix', prefix), reason: result.reason }, 'cachekit: cacheClear could not clear the shared tier');
       }
+      if (cleared.length > 0) this.busOrNone?.prefixesCleared(cleared);
     } else if (backend !== null) {
       for (const key of this.writtenKeys.take(prefixes)) {
         const result = await backend.delete(key);
@@ -417,9 +502,17 @@ export class CacheEngine {
     this.background.track(promise);
   }
 
-  /** Logs through the cache's logger, or the process logger. */
+  /**
+   * Logs through the cache's logger, or the process logger. A message repeated within a
+   * minute is left out and counted; the next record of it says how many were (`suppressed`).
+   */
   log(level: LogLevel, fields: LogFields, message: string): void {
+    const now = Date.now();
+    if (level === 'warn' || level === 'error') this.stats.lastProblem = { at: now, message };
+    const suppressed = this.repeats.admit(message, now);
+    if (suppressed === undefined) return;
     const logger = this.config.logger ?? getLogger();
-    logger[level]({ cache: `${this.config.module}.${this.config.name}`, ...fields }, message);
+    const cache = this.label;
+    writeLog(logger, level, suppressed === 0 ? { cache, ...fields } : { cache, ...fields, suppressed }, message);
   }
 }

@@ -10,10 +10,16 @@ import { TenantError } from '../tenancy/tenant-option';
 import type { LockOptions } from '../reliability/options';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { ResilientBackendStats } from '../reliability/resilient-backend-events';
-import { CacheEngine, errorSummary } from './cache-engine';
+import { CacheEngine } from './cache-engine';
+import { errorSummary } from '../observability/error-summary';
+import { checkCacheHealth } from '../observability/health/health-check';
+import type { HealthCheckOptions, HealthReport } from '../observability/health/health-report';
+import { observedCaches } from '../observability/observed';
+import { callChannel, isTraced, type CallMessage } from '../observability/tracing-channels';
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
-import { l1For } from './shared-l1';
+import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
+import type { BusStats } from '../invalidation/bus';
 
 /**
  * Any function (every function type is assignable to it: `never` parameters accept all); the
@@ -36,11 +42,13 @@ export interface CacheHealthStatus {
   distributedLock: boolean;
   l1: { enabled: boolean; entries: number; bytes: number; maxBytes: number } | null;
   backend: { type: string; reliability: ResilientBackendStats } | null;
+  /** The invalidation bus this cache announces on and listens to (null: none). */
+  invalidation: BusStats | null;
   counters: CacheStats['counters'];
 }
 
-/** `checkHealth()`: the snapshot plus a live backend check. */
-export interface CacheHealthReport extends CacheHealthStatus {
+/** `checkHealth()`: the snapshot, a live backend check, and the verdict per component at the level asked for. */
+export interface CacheHealthReport extends CacheHealthStatus, Omit<HealthReport, 'healthy'> {
   /** Result of the backend's own health check (null for L1-only caches). */
   backendCheck: BackendHealth | null;
 }
@@ -59,8 +67,12 @@ export interface CacheControls<Args extends readonly unknown[], Result> {
   invalidate(...args: Args): Promise<boolean>;
   /** Synchronous health snapshot (no I/O). */
   getHealthStatus(): CacheHealthStatus;
-  /** Health snapshot plus a live check of the backend. */
-  checkHealth(): Promise<CacheHealthReport>;
+  /**
+   * Health snapshot plus a live check of the backend, judged per component (backend, breaker,
+   * backpressure, L1, and at level `full` this function's own record): `healthy`, `degraded`
+   * or `unhealthy`. Default level `basic`.
+   */
+  checkHealth(options?: HealthCheckOptions): Promise<CacheHealthReport>;
   /**
    * The same cached function, with `signal` bounding the wait for the cache: once it aborts,
    * the call stops waiting for L2 or a lock and runs the function. It never aborts the
@@ -117,7 +129,9 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
     contextOf: parts.contextOf,
     failClosed: parts.failClosed,
   });
+  observedCaches.add(engine);
   const reference = engine.reference;
+  const tier = engine.l1Tier;
   const target = fn as unknown as UntypedFunction;
   let warnedKeyError = false;
 
@@ -127,10 +141,11 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       warnedKeyError = true;
       engine.log('warn', { err: errorSummary(error) }, 'cachekit: arguments cannot form a cache key; calling the function uncached (logged once per function)');
     }
-    return (async () => target.apply(thisArg, args))();
+    return (async () => engine.runFunction(target, thisArg, args, false))();
   };
 
-  const call = (thisArg: unknown, args: unknown[], signal: AbortSignal | undefined): Promise<unknown> => {
+  /** One call; `trace` is the `cachekit:call` message when the call is traced (see `tracedCall`). */
+  const call = (thisArg: unknown, args: unknown[], signal: AbortSignal | undefined, trace: CallMessage | undefined): Promise<unknown> => {
     const now = Date.now();
     stats.lastOperationAt = now;
     let key: string;
@@ -140,19 +155,26 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       // A call without a tenant in a multi-tenant cache is the caller's error, never a reason
       // to run uncached (which would read nothing, but would also hide the bug).
       if (error instanceof TenantError) return Promise.reject(error);
+      if (trace !== undefined) trace.outcome = 'bypassed';
       return uncached(thisArg, args, error);
     }
-    if (l1 !== undefined) {
-      const entry = l1.get(key, now);
+    if (trace !== undefined) trace.key = key;
+    if (tier !== undefined) {
+      const entry = tier.l1.get(key, now);
       if (entry !== undefined) {
         stats.l1Hits++;
-        if (entry.refreshAt <= now && !entry.refreshing) engine.refreshInBackground(entry, fn, thisArg, args);
+        const stale = entry.refreshAt <= now;
+        if (stale) {
+          stats.counters.staleHits++;
+          if (!entry.refreshing) engine.refreshInBackground(entry, fn, thisArg, args);
+        }
+        if (trace !== undefined) trace.outcome = stale ? 'stale' : 'l1_hit';
         if (reference) return Promise.resolve(entry.value);
-        if (engine.isLargeSealed(entry)) return engine.fromLargeSealedL1(entry, fn, thisArg, args, signal);
+        if (tier.isLargeSealed(entry)) return engine.fromLargeSealedL1(entry, fn, thisArg, args, signal, stale, trace);
         try {
-          return Promise.resolve(engine.fromL1(entry));
+          return Promise.resolve(tier.valueOf(entry));
         } catch (error) {
-          stats.l1Hits--;
+          engine.unhitL1(stale);
           try {
             engine.l1DecodeFailed(entry, error);
           } catch (failClosed) {
@@ -161,11 +183,18 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
         }
       }
     }
-    return engine.load(key, fn, thisArg, args, signal);
+    return engine.load(key, fn, thisArg, args, signal, trace);
+  };
+
+  /** A call published on `cachekit:call` (only while someone subscribes: the untraced path builds no message). */
+  const tracedCall = (thisArg: unknown, args: unknown[], signal: AbortSignal | undefined): Promise<unknown> => {
+    const message: CallMessage = { cache: engine.label, namespace: engine.namespace, key: undefined, outcome: undefined };
+    return callChannel.tracePromise(() => call(thisArg, args, signal, message), message);
   };
 
   const cached = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    return call(this, args, undefined);
+    if (isTraced(callChannel)) return tracedCall(this, args, undefined);
+    return call(this, args, undefined, undefined);
   };
 
   const controls: CacheControls<unknown[], unknown> = {
@@ -184,15 +213,14 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       return engine.invalidate(key);
     },
     getHealthStatus: () => healthStatus(engine),
-    checkHealth: async () => {
-      const backend = engine.backend();
-      const backendCheck = backend === null ? null : await backend.healthCheck();
-      const status = healthStatus(engine);
-      return { ...status, healthy: status.healthy && (backendCheck?.ok ?? true), backendCheck };
+    checkHealth: async (options?: HealthCheckOptions) => {
+      const { report, backendCheck } = await checkCacheHealth(engine, engine.backend(), options);
+      return { ...healthStatus(engine), ...report, backendCheck };
     },
     withSignal: (signal: AbortSignal) =>
       function (this: unknown, ...args: unknown[]) {
-        return call(this, args, signal);
+        if (isTraced(callChannel)) return tracedCall(this, args, signal);
+        return call(this, args, signal, undefined);
       },
     flush: () => engine.flush(),
     wrapped: fn,
@@ -214,6 +242,7 @@ function healthStatus(engine: CacheEngine): CacheHealthStatus {
     distributedLock: engine.lockEnabled,
     l1: l1Stats === undefined ? null : { enabled: true, entries: l1Stats.entries, bytes: l1Stats.bytes, maxBytes: l1Stats.maxBytes },
     backend: backend === null || reliability === undefined ? null : { type: backend.backendType, reliability },
+    invalidation: engine.busStats(),
     counters: { ...engine.stats.counters },
   };
 }

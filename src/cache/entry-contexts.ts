@@ -1,4 +1,5 @@
 import type { EntryContext } from './ports';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Most entry contexts memoised per function before the memo starts over. */
 const MAX_REMEMBERED_CONTEXTS = 4096;
@@ -11,7 +12,7 @@ const MAX_REMEMBERED_CONTEXTS = 4096;
  * background refresh) asks without remembering.
  */
 export class EntryContexts {
-  private readonly known = new Map<string, EntryContext>();
+  private readonly known = new BoundedMemo<string, EntryContext>(MAX_REMEMBERED_CONTEXTS);
 
   constructor(private readonly contextOf: (key: string) => EntryContext) {}
 
@@ -21,8 +22,7 @@ export class EntryContexts {
     if (context === undefined) {
       context = this.contextOf(key);
       if (!remember) return context;
-      if (this.known.size >= MAX_REMEMBERED_CONTEXTS) this.known.clear();
-      this.known.set(key, context);
+      this.known.remember(key, context);
     }
     return context;
   }

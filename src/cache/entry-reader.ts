@@ -5,16 +5,28 @@
  * master key when an old one sealed it.
  */
 import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
-import { copyTemplate } from '../l1/value-template';
-import { redactKey } from '../observability/logger';
+import { keyField } from '../observability/logger';
 import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { DecodeMemo } from './decode-memo';
-import type { EntryIo } from './entry-io';
+import { throwIfFailClosed, type EntryIo } from './entry-io';
 import type { EntryWriter } from './entry-writer';
-import { errorSummary } from './error-summary';
-import { throwIfFailClosed } from './fail-closed';
-import type { Loaded } from './loaded';
+import { errorSummary } from '../observability/error-summary';
+
+/**
+ * How a call was answered: from L2, by running the function after a miss, or by running it
+ * because L2 could not answer (`bypassed`: timeout, breaker open, overload).
+ */
+export type Source = 'l2' | 'computed' | 'bypassed';
+
+/** A loaded value with the serializer bytes it came from, so joiners can get fresh copies. */
+export interface Loaded {
+  source: Source;
+  value: unknown;
+  serialized: Buffer | undefined;
+  /** For L2 hits: how long the read took. */
+  latencyMs: number;
+}
 
 /** Reads one function's entries from L2. */
 export class EntryReader {
@@ -34,7 +46,8 @@ export class EntryReader {
    * that fails closed.
    */
   read(backend: ResilientBackend, key: string, signal: AbortSignal | undefined): Promise<Loaded | 'miss' | 'failed'> {
-    return backend.get(key, signal).then((result) => this.opened(backend, key, result));
+    const readMark = this.io.l1?.mark();
+    return backend.get(key, signal).then((result) => this.opened(backend, key, result, readMark));
   }
 
   /**
@@ -46,6 +59,8 @@ export class EntryReader {
     backend: ResilientBackend,
     key: string,
     result: OperationResult<Buffer | null>,
+    /** The L1 mark taken before the read (see `L1Tier.mark`); undefined without L1. */
+    readMark: number | undefined,
   ): Loaded | 'miss' | 'failed' | Promise<Loaded | 'miss'> {
     if (!result.ok) {
       this.io.stats.counters.l2ReadFailures++;
@@ -54,13 +69,13 @@ export class EntryReader {
     const stored = result.value;
     if (stored === null) return 'miss';
     const pipeline = this.io.pipeline;
-    if (stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.openLarge(backend, key, stored, result.latencyMs);
+    if (stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.openLarge(backend, key, stored, result.latencyMs, readMark);
     const memo = this.memo;
     if (memo !== undefined) {
       const answer = memo.answer(key, stored);
       if (answer !== undefined) {
         this.io.stats.counters.decodeMemoHits++;
-        return this.loadedFromL2(backend, key, stored, answer.serialized, answer.value, result.latencyMs);
+        return this.loadedFromL2(backend, key, stored, answer.serialized, answer.value, result.latencyMs, readMark);
       }
     }
     let serialized: Buffer;
@@ -72,11 +87,11 @@ export class EntryReader {
       return this.unreadable(backend, key, error);
     }
     if (memo !== undefined) value = memo.remember(key, stored, serialized, value);
-    return this.loadedFromL2(backend, key, stored, serialized, value, result.latencyMs);
+    return this.loadedFromL2(backend, key, stored, serialized, value, result.latencyMs, readMark);
   }
 
   /** `opened` for a large value: the envelope is opened on the thread pool. */
-  private async openLarge(backend: ResilientBackend, key: string, stored: Buffer, latencyMs: number): Promise<Loaded | 'miss'> {
+  private async openLarge(backend: ResilientBackend, key: string, stored: Buffer, latencyMs: number, readMark: number | undefined): Promise<Loaded | 'miss'> {
     const pipeline = this.io.pipeline;
     let serialized: Buffer;
     let value: unknown;
@@ -86,17 +101,17 @@ export class EntryReader {
     } catch (error) {
       return this.unreadable(backend, key, error);
     }
-    return this.loadedFromL2(backend, key, stored, serialized, value, latencyMs);
+    return this.loadedFromL2(backend, key, stored, serialized, value, latencyMs, readMark);
   }
 
   /** Stored bytes that failed to open: counted, logged, deleted, a miss (or EncryptionError when failing closed). */
   private unreadable(backend: ResilientBackend, key: string, error: unknown): 'miss' {
-    this.io.stats.counters.integrityErrors++;
+    this.io.stats.recordIntegrityFailure(error);
     this.memo?.forget(key);
     backend.recordIntegrityEvent(error);
     this.io.log(
       'warn',
-      { key: redactKey(key), code: (error as { code?: string }).code, err: errorSummary(error) },
+      { ...keyField('key', key), code: (error as { code?: string }).code, err: errorSummary(error) },
       'cachekit: stored entry failed its integrity check; treated as a miss and deleted',
     );
     this.io.background.track(backend.delete(key));
@@ -106,9 +121,29 @@ export class EntryReader {
 
   /**
    * A good L2 entry: key-rotation rewrite, L1 fill, TTL refresh; the loaded value.
-   * `latencyMs` is how long the backend took to answer (the guard measured it).
+   * `latencyMs` is how long the backend took to answer (the guard measured it). The value is
+   * decoded by now: whatever fails in these follow-up steps is logged and costs only the step,
+   * never the caller's answer.
    */
-  private loadedFromL2(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, latencyMs: number): Loaded {
+  private loadedFromL2(
+    backend: ResilientBackend,
+    key: string,
+    stored: Buffer,
+    serialized: Buffer,
+    value: unknown,
+    latencyMs: number,
+    readMark: number | undefined,
+  ): Loaded {
+    try {
+      this.afterGoodRead(backend, key, stored, serialized, value, readMark);
+    } catch (error) {
+      this.io.stats.counters.followUpErrors++;
+      this.io.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: a step after a good L2 read failed (L1 fill, TTL refresh or key rotation); the value is served');
+    }
+    return { source: 'l2', value, serialized, latencyMs };
+  }
+
+  private afterGoodRead(backend: ResilientBackend, key: string, stored: Buffer, serialized: Buffer, value: unknown, readMark: number | undefined): void {
     const pipeline = this.io.pipeline;
     if (pipeline.sealedWithPreviousKey?.(stored, this.io.context(key)) === true) {
       // Served by a replaced master key: count it (operators watch this reach zero) and
@@ -120,14 +155,13 @@ export class EntryReader {
         }),
       );
     }
-    const fill = this.io.l1Fill;
+    const fill = this.io.l1;
     if (fill !== undefined) {
-      if (this.io.reference) fill.putLive(key, value);
-      else if (pipeline.l1HoldsSealed) fill.putSealed(key, stored);
-      else fill.putDecoded(key, copyTemplate(value), serialized);
+      if (this.io.reference) fill.putLive(key, value, readMark);
+      else if (pipeline.l1HoldsSealed) fill.putSealed(key, stored, readMark);
+      else fill.putCopyOf(key, value, serialized, readMark);
     }
     if (this.io.config.refreshTtl.enabled && this.io.config.ttlSeconds > 0) this.io.background.track(this.refreshTtl(backend, key));
-    return { source: 'l2', value, serialized, latencyMs };
   }
 
   private async refreshTtl(backend: ResilientBackend, key: string): Promise<void> {

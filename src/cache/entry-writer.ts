@@ -6,9 +6,9 @@
  */
 import { CodecErrorCode } from '../codec/error-codes';
 import type { ResilientBackend } from '../reliability/resilient-backend';
-import { redactKey } from '../observability/logger';
+import { keyField } from '../observability/logger';
 import type { EntryIo } from './entry-io';
-import { errorSummary } from './error-summary';
+import { errorSummary } from '../observability/error-summary';
 import type { WrittenKeys } from './written-keys';
 
 /** Writes one function's entries down both tiers. */
@@ -36,7 +36,7 @@ export class EntryWriter {
     const pipeline = this.io.pipeline;
     const backend = this.backend();
     if (this.io.reference) {
-      this.io.l1Fill?.putLive(key, value);
+      this.io.l1?.putLive(key, value);
       if (backend === null) return undefined;
     }
     let serialized: Buffer;
@@ -47,13 +47,22 @@ export class EntryWriter {
         this.io.stats.counters.oversizeValues++;
         this.io.log(
           'warn',
-          { key: redactKey(key), limit: this.io.config.maxValueBytes, err: errorSummary(error) },
+          { ...keyField('key', key), limit: this.io.config.maxValueBytes, err: errorSummary(error) },
           'cachekit: result larger than maxValueBytes; returned uncached',
         );
       } else {
         this.io.stats.counters.encodeErrors++;
-        this.io.log('warn', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
+        this.io.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
       }
+      return undefined;
+    }
+    if (serialized.length > this.io.config.maxValueBytes) {
+      this.io.stats.counters.oversizeValues++;
+      this.io.log(
+        'warn',
+        { ...keyField('key', key), bytes: serialized.length, limit: this.io.config.maxValueBytes },
+        'cachekit: result larger than maxValueBytes; returned uncached',
+      );
       return undefined;
     }
     if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite);
@@ -74,7 +83,7 @@ export class EntryWriter {
 
   private sealingFailed(key: string, error: unknown): undefined {
     this.io.stats.counters.encodeErrors++;
-    this.io.log('error', { key: redactKey(key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
+    this.io.log('error', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: sealing failed; returned uncached');
     return undefined;
   }
 
@@ -91,8 +100,11 @@ export class EntryWriter {
     if (backend !== null && sealed !== undefined) {
       write = backend.set(key, sealed, Math.ceil(this.io.config.ttlSeconds));
       if (typeof backend.backend.clearPrefix !== 'function') this.writtenKeys.remember(key);
+      const bus = this.io.bus();
+      // Announced once the write landed: a peer that drops its copy then reads the new value.
+      if (bus !== undefined) write = write.then((ok) => (ok && bus.keysChanged([key]), ok));
     }
-    const fill = this.io.l1Fill;
+    const fill = this.io.l1;
     if (fill !== undefined && !this.io.reference) {
       if (this.io.pipeline.l1HoldsSealed) {
         fill.putSealed(key, sealed as Buffer);

@@ -3,11 +3,11 @@
  * memo for single primitive arguments, or a user `key` function, plus the prefixes under which
  * all of the function's keys live (for `cacheClear()`).
  */
-import { KeyGenerationError } from '../errors';
-import { createKeyBuilder, type KeyBuilder } from '../keys/key-builder';
-import { functionPath } from '../keys/function-identity';
-import { MAX_KEY_LENGTH, SHORTENED_KEY_PREFIX_LENGTH, codePointLength, normalizeKey } from '../keys/key-text';
+import { createCustomKeyFormatter, createFunctionKeyBuilder, functionKeyPrefix } from '../keys/function-key';
+import type { KeyBuilder } from '../keys/key-builder';
+import { MAX_KEY_LENGTH, SHORTENED_KEY_MARKER, SHORTENED_KEY_PREFIX_LENGTH, codePointLength } from '../keys/key-text';
 import type { StoredKeyFunction } from './ports';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Largest number of memoised single-argument keys kept per function before the memo resets. */
 const KEY_MEMO_LIMIT = 4096;
@@ -22,7 +22,7 @@ const KEY_MEMO_MAX_STRING = 128;
  * a memo of its own, since a second memo behind this one would only repeat its misses.
  */
 export function memoizeSinglePrimitive(builder: KeyBuilder, uncachedBuilder: KeyBuilder = builder): KeyBuilder {
-  const memo = new Map<number | string | boolean, string>();
+  const memo = new BoundedMemo<number | string | boolean, string>(KEY_MEMO_LIMIT);
   return (args) => {
     if (args.length !== 1) return builder(args);
     const arg = args[0];
@@ -33,9 +33,7 @@ export function memoizeSinglePrimitive(builder: KeyBuilder, uncachedBuilder: Key
     const primitive = arg as number | string | boolean;
     let key = memo.get(primitive);
     if (key === undefined) {
-      key = uncachedBuilder(args);
-      if (memo.size >= KEY_MEMO_LIMIT) memo.clear();
-      memo.set(primitive, key);
+      key = memo.remember(primitive, uncachedBuilder(args));
     }
     return key;
   };
@@ -58,61 +56,45 @@ export interface FunctionKeyOptions {
   keyFunction: ((...args: never[]) => string) | undefined;
 }
 
-/** The prefix every key of the function starts with: `[ns:{namespace}:]func:{module}.{name}:`. */
-function functionPrefix(options: FunctionKeyOptions): string {
-  const ns = options.namespace ? `ns:${options.namespace}:` : '';
-  return `${ns}func:${functionPath(options.module, options.name)}:`.replace(/[ \r\n]/g, '_');
-}
-
 /**
- * The stored-key function (key prefix included). A user key becomes `[ns:…:]func:{module}.{name}:key:{returned}`:
- * scoped to the function (two functions returning the same string never share an entry) and
- * normalised like every key.
+ * The stored-key function (key prefix included), in the format of keys/function-key.ts. A user
+ * key becomes `[ns:…:]func:{module}:{name}:key:{returned}:{ic}{code}`: scoped to the function
+ * (two functions returning the same string never share an entry) and escaped like every part.
  */
 export function storedKeyFunction(options: FunctionKeyOptions): StoredKeyFunction {
   const custom = options.keyFunction as ((this: unknown, ...args: unknown[]) => unknown) | undefined;
   const { keyPrefix } = options;
+  const identity = {
+    namespace: options.namespace,
+    module: options.module,
+    name: options.name,
+    integrity: options.integrity,
+    serializerCode: options.serializerCode,
+  };
   if (custom === undefined) {
-    const identity = {
-      namespace: options.namespace,
-      module: options.module,
-      name: options.name,
-      integrity: options.integrity,
-      serializerCode: options.serializerCode,
-    };
-    const logical = createKeyBuilder(identity);
-    const logicalUnmemoised = createKeyBuilder({ ...identity, memoSize: 0 });
+    const logical = createFunctionKeyBuilder(identity);
+    const logicalUnmemoised = createFunctionKeyBuilder({ ...identity, memoSize: 0 });
     const builder = memoizeSinglePrimitive(
       (args) => keyPrefix + logical(args),
       (args) => keyPrefix + logicalUnmemoised(args),
     );
     return (args) => builder(args);
   }
-  const prefix = `${functionPrefix(options)}key:`;
-  return (args, thisArg) => {
-    const part = custom.apply(thisArg, args as unknown[]);
-    if (typeof part !== 'string' || part === '') {
-      throw new KeyGenerationError(
-        `The \`key\` function must return a non-empty string; it returned ${part === '' ? 'an empty string' : typeof part}.`,
-        'key()',
-        typeof part,
-      );
-    }
-    return keyPrefix + normalizeKey(prefix + part);
-  };
+  const format = createCustomKeyFormatter(identity);
+  return (args, thisArg) => keyPrefix + format(custom.apply(thisArg, args as unknown[]));
 }
 
 /**
  * Prefixes covering every key of the function. Keys over 250 characters are shortened to their
- * first 50 characters + a hash; when the function prefix itself is that long, the shortened
- * keys only share its first 50 characters, so that head is cleared too (it may also clear a
- * same-headed function's shortened keys: an extra miss, never a wrong value).
+ * first 50 characters + `#` + a hash; when the function prefix itself is that long, the
+ * shortened keys only share its first 50 characters, so that head is cleared too (it may also
+ * clear a same-headed function's shortened keys: an extra miss, never a wrong value).
  */
 export function clearPrefixes(options: FunctionKeyOptions): string[] {
-  const prefix = functionPrefix(options);
+  const prefix = functionKeyPrefix(options);
   const prefixes = [options.keyPrefix + prefix];
   if (codePointLength(prefix) >= SHORTENED_KEY_PREFIX_LENGTH && MAX_KEY_LENGTH > SHORTENED_KEY_PREFIX_LENGTH) {
-    prefixes.push(`${options.keyPrefix}${Array.from(prefix).slice(0, SHORTENED_KEY_PREFIX_LENGTH).join('')}:`);
+    prefixes.push(`${options.keyPrefix}${Array.from(prefix).slice(0, SHORTENED_KEY_PREFIX_LENGTH).join('')}${SHORTENED_KEY_MARKER}`);
   }
   return prefixes;
 }

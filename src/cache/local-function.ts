@@ -5,10 +5,13 @@
  */
 import type { ResolvedConfig } from '../config/resolve-options';
 import { KeyGenerationError } from '../errors';
-import { getLogger } from '../observability/logger';
+import { getLogger, writeLog } from '../observability/logger';
+import { observedCaches, type ObservedCache } from '../observability/observed';
+import { checkCacheHealth } from '../observability/health/health-check';
+import type { HealthCheckOptions } from '../observability/health/health-report';
 import type { AnyFunction, CacheHealthReport, CacheHealthStatus, UntypedFunction } from './cached-function';
 import type { StoredKeyFunction } from './ports';
-import { l1For } from './shared-l1';
+import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
 
 /** Methods attached to a `cache.local` function. */
@@ -21,8 +24,8 @@ export interface LocalCacheControls<Args extends readonly unknown[]> {
   invalidate(...args: Args): Promise<boolean>;
   /** Health snapshot. */
   getHealthStatus(): CacheHealthStatus;
-  /** Same as the snapshot: there is no backend to check. */
-  checkHealth(): Promise<CacheHealthReport>;
+  /** The snapshot, judged per component (its L1, and at level `full` its own record); there is no backend to check. */
+  checkHealth(options?: HealthCheckOptions): Promise<CacheHealthReport>;
   /** The original function. */
   readonly wrapped: unknown;
 }
@@ -47,6 +50,15 @@ export function createLocalFunction<F extends AnyFunction>(
   const ttlMs = config.ttlSeconds === 0 ? Number.POSITIVE_INFINITY : config.ttlSeconds * 1000;
   let warned = false;
   const target = fn as unknown as UntypedFunction;
+  const observed: ObservedCache = {
+    label: `${config.module}.${config.name}`,
+    namespace: config.namespace ?? 'default',
+    stats,
+    l1,
+    owner,
+    resolvedBackend: () => null,
+    invalidationBus: () => null,
+  };
 
   const cached = function (this: unknown, ...args: unknown[]): unknown {
     const now = Date.now();
@@ -58,7 +70,9 @@ export function createLocalFunction<F extends AnyFunction>(
       stats.counters.keyErrors++;
       if (!warned) {
         warned = true;
-        (config.logger ?? getLogger()).warn(
+        writeLog(
+          config.logger ?? getLogger(),
+          'warn',
           { cache: `${config.module}.${config.name}`, err: String(error) },
           'cachekit: arguments cannot form a cache key; calling the function uncached (logged once per function)',
         );
@@ -92,6 +106,7 @@ export function createLocalFunction<F extends AnyFunction>(
       distributedLock: false,
       l1: { enabled: true, entries: s.entries, bytes: s.bytes, maxBytes: s.maxBytes },
       backend: null,
+      invalidation: null,
       counters: { ...stats.counters },
     };
   };
@@ -112,8 +127,10 @@ export function createLocalFunction<F extends AnyFunction>(
       }
     },
     getHealthStatus: status,
-    checkHealth: async () => ({ ...status(), backendCheck: null }),
+    checkHealth: async (options?: HealthCheckOptions) => ({ ...status(), ...(await checkCacheHealth(observed, null, options)).report, backendCheck: null }),
     wrapped: fn,
   };
-  return Object.assign(cached, controls) as unknown as LocalCachedFunction<F>;
+  const local = Object.assign(cached, controls);
+  observedCaches.addOwnedBy(local, observed);
+  return local as unknown as LocalCachedFunction<F>;
 }

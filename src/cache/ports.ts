@@ -40,7 +40,7 @@ export interface ValuePipeline {
    * tag), so that it runs while the L2 read is in flight instead of after the answer.
    */
   prepare?(context: EntryContext): void;
-  /** For encrypted pipelines with key rotation: whether `stored` was sealed by a previous key. */
+  /** For encrypted or keyed-integrity pipelines: whether `stored` was sealed by a previous master key. */
   sealedWithPreviousKey?(stored: Buffer, context: EntryContext): boolean;
 }
 

@@ -1,8 +1,12 @@
 /**
- * Per-wrapper statistics: what `cacheInfo()` reports. Plain counters on the hit path; nothing
- * here allocates per call.
+ * Per-wrapper statistics: what `cacheInfo()` reports, and what health checks and metrics read
+ * (at check or scrape time: the call path only bumps plain fields). Nothing here allocates per
+ * call.
  */
 import { randomUUID } from 'node:crypto';
+import { INTEGRITY_REASONS, integrityReason, type IntegrityReason } from '../observability/integrity-reason';
+import type { LockOutcome } from '../reliability/distributed-lock';
+import { zeroCounters } from '../reliability/failure-counters';
 
 /** One UUID per process, shared by every wrapper's session id. */
 const PROCESS_ID = randomUUID();
@@ -53,6 +57,31 @@ export interface CacheCounters {
   keyRotationRewrites: number;
   /** L2 hits whose bytes matched a memoised decode, answered without opening them again (see `decodeMemo`). */
   decodeMemoHits: number;
+  /** Steps after a good read or a computed result that failed (an L1 fill, a copy): the call was still answered. */
+  followUpErrors: number;
+  /** L1 hits served past their refresh point while a stale-while-revalidate refresh ran (part of `l1Hits`). */
+  staleHits: number;
+  /** Misses that ran the function because L2 could not answer (timeout, breaker open, overload): part of `misses`. */
+  unavailableMisses: number;
+}
+
+/** The last thing that went wrong in a cached function (what a health check reports). */
+export interface LastProblem {
+  /** Epoch ms. */
+  readonly at: number;
+  /** The log message written about it. */
+  readonly message: string;
+}
+
+/** Outcomes of the distributed stampede lock (see `LockOutcome`). */
+const LOCK_OUTCOMES: readonly LockOutcome[] = ['acquired', 'waited', 'unavailable', 'wait-timeout', 'aborted'];
+
+/** Counts since the wrapper was built: `cacheClear()` does not zero them (metrics never go backwards). */
+export interface CacheTotals {
+  readonly l1Hits: number;
+  readonly l2Hits: number;
+  readonly misses: number;
+  readonly counters: Readonly<CacheCounters>;
 }
 
 /** Mutable statistics of one wrapped function. */
@@ -75,7 +104,18 @@ export class CacheStats {
     oldKeyReads: 0,
     keyRotationRewrites: 0,
     decodeMemoHits: 0,
+    followUpErrors: 0,
+    staleHits: 0,
+    unavailableMisses: 0,
   };
+  /** Refused entries by reason (never reset). */
+  readonly integrityReasons: Record<IntegrityReason, number> = zeroCounters(INTEGRITY_REASONS);
+  /** Distributed-lock outcomes of misses (never reset). */
+  readonly lockOutcomes: Record<LockOutcome, number> = zeroCounters(LOCK_OUTCOMES);
+  /** The last problem logged at warn or error, or null. */
+  lastProblem: LastProblem | null = null;
+  /** What `reset()` zeroed, so totals keep counting up. */
+  private readonly carried = { l1Hits: 0, l2Hits: 0, misses: 0, counters: {} as Partial<CacheCounters> };
 
   constructor(private readonly qualifiedName: string) {}
 
@@ -91,8 +131,27 @@ export class CacheStats {
     this.l2LatencyTotalMs += latencyMs;
   }
 
+  /** Counts an entry that failed to open (checksum, decryption, format, decoding). */
+  recordIntegrityFailure(error: unknown): void {
+    this.counters.integrityErrors++;
+    this.integrityReasons[integrityReason(error)]++;
+  }
+
+  /** The monotonic view metrics read: counts since the wrapper was built. */
+  totals(): CacheTotals {
+    const carried = this.carried;
+    const counters = { ...this.counters };
+    for (const key of Object.keys(carried.counters) as Array<keyof CacheCounters>) counters[key] += carried.counters[key] ?? 0;
+    return { l1Hits: this.l1Hits + carried.l1Hits, l2Hits: this.l2Hits + carried.l2Hits, misses: this.misses + carried.misses, counters };
+  }
+
   /** Zeroes the counters (on `cacheClear()`), advancing the session id. */
   reset(): void {
+    const carried = this.carried;
+    carried.l1Hits += this.l1Hits;
+    carried.l2Hits += this.l2Hits;
+    carried.misses += this.misses;
+    for (const key of Object.keys(this.counters) as Array<keyof CacheCounters>) carried.counters[key] = (carried.counters[key] ?? 0) + this.counters[key];
     this.l1Hits = 0;
     this.l2Hits = 0;
     this.misses = 0;

@@ -9,6 +9,7 @@ import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
 import { ValueDecoder } from '../codec/msgpack/value-decoder';
 import { ValueEncoder } from '../codec/msgpack/value-encoder';
 import type { FramedEncryptor } from '../encryption/framed-encryptor';
+import type { KeyedAuthenticator } from '../encryption/keyed-integrity';
 import { rethrowWithFrameDiagnosis } from '../codec/python-frame';
 import { refuseOversizedPayload } from '../codec/value-size';
 import type { EntryContext, ValuePipeline } from './ports';
@@ -23,19 +24,24 @@ export interface ValuePipelineOptions {
   encryption?: FramedEncryptor | undefined;
   /** Largest serialized value written or read (the `maxValueBytes` option). */
   maxValueBytes: number;
+  /** Keyed-integrity step, when a plaintext cache asked for one (never with encryption). */
+  authenticator?: KeyedAuthenticator | undefined;
 }
 
 /** Builds the pipeline of one cached function (throws ConfigurationError for bad options). */
 export function createValuePipeline(options: ValuePipelineOptions): ValuePipeline {
-  const { encryption } = options;
+  const { encryption, authenticator } = options;
   // Key-bound envelopes: a plaintext entry copied under another key is a miss, not its value.
   const codec = createCodec({
     serializer: options.serializer as CodecOptions['serializer'],
     integrity: options.integrity,
     encryption,
+    authenticator,
     bindKey: true,
     maxValueBytes: options.maxValueBytes,
   });
+  // Both name the master key that sealed an entry, so reads under a previous key are rewritten.
+  const keyedStep = encryption ?? authenticator;
   const codecContext = (context: EntryContext): CodecContext => ({ key: context.logicalKey, tenant: context.tenant });
   const encryptionContext = (context: EntryContext): EncryptionContext => ({
     key: context.logicalKey,
@@ -55,9 +61,9 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
     openAsync: (stored, context) => codec.openAsync(stored, codecContext(context)),
     asyncThreshold: DEFAULT_ASYNC_THRESHOLD,
     prepare: (context) => codec.prepare(codecContext(context)),
-    ...(encryption === undefined
+    ...(keyedStep === undefined
       ? {}
-      : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => encryption.sealedWithPreviousKey(stored, encryptionContext(context)) }),
+      : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => keyedStep.sealedWithPreviousKey(stored, encryptionContext(context)) }),
   };
 }
 

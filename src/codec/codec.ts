@@ -1,8 +1,8 @@
 /**
  * The value pipeline, one object per cached function:
  *
- *   encode = seal(serialize(value)):  serializer → envelope (integrity on) → encryption
- *   decode = deserialize(open(bytes)): decryption → envelope check → bounded deserialize
+ *   encode = seal(serialize(value)):  serializer → envelope (integrity on) → encryption or MAC
+ *   decode = deserialize(open(bytes)): decryption or MAC check → envelope check → bounded deserialize
  *
  * The halves are exposed too, for an L1 that keeps serialized (or sealed) bytes: `serialize` /
  * `deserialize` are the serializer alone, `seal` / `open` the envelope and encryption.
@@ -14,6 +14,7 @@
  */
 import { CachekitError, ConfigurationError, SerializationError } from '../errors';
 import { type SerializerIdentity, serializerCode as codeOf } from '../keys/serializer-code';
+import type { ValueAuthenticator } from './authentication';
 import type { EncryptionContext, ValueEncryptor } from './encryption';
 import { EnvelopeStep } from './envelope';
 import { rethrowWithFrameDiagnosis } from './python-frame';
@@ -21,6 +22,7 @@ import { xxh3_64 } from '../native';
 import { resolveSerializer } from './serializers/resolve';
 import { isLimitedSerializer, type Serializer, type SerializerName } from './serializers/serializer';
 import { checkMaxValueBytes, refuseOversizedPayload, refuseOversizedValue } from './value-size';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Which call an encode/decode belongs to: binds encrypted entries to their key and tenant. */
 export interface CodecContext {
@@ -39,10 +41,15 @@ export interface CodecOptions {
   /** Encrypt stored bytes (see `createTenantKeysEncryptor`). */
   readonly encryption?: ValueEncryptor | undefined;
   /**
+   * Keyed integrity for plaintext: frame stored bytes with a MAC bound to tenant and key (see
+   * `createKeyedAuthenticator`). Not with `encryption`, which authenticates already.
+   */
+  readonly authenticator?: ValueAuthenticator | undefined;
+  /**
    * Bind plaintext envelopes to their tenant and key: the envelope's format tag becomes
    * `{format}|k:{xxh3-64 of tenant and key}`, so a valid entry copied under another key fails
-   * its check instead of reading as that key's value. Ignored with encryption, whose AAD
-   * already binds the key. Default false (plain protocol envelopes).
+   * its check instead of reading as that key's value. Ignored with encryption or an
+   * authenticator, whose AAD already binds the key. Default false (plain protocol envelopes).
    */
   readonly bindKey?: boolean;
   /** Values at least this many bytes use the thread pool in the async methods. Default 1 MiB. */
@@ -106,6 +113,17 @@ export const DEFAULT_ASYNC_THRESHOLD = 1024 * 1024;
 /** Most key-bound format tags remembered per codec before the memo starts over. */
 const BOUND_FORMAT_MEMO_LIMIT = 4096;
 
+/** Separates a key-bound envelope's format from the hash of its tenant and key. */
+export const KEY_BOUND_FORMAT_SEPARATOR = '|k:';
+
+/**
+ * The format tag of a key-bound envelope (`bindKey`): `{format}|k:{xxh3-64 hex of tenant and
+ * key}`. Tools that check stored entries compare an envelope's tag with it.
+ */
+export function keyBoundFormat(format: string, context: CodecContext): string {
+  return `${format}${KEY_BOUND_FORMAT_SEPARATOR}${xxh3_64(Buffer.from(`${context.tenant ?? 'default'}\n${context.key}`, 'utf8')).toString('hex')}`;
+}
+
 const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -120,6 +138,13 @@ export function createCodec(options: CodecOptions = {}): Codec {
   if (encryption !== undefined && (typeof encryption?.encrypt !== 'function' || typeof encryption?.decrypt !== 'function')) {
     throw new ConfigurationError('encryption: expected a ValueEncryptor ({ encrypt, decrypt }); see createTenantKeysEncryptor');
   }
+  const { authenticator } = options;
+  if (authenticator !== undefined && (typeof authenticator?.sign !== 'function' || typeof authenticator?.verify !== 'function')) {
+    throw new ConfigurationError('authenticator: expected a ValueAuthenticator ({ sign, verify }); see createKeyedAuthenticator');
+  }
+  if (authenticator !== undefined && encryption !== undefined) {
+    throw new ConfigurationError('encryption and authenticator cannot be combined: encryption already authenticates every entry. Fix: pass only encryption.');
+  }
   const asyncThreshold = options.asyncThreshold ?? DEFAULT_ASYNC_THRESHOLD;
   const maxValueBytes = checkMaxValueBytes(options.maxValueBytes);
   const serializeWithin = maxValueBytes !== undefined && isLimitedSerializer(serializer) ? serializer.serializeTransientWithin.bind(serializer) : undefined;
@@ -128,14 +153,13 @@ export function createCodec(options: CodecOptions = {}): Codec {
   const envelope = integrity ? new EnvelopeStep() : undefined;
   const serializeTransient = serializer.serializeTransient?.bind(serializer);
 
-  const bindKey = options.bindKey === true && encryption === undefined;
-  const boundFormat = (context: CodecContext): string =>
-    `${format}|k:${xxh3_64(Buffer.from(`${context.tenant ?? 'default'}\n${context.key}`, 'utf8')).toString('hex')}`;
+  const bindKey = options.bindKey === true && encryption === undefined && authenticator === undefined;
+  const boundFormat = (context: CodecContext): string => keyBoundFormat(format, context);
   // Key-bound tags are memoised by key: the hash (a Buffer, a native call, hex) cost about a
   // third of a microsecond on every L2 read of the same keys. A cache computes the tag of a key
   // while its read is in flight (`prepare`), so both the open of a hit and the seal after a
   // miss find it here. A seal of a key nobody prepared computes it without storing it.
-  const boundFormats = new Map<string, { tenant: string; format: string }>();
+  const boundFormats = new BoundedMemo<string, { tenant: string; format: string }>(BOUND_FORMAT_MEMO_LIMIT);
   const knownFormat = (context: CodecContext): string | undefined => {
     const known = boundFormats.get(context.key);
     return known !== undefined && known.tenant === (context.tenant ?? 'default') ? known.format : undefined;
@@ -146,8 +170,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     const known = knownFormat(context);
     if (known !== undefined) return known;
     const bound = boundFormat(context);
-    if (boundFormats.size >= BOUND_FORMAT_MEMO_LIMIT) boundFormats.clear();
-    boundFormats.set(context.key, { tenant: context.tenant ?? 'default', format: bound });
+    boundFormats.remember(context.key, { tenant: context.tenant ?? 'default', format: bound });
     return bound;
   };
   /** The envelope's format tag for an entry being written. */
@@ -197,15 +220,26 @@ export function createCodec(options: CodecOptions = {}): Codec {
     }
   };
 
-  /** Envelope (when on) then encryption (when on); `bytes` may be a transient view. */
+  /** The step around the envelope — encryption or keyed integrity — when there is one. */
+  const protect: ((bytes: Buffer, context: CodecContext) => Buffer) | undefined = encryption
+    ? (bytes, context) => encryption.encrypt(bytes, encryptionContext(context))
+    : authenticator
+      ? (bytes, context) => authenticator.sign(bytes, encryptionContext(context))
+      : undefined;
+  const unprotect: ((stored: Buffer, context: CodecContext) => Buffer) | undefined = encryption
+    ? (stored, context) => encryption.decrypt(stored, encryptionContext(context))
+    : authenticator
+      ? (stored, context) => authenticator.verify(stored, encryptionContext(context))
+      : undefined;
+
+  /** Envelope (when on) then encryption or keyed integrity (when on); `bytes` may be a transient view. */
   const sealBytes = (bytes: Uint8Array, context: CodecContext, owned: boolean): Buffer => {
-    // Without an envelope and encryption the serializer's bytes are what is stored: they must be owned.
-    const stored = envelope ? envelope.store(bytes, writeFormat(context)) : owned || encryption ? asBuffer(bytes) : Buffer.from(bytes);
-    return encryption ? encryption.encrypt(stored, encryptionContext(context)) : stored;
+    // Without an envelope or an outer step the serializer's bytes are what is stored: they must be owned.
+    const stored = envelope ? envelope.store(bytes, writeFormat(context)) : owned || protect ? asBuffer(bytes) : Buffer.from(bytes);
+    return protect ? protect(stored, context) : stored;
   };
 
-  const decrypt = (stored: Uint8Array, context: CodecContext): Buffer =>
-    encryption ? encryption.decrypt(asBuffer(stored), encryptionContext(context)) : asBuffer(stored);
+  const decrypt = (stored: Uint8Array, context: CodecContext): Buffer => (unprotect ? unprotect(asBuffer(stored), context) : asBuffer(stored));
 
   /** The serializer bytes inside decrypted bytes: the envelope's payload, or the bytes themselves. */
   const unwrap = (plaintext: Buffer, context: CodecContext): Buffer => {
@@ -239,7 +273,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       // The thread pool reads the bytes later: give it its own copy, never the reused buffer.
       const owned = serializeTransient || serializeWithin ? Buffer.from(bytes) : bytes;
       const sealed = await envelope.storeAsync(owned, writeFormat(context));
-      return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
+      return protect ? protect(sealed, context) : sealed;
     },
 
     async decodeAsync(stored, context) {
@@ -279,7 +313,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     async sealAsync(serialized, context) {
       if (!envelope || serialized.length < asyncThreshold) return sealBytes(serialized, context, true);
       const sealed = await envelope.storeAsync(serialized, writeFormat(context));
-      return encryption ? encryption.encrypt(sealed, encryptionContext(context)) : sealed;
+      return protect ? protect(sealed, context) : sealed;
     },
 
     prepare(context) {

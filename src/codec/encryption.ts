@@ -8,7 +8,7 @@
 import { DecryptionError, EncryptionError } from '../errors';
 import { createAadMemo } from '../encryption/aad-memo';
 import { createTenantKeyring } from '../encryption/tenant-keyring';
-import { type AeadAlgorithm, isNativeError } from '../native';
+import { type AeadAlgorithm, type MasterKeyring, isNativeError, loadMasterKeyring } from '../native';
 
 /** What one encryption or decryption is bound to. */
 export interface EncryptionContext {
@@ -30,12 +30,23 @@ export interface ValueEncryptor {
   decrypt(stored: Buffer, context: EncryptionContext): Buffer;
 }
 
-/** Options of {@link createTenantKeysEncryptor}. */
-export interface TenantKeysEncryptorOptions {
-  /** The 32-byte master key. */
-  readonly masterKey: Uint8Array;
-  /** Earlier master keys, still accepted by the native key handle for rotation (decrypt only). */
-  readonly previousMasterKeys?: readonly Uint8Array[];
+/** Options of {@link createTenantKeysEncryptor}: the master keys as bytes, or a loaded keyring. */
+export type TenantKeysEncryptorOptions = TenantKeysEncryptorSettings &
+  (
+    | {
+        /** The 32-byte master key; copied into Rust, so the caller may wipe it afterwards. */
+        readonly masterKey: Uint8Array;
+        /** Earlier master keys, still accepted for rotation (decrypt only); copied likewise. */
+        readonly previousMasterKeys?: readonly Uint8Array[];
+      }
+    | {
+        /** Master keys already loaded (see `loadMasterKeyring`). */
+        readonly keyring: MasterKeyring;
+      }
+  );
+
+/** Settings of {@link createTenantKeysEncryptor} besides the keys. */
+export interface TenantKeysEncryptorSettings {
   /** AEAD algorithm; `aes-256-gcm` (default) is the one other SDKs read. */
   readonly algorithm?: AeadAlgorithm;
   /** How many tenants' derived keys to keep (the longest kept are dropped first). Default 256. */
@@ -49,16 +60,9 @@ export interface TenantKeysEncryptorOptions {
  */
 export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): ValueEncryptor {
   const algorithm = options.algorithm ?? 'aes-256-gcm';
-  // Derives the `default` tenant now, so a bad master key fails when the cache is configured.
-  const keysFor = createTenantKeyring(
-    {
-      masterKey: Buffer.from(options.masterKey),
-      previousMasterKeys: (options.previousMasterKeys ?? []).map((key) => Buffer.from(key)),
-      algorithm,
-      failClosed: false,
-    },
-    options.maxTenants ?? 256,
-  );
+  // Loading checks every key now, so a bad master key fails when the cache is configured.
+  const keyring = 'keyring' in options ? options.keyring : loadMasterKeyring(options.masterKey, options.previousMasterKeys ?? []);
+  const keysFor = createTenantKeyring((tenant) => keyring.deriveTenantKeys(tenant), options.maxTenants ?? 256);
   const aadFor = createAadMemo();
 
   return {

@@ -4,6 +4,7 @@
  * `IntegrityError`s (on read) or `SerializationError`s (on write) carrying the native code.
  */
 import { IntegrityError, SerializationError } from '../errors';
+import { storedField } from '../observability/log-safe-text';
 import { ByteStorage, NativeErrorCode, isNativeError } from '../native';
 import { CodecErrorCode } from './error-codes';
 
@@ -58,7 +59,8 @@ export class EnvelopeStep {
 function checkFormat(retrieved: { data: Buffer; format: string }, format: string): Buffer {
   if (retrieved.format !== format) {
     throw new IntegrityError(
-      `The entry was written by serializer format "${retrieved.format}", but this cache reads "${format}".`,
+      // The stored format is whatever the entry's writer put there: shortened and escaped.
+      `The entry was written by serializer format "${storedField(retrieved.format)}", but this cache reads "${storedField(format)}".`,
       { code: CodecErrorCode.FORMAT_MISMATCH },
     );
   }

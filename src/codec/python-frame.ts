@@ -5,6 +5,7 @@
  * fix, instead of as generic corruption.
  */
 import { IntegrityError } from '../errors';
+import { storedField } from '../observability/log-safe-text';
 
 /** Error code of an entry written by cachekit-py's auto mode. */
 export const PYTHON_FRAME_ERROR = 'ERR_PYTHON_FRAME';
@@ -17,8 +18,11 @@ export function hasPythonFrameMagic(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === MAGIC_C && bytes[1] === MAGIC_K;
 }
 
-/** What can be read from a frame's prefix and header, for the error message. */
-function describeFrame(bytes: Uint8Array): string {
+/**
+ * What can be read from a frame's prefix and header (version, serializer), as a phrase such as
+ * `a CK v3 frame (serializer "orjson")`; stored text in it is shortened and escaped.
+ */
+export function describePythonFrame(bytes: Uint8Array): string {
   if (bytes.length < 7) return `a truncated CK frame (${bytes.length} bytes)`;
   const version = bytes[2]!;
   const headerLength = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32BE(3);
@@ -26,7 +30,8 @@ function describeFrame(bytes: Uint8Array): string {
   if (7 + headerLength > bytes.length) return 'a CK v3 frame whose header runs past its end';
   try {
     const header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 7, headerLength).toString('utf8')) as { s?: unknown };
-    return typeof header.s === 'string' && header.s !== '' ? `a CK v3 frame (serializer "${header.s}")` : 'a CK v3 frame';
+    // The header is stored data: its serializer name is shortened and escaped.
+    return typeof header.s === 'string' && header.s !== '' ? `a CK v3 frame (serializer "${storedField(header.s)}")` : 'a CK v3 frame';
   } catch {
     return 'a CK v3 frame with an unreadable header';
   }
@@ -36,7 +41,7 @@ function describeFrame(bytes: Uint8Array): string {
 export class PythonFrameError extends IntegrityError {
   constructor(bytes: Uint8Array, cause?: unknown) {
     super(
-      `This entry is ${describeFrame(bytes)}, cachekit-py's auto-mode container, which only cachekit-py reads. ` +
+      `This entry is ${describePythonFrame(bytes)}, cachekit-py's auto-mode container, which only cachekit-py reads. ` +
         'To share cached data between Node and Python, use interop mode on both sides (keys {namespace}:{operation}:{hash}, plain MessagePack values).',
       { code: PYTHON_FRAME_ERROR, cause },
     );

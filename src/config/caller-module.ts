@@ -41,13 +41,39 @@ function fileOfFrame(line: string): string | undefined {
   return match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1];
 }
 
+function isOutsideLibrary(file: string | undefined): file is string {
+  return file !== undefined && !file.startsWith(LIBRARY_DIR + path.sep) && !file.startsWith('node:');
+}
+
 /** The dotted module name of the first stack frame outside cachekit, or `undefined`. */
 export function callerModule(): string | undefined {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
   for (const line of stack) {
     const file = fileOfFrame(line);
-    if (file === undefined || file.startsWith(LIBRARY_DIR + path.sep) || file.startsWith('node:')) continue;
-    return moduleNameFromFile(file, packageRoot(path.dirname(file)));
+    if (isOutsideLibrary(file)) return moduleNameFromFile(file, packageRoot(path.dirname(file)));
   }
   return undefined;
+}
+
+/**
+ * The first `count` stack frames outside cachekit as a stack trace prints them
+ * (`fn (file:line:column)`), innermost first: where a function was wrapped, and from where.
+ */
+export function callerFrames(count: number): string[] {
+  const previousLimit = Error.stackTraceLimit;
+  let stack: string[];
+  try {
+    // cachekit's own frames come first; leave room for them.
+    Error.stackTraceLimit = count + 20;
+    stack = new Error().stack?.split('\n').slice(1) ?? [];
+  } finally {
+    Error.stackTraceLimit = previousLimit;
+  }
+  const frames: string[] = [];
+  for (const line of stack) {
+    if (!isOutsideLibrary(fileOfFrame(line))) continue;
+    frames.push(line.trim().replace(/^at /, ''));
+    if (frames.length === count) break;
+  }
+  return frames;
 }

@@ -5,6 +5,8 @@ import type { BackendSpec } from '../backends/resolve';
 import type { CacheBackend } from '../backends/types';
 import type { Logger } from '../observability/logger';
 import type { EncryptionOptions } from '../encryption/encryption-options';
+import type { KeyedIntegrityOptions } from '../encryption/keyed-integrity-options';
+import type { InvalidationOptions } from '../invalidation/options';
 import type { ReliabilityOptions } from '../reliability/options';
 
 /** Built-in serializer names. */
@@ -58,8 +60,13 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
   namespace?: string;
   /** Value serializer. Default `'standard'` (MessagePack, readable by other SDKs). */
   serializer?: SerializerName | UserSerializer;
-  /** Checksummed, compressed envelope around stored values. Default on (off in `minimal` and `test`). */
-  integrity?: boolean;
+  /**
+   * Checksummed, compressed envelope around stored values. Default on (off in `minimal` and
+   * `test`). The checksum catches accidents (corruption, truncation, misplaced entries), not
+   * someone who can write to the backend: `'keyed'` (or `{ masterKey, previousMasterKeys }`)
+   * adds an HMAC-SHA256 tag under a key derived from the master key, for plaintext caches.
+   */
+  integrity?: boolean | 'keyed' | KeyedIntegrityOptions;
   /** Custom key: receives the call's arguments and returns the key's distinguishing part. */
   key?: (...args: Args) => string;
   /**
@@ -80,9 +87,18 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
   decodeMemo?: boolean | DecodeMemoOptions;
   /** Refresh the L2 TTL on hits whose remaining TTL has fallen below the threshold. Default off. */
   refreshTtlOnGet?: boolean | RefreshTtlOptions;
-  /** Module part of the key (`func:{module}.{name}`). Default: the caller's file name. */
+  /**
+   * Keeps the L1s of many processes coherent over Redis pub/sub: every write, `invalidate()` and
+   * `cacheClear()` is announced and other processes drop their L1 copies. Default: on when the
+   * L2 is Redis; `false` turns it off; `{ bus: { channel, degradedTtl } }` tunes it.
+   */
+  invalidation?: false | InvalidationOptions;
+  /** Module part of the key (`func:{module}:{name}`). Default: the caller's file name. */
   module?: string;
-  /** Name part of the key. Default: the function's name. */
+  /**
+   * Name part of the key. Default: the function's name. Needed for inline functions and in
+   * bundled or minified code, where names are changed; one identity serves one function.
+   */
   name?: string;
   /** Encoded values larger than this are returned but not cached. Default 100 MiB (`CACHEKIT_MAX_VALUE_SIZE`). */
   maxValueBytes?: number;
@@ -123,6 +139,7 @@ export const CACHE_OPTION_NAMES = [
   'l1',
   'decodeMemo',
   'refreshTtlOnGet',
+  'invalidation',
   'module',
   'name',
   'maxValueBytes',

@@ -67,6 +67,12 @@ export const PRESET_CONTRADICTIONS: Partial<Record<PresetName, Contradiction[]>>
       fix: 'remove `integrity: false`, or use cache() if you really want unverified plaintext',
     },
     {
+      option: 'integrity',
+      contradicts: (v) => v === 'keyed' || isObject(v),
+      why: "cache.secure's encryption already authenticates every entry (its tag is bound to tenant and key), so keyed integrity would add nothing",
+      fix: "remove `integrity`, or use cache() with `integrity: 'keyed'` for authenticated plaintext",
+    },
+    {
       option: 'encryption',
       contradicts: (v) => v === false,
       why: 'cache.secure exists to encrypt',

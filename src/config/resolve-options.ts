@@ -17,8 +17,10 @@ import {
   type SerializerName,
   type UserSerializer,
 } from './options';
+import { isKeyedIntegrityOption } from '../encryption/keyed-integrity-options';
 import { PRESETS, PRESET_CONTRADICTIONS, type PresetDefaults, type PresetName } from './presets';
 import { optionalBoolean, optionalName, optionalNumberInRange, rejectUnknownOptions } from './validate';
+import { resolveInvalidation, type ResolvedInvalidation } from '../invalidation/options';
 
 /** Resolved settings of the in-process tier. */
 export interface ResolvedL1 {
@@ -45,13 +47,18 @@ export interface ResolvedConfig {
   ttlSeconds: number;
   namespace: string | undefined;
   serializer: SerializerName | UserSerializer;
+  /** Whether stored values get the checksummed envelope (always with encryption or keyed integrity). */
   integrity: boolean;
+  /** The raw keyed `integrity` option (`'keyed'` or an object), validated by the encryption module. */
+  keyedIntegrity: unknown;
   keyFunction: ((...args: never[]) => string) | undefined;
   /** The raw `backend` option: `undefined` = resolve from defaults/env, `null` = L1 only. */
   backend: unknown;
   l1: ResolvedL1;
   decodeMemo: ResolvedDecodeMemo;
   refreshTtl: { enabled: boolean; threshold: number };
+  /** The invalidation bus (see `invalidation/options.ts`). */
+  invalidation: ResolvedInvalidation;
   module: string;
   name: string;
   maxValueBytes: number;
@@ -179,7 +186,13 @@ export function resolveOptions(
 
   const ttlSeconds = opts.ttl === undefined ? env.defaultTtlSeconds ?? DEFAULTS.ttlSeconds : parseTtlSeconds(opts.ttl, 'ttl');
   const namespace = optionalName(opts.namespace, 'namespace') ?? env.namespace;
-  const integrity = presetDefaults.encryptionRequired ? true : optionalBoolean(opts.integrity, 'integrity') ?? presetDefaults.integrity;
+  const keyedIntegrity = isKeyedIntegrityOption(opts.integrity) ? opts.integrity : undefined;
+  if (opts.integrity !== undefined && typeof opts.integrity !== 'boolean' && keyedIntegrity === undefined) {
+    throw new ConfigurationError(
+      `Option \`integrity\` must be true, false, 'keyed' or { masterKey, previousMasterKeys }; got ${describeValue(opts.integrity)}.`,
+    );
+  }
+  const integrity = presetDefaults.encryptionRequired || keyedIntegrity !== undefined ? true : (opts.integrity as boolean | undefined) ?? presetDefaults.integrity;
 
   if (opts.key !== undefined && typeof opts.key !== 'function') {
     throw new ConfigurationError(
@@ -214,11 +227,13 @@ export function resolveOptions(
     namespace,
     serializer: resolveSerializer(opts.serializer),
     integrity,
+    keyedIntegrity,
     keyFunction: opts.key as ResolvedConfig['keyFunction'],
     backend: presetDefaults.l1Only ? null : opts.backend,
     l1: resolveL1(opts.l1, presetDefaults),
     decodeMemo: resolveDecodeMemo(opts.decodeMemo),
     refreshTtl: resolveRefreshTtl(opts.refreshTtlOnGet),
+    invalidation: resolveInvalidation(opts.invalidation),
     module: moduleName,
     name: rawName,
     maxValueBytes:

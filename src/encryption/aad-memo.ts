@@ -7,6 +7,7 @@
  */
 import type { EncryptionContext } from '../codec/encryption';
 import { createAad } from '../native';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Most AADs kept before the memo starts over (a few hundred bytes each). */
 const AAD_MEMO_LIMIT = 4096;
@@ -26,15 +27,14 @@ interface Remembered {
 
 /** A new, empty memo of AADs. */
 export function createAadMemo(): AadSource {
-  const byKey = new Map<string, Remembered>();
+  const byKey = new BoundedMemo<string, Remembered>(AAD_MEMO_LIMIT);
   return (context, remember) => {
     const known = byKey.get(context.key);
     // The key alone does not fix the AAD: the other components are compared too.
     if (known !== undefined && sameAadInputs(known.context, context)) return known.aad;
     const aad = aadOf(context);
     if (remember) {
-      if (byKey.size >= AAD_MEMO_LIMIT) byKey.clear();
-      byKey.set(context.key, { context: { ...context }, aad });
+      byKey.remember(context.key, { context: { ...context }, aad });
     }
     return aad;
   };

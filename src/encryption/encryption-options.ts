@@ -3,12 +3,16 @@
  */
 import { ConfigurationError } from '../errors';
 import { describeValue } from '../describe-value';
-import type { AeadAlgorithm } from '../native';
-import { parseMasterKey, parsePreviousMasterKeys } from './master-key';
+import type { AeadAlgorithm, MasterKeyring } from '../native';
+import { loadOptionKeyring } from './master-key';
 
 /** Options of encrypted caches (`cache.secure`, or `encryption: {...}` on any cache). */
 export interface EncryptionOptions {
-  /** 32-byte master key as 64 hex digits or bytes. Default: `CACHEKIT_MASTER_KEY`. */
+  /**
+   * 32-byte master key as 64 hex digits or bytes. Default: `CACHEKIT_MASTER_KEY`. It is loaded
+   * into Rust when the cache is built; the cache keeps no copy and no reference, so a Buffer
+   * may be wiped (`key.fill(0)`) afterwards. An all-zero key is refused.
+   */
   masterKey?: string | Uint8Array;
   /**
    * Up to three replaced master keys that may still decrypt (never encrypt), for rotation.
@@ -27,10 +31,10 @@ export interface EncryptionOptions {
   failClosed?: boolean;
 }
 
-/** Validated encryption settings. Key bytes live only in this object's closure-held fields. */
+/** Validated encryption settings. Key bytes live only in Rust, behind the keyring. */
 export interface ResolvedEncryption {
-  readonly masterKey: Buffer;
-  readonly previousMasterKeys: readonly Buffer[];
+  /** The current and previous master keys. */
+  readonly keyring: MasterKeyring;
   readonly algorithm: AeadAlgorithm;
   readonly failClosed: boolean;
 }
@@ -75,18 +79,6 @@ export function resolveEncryption(
       throw new ConfigurationError(`Unknown option \`encryption.${name}\`. Known options: ${OPTION_NAMES.join(', ')}.`);
     }
   }
-  const explicitKey = opts.masterKey;
-  const envKey = env.CACHEKIT_MASTER_KEY?.trim();
-  if (explicitKey === undefined && (envKey === undefined || envKey === '')) {
-    throw new ConfigurationError(
-      'Encryption needs a master key and none is configured, so the cache refuses to start rather than store plaintext. ' +
-        'Fix: pass `encryption: { masterKey }` or set CACHEKIT_MASTER_KEY (64 hex digits, e.g. from `openssl rand -hex 32`).',
-    );
-  }
-  const masterKey =
-    explicitKey !== undefined ? parseMasterKey(explicitKey, 'Option `encryption.masterKey`') : parseMasterKey(envKey, 'CACHEKIT_MASTER_KEY');
-  const previousSource = opts.previousMasterKeys !== undefined ? 'Option `encryption.previousMasterKeys`' : 'CACHEKIT_PREVIOUS_MASTER_KEYS';
-  const previousMasterKeys = parsePreviousMasterKeys(opts.previousMasterKeys ?? env.CACHEKIT_PREVIOUS_MASTER_KEYS, masterKey, previousSource);
   const algorithm = opts.algorithm ?? 'aes-256-gcm';
   if (algorithm !== 'aes-256-gcm' && algorithm !== 'chacha20-poly1305') {
     throw new ConfigurationError(`Option \`encryption.algorithm\` must be 'aes-256-gcm' or 'chacha20-poly1305'; got ${describeValue(algorithm)}.`);
@@ -95,5 +87,12 @@ export function resolveEncryption(
     throw new ConfigurationError(`Option \`encryption.failClosed\` must be true or false; got ${describeValue(opts.failClosed)}.`);
   }
   const failClosed = (opts.failClosed as boolean | undefined) ?? envBoolean(env, 'CACHEKIT_ENCRYPTION_FAIL_CLOSED') ?? false;
-  return { masterKey, previousMasterKeys, algorithm, failClosed };
+  const keyring = loadOptionKeyring(
+    opts,
+    env,
+    'encryption',
+    'Encryption needs a master key and none is configured, so the cache refuses to start rather than store plaintext. ' +
+      'Fix: pass `encryption: { masterKey }` or set CACHEKIT_MASTER_KEY (64 hex digits, e.g. from `openssl rand -hex 32`).',
+  );
+  return { keyring, algorithm, failClosed };
 }

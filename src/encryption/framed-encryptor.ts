@@ -20,7 +20,7 @@ export interface FramedEncryptor extends ValueEncryptor {
 
 /** Creates the encryptor of one encrypted cache. */
 export function createFramedEncryptor(settings: ResolvedEncryption): FramedEncryptor {
-  const keysFor = createTenantKeyring(settings);
+  const keysFor = createTenantKeyring((tenant) => settings.keyring.deriveTenantKeys(tenant));
   const { algorithm } = settings;
   const aadFor = createAadMemo();
   return {

@@ -1,34 +1,32 @@
 /**
- * Derived keys per tenant, derived once and kept (least recently used tenants are dropped
- * beyond a bound). The master keys stay in this closure; derived keys live in Rust.
+ * Key handles per tenant, derived once from the master keyring (inside Rust) and kept; beyond
+ * a bound the longest-kept tenants are dropped. No key bytes pass through here: the master
+ * keys stay behind the keyring and the derived keys behind each handle.
  */
 import { EncryptionError } from '../errors';
-import { deriveTenantKeys, isNativeError, type TenantKeys } from '../native';
-import type { ResolvedEncryption } from './encryption-options';
+import { isNativeError } from '../native';
 
-/** Returns the keys of a tenant. */
-export type TenantKeyring = (tenant: string) => TenantKeys;
+/** Returns the key handle of a tenant. */
+export type TenantKeyring<K> = (tenant: string) => K;
 
 /** Default number of tenants whose derived keys are kept. */
 export const DEFAULT_MAX_TENANT_KEYS = 1024;
 
-/** Creates the keyring of one encrypted cache. Derives the `default` tenant now, so a bad key fails at wrap time. */
-export function createTenantKeyring(settings: ResolvedEncryption, maxTenants = DEFAULT_MAX_TENANT_KEYS): TenantKeyring {
-  const byTenant = new Map<string, TenantKeys>();
-  const previousMasterKeys = settings.previousMasterKeys.length > 0 ? [...settings.previousMasterKeys] : undefined;
-  const derive = (tenant: string): TenantKeys => {
+/** Creates the per-tenant keys of one cache; `derive` asks the master keyring for a tenant's handle. */
+export function createTenantKeyring<K>(derive: (tenant: string) => K, maxTenants = DEFAULT_MAX_TENANT_KEYS): TenantKeyring<K> {
+  const byTenant = new Map<string, K>();
+  const deriveOrExplain = (tenant: string): K => {
     try {
-      return deriveTenantKeys(settings.masterKey, tenant, previousMasterKeys ? { previousMasterKeys } : undefined);
+      return derive(tenant);
     } catch (error) {
       if (isNativeError(error)) throw new EncryptionError(`Cannot derive keys for a tenant: ${error.message}`, { code: error.code, cause: error });
       throw error;
     }
   };
-  byTenant.set('default', derive('default'));
   return (tenant) => {
     let keys = byTenant.get(tenant);
     if (keys !== undefined) return keys;
-    keys = derive(tenant);
+    keys = deriveOrExplain(tenant);
     if (byTenant.size >= maxTenants) byTenant.delete(byTenant.keys().next().value as string);
     byTenant.set(tenant, keys);
     return keys;

@@ -10,6 +10,7 @@ import { CanonicalArgsEncoder } from './canonical-args';
 import { functionPath } from './function-identity';
 import { normalizeKey } from './key-text';
 import { type SerializerIdentity, serializerCode } from './serializer-code';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Everything a default-format key is made of. */
 export interface CacheKeyInput {
@@ -82,19 +83,25 @@ export function keyAffixes(input: {
   if (namespace !== undefined && namespace !== null && (typeof namespace !== 'string' || !isWellFormedString(namespace))) {
     throw new ConfigurationError(`namespace: expected a string of valid Unicode, got ${JSON.stringify(namespace)}`);
   }
-  if (typeof input.integrity !== 'boolean') {
-    throw new ConfigurationError(`integrity: expected true or false, got ${JSON.stringify(input.integrity)}`);
-  }
-  if (typeof input.serializerCode !== 'string' || !/^(?:[a-z]|x[0-9a-f]{4})$/.test(input.serializerCode)) {
-    throw new ConfigurationError(
-      `serializerCode: ${JSON.stringify(input.serializerCode)} is not a key code (one lowercase letter or "x" + 4 hex digits); get one from serializerCode()`,
-    );
-  }
+  const suffix = keySuffix(input.integrity, input.serializerCode);
   const ns = namespace ? `ns:${namespace}:` : '';
   return {
     prefix: `${ns}func:${functionPath(input.module, input.name)}:args:`.replace(/[ \r\n]/g, '_'),
-    suffix: `:${input.integrity ? '1' : '0'}${input.serializerCode}`,
+    suffix,
   };
+}
+
+/** Validates the integrity flag and serializer code and builds a key's `:{ic}{code}` ending. */
+export function keySuffix(integrity: boolean, code: string): string {
+  if (typeof integrity !== 'boolean') {
+    throw new ConfigurationError(`integrity: expected true or false, got ${JSON.stringify(integrity)}`);
+  }
+  if (typeof code !== 'string' || !/^(?:[a-z]|x[0-9a-f]{4})$/.test(code)) {
+    throw new ConfigurationError(
+      `serializerCode: ${JSON.stringify(code)} is not a key code (one lowercase letter or "x" + 4 hex digits); get one from serializerCode()`,
+    );
+  }
+  return `:${integrity ? '1' : '0'}${code}`;
 }
 
 /**
@@ -116,12 +123,11 @@ export function cacheKey(input: CacheKeyInput): string {
   let affixes = cacheable ? recentAffixes.get(id) : undefined;
   if (affixes === undefined) {
     affixes = keyAffixes({ namespace, module, name, integrity, serializerCode: code });
-    if (recentAffixes.size >= RECENT_AFFIXES_LIMIT) recentAffixes.clear();
-    recentAffixes.set(id, affixes);
+    recentAffixes.remember(id, affixes);
   }
   return normalizeKey(affixes.prefix + argsHash(input.args ?? [], input.kwargs) + affixes.suffix);
 }
 
 /** Validated affixes of recent `cacheKey` identities (validation and sanitising are regex work). */
-const recentAffixes = new Map<string, KeyAffixes>();
 const RECENT_AFFIXES_LIMIT = 64;
+const recentAffixes = new BoundedMemo<string, KeyAffixes>(RECENT_AFFIXES_LIMIT);

@@ -1,8 +1,11 @@
 /**
- * Cache keys: arguments → canonical MessagePack → BLAKE2b-256, in the default
- * (`[ns:…:]func:…:args:…:{ic}{code}`) and interop (`{namespace}:{operation}:{hash}`) formats.
+ * Cache keys: arguments → canonical MessagePack → BLAKE2b-256, in the formats `cache()` stores
+ * (`[ns:…:]func:{module}:{name}:args:…:{ic}{code}`, escaped), cachekit-py's auto mode
+ * (`[ns:…:]func:{module}.{name}:args:…:{ic}{code}`) and interop (`{namespace}:{operation}:{hash}`).
  */
 export { argsHash, cacheKey, keyAffixes, type CacheKeyInput, type KeyAffixes } from './cache-key';
+export { functionKey, functionKeyPrefix, createFunctionKeyBuilder, type FunctionKeyInput, type FunctionKeyIdentity } from './function-key';
+export { escapeKeySegment } from './key-segment';
 export { createKeyBuilder, createCustomKeyBuilder, type KeyBuilder, type KeyBuilderOptions, type CustomKeyFunction } from './key-builder';
 export { interopKey, interopArgsHash, interopCanonicalArgs, validateInteropSegment } from './interop-key';
 export { tenantScopedKey, percentEncode } from './tenant-scope';

@@ -2,7 +2,9 @@
  * Prebuilt key builders for the cache wrapper: key building runs on every call, L1 hits
  * included, so everything constant (namespace, function path, flags, the 250-character check)
  * is computed once here, and common argument lists are encoded without the general encoder.
- * A builder returns exactly what `cacheKey` returns for the same inputs (property-tested).
+ * `createHashedKeyBuilder` is that engine for any constant prefix and suffix: `createKeyBuilder`
+ * returns exactly what `cacheKey` returns, and `createFunctionKeyBuilder` (function-key.ts)
+ * what `functionKey` returns, for the same inputs (both property-tested).
  */
 import { ConfigurationError, KeyGenerationError } from '../errors';
 import { blake2b256Hex } from '../native';
@@ -11,6 +13,7 @@ import { LONE_SURROGATE, MsgpackWriter } from '../codec/msgpack/writer';
 import { CanonicalArgsEncoder } from './canonical-args';
 import { argsHash, keyAffixes } from './cache-key';
 import { MAX_KEY_LENGTH, codePointLength, limitKeyLength } from './key-text';
+import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Builds the cache key of one call from its positional arguments. */
 export type KeyBuilder = (args: readonly unknown[]) => string;
@@ -37,7 +40,7 @@ export const DEFAULT_KEY_MEMO_SIZE = 256;
 const MEMO_MAX_BYTES = 128;
 
 /**
- * Creates the key builder of one cached function.
+ * Creates a builder of cachekit-py auto-mode keys (`cacheKey`'s format) for one function.
  *
  * - `f()` costs nothing: its key is computed here, once.
  * - Arguments made only of numbers, strings, booleans, null and undefined are encoded inline
@@ -49,20 +52,38 @@ const MEMO_MAX_BYTES = 128;
  */
 export function createKeyBuilder(options: KeyBuilderOptions): KeyBuilder {
   const { prefix, suffix } = keyAffixes(options);
-  const memoSize = options.memoSize ?? DEFAULT_KEY_MEMO_SIZE;
+  return createHashedKeyBuilder({ prefix, suffix, limit: limitKeyLength, memoSize: options.memoSize });
+}
+
+/** The constant text around the arguments hash of one function's keys, and its length rule. */
+export interface HashedKeyShape {
+  /** Everything before the 64 hex digits of the hash. */
+  readonly prefix: string;
+  /** Everything after them. */
+  readonly suffix: string;
+  /** Shortens an assembled key that is too long (see key-text.ts). */
+  readonly limit: (key: string) => string;
+  /** See `KeyBuilderOptions.memoSize`. */
+  readonly memoSize?: number | undefined;
+}
+
+/** A key builder for `prefix + argsHash(args) + suffix`, limited; the engine behind every key format. */
+export function createHashedKeyBuilder(shape: HashedKeyShape): KeyBuilder {
+  const { prefix, suffix, limit } = shape;
+  const memoSize = shape.memoSize ?? DEFAULT_KEY_MEMO_SIZE;
   if (!Number.isInteger(memoSize) || memoSize < 0) {
-    throw new ConfigurationError(`memoSize: expected a non-negative integer, got ${JSON.stringify(options.memoSize)}`);
+    throw new ConfigurationError(`memoSize: expected a non-negative integer, got ${JSON.stringify(shape.memoSize)}`);
   }
   // Only the constant parts can push a key over the limit (the hash is 64 hex digits), so
   // whether keys need shortening is known now.
   const mayExceedLimit = codePointLength(prefix) + 64 + suffix.length > MAX_KEY_LENGTH;
   const finish = mayExceedLimit
-    ? (hash: string): string => limitKeyLength(prefix + hash + suffix)
+    ? (hash: string): string => limit(prefix + hash + suffix)
     : (hash: string): string => prefix + hash + suffix;
   const emptyArgsKey = finish(argsHash([]));
   const encoder = new CanonicalArgsEncoder(new MsgpackWriter(256), 'default');
   const writer = encoder.writer;
-  const memo = new Map<string, string>();
+  const memo = new BoundedMemo<string, string>(memoSize);
   let busy = false;
 
   /** The key of the document in `writer`. */
@@ -72,9 +93,7 @@ export function createKeyBuilder(options: KeyBuilderOptions): KeyBuilder {
     const id = latin1Slice(writer.buf, 0, length);
     let key = memo.get(id);
     if (key === undefined) {
-      key = finish(blake2b256Hex(writer.view()));
-      if (memo.size >= memoSize) memo.clear();
-      memo.set(id, key);
+      key = memo.remember(id, finish(blake2b256Hex(writer.view())));
     }
     return key;
   };

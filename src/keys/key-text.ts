@@ -1,8 +1,13 @@
 /**
- * Post-processing every default-format key goes through, as cachekit-py applies it: space, CR
- * and LF become `_` (Redis protocol and log safety), and a key longer than 250 characters
- * becomes its first 50 characters + `:` + the first 32 hex digits of BLAKE2b-256 of the whole
- * key. "Characters" are code points, as Python's `len()` counts them.
+ * Key length and text rules.
+ *
+ * cachekit-py's auto-mode keys (`cacheKey`): space, CR and LF become `_`, and a key longer than
+ * 250 characters becomes its first 50 characters + `:` + the first 32 hex digits of
+ * BLAKE2b-256 of the whole key. "Characters" are code points, as Python's `len()` counts them.
+ *
+ * `cache()` keys escape their parts instead (key-segment.ts) and shorten with `#` in place of
+ * that `:`. Escaping leaves no `#` in any part, so a shortened key has a form no short key can
+ * take: a short key can never be written to look like a long key's shortened form.
  */
 import { blake2b256Hex } from '../native';
 
@@ -34,12 +39,23 @@ export function codePointLength(text: string): number {
   return length;
 }
 
-/** Applies the 250-character rule to a key whose unsafe characters are already replaced. */
-export function limitKeyLength(key: string): string {
+/** Separates the kept head of a shortened `cache()` key from its hash; no escaped part contains it. */
+export const SHORTENED_KEY_MARKER = '#';
+
+/**
+ * Applies the 250-character rule to a key whose unsafe characters are already replaced (or
+ * escaped); `separator` goes between the kept head and the hash (`:` in cachekit-py's form).
+ */
+export function limitKeyLength(key: string, separator = ':'): string {
   // UTF-16 length is never below the code point count, so short keys skip the count.
   if (key.length <= MAX_KEY_LENGTH || codePointLength(key) <= MAX_KEY_LENGTH) return key;
   const head = Array.from(key).slice(0, SHORTENED_KEY_PREFIX_LENGTH).join('');
-  return `${head}:${blake2b256Hex(Buffer.from(key, 'utf8')).slice(0, 32)}`;
+  return `${head}${separator}${blake2b256Hex(Buffer.from(key, 'utf8')).slice(0, 32)}`;
+}
+
+/** The 250-character rule for `cache()` keys: the hash follows `#`, which no escaped key holds. */
+export function limitStoredKeyLength(key: string): string {
+  return limitKeyLength(key, SHORTENED_KEY_MARKER);
 }
 
 /** Both steps: the final form of an assembled default-format key. */

@@ -3,7 +3,7 @@
  * with a TTL per entry. The hit path never awaits and never calls native code.
  */
 import { L1Entry } from './l1-entry';
-import { RecencyList } from './recency-list';
+import { RecencyList } from '../collections/recency-list';
 
 /** Construction options of an L1 cache. */
 export interface L1CacheOptions {
@@ -34,9 +34,36 @@ export const L1_ENTRY_OVERHEAD_BYTES = 96;
 /** Longest sweep slice, so a sweep over a million entries never stalls the event loop. */
 const SWEEP_SLICE_ENTRIES = 10_000;
 
-/** A byte-budgeted LRU with per-entry TTL. */
+/** Slots of the hashed table of deletion marks (see `L1Cache.mark`). */
+const DELETION_MARK_SLOTS = 4096;
+
+/** FNV-1a over UTF-16 code units, folded into a deletion-mark slot. */
+function markSlot(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % DELETION_MARK_SLOTS;
+}
+
+/**
+ * A byte-budgeted LRU with per-entry TTL.
+ *
+ * Deletions leave marks: a value read from L2 *before* its key was deleted here (an
+ * invalidation, in this process or announced by another) must not be put back afterwards, or the
+ * invalidation would be undone by a read that was merely slower. A reader takes `mark()` before
+ * it reads and passes it to `set`; a key deleted since (or any key, after a wide deletion) is
+ * then not stored. Marks are kept in a small hashed table: a collision only skips a fill.
+ */
 export class L1Cache {
   private readonly map = new Map<string, L1Entry>();
+  /** Deletion clock: advanced by every deletion that leaves a mark. */
+  private deletions = 0;
+  /** Per slot, the deletion clock when a key of that slot was last deleted. */
+  private readonly deletedAt = new Float64Array(DELETION_MARK_SLOTS);
+  /** The deletion clock of the last wide deletion (by owner, prefix, or everything). */
+  private everythingDeletedAt = 0;
   /** Live entries per owner id (owner ids are small consecutive integers). */
   private readonly ownerCounts: number[] = [];
   private readonly recency = new RecencyList<L1Entry>();
@@ -94,11 +121,31 @@ export class L1Cache {
     return this.map.get(key);
   }
 
+  /** The current deletion clock: take it before reading a value from elsewhere, pass it to `set`. */
+  mark(): number {
+    return this.deletions;
+  }
+
+  /** Whether `key` was deleted (on its own or by a wide deletion) after `mark` was taken. */
+  deletedSince(key: string, mark: number): boolean {
+    return this.everythingDeletedAt > mark || (this.deletions > mark && this.deletedAt[markSlot(key)]! > mark);
+  }
+
   /**
    * Stores `value`. Returns the new entry, or undefined when it was not stored: a value larger
-   * than the whole budget (counted), or a TTL that has already run out.
+   * than the whole budget (counted), a TTL that has already run out, or a value read before
+   * `readMark` whose key was deleted since (see the class comment).
    */
-  set(key: string, value: unknown, valueBytes: number, ttlMs: number, owner: number, refreshAfterMs = Number.POSITIVE_INFINITY): L1Entry | undefined {
+  set(
+    key: string,
+    value: unknown,
+    valueBytes: number,
+    ttlMs: number,
+    owner: number,
+    refreshAfterMs = Number.POSITIVE_INFINITY,
+    readMark?: number,
+  ): L1Entry | undefined {
+    if (readMark !== undefined && this.deletedSince(key, readMark)) return undefined;
     const size = valueBytes + key.length * 2 + L1_ENTRY_OVERHEAD_BYTES;
     const existing = this.map.get(key);
     // A replaced entry keeps its Map slot (the new entry overwrites it): see RecencyList.
@@ -131,8 +178,9 @@ export class L1Cache {
     this.evictToFit();
   }
 
-  /** Removes `key`; true if it was present. */
+  /** Removes `key` and marks it deleted (even when absent: a read of it may be in flight); true if it was present. */
   delete(key: string): boolean {
+    this.deletedAt[markSlot(key)] = ++this.deletions;
     const entry = this.map.get(key);
     if (entry === undefined) return false;
     this.unlink(entry);
@@ -141,6 +189,7 @@ export class L1Cache {
 
   /** Removes every entry written by `owner` (whose key starts with one of `prefixes`, if given); returns how many. */
   deleteOwner(owner: number, prefixes?: readonly string[]): number {
+    this.everythingDeletedAt = ++this.deletions;
     let removed = 0;
     for (const entry of this.map.values()) {
       if (entry.owner === owner && (prefixes === undefined || prefixes.some((p) => entry.key.startsWith(p)))) {
@@ -151,6 +200,39 @@ export class L1Cache {
     return removed;
   }
 
+  /** Removes every entry of the given owners; returns how many. */
+  deleteOwners(owners: ReadonlySet<number>): number {
+    this.everythingDeletedAt = ++this.deletions;
+    let removed = 0;
+    for (const entry of this.map.values()) {
+      if (owners.has(entry.owner)) {
+        this.unlink(entry);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Removes every entry whose key starts with `prefix`, of any owner; returns how many. */
+  deletePrefix(prefix: string): number {
+    this.everythingDeletedAt = ++this.deletions;
+    let removed = 0;
+    for (const entry of this.map.values()) {
+      if (entry.key.startsWith(prefix)) {
+        this.unlink(entry);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Shortens the lifetime of every entry of the given owners to end by `untilEpochMs` at the latest. */
+  capLifetimes(owners: ReadonlySet<number>, untilEpochMs: number): void {
+    for (const entry of this.map.values()) {
+      if (owners.has(entry.owner) && entry.expiresAt > untilEpochMs) entry.expiresAt = untilEpochMs;
+    }
+  }
+
   /** Number of live entries written by `owner`. */
   countOf(owner: number): number {
     return this.ownerCounts[owner] ?? 0;
@@ -158,6 +240,7 @@ export class L1Cache {
 
   /** Removes everything. */
   clear(): void {
+    this.everythingDeletedAt = ++this.deletions;
     this.map.clear();
     this.ownerCounts.length = 0;
     this.recency.clear();

@@ -19,8 +19,8 @@ export class L1Entry {
     public value: unknown,
     /** Bytes charged against the budget. Changed only by `L1Cache.replaceValue`. */
     public size: number,
-    /** Epoch ms after which the entry is gone (`Infinity` = never). */
-    readonly expiresAt: number,
+    /** Epoch ms after which the entry is gone (`Infinity` = never); only shortened, by `L1Cache.capLifetimes`. */
+    public expiresAt: number,
     /** Epoch ms after which a hit triggers a background refresh (`Infinity` = never). */
     readonly refreshAt: number,
     /** Monotonic write generation: a refresh started at generation g may only replace g. */

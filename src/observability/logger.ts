@@ -1,9 +1,12 @@
 /**
  * Logger injection. Any pino-compatible logger works (`setLogger(pino())`); the default
  * writes warnings and errors to the console, filtered by `CACHEKIT_LOG_LEVEL`. Log records
- * never carry values, plaintext or key material; cache keys are shortened.
+ * never carry values, plaintext or key material, and carry cache keys only when the app opts
+ * in (`setLogOptions({ includeKeys: true })`): a key names a tenant and identifies a call.
+ * Every record carries the request's correlation id and trace ids where there are any.
  */
 import { environmentSettings, type LogLevel } from '../config/env';
+import { withCorrelation } from './correlation';
 
 /** Structured fields attached to a log record. */
 export type LogFields = Record<string, unknown>;
@@ -42,7 +45,28 @@ export function setLogger(logger: Logger | undefined): void {
   current = logger;
 }
 
-/** A cache key shortened for logs: enough to recognise the function, never the whole key. */
-export function redactKey(key: string): string {
-  return key.length > 64 ? `${key.slice(0, 48)}…(${key.length} chars)` : key;
+/** Process-wide choices about what log records may carry. */
+export interface LogOptions {
+  /**
+   * Put stored keys (and key prefixes) into records about one entry. Default false: a key
+   * holds the tenant id and identifies the call, which logs shipped elsewhere should not.
+   */
+  includeKeys?: boolean;
+}
+
+let includeKeys = false;
+
+/** Sets what log records may carry (see `LogOptions`); omitted fields keep their setting. */
+export function setLogOptions(options: LogOptions): void {
+  if (options.includeKeys !== undefined) includeKeys = options.includeKeys === true;
+}
+
+/** `{ [field]: key }` when keys may be logged, otherwise no field at all. */
+export function keyField(field: 'key' | 'prefix', key: string): LogFields {
+  return includeKeys ? { [field]: key } : {};
+}
+
+/** Writes one record to `logger`, with the correlation fields of the current call added. */
+export function writeLog(logger: Logger, level: Exclude<LogLevel, 'silent'>, fields: LogFields, message: string): void {
+  logger[level](withCorrelation(fields), message);
 }

@@ -125,6 +125,11 @@ export class Backpressure {
     }
   }
 
+  /** Requests waiting for a permit now. */
+  get waiting(): number {
+    return this.queued;
+  }
+
   /** Current counters. */
   stats(): BackpressureStats {
     return {

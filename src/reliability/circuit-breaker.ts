@@ -59,6 +59,8 @@ export interface CircuitBreakerStats {
   readonly rejected: number;
   /** Times the breaker opened since it was created. */
   readonly opened: number;
+  /** Changes of state since it was created, by the state entered. */
+  readonly transitions: Readonly<Record<CircuitState, number>>;
   /** Clock time of the last transition to open, or null. */
   readonly openedAt: number | null;
   /** Clock time of the last counted failure, or null. */
@@ -91,6 +93,7 @@ export class CircuitBreaker extends TypedEmitter<CircuitBreakerEvents> {
   private probeSuccesses = 0;
   private rejectedCount = 0;
   private openedCount = 0;
+  private readonly transitionsTo: Record<CircuitState, number> = { closed: 0, open: 0, 'half-open': 0 };
 
   constructor(options: Readonly<CircuitBreakerOptions>, deps: CircuitBreakerDeps = {}) {
     super();
@@ -192,6 +195,7 @@ export class CircuitBreaker extends TypedEmitter<CircuitBreakerEvents> {
       probeSuccesses: this.probeSuccesses,
       rejected: this.rejectedCount,
       opened: this.openedCount,
+      transitions: { ...this.transitionsTo },
       openedAt: this.openedAtTime,
       lastFailureAt: this.lastFailureTime,
     };
@@ -225,6 +229,8 @@ export class CircuitBreaker extends TypedEmitter<CircuitBreakerEvents> {
       this.openedAtTime = now;
       this.openedCount++;
     }
-    if (from !== to) this.emit('stateChange', { name: this.name, from, to, at: now });
+    if (from === to) return;
+    this.transitionsTo[to]++;
+    this.emit('stateChange', { name: this.name, from, to, at: now });
   }
 }

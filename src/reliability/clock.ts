@@ -51,7 +51,10 @@ export const systemClock: Clock = {
     clearTimeout(handle as ReturnType<typeof setTimeout>);
   },
   afterPendingIo(callback) {
-    setImmediate(callback).unref();
+    // Never unref'd: an unref'd immediate does not keep the loop from sleeping in its poll
+    // phase, so on a quiet process the callback (a deadline ending) waited for some unrelated
+    // wake-up — seconds with Redis frozen. A ref'd immediate holds the process for one turn only.
+    setImmediate(callback);
   },
 };
 

@@ -5,13 +5,14 @@
  * wait ran out — the caller computes itself: a lock problem may cost a duplicate computation,
  * never a failed call.
  *
- * Pair it with `SingleFlight` so only one call per process and key contends for the lock.
+ * The cache engine's single-flight makes sure only one call per process and key contends for it.
  */
 import { randomUUID } from 'node:crypto';
 import { classifyError } from './classify-error';
 import { sleep, systemClock, type Clock, type TimerHandle } from './clock';
 import type { OperationResult } from './operation-result';
 import { LOCK_POLL_FRACTION, LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS } from './options';
+import { isTraced, lockChannel, traced, type LockMessage } from '../observability/tracing-channels';
 
 /** The lock operations `runWithLock` needs; `ResilientBackend` provides them. */
 export interface LockingBackend {
@@ -46,6 +47,15 @@ export interface RunWithLockOptions<T> {
   clock?: Clock;
   /** Random source in [0, 1) for the poll jitter. */
   random?: () => number;
+  /** Who waits, for the `cachekit:lock` tracing channel (the wait is published only with it). */
+  trace?: LockTraceLabel;
+}
+
+/** The cached function and backend a lock wait belongs to. */
+export interface LockTraceLabel {
+  readonly cache: string;
+  readonly namespace: string;
+  readonly backend: string;
 }
 
 /** What `compute` is told about the lock. */
@@ -159,40 +169,66 @@ async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, 
   }
 }
 
-/**
- * Computes a missing value under a distributed lock, or reads it once another process has.
- * Resolves with the value and where it came from; rejects only with `compute`'s own error.
- */
-export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<LockedResult<T>> {
+/** How the wait for the lock ended: this call holds it, another process's value arrived, or neither. */
+type LockWait<T> =
+  | { readonly outcome: 'acquired' }
+  | { readonly outcome: 'waited'; readonly value: T }
+  | { readonly outcome: 'unavailable' | 'wait-timeout' | 'aborted' };
+
+/** Tries for the lock, polling the cache while another process holds it, until one of `LockWait`. */
+async function waitForLock<T>(options: RunWithLockOptions<T>, token: string, clock: Clock): Promise<LockWait<T>> {
   const { backend, key, leaseMs, signal } = options;
-  if (!backend.supportsLocks) return computeWithoutLock(options.compute, 'unavailable');
-  const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const token = randomUUID();
   const waitStart = clock.now();
   const deadline = waitStart + options.waitTimeoutMs;
   let attempt = await backend.acquireLock(key, token, leaseMs, signal);
   for (;;) {
-    if (attempt.ok && attempt.value) return holdAndCompute(options, token, clock);
+    if (attempt.ok && attempt.value) return { outcome: 'acquired' };
     // Local overload is congestion in this process, not a sign the backend is gone: keep
     // waiting. Anything else (breaker open, timeout, error) means the lock cannot help.
     if (!attempt.ok && attempt.reason !== 'overload') {
       // A timed-out SET NX may still be applied once the server wakes up, leaving a lock nobody
       // knows it holds. Compare-and-delete with our token removes exactly that, and nothing else.
       if (attempt.reason === 'timeout') void backend.releaseLock(key, token);
-      return computeWithoutLock(options.compute, attempt.reason === 'aborted' ? 'aborted' : 'unavailable');
+      return { outcome: attempt.reason === 'aborted' ? 'aborted' : 'unavailable' };
     }
     const remaining = deadline - clock.now();
-    if (remaining <= 0) return computeWithoutLock(options.compute, 'wait-timeout');
+    if (remaining <= 0) return { outcome: 'wait-timeout' };
     // Polls thin out as the wait grows (a long computation is not polled every few ms), but
     // stay close enough that a waiter sees a short computation's value soon after it lands.
     const delay = Math.min(LOCK_POLL_MAX_MS, Math.max(LOCK_POLL_MIN_MS, (clock.now() - waitStart) * LOCK_POLL_FRACTION));
     const jittered = delay * (0.75 + 0.5 * random());
-    if (!(await sleep(clock, Math.min(jittered, remaining), signal))) return computeWithoutLock(options.compute, 'aborted');
+    if (!(await sleep(clock, Math.min(jittered, remaining), signal))) return { outcome: 'aborted' };
     const found = await safeRecheck(options.recheck);
-    if (found !== undefined) return { value: found, source: 'cache', lock: 'waited', leaseLost: false };
+    if (found !== undefined) return { outcome: 'waited', value: found };
     // The holder may have released without publishing (its function threw) or died: try to
     // take over rather than wait for the deadline.
     attempt = await backend.acquireLock(key, token, leaseMs, signal);
   }
+}
+
+/** `waitForLock`, published on `cachekit:lock` with how it ended. */
+function tracedWait<T>(options: RunWithLockOptions<T>, label: LockTraceLabel, token: string, clock: Clock): Promise<LockWait<T>> {
+  const message: LockMessage = { cache: label.cache, namespace: label.namespace, backend: label.backend, outcome: undefined };
+  return traced(lockChannel, message, () =>
+    waitForLock(options, token, clock).then((wait) => {
+      message.outcome = wait.outcome;
+      return wait;
+    }),
+  );
+}
+
+/**
+ * Computes a missing value under a distributed lock, or reads it once another process has.
+ * Resolves with the value and where it came from; rejects only with `compute`'s own error.
+ */
+export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<LockedResult<T>> {
+  if (!options.backend.supportsLocks) return computeWithoutLock(options.compute, 'unavailable');
+  const clock = options.clock ?? systemClock;
+  const token = randomUUID();
+  const label = options.trace;
+  const wait = await (label !== undefined && isTraced(lockChannel) ? tracedWait(options, label, token, clock) : waitForLock(options, token, clock));
+  if (wait.outcome === 'acquired') return holdAndCompute(options, token, clock);
+  if (wait.outcome === 'waited') return { value: wait.value, source: 'cache', lock: 'waited', leaseLost: false };
+  return computeWithoutLock(options.compute, wait.outcome);
 }

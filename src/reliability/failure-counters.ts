@@ -8,7 +8,8 @@ import type { FailureReason } from './operation-result';
 const FAILURE_REASONS: readonly FailureReason[] = ['timeout', 'breaker-open', 'overload', 'error', 'aborted', 'unsupported', 'closed'];
 const ERROR_CATEGORIES: readonly ErrorCategory[] = ['transient', 'permanent', 'timeout', 'authentication', 'unknown', 'integrity'];
 
-function zeroCounters<K extends string>(keys: readonly K[]): Record<K, number> {
+/** A record of zeros, one per key. */
+export function zeroCounters<K extends string>(keys: readonly K[]): Record<K, number> {
   const counters = {} as Record<K, number>;
   for (const key of keys) counters[key] = 0;
   return counters;

@@ -1,19 +1,41 @@
 /**
- * One backend operation in flight, raced against its deadline slot and the caller's signal.
- * Whichever comes first settles the result; later events are ignored. The backend's own
- * promise always keeps a handler, so a late rejection is never unhandled.
+ * One backend operation in flight, raced against its deadline and the caller's signal.
+ * Whichever comes first settles the caller's result; later events are ignored. The backend's
+ * own promise always keeps a handler, so a late rejection is never unhandled.
  *
- * When the backend delegated its deadline (see `backends/deadline.ts`), the call also ends the
- * backend's part: after the caller got its answer (a timeout or an abort), it keeps waiting
- * for the backend until `giveUpMs`, then releases the operation's permit as the backend's own
- * deadline would have, and ignores whatever the backend says afterwards.
+ * The caller's deadline and the backend's are two different times: the caller stops waiting
+ * at `timeoutMs`, while the backend may go on until `giveUpMs` (an answer in between teaches
+ * the adaptive timeout that the backend became slower rather than stuck). At `giveUpMs` the
+ * operation is given up: its concurrency permit goes back, whatever the backend does later.
+ * Backends hold no timers of their own; this is the only deadline there is.
  */
 import type { AdaptiveTimeout } from './adaptive-timeout';
 import type { BreakerTicket } from './circuit-breaker';
 import type { DeadlineSlot, Expirable } from './deadline-wheel';
 import type { OperationName, OperationResult } from './operation-result';
 
-/** What the owner of a guarded call does with each ending. Each returns the caller's result. */
+/** What one guarded operation is, fixed when it starts. */
+export interface GuardedCallPlan {
+  readonly operation: OperationName;
+  /** Breaker admission. */
+  readonly ticket: BreakerTicket;
+  /** Clock time the backend was called. */
+  readonly startedAt: number;
+  /** The adaptive timeout that set the deadline and learns from the outcome, if any. */
+  readonly adaptiveTimeout: AdaptiveTimeout | undefined;
+  /** When the caller stops waiting, ms after `startedAt` (size allowance included). */
+  readonly timeoutMs: number;
+  /** Part of `timeoutMs` granted for the size of a write, ms. */
+  readonly allowanceMs: number;
+  /** When the backend is given up, ms after `startedAt` (≥ `timeoutMs`). */
+  readonly giveUpMs: number;
+  /** The slot that ends the caller's wait at `timeoutMs`. */
+  readonly slot: DeadlineSlot;
+  /** The caller's signal. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/** What the owner of guarded calls does with each ending. Each returns the caller's result. */
 export interface GuardedCallHost {
   /** The backend settled (in time or not), or was given up: the concurrency permit can go back. */
   backendSettled(): void;
@@ -38,35 +60,21 @@ export class GuardedCall<T> implements Expirable {
   private onAbort: (() => void) | undefined;
   /** The backend answered or failed. */
   private backendDone = false;
-  /** Set while the call waits for the backend's give-up time (delegated deadlines only). */
+  /** Set while the call waits for the backend's give-up time. */
   private giveUpSlot: DeadlineSlot | undefined;
-  /** The backend's budget ran out before it answered: its permit is back, its answer ignored. */
+  /** The backend's time ran out before it answered: its permit is back, its answer ignored. */
   private abandoned = false;
 
   constructor(
     private readonly host: GuardedCallHost,
-    /** Operation label. */
-    readonly operation: OperationName,
-    /** Breaker admission. */
-    readonly ticket: BreakerTicket,
-    /** Clock time the backend was called. */
-    readonly startedAt: number,
-    /** The adaptive timeout that set the deadline and learns from the outcome, if any. */
-    readonly adaptiveTimeout: AdaptiveTimeout | undefined,
-    /** Timeout applied, ms (undefined when timeouts are off), size allowance included. */
-    readonly timeoutMs: number | undefined,
-    /** Part of `timeoutMs` granted for the size of a write, ms. */
-    readonly allowanceMs: number,
-    private readonly slot: DeadlineSlot | undefined,
-    private readonly signal: AbortSignal | undefined,
+    readonly plan: GuardedCallPlan,
     pending: Promise<T>,
-    /** When the backend delegated its deadline: ms after `startedAt` at which it is given up. */
-    private readonly giveUpMs: number | undefined,
   ) {
     this.result = new Promise((resolve) => {
       this.resolveResult = resolve;
     });
-    slot?.add(this);
+    plan.slot.add(this);
+    const signal = plan.signal;
     if (signal !== undefined) {
       this.onAbort = () => {
         if (!this.done) this.settle(this.host.aborted(this));
@@ -113,15 +121,15 @@ export class GuardedCall<T> implements Expirable {
   private settle(result: OperationResult<T>): void {
     if (this.done) return;
     this.done = true;
-    this.slot?.remove(this);
-    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
+    this.plan.slot.remove(this);
+    if (this.onAbort !== undefined) this.plan.signal?.removeEventListener('abort', this.onAbort);
     this.resolveResult(result);
-    if (this.giveUpMs !== undefined && !this.backendDone) this.awaitGiveUp(this.giveUpMs);
+    if (!this.backendDone) this.awaitGiveUp();
   }
 
   /** The caller has its answer but the backend is still busy: bound the backend's part too. */
-  private awaitGiveUp(giveUpMs: number): void {
-    const slot = this.host.giveUpSlot(this.startedAt, giveUpMs);
+  private awaitGiveUp(): void {
+    const slot = this.host.giveUpSlot(this.plan.startedAt, this.plan.giveUpMs);
     if (slot === undefined) {
       this.abandon();
       return;

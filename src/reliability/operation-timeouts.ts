@@ -1,11 +1,12 @@
 /**
  * The deadline of each backend operation: an adaptive timeout per operation (created on first
- * use; the three lock commands share one), a fixed one for whole-namespace operations, or none
- * when timeouts are disabled.
+ * use; the three lock commands share one), a fixed one for whole-namespace operations. With
+ * adaptive timeouts off (`timeouts: false`) every operation still has a deadline — the default
+ * ceiling, fixed — because backends hold no timers: nothing else would bound a frozen server.
  */
 import { AdaptiveTimeout, type AdaptiveTimeoutStats } from './adaptive-timeout';
 import type { OperationName } from './operation-result';
-import type { AdaptiveTimeoutOptions } from './options';
+import { DEFAULT_TIMEOUTS, type AdaptiveTimeoutOptions } from './options';
 
 /** Lock operations are all one short command each; they share one latency window. */
 const TIMEOUT_GROUP: Readonly<Partial<Record<OperationName, OperationName>>> = {
@@ -38,14 +39,15 @@ export class OperationTimeouts {
     return timeout;
   }
 
-  /** The fixed deadline of an operation without an adaptive one, ms, or undefined for none. */
-  fixedMs(operation: OperationName): number | undefined {
-    return this.options !== false && BULK_OPERATIONS.has(operation) ? this.options.clearPrefixMs : undefined;
+  /** The fixed deadline of an operation without an adaptive one, ms. */
+  fixedMs(operation: OperationName): number {
+    const options = this.options === false ? DEFAULT_TIMEOUTS : this.options;
+    return BULK_OPERATIONS.has(operation) ? options.clearPrefixMs : options.maxMs;
   }
 
-  /** The longest deadline any ordinary operation can get, ms (undefined when timeouts are off). */
-  get ceilingMs(): number | undefined {
-    return this.options === false ? undefined : this.options.maxMs;
+  /** The longest deadline any ordinary operation can get, ms. */
+  get ceilingMs(): number {
+    return this.options === false ? DEFAULT_TIMEOUTS.maxMs : this.options.maxMs;
   }
 
   /** Stats of every adaptive timeout created so far, by operation (group). */

@@ -7,6 +7,7 @@ import type { BackpressureStats } from './backpressure';
 import type { CircuitBreakerStats, CircuitStateChange } from './circuit-breaker';
 import type { ErrorCategory } from './classify-error';
 import type { FailureReason, OperationName } from './operation-result';
+import type { LastBackendFailure } from './call-outcomes';
 
 /** Payload of the `failure` event: a guarded operation produced no answer. */
 export interface OperationFailure {
@@ -38,12 +39,37 @@ export interface IntegrityEvent {
   readonly error: unknown;
 }
 
+/**
+ * Payload of the `reachability` event: the backend stopped answering (an authentication
+ * failure at once, other errors and timeouts after a few in a row) or answered again.
+ */
+export interface ReachabilityChange {
+  readonly backendType: string;
+  readonly namespace: string;
+  readonly reachable: boolean;
+  /** Category of the failure that made it unreachable. */
+  readonly category?: ErrorCategory;
+  /** One line about that failure (no values, no credentials). */
+  readonly reason?: string;
+}
+
+/** Payload of the `saturation` event: backpressure began turning calls away, or stopped. */
+export interface SaturationChange {
+  readonly backendType: string;
+  readonly namespace: string;
+  readonly saturated: boolean;
+  readonly inFlight: number;
+  readonly queued: number;
+}
+
 /** Events emitted by `ResilientBackend`. */
 export interface ResilientBackendEvents {
   stateChange: CircuitStateChange;
   failure: OperationFailure;
   operation: OperationCompleted;
   integrity: IntegrityEvent;
+  reachability: ReachabilityChange;
+  saturation: SaturationChange;
 }
 
 /** Snapshot returned by `ResilientBackend.stats()`. */
@@ -64,4 +90,8 @@ export interface ResilientBackendStats {
   readonly backpressure: BackpressureStats | null;
   /** Adaptive timeout per operation seen so far. */
   readonly timeouts: Readonly<Partial<Record<OperationName, AdaptiveTimeoutStats>>>;
+  /** False while the backend counts as unreachable (an authentication failure, or failures in a row). */
+  readonly reachable: boolean;
+  /** The last error or timeout of the backend, or null. */
+  readonly lastFailure: LastBackendFailure | null;
 }

@@ -5,16 +5,15 @@
  * a skipped write, never a failed call.
  */
 import { BackendError } from '../errors';
-import { CALLER_BOUNDED_CALL, ownDeadlineOf } from '../backends/deadline';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../backends/types';
 import { Backpressure, type PermitOutcome } from './backpressure';
+import { CallOutcomes } from './call-outcomes';
 import { CircuitBreaker, type BreakerTicket } from './circuit-breaker';
-import { classifyError, type ErrorCategory } from './classify-error';
+import { classifyError } from './classify-error';
 import { boundedHealthCheck } from './bounded-health-check';
 import { systemClock, type Clock } from './clock';
-import { DeadlineWheel, type DeadlineSlot } from './deadline-wheel';
-import { GuardedCall, type GuardedCallHost } from './guarded-call';
-import { FailureCounters } from './failure-counters';
+import { DeadlineWheel } from './deadline-wheel';
+import { GuardedCall } from './guarded-call';
 import { TypedEmitter } from './listeners';
 import type { FailureReason, OperationName, OperationResult } from './operation-result';
 import { OperationTimeouts } from './operation-timeouts';
@@ -22,6 +21,7 @@ import type { ReliabilityOptions, ResolvedReliabilityOptions } from './options';
 import type { ResilientBackendEvents, ResilientBackendStats } from './resilient-backend-events';
 import { resolveReliabilityOptions } from './validate-options';
 import { batchWriteAllowanceMs, writeAllowanceMs } from './write-allowance';
+import { isTraced, l2Channel, traced, type L2Message } from '../observability/tracing-channels';
 
 /** Dependencies and labels of a `ResilientBackend`. */
 export interface ResilientBackendDeps {
@@ -43,17 +43,18 @@ const NO_TICKET: BreakerTicket = Object.freeze({ probe: false, generation: -1 })
 /** Options passed to a backend call without deadline or signal. */
 const NO_OPTIONS: BackendCallOptions = Object.freeze({});
 
-/** Bound of `healthCheck()` and of the `close()` drain when timeouts are disabled, ms. */
-const HEALTH_CHECK_FALLBACK_TIMEOUT_MS = 5_000;
-
 function overloadReason(outcome: PermitOutcome): FailureReason {
   if (outcome === 'aborted') return 'aborted';
   if (outcome === 'closed') return 'closed';
   return 'overload';
 }
 
-/** A `CacheBackend` behind breaker, adaptive timeouts and backpressure; never throws. */
-export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> implements GuardedCallHost {
+/**
+ * A `CacheBackend` behind breaker, deadlines and backpressure; never throws. It owns every
+ * deadline: backends hold no timers, so a call here ends at its (adaptive or fixed) timeout
+ * and the operation is given up at the longest deadline, whatever the backend does.
+ */
+export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
   /** The wrapped backend. */
   readonly backend: CacheBackend;
   /** `backend.backendType`. */
@@ -74,18 +75,11 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   private readonly ownsBackpressure: boolean;
   private readonly timeouts: OperationTimeouts;
   private readonly deadlines: DeadlineWheel;
-  /**
-   * Whether adaptive-timeout operations take over the backend's own deadline (it offers that,
-   * and our longest deadline, `maxMs`, comes no later than its own): the backend then skips its
-   * per-call timer bookkeeping, and each call gives the backend up itself at that deadline.
-   */
-  private readonly delegatesDeadline: boolean;
+  private readonly outcomes: CallOutcomes;
+  /** The backend cancels work when a call's signal aborts: it is handed the give-up signal. */
+  private readonly cancellable: boolean;
   private readonly unsubscribeBreaker: (() => void) | undefined;
   private closed = false;
-  /** Backend calls started and not yet settled (abandoned ones included). */
-  private unsettledCalls = 0;
-  private onDrained: (() => void) | undefined;
-  private readonly counters = new FailureCounters();
 
   /**
    * @param backend the backend to guard
@@ -100,8 +94,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     this.clock = deps.clock ?? systemClock;
     this.timeouts = new OperationTimeouts(this.options.timeouts);
     this.deadlines = new DeadlineWheel(this.clock, () => new BackendError(`${this.backendType} operation timed out`, 'timeout'));
-    const backendBudgetMs = ownDeadlineOf(backend);
-    this.delegatesDeadline = backendBudgetMs !== undefined && this.options.timeouts !== false && this.options.timeouts.maxMs <= backendBudgetMs;
+    this.cancellable = backend.cancellable === true;
     this.ownsBackend = deps.ownsBackend ?? false;
     this.supportsLocks =
       typeof backend.acquireLock === 'function' && typeof backend.renewLock === 'function' && typeof backend.releaseLock === 'function';
@@ -116,20 +109,29 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     const backpressureOptions = this.options.backpressure;
     this.ownsBackpressure = deps.backpressure === undefined;
     this.backpressure = deps.backpressure ?? (backpressureOptions === false ? null : new Backpressure(backpressureOptions, { clock: this.clock }));
+    this.outcomes = new CallOutcomes({
+      backendType: this.backendType,
+      namespace: this.namespace,
+      clock: this.clock,
+      deadlines: this.deadlines,
+      breaker: this.breaker,
+      backpressure: this.backpressure,
+      events: this,
+    });
   }
 
   /** Reads `key`: the bytes (or null when absent), or why the cache could not answer. */
   get(key: string, signal?: AbortSignal): Promise<OperationResult<Buffer | null>> {
-    return this.execute('get', (o) => this.backend.get(key, o), signal);
+    return this.execute('get', (o) => this.backend.get(key, o), signal, 0, key);
   }
 
   /** Writes `key`. True when stored; false when the write was dropped (counted, never thrown). */
   set(key: string, value: Buffer, ttlSeconds?: number, signal?: AbortSignal): Promise<boolean> {
-    return this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, writeAllowanceMs(value.length)).then(this.writeOutcome);
+    return this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, writeAllowanceMs(value.length), key).then(this.writeOutcome);
   }
 
   private readonly writeOutcome = (result: OperationResult<unknown>): boolean => {
-    if (!result.ok) this.counters.droppedWrites++;
+    if (!result.ok) this.outcomes.counters.droppedWrites++;
     return result.ok;
   };
 
@@ -144,18 +146,18 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   async setMany(entries: readonly BackendEntry[], signal?: AbortSignal): Promise<boolean> {
     const setMany = this.backend.setMany?.bind(this.backend);
     const result = setMany === undefined ? await this.unsupported('setMany') : await this.execute('setMany', (o) => setMany(entries, o), signal, batchWriteAllowanceMs(entries));
-    if (!result.ok) this.counters.droppedWrites++;
+    if (!result.ok) this.outcomes.counters.droppedWrites++;
     return result.ok;
   }
 
   /** Removes `key`; the value tells whether something was removed. */
   delete(key: string, signal?: AbortSignal): Promise<OperationResult<boolean>> {
-    return this.execute('delete', (o) => this.backend.delete(key, o), signal);
+    return this.execute('delete', (o) => this.backend.delete(key, o), signal, 0, key);
   }
 
   /** Whether `key` holds a live entry. */
   exists(key: string, signal?: AbortSignal): Promise<OperationResult<boolean>> {
-    return this.execute('exists', (o) => this.backend.exists(key, o), signal);
+    return this.execute('exists', (o) => this.backend.exists(key, o), signal, 0, key);
   }
 
   /** Removes every key under `prefix` (fixed `timeouts.clearPrefixMs` timeout); needs `clearPrefix`. */
@@ -169,35 +171,35 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   getTtl(key: string, signal?: AbortSignal): Promise<OperationResult<number | null>> {
     const getTtl = this.backend.getTtl?.bind(this.backend);
     if (getTtl === undefined) return this.unsupported('getTtl');
-    return this.execute('getTtl', (o) => getTtl(key, o), signal);
+    return this.execute('getTtl', (o) => getTtl(key, o), signal, 0, key);
   }
 
   /** Resets the TTL of an existing key; needs `refreshTtl`. */
   refreshTtl(key: string, ttlSeconds: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
     const refreshTtl = this.backend.refreshTtl?.bind(this.backend);
     if (refreshTtl === undefined) return this.unsupported('refreshTtl');
-    return this.execute('refreshTtl', (o) => refreshTtl(key, ttlSeconds, o), signal);
+    return this.execute('refreshTtl', (o) => refreshTtl(key, ttlSeconds, o), signal, 0, key);
   }
 
   /** Tries once to take the lock for `key`; the value tells whether it was acquired. */
   acquireLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
     const acquireLock = this.backend.acquireLock?.bind(this.backend);
     if (acquireLock === undefined) return this.unsupported('acquireLock');
-    return this.execute('acquireLock', (o) => acquireLock(key, token, leaseMs, o), signal);
+    return this.execute('acquireLock', (o) => acquireLock(key, token, leaseMs, o), signal, 0, key);
   }
 
   /** Extends a lock still owned by `token`; the value is false when it was lost. */
   renewLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
     const renewLock = this.backend.renewLock?.bind(this.backend);
     if (renewLock === undefined) return this.unsupported('renewLock');
-    return this.execute('renewLock', (o) => renewLock(key, token, leaseMs, o), signal);
+    return this.execute('renewLock', (o) => renewLock(key, token, leaseMs, o), signal, 0, key);
   }
 
   /** Releases the lock if `token` still owns it. */
   releaseLock(key: string, token: string, signal?: AbortSignal): Promise<OperationResult<boolean>> {
     const releaseLock = this.backend.releaseLock?.bind(this.backend);
     if (releaseLock === undefined) return this.unsupported('releaseLock');
-    return this.execute('releaseLock', (o) => releaseLock(key, token, o), signal);
+    return this.execute('releaseLock', (o) => releaseLock(key, token, o), signal, 0, key);
   }
 
   /**
@@ -205,7 +207,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
    * (health must describe the backend, not our opinion of it). Never throws.
    */
   healthCheck(): Promise<BackendHealth> {
-    return boundedHealthCheck(this.backend, this.clock, this.timeouts.ceilingMs ?? HEALTH_CHECK_FALLBACK_TIMEOUT_MS, () => this.breaker?.state ?? 'disabled');
+    return boundedHealthCheck(this.backend, this.clock, this.timeouts.ceilingMs, () => this.breaker?.state ?? 'disabled');
   }
 
   /**
@@ -213,9 +215,14 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
    * a miss for the caller and not a backend failure, so the breaker does not see it.
    */
   recordIntegrityEvent(error: unknown): void {
-    this.counters.integrityEvents++;
-    this.counters.errorsByCategory.integrity++;
+    this.outcomes.counters.integrityEvents++;
+    this.outcomes.counters.errorsByCategory.integrity++;
     if (this.has('integrity')) this.emit('integrity', { backendType: this.backendType, namespace: this.namespace, error });
+  }
+
+  /** The concurrency limit in front of the backend (one per backend, shared by its facades), or null when off. */
+  get concurrencyLimit(): Backpressure | null {
+    return this.backpressure;
   }
 
   /** Whether the breaker currently bypasses the backend (always false when disabled). */
@@ -228,10 +235,12 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     return {
       backendType: this.backendType,
       namespace: this.namespace,
-      ...this.counters.snapshot(),
+      ...this.outcomes.counters.snapshot(),
       breaker: this.breaker?.stats() ?? null,
       backpressure: this.backpressure?.stats() ?? null,
       timeouts: this.timeouts.stats(),
+      reachable: this.outcomes.reachable,
+      lastFailure: this.outcomes.lastFailure(),
     };
   }
 
@@ -250,7 +259,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
       try {
         await this.backend.close();
       } catch (error) {
-        this.countFailure('close', 'error', error, classifyError(error), false);
+        this.outcomes.countFailure('close', 'error', error, classifyError(error), false);
       }
     }
   }
@@ -262,21 +271,22 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
 
   /** Resolves when no backend call is unsettled, or after the longest operation timeout. */
   private drain(): Promise<void> {
-    if (this.unsettledCalls === 0) return Promise.resolve();
-    const limitMs = this.timeouts.ceilingMs ?? HEALTH_CHECK_FALLBACK_TIMEOUT_MS;
+    const outcomes = this.outcomes;
+    if (outcomes.unsettledCalls === 0) return Promise.resolve();
+    const limitMs = this.timeouts.ceilingMs;
     return new Promise((resolve) => {
       // Kept alive: the caller awaits close(), and this wait is bounded.
       const timer = this.clock.setTimeout(
         () => {
-          this.onDrained = undefined;
+          outcomes.onDrained = undefined;
           resolve();
         },
         limitMs,
         { keepAlive: true },
       );
-      this.onDrained = () => {
+      outcomes.onDrained = () => {
         this.clock.clearTimeout(timer);
-        this.onDrained = undefined;
+        outcomes.onDrained = undefined;
         resolve();
       };
     });
@@ -285,33 +295,53 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
   // ---- the guarded call ----
 
   private unsupported<T>(operation: OperationName): Promise<OperationResult<T>> {
-    return Promise.resolve(this.refuse(operation, 'unsupported'));
+    return Promise.resolve(this.outcomes.refuse(operation, 'unsupported'));
   }
 
-  /** Admission: closed → abort → breaker → backpressure, then the timed call. */
+  /** One guarded operation; published on `cachekit:l2` while anyone subscribes. */
   private execute<T>(
     operation: OperationName,
     invoke: (options: BackendCallOptions) => Promise<T>,
     signal: AbortSignal | undefined,
     allowanceMs = 0,
+    key?: string,
   ): Promise<OperationResult<T>> {
-    if (this.closed) return Promise.resolve(this.refuse(operation, 'closed'));
-    if (signal?.aborted === true) return Promise.resolve(this.refuse(operation, 'aborted'));
+    if (!isTraced(l2Channel)) return this.admit(operation, invoke, signal, allowanceMs);
+    const message: L2Message = { backend: this.backendType, namespace: this.namespace, operation, key, ok: undefined, reason: undefined };
+    return traced(l2Channel, message, () =>
+      this.admit(operation, invoke, signal, allowanceMs).then((result) => {
+        message.ok = result.ok;
+        if (!result.ok) message.reason = result.reason;
+        return result;
+      }),
+    );
+  }
+
+  /** Admission: closed → abort → breaker → backpressure, then the timed call. */
+  private admit<T>(
+    operation: OperationName,
+    invoke: (options: BackendCallOptions) => Promise<T>,
+    signal: AbortSignal | undefined,
+    allowanceMs: number,
+  ): Promise<OperationResult<T>> {
+    if (this.closed) return Promise.resolve(this.outcomes.refuse(operation, 'closed'));
+    if (signal?.aborted === true) return Promise.resolve(this.outcomes.refuse(operation, 'aborted'));
     const ticket = this.breaker === null ? NO_TICKET : this.breaker.acquire();
-    if (ticket === null) return Promise.resolve(this.refuse(operation, 'breaker-open'));
+    if (ticket === null) return Promise.resolve(this.outcomes.refuse(operation, 'breaker-open'));
     const backpressure = this.backpressure;
     if (backpressure === null || backpressure.tryAcquire()) return this.call(operation, invoke, signal, ticket, allowanceMs);
     return backpressure.acquire(signal).then((outcome) => {
       if (outcome === 'acquired') return this.call(operation, invoke, signal, ticket, allowanceMs);
       this.breaker?.onIgnored(ticket);
-      return this.refuse<T>(operation, overloadReason(outcome));
+      return this.outcomes.refuse<T>(operation, overloadReason(outcome));
     });
   }
 
   /**
    * Calls the backend and races the call against its deadline and the caller's signal. The
-   * permit is held until the backend itself settles — even after we stopped waiting — so a
-   * stalled backend cannot accumulate more than `maxConcurrent` abandoned operations.
+   * permit is held until the backend itself settles, or until the operation is given up at its
+   * longest deadline — so a stalled backend cannot accumulate more than `maxConcurrent`
+   * operations, and a backend that never answers cannot keep a permit.
    */
   private call<T>(
     operation: OperationName,
@@ -321,114 +351,23 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> imple
     allowanceMs: number,
   ): Promise<OperationResult<T>> {
     const startedAt = this.clock.now();
-    const adaptive = this.timeouts.adaptiveFor(operation);
-    const baseMs = adaptive !== undefined ? adaptive.current() : this.timeouts.fixedMs(operation);
-    const timeoutMs = baseMs === undefined ? undefined : baseMs + allowanceMs;
-    const slot = timeoutMs === undefined ? undefined : this.deadlines.slotFor(startedAt, timeoutMs);
-    // The caller stops waiting at `timeoutMs`, but the backend is told to give up only at the
-    // ceiling: an answer between the two is how the adaptive timeout learns that the backend
-    // became slower rather than stuck. Without a deadline the backend gets the caller's signal.
-    const giveUpMs = adaptive === undefined || timeoutMs === undefined ? timeoutMs : Math.max(timeoutMs, adaptive.ceilingMs + allowanceMs);
-    // A delegated deadline: the backend runs unbounded and the call gives it up at `giveUpMs`
-    // (no later than the backend's own deadline would have: see `delegatesDeadline`).
-    const delegated = adaptive !== undefined && timeoutMs !== undefined && this.delegatesDeadline;
-    let options: BackendCallOptions;
-    if (delegated) {
-      options = CALLER_BOUNDED_CALL;
-    } else {
-      const backendSlot = giveUpMs === timeoutMs || giveUpMs === undefined ? slot : this.deadlines.slotFor(startedAt, giveUpMs);
-      options = backendSlot ?? (signal === undefined ? NO_OPTIONS : { signal });
-    }
+    const adaptiveTimeout = this.timeouts.adaptiveFor(operation);
+    const timeoutMs = (adaptiveTimeout !== undefined ? adaptiveTimeout.current() : this.timeouts.fixedMs(operation)) + allowanceMs;
+    // The caller stops waiting at `timeoutMs`; the backend may answer until the ceiling, and an
+    // answer in between is how the adaptive timeout learns that it became slower, not stuck.
+    const giveUpMs = adaptiveTimeout === undefined ? timeoutMs : Math.max(timeoutMs, adaptiveTimeout.ceilingMs + allowanceMs);
+    const slot = this.deadlines.slotFor(startedAt, timeoutMs);
+    // A backend that can cancel work is told when the operation is given up (the slot's signal
+    // is created only when read); the others cannot recall a command and get nothing to watch.
+    const options = this.cancellable ? (giveUpMs === timeoutMs ? slot : this.deadlines.slotFor(startedAt, giveUpMs)) : NO_OPTIONS;
     let pending: Promise<T>;
-    this.unsettledCalls++;
+    this.outcomes.unsettledCalls++;
     try {
       pending = invoke(options);
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return new GuardedCall(this, operation, ticket, startedAt, adaptive, timeoutMs, allowanceMs, slot, signal, pending, delegated ? giveUpMs : undefined)
-      .result;
-  }
-
-  /** @internal */
-  giveUpSlot(startedAt: number, giveUpMs: number): DeadlineSlot | undefined {
-    const now = this.clock.now();
-    const deadline = startedAt + giveUpMs;
-    return deadline <= now ? undefined : this.deadlines.slotForDeadline(deadline, now);
-  }
-
-  // ---- GuardedCallHost: how each ending is counted ----
-
-  /** @internal */
-  backendSettled(): void {
-    this.backpressure?.release();
-    if (--this.unsettledCalls === 0) this.onDrained?.();
-  }
-
-  /** @internal */
-  succeeded<T>(call: GuardedCall<T>, value: T): OperationResult<T> {
-    const elapsed = this.clock.now() - call.startedAt;
-    call.adaptiveTimeout?.record(elapsed);
-    this.breaker?.onSuccess(call.ticket);
-    this.counters.succeeded++;
-    if (this.has('operation')) this.emitOperation(call.operation, true, elapsed);
-    return { ok: true, value, latencyMs: elapsed };
-  }
-
-  /** @internal */
-  failed<T>(call: GuardedCall<T>, error: unknown): OperationResult<T> {
-    const category = classifyError(error);
-    const counted = this.breaker === null ? false : this.breaker.onError(call.ticket, error, category);
-    if (this.has('operation')) this.emitOperation(call.operation, false, this.clock.now() - call.startedAt);
-    return this.countFailure(call.operation, category === 'timeout' ? 'timeout' : 'error', error, category, counted);
-  }
-
-  /** @internal */
-  timedOut<T>(call: GuardedCall<T>): OperationResult<T> {
-    const timeoutMs = call.timeoutMs ?? 0;
-    call.adaptiveTimeout?.recordTimeout();
-    this.breaker?.onFailure(call.ticket);
-    if (this.has('operation')) this.emitOperation(call.operation, false, this.clock.now() - call.startedAt);
-    const error = new BackendError(`${this.backendType} ${call.operation} timed out after ${Math.round(timeoutMs)} ms`, 'timeout', {
-      operation: call.operation,
-    });
-    return this.countFailure(call.operation, 'timeout', error, 'timeout', this.breaker !== null);
-  }
-
-  /** @internal */
-  answeredLate<T>(call: GuardedCall<T>): void {
-    // The size allowance belongs to this call only; the window learns the base latency.
-    call.adaptiveTimeout?.recordLate(Math.max(0, this.clock.now() - call.startedAt - call.allowanceMs));
-  }
-
-  /** @internal */
-  aborted<T>(call: GuardedCall<T>): OperationResult<T> {
-    // The caller lost interest; that says nothing about the backend's health.
-    this.breaker?.onIgnored(call.ticket);
-    return this.refuse(call.operation, 'aborted');
-  }
-
-  /** A refusal before the backend was called (closed, aborted, breaker open, overload, unsupported). */
-  private refuse<T>(operation: OperationName, reason: FailureReason): OperationResult<T> {
-    return this.countFailure(operation, reason, undefined, undefined, false);
-  }
-
-  private countFailure<T>(
-    operation: OperationName,
-    reason: FailureReason,
-    error: unknown,
-    category: ErrorCategory | undefined,
-    countedByBreaker: boolean,
-  ): OperationResult<T> {
-    this.counters.failures[reason]++;
-    if (category !== undefined) this.counters.errorsByCategory[category]++;
-    if (this.has('failure')) {
-      this.emit('failure', { backendType: this.backendType, namespace: this.namespace, operation, reason, category, countedByBreaker, error });
-    }
-    return error === undefined ? { ok: false, reason } : { ok: false, reason, error };
-  }
-
-  private emitOperation(operation: OperationName, ok: boolean, durationMs: number): void {
-    this.emit('operation', { backendType: this.backendType, namespace: this.namespace, operation, ok, durationMs });
+    const plan = { operation, ticket, startedAt, adaptiveTimeout, timeoutMs, allowanceMs, giveUpMs, slot, signal };
+    return new GuardedCall(this.outcomes, plan, pending).result;
   }
 }

@@ -101,6 +101,11 @@ export interface CallerOptions {
   itemsPerCaller: number;
   /** Pause between a caller's calls, ms (keeps a 2-core machine from saturating). */
   thinkMs: number;
+  /**
+   * Keep calling past `durationMs` until `done()` holds, for at most `maxMs` in all: for a
+   * scenario that waits for a recovery whose timing depends on the machine's load.
+   */
+  extendUntil?: { done: () => boolean; maxMs: number };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -115,11 +120,18 @@ export async function runCallers(
   call: (a: number, b: number) => Promise<WorkloadValue>,
   options: CallerOptions,
 ): Promise<void> {
-  const end = performance.now() + options.durationMs;
+  const started = performance.now();
+  const end = started + options.durationMs;
+  const extension = options.extendUntil;
+  const going = (): boolean => {
+    const now = performance.now();
+    if (now < end) return true;
+    return extension !== undefined && !extension.done() && now < started + extension.maxMs;
+  };
   const loop = async (caller: number): Promise<void> => {
     // Stagger the start so the callers do not stay in lockstep.
     await sleep(caller % 8);
-    while (performance.now() < end) {
+    while (going()) {
       await log.record(workload, call, caller, Math.floor(Math.random() * options.itemsPerCaller));
       if (options.thinkMs > 0) await sleep(options.thinkMs);
     }

@@ -145,6 +145,7 @@ export async function garbageScenario(encrypted: boolean): Promise<ScenarioRepor
         ['re-read after repair', `${rereadRuns} runs, ${rereadWrong} wrong`],
       ],
       checks,
+      goals: [],
     };
   } finally {
     await world.close();

@@ -129,6 +129,7 @@ export async function overloadScenario(): Promise<ScenarioReport> {
         check.atMost('live heap above idle under load (MB)', loadMb, HEAP_LOAD_LIMIT_MB),
         check.eq('cache used again after SIGCONT (1 = yes)', recovered ? 1 : 0, 1),
       ],
+      goals: [],
     };
   } finally {
     await world.close();

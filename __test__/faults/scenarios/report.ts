@@ -5,7 +5,12 @@
  */
 import type { CallSummary } from './calls';
 
-/** One asserted figure. */
+/**
+ * One figure and its bound. In `checks` the bound is asserted by the test suite: a structural
+ * fact (counts, errors, wrong values) or a time bound set against a baseline of the same run
+ * with a wide margin. In `goals` it is the issue's own timing target: reported by
+ * `npm run faults`, never asserted (a shared 2-core machine cannot promise milliseconds).
+ */
 export interface Check {
   /** What is checked, in words ("caller errors", "longest extra wait during the pause"). */
   readonly what: string;
@@ -13,11 +18,6 @@ export interface Check {
   /** `actual` must be `op` this. */
   readonly limit: number;
   readonly op: '==' | '<=' | '>=';
-  /**
-   * The bound the issue states, when the asserted `limit` adds a margin for a loaded 2-core
-   * CI machine (time bounds only). Reported next to the measured figure.
-   */
-  readonly target?: number;
   readonly unit?: string;
 }
 
@@ -41,20 +41,21 @@ export interface ScenarioReport {
   /** Scenario-specific figures, in display order. */
   readonly figures: ReadonlyArray<readonly [string, string]>;
   readonly checks: readonly Check[];
+  /** The issue's timing targets for this scenario: reported, not asserted. */
+  readonly goals: readonly Check[];
   /** Known limits the figures show and the checks deliberately leave out, in words. */
   readonly notes?: readonly string[];
 }
 
-/** Formats a check for messages and the table: `0.8 s ≤ 3 s (issue: 2 s)`. */
+/** Formats a check for messages and the table: `longest wait: 0.8 s <= 3 s`. */
 export function describeCheck(check: Check): string {
   const unit = check.unit ?? '';
-  const target = check.target === undefined ? '' : ` (issue: ${check.target}${unit})`;
-  return `${check.what}: ${check.actual}${unit} ${check.op} ${check.limit}${unit}${target}`;
+  return `${check.what}: ${check.actual}${unit} ${check.op} ${check.limit}${unit}`;
 }
 
 /** Helpers to build checks tersely. */
 export const check = {
   eq: (what: string, actual: number, limit: number, unit?: string): Check => ({ what, actual, limit, op: '==', ...(unit ? { unit } : {}) }),
-  atMost: (what: string, actual: number, limit: number, extra: { target?: number; unit?: string } = {}): Check => ({ what, actual, limit, op: '<=', ...extra }),
-  atLeast: (what: string, actual: number, limit: number, extra: { target?: number; unit?: string } = {}): Check => ({ what, actual, limit, op: '>=', ...extra }),
+  atMost: (what: string, actual: number, limit: number, unit?: string): Check => ({ what, actual, limit, op: '<=', ...(unit ? { unit } : {}) }),
+  atLeast: (what: string, actual: number, limit: number, unit?: string): Check => ({ what, actual, limit, op: '>=', ...(unit ? { unit } : {}) }),
 };

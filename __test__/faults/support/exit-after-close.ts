@@ -43,7 +43,8 @@ async function useCaches(backend: RedisBackend): Promise<Flushable[]> {
   // SWR: with a 2 s TTL the second half of the entry's life triggers a background refresh.
   const swr = cache(async (n: number) => n + 1, { backend, namespace, name: 'swr', ttl: 2, logger, l1: { swr: true, swrThreshold: 0.01 } });
   const locked = cache.production(async (n: number) => n * 2, { backend, namespace, name: 'locked', ttl: 60, logger });
-  const never = cache.production(() => new Promise<number>(() => {}), { backend, namespace, name: 'never', ttl: 60, logger });
+  const neverReturns = () => new Promise<number>(() => {});
+  const never = cache.production(neverReturns, { backend, namespace, name: 'never', ttl: 60, logger });
 
   if ((await square(3)) !== 9 || (await square(3)) !== 9 || runs !== 1) throw new Error('square was not cached');
   await swr(1);
@@ -52,8 +53,8 @@ async function useCaches(backend: RedisBackend): Promise<Flushable[]> {
   await locked(4);
   // A function that never returns, holding the lock: its lease is renewed in the background.
   void never();
-  // Another call of it in a second wrapper waits for the lock (polling in the background).
-  const neverWaiter = cache.production(() => new Promise<number>(() => {}), { backend, namespace, name: 'never', ttl: 60, logger });
+  // Another call of it in a second wrapper of the same function waits for the lock (polling in the background).
+  const neverWaiter = cache.production(neverReturns, { backend, namespace, name: 'never', ttl: 60, logger });
   void neverWaiter();
   // Writes left in flight.
   for (let i = 0; i < 50; i++) void square(100 + i);
@@ -62,8 +63,9 @@ async function useCaches(backend: RedisBackend): Promise<Flushable[]> {
 
 async function longTtl(backend: RedisBackend): Promise<void> {
   let runs = 0;
-  const thirtyDays = cache(async (n: number) => (runs++, n), { backend, namespace, name: 'thirtyDays', ttl: '30d', logger });
-  const tenYears = cache(async (n: number) => (runs++, n), { backend, namespace, name: 'tenYears', ttl: 315_360_000, logger });
+  const count = async (n: number) => (runs++, n);
+  const thirtyDays = cache(count, { backend, namespace, name: 'thirtyDays', ttl: '30d', logger });
+  const tenYears = cache(count, { backend, namespace, name: 'tenYears', ttl: 315_360_000, logger });
   for (const fn of [thirtyDays, tenYears]) {
     await fn(1);
     await fn.flush();
@@ -72,7 +74,7 @@ async function longTtl(backend: RedisBackend): Promise<void> {
     await fn(1);
   }
   // The same function without L1 reads the L2 copy.
-  const again = cache(async (n: number) => (runs++, n), { backend, namespace, name: 'thirtyDays', ttl: '30d', logger, l1: false });
+  const again = cache(count, { backend, namespace, name: 'thirtyDays', ttl: '30d', logger, l1: false });
   await again(1);
   const [key] = await backend.client.keys(`*${namespace}*thirtyDays*`);
   const ttl = key === undefined ? null : await backend.getTtl(key);

@@ -9,7 +9,6 @@
 import { RedisBackend } from '../../../src/backends/redis/backend';
 import { runWithLock, type LockOutcome } from '../../../src/reliability/distributed-lock';
 import { ResilientBackend } from '../../../src/reliability/resilient-backend';
-import { SingleFlight } from '../../../src/reliability/single-flight';
 
 const [redisUrl, key, counterKey, mode, callsText] = process.argv.slice(2);
 if (redisUrl === undefined || key === undefined || counterKey === undefined || callsText === undefined) {
@@ -17,10 +16,15 @@ if (redisUrl === undefined || key === undefined || counterKey === undefined || c
 }
 const calls = Number(callsText);
 
-const redis = new RedisBackend({ url: redisUrl, commandTimeoutMs: 5_000 });
+const redis = new RedisBackend({ url: redisUrl });
 // Generous deadlines: this test proves the lock protocol, not latency on a busy shared VM.
 const backend = new ResilientBackend(redis, { timeouts: { initialMs: 5_000, minMs: 5_000, maxMs: 5_000 } });
-const flight = new SingleFlight();
+/** Calls of this process that share one run, as the cache's own single-flight does. */
+let flight: Promise<CallOutcome> | undefined;
+function sharedRun(run: () => Promise<CallOutcome>): Promise<CallOutcome> {
+  flight ??= run().finally(() => (flight = undefined));
+  return flight;
+}
 let localRuns = 0;
 
 async function readCache(): Promise<string | undefined> {
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
   // An open stdin would keep this process alive after the work is done.
   process.stdin.destroy();
   const outcomes = await Promise.all(
-    Array.from({ length: calls }, () => (mode === 'single-flight' ? flight.run(key!, cachedCall) : cachedCall())),
+    Array.from({ length: calls }, () => (mode === 'single-flight' ? sharedRun(cachedCall) : cachedCall())),
   );
   process.stdout.write(`${JSON.stringify({ pid: process.pid, localRuns, outcomes, stats: backend.stats() })}\n`);
   await backend.close();

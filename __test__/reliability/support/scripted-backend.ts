@@ -21,6 +21,8 @@ interface Hung {
 /** Scripted in-test backend with a real in-memory store and call accounting. */
 export class ScriptedBackend implements CacheBackend {
   readonly backendType = 'scripted';
+  /** Declares that it can cancel work, so the guard hands it the give-up signal (recorded in `signals`). */
+  cancellable = true;
   readonly store = new Map<string, Buffer>();
   readonly locks = new Map<string, string>();
   readonly calls: Record<string, number> = {};

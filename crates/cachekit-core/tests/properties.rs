@@ -1,12 +1,16 @@
-//! Property tests: envelopes and ciphertexts round-trip, and any single bit flip or
-//! truncation is an error, never different data.
+//! Property tests: envelopes, ciphertexts and keyed-integrity frames round-trip, and any single
+//! bit flip or truncation is an error, never different data.
 
-use cachekit_core::crypto::{Algorithm, TenantKeys};
+use cachekit_core::crypto::{Algorithm, TenantKeys, TenantMacKeys};
 use cachekit_core::envelope::ByteStorage;
 use proptest::prelude::*;
 
 fn keys() -> TenantKeys {
     TenantKeys::derive(&[7u8; 32], "proptest-tenant", &[]).unwrap()
+}
+
+fn mac_keys() -> TenantMacKeys {
+    TenantMacKeys::derive(&[7u8; 32], "proptest-tenant", &[]).unwrap()
 }
 
 fn payload() -> impl Strategy<Value = Vec<u8>> {
@@ -87,5 +91,40 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic_retrieve(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
         let _ = ByteStorage::default().retrieve(&bytes);
+    }
+
+    #[test]
+    fn seal_then_open_a_mac_frame_returns_the_payload(data in payload(), aad in proptest::collection::vec(any::<u8>(), 0..64)) {
+        let keys = mac_keys();
+        let framed = keys.seal(&data, &aad).unwrap();
+        prop_assert_eq!(framed.len(), data.len() + 52);
+        prop_assert_eq!(keys.open(&framed, &aad).unwrap(), &data[..]);
+    }
+
+    #[test]
+    fn a_bit_flip_in_a_mac_frame_or_its_aad_is_refused(data in payload(), bit in any::<prop::sample::Index>(), in_aad in any::<bool>()) {
+        let keys = mac_keys();
+        let mut aad = b"tenant and key".to_vec();
+        let mut framed = keys.seal(&data, &aad).unwrap();
+        let target = if in_aad { &mut aad } else { &mut framed };
+        let bit = bit.index(target.len() * 8);
+        target[bit / 8] ^= 1 << (bit % 8);
+        prop_assert!(keys.open(&framed, &aad).is_err());
+    }
+
+    #[test]
+    fn a_truncated_or_extended_mac_frame_is_refused(data in payload(), cut in any::<prop::sample::Index>(), extra in proptest::collection::vec(any::<u8>(), 1..8)) {
+        let keys = mac_keys();
+        let framed = keys.seal(&data, b"aad").unwrap();
+        let cut = cut.index(framed.len());
+        prop_assert!(keys.open(&framed[..cut], b"aad").is_err());
+        let mut extended = framed.clone();
+        extended.extend_from_slice(&extra);
+        prop_assert!(keys.open(&extended, b"aad").is_err());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_open_as_a_mac_frame(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        prop_assert!(mac_keys().open(&bytes, b"aad").is_err());
     }
 }

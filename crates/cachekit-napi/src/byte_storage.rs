@@ -81,6 +81,31 @@ pub fn envelope_retrieve_into(
     Ok(parsed.format().to_owned())
 }
 
+/// What an envelope declares, read without decompressing it: for tools that report on stored
+/// entries. Runs every retrieve check that needs no decompression.
+#[napi(object, object_from_js = false)]
+pub struct EnvelopeDescription {
+    /// Length of the LZ4 block.
+    pub compressed_size: u32,
+    /// Decoded length the envelope declares.
+    pub original_size: u32,
+    /// The envelope's format string.
+    pub format: String,
+}
+
+/// The sizes and format `envelope` declares, after retrieve's checks 1–5 (no decompression,
+/// so the checksum is not checked).
+#[napi]
+pub fn envelope_describe(envelope: &[u8]) -> Result<EnvelopeDescription, JsError> {
+    let parsed = envelope::parse(envelope).map_err(IntoJsError::into_js)?;
+    // Both are at most 512 MiB after parse's caps, so they fit.
+    Ok(EnvelopeDescription {
+        compressed_size: parsed.compressed().len() as u32,
+        original_size: parsed.original_size() as u32,
+        format: parsed.format().to_owned(),
+    })
+}
+
 /// Whether `envelope` passes every retrieve check (it is decompressed into scratch space).
 #[napi]
 pub fn envelope_validate(envelope: &[u8]) -> bool {

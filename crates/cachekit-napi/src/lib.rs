@@ -12,5 +12,7 @@ pub mod byte_storage;
 pub mod crypto;
 pub mod error;
 pub mod hash;
+pub mod master_keyring;
 pub mod out_buffer;
 pub mod tenant_keys;
+pub mod tenant_mac_keys;

@@ -59,3 +59,14 @@ pub fn copy_to_buffer(env: &Env, bytes: &[u8]) -> Result<OutBuffer, JsError> {
     }
     Ok(OutBuffer(value))
 }
+
+/// One engine-allocated Buffer per key fingerprint, in order.
+pub fn fingerprint_buffers(
+    env: &Env,
+    fingerprints: &[[u8; 16]],
+) -> Result<Vec<OutBuffer>, JsError> {
+    fingerprints
+        .iter()
+        .map(|fingerprint| copy_to_buffer(env, fingerprint))
+        .collect()
+}

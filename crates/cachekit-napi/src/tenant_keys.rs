@@ -8,7 +8,7 @@ use napi_derive::napi;
 use cachekit_core::crypto::{self, Algorithm};
 
 use crate::error::{IntoJsError, JsError};
-use crate::out_buffer::{copy_to_buffer, output_bytes, OutBuffer};
+use crate::out_buffer::{fingerprint_buffers, output_bytes, OutBuffer};
 
 /// Algorithm from the id `aeadAlgorithmId` returns.
 fn algorithm(id: u32) -> Result<Algorithm, JsError> {
@@ -22,10 +22,18 @@ fn algorithm(id: u32) -> Result<Algorithm, JsError> {
     }
 }
 
-/// A tenant's keys; key bytes never reach JavaScript. Created by `deriveTenantKeyHandle`.
+/// A tenant's keys; key bytes never reach JavaScript. Created by `deriveTenantKeyHandle` or
+/// a master keyring handle.
 #[napi]
 pub struct TenantKeyHandle {
     inner: crypto::TenantKeys,
+}
+
+impl TenantKeyHandle {
+    /// Wraps derived keys (from `deriveTenantKeyHandle` or a master keyring handle).
+    pub fn new(inner: crypto::TenantKeys) -> Self {
+        Self { inner }
+    }
 }
 
 /// Derives a tenant's keys from a 32-byte master key (HKDF-SHA256, domains `encryption`,
@@ -109,10 +117,6 @@ impl TenantKeyHandle {
     /// the order given.
     #[napi(ts_return_type = "Buffer[]")]
     pub fn fingerprints(&self, env: Env) -> Result<Vec<OutBuffer>, JsError> {
-        self.inner
-            .fingerprints()
-            .iter()
-            .map(|fingerprint| copy_to_buffer(&env, fingerprint))
-            .collect()
+        fingerprint_buffers(&env, &self.inner.fingerprints())
     }
 }

@@ -1,14 +1,16 @@
 /**
  * The file backend: one file per key in a flat directory, in cachekit-py's format, safe with
  * several processes reading and writing the same directory (see `entry-files.ts`), bounded in
- * size and entry count (see `directory-budget.ts`).
+ * size and entry count (see `directory-budget.ts`). It trusts only a directory no other user
+ * can change (see `directory-trust.ts`) and only entry files this user could have written
+ * (see `ownership.ts`); anything else is a miss, counted and logged (`rejected-entries.ts`).
  */
 import type { Stats } from 'node:fs';
-import { mkdir, realpath, stat, lstat, unlink } from 'node:fs/promises';
+import { mkdir, lstat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { BackendError } from '../../errors';
+import { BackendError, ConfigurationError } from '../../errors';
 import {
   backendClosed,
   checkKey,
@@ -18,9 +20,10 @@ import {
   valueTooLarge,
 } from '../arguments';
 import { classifyFsError } from '../classify';
-import { OperationDeadlines, writeAllowanceMs } from '../deadline';
+import { backendFailure, unlessAborted } from '../abort';
 import type { BackendCallOptions, BackendHealth, CacheBackend } from '../types';
 import { DirectoryBudget } from './directory-budget';
+import { refuseUntrustedDirectory, resolveTrustedDirectory } from './directory-trust';
 import { openEntry, readAt, removeIfUnchanged, tempFileName, writeEntryAtomically } from './entry-files';
 import {
   decodeHeader,
@@ -32,8 +35,13 @@ import {
   type HeaderVerdict,
 } from './format';
 import { validateFileOptions, type FileBackendOptions, type FileSettings } from './options';
+import { processUid, untrustedEntryReason } from './ownership';
+import { RejectedEntries, type RejectedEntryCounts, type RejectionKind } from './rejected-entries';
 
 const BACKEND = 'file';
+
+/** Kind of a failed file system call on an entry. */
+const classifyFsFailure = (err: unknown) => classifyFsError(err, 'file');
 /** Mode of a cache directory cachekit creates: owner only. */
 export const CACHE_DIRECTORY_MODE = 0o700;
 
@@ -56,23 +64,33 @@ export class FileBackend implements CacheBackend {
   private budget: DirectoryBudget | undefined;
   private starting: Promise<void> | undefined;
   private closed = false;
-  private readonly deadlines: OperationDeadlines;
+  private readonly rejected = new RejectedEntries(() => this.root ?? this.settings.directory);
 
+  /**
+   * Validates the options, and refuses (`ConfigurationError`) an existing directory that
+   * another user could change. A missing one is created, mode 0700, on first use.
+   */
   constructor(options: FileBackendOptions) {
     this.settings = validateFileOptions(options);
-    this.deadlines = new OperationDeadlines(BACKEND, this.settings.operationTimeoutMs, (err) => classifyFsError(err, 'file'));
+    refuseUntrustedDirectory(this.settings.directory);
   }
 
-  /** Creates the directory, resolves it, removes stale temporary files and counts entries. */
+  /** Entry files refused so far (corrupt, or not written by this user), by kind. */
+  get rejectedEntries(): RejectedEntryCounts {
+    return this.rejected.snapshot();
+  }
+
+  /**
+   * Creates the directory, checks again that only this user can change it (it may have been
+   * created or replaced since the constructor looked), removes stale temporary files and
+   * counts entries.
+   */
   private start(): Promise<void> {
     this.starting ??= (async () => {
       const directory = this.settings.directory;
       try {
         await mkdir(directory, { recursive: true, mode: CACHE_DIRECTORY_MODE });
-        const root = await realpath(directory);
-        if (!(await stat(root)).isDirectory()) {
-          throw Object.assign(new Error(`${directory} is not a directory`), { code: 'ENOTDIR' });
-        }
+        const root = await resolveTrustedDirectory(directory);
         const budget = new DirectoryBudget(root, this.settings);
         await budget.maintain(this.settings.clock());
         this.root = root;
@@ -82,7 +100,7 @@ export class FileBackend implements CacheBackend {
         this.starting = undefined;
         throw new BackendError(
           `file cache directory ${directory} is unusable: ${(err as Error).message}`,
-          classifyFsError(err, 'directory'),
+          err instanceof ConfigurationError ? 'permanent' : classifyFsError(err, 'directory'),
           { operation: 'open', cause: err },
         );
       }
@@ -90,29 +108,43 @@ export class FileBackend implements CacheBackend {
     return this.starting;
   }
 
-  /** Runs one operation after start-up, under the deadline and the caller's signal. */
+  /** Runs one operation after start-up, its failure classified, raced against the caller's signal. */
   private run<T>(
     operation: string,
     key: string | undefined,
     options: BackendCallOptions | undefined,
     work: (root: string, budget: DirectoryBudget) => Promise<T>,
-    extraMs = 0,
   ): Promise<T> {
     if (this.closed) return Promise.reject(backendClosed(BACKEND, operation, key));
-    return this.deadlines.run(operation, key, options?.signal, extraMs, async () => {
+    const ctx = { backend: BACKEND, operation, key };
+    const done = (async () => {
       await this.start();
       return work(this.root!, this.budget!);
+    })().catch((err: unknown) => {
+      throw backendFailure(err, ctx, classifyFsFailure);
     });
+    return unlessAborted(done, options?.signal, ctx);
   }
 
-  /** Opens the entry for `key` and judges its header; `null` when there is no usable file. */
-  private async openChecked(file: string, headerOnly: boolean, forUpdate = false): Promise<OpenedEntry | null> {
+  /**
+   * Opens the entry file `file` and judges its header; `null` when there is no usable file.
+   * The opened file's own stat decides whether it is trusted, so nothing can be swapped in
+   * between the check and the read (or the header update).
+   */
+  private async openChecked(file: string, budget: DirectoryBudget, headerOnly: boolean, forUpdate = false): Promise<OpenedEntry | null> {
     const handle = await openEntry(file, forUpdate);
-    if (handle === null) return null;
+    if (handle === 'missing') return null;
+    if (handle === 'symlink' || handle === 'directory') {
+      const stats = await lstat(file).catch(() => undefined);
+      if (stats !== undefined) await this.refuse(file, stats, budget, 'untrusted', handle);
+      return null;
+    }
     try {
       const stats = await handle.stat();
-      if (!stats.isFile()) {
+      const distrust = untrustedEntryReason(stats, processUid());
+      if (distrust !== undefined) {
         await handle.close();
+        await this.refuse(file, stats, budget, 'untrusted', distrust);
         return null;
       }
       // A file larger than any value this backend accepts is not read into memory.
@@ -133,12 +165,38 @@ export class FileBackend implements CacheBackend {
 
   /** Removes a corrupt or expired entry (unless replaced meanwhile) and updates the tally. */
   private async discard(file: string, stats: Stats, budget: DirectoryBudget): Promise<void> {
-    if (await removeIfUnchanged(file, stats)) budget.record(-stats.size, -1);
+    // Scans count regular files only; removing the name never touches what a link points to.
+    if ((await removeIfUnchanged(file, stats)) && stats.isFile()) budget.record(-stats.size, -1);
+  }
+
+  /** Counts, logs and removes an entry file that is not served. */
+  private async refuse(file: string, stats: Stats, budget: DirectoryBudget, kind: RejectionKind, reason: string): Promise<void> {
+    this.rejected.record(kind, path.basename(file), reason);
+    await this.discard(file, stats, budget);
+  }
+
+  /**
+   * The expiry of an opened live entry, or `null` for a miss: a corrupt file is refused
+   * (counted, logged, removed), an expired one removed, and a file of a newer format left for
+   * the writer that understands it.
+   */
+  private async liveExpiry(file: string, opened: OpenedEntry, budget: DirectoryBudget, nowMs: number): Promise<number | null> {
+    const { verdict, stats } = opened;
+    if (verdict.kind === 'foreign') return null;
+    if (verdict.kind === 'corrupt') {
+      await this.refuse(file, stats, budget, 'corrupt', 'corrupt');
+      return null;
+    }
+    if (isExpired(verdict.expiresAt, nowMs)) {
+      await this.discard(file, stats, budget);
+      return null;
+    }
+    return verdict.expiresAt;
   }
 
   /**
    * Reads the live entry for `key`: the payload (or `true` when `headerOnly`) and its expiry,
-   * or `null` for a miss. Corrupt and expired files are removed; foreign ones are left alone.
+   * or `null` for a miss (see `openChecked` and `liveExpiry`).
    */
   private async readLive(
     root: string,
@@ -147,16 +205,12 @@ export class FileBackend implements CacheBackend {
     headerOnly: boolean,
   ): Promise<{ payload: Buffer | null; expiresAt: number } | null> {
     const file = path.join(root, entryFileName(key));
-    const opened = await this.openChecked(file, headerOnly);
+    const opened = await this.openChecked(file, budget, headerOnly);
     if (opened === null) return null;
     await opened.handle.close();
-    const { verdict, stats } = opened;
-    if (verdict.kind === 'foreign') return null;
-    if (verdict.kind === 'corrupt' || isExpired(verdict.expiresAt, this.settings.clock())) {
-      await this.discard(file, stats, budget);
-      return null;
-    }
-    return { payload: headerOnly ? null : opened.bytes.subarray(FILE_HEADER_BYTES), expiresAt: verdict.expiresAt };
+    const expiresAt = await this.liveExpiry(file, opened, budget, this.settings.clock());
+    if (expiresAt === null) return null;
+    return { payload: headerOnly ? null : opened.bytes.subarray(FILE_HEADER_BYTES), expiresAt };
   }
 
   async get(key: string, options?: BackendCallOptions): Promise<Buffer | null> {
@@ -186,7 +240,6 @@ export class FileBackend implements CacheBackend {
         budget.record(FILE_HEADER_BYTES + value.length - result.replacedBytes, result.replaced ? 0 : 1);
         if (budget.needsMaintenance(now)) await budget.maintain(now);
       },
-      writeAllowanceMs(value.length),
     );
   }
 
@@ -239,19 +292,16 @@ export class FileBackend implements CacheBackend {
     const ttl = checkPositiveTtl(BACKEND, 'refreshTtl', key, ttlSeconds);
     return this.run('refreshTtl', key, options, async (root, budget) => {
       const file = path.join(root, entryFileName(key));
-      const opened = await this.openChecked(file, true, true);
+      const opened = await this.openChecked(file, budget, true, true);
       if (opened === null) return false;
-      const { handle, stats, verdict } = opened;
+      const { handle } = opened;
       try {
-        if (verdict.kind === 'foreign') return false;
         const now = this.settings.clock();
-        if (verdict.kind === 'corrupt' || isExpired(verdict.expiresAt, now)) {
-          await this.discard(file, stats, budget);
-          return false;
-        }
-        // Rewrites only the 8 expiry bytes of the file this handle opened. If a writer renamed
-        // a new entry into place meanwhile, the old inode gets the update and the new entry
-        // keeps its own TTL: a refresh is lost, never a value.
+        if ((await this.liveExpiry(file, opened, budget, now)) === null) return false;
+        // Rewrites only the 8 expiry bytes of the file this handle opened, which its stat showed
+        // to be this user's with no other link: the write cannot land in a file elsewhere. If a
+        // writer renamed a new entry into place meanwhile, the old inode gets the update and the
+        // new entry keeps its own TTL: a refresh is lost, never a value.
         const expiry = Buffer.alloc(8);
         expiry.writeBigUInt64BE(BigInt(expiryFor(ttl, now)));
         await handle.write(expiry, 0, 8, 6);
@@ -281,6 +331,7 @@ export class FileBackend implements CacheBackend {
           entries: this.budget?.entries,
           maxSizeBytes: this.settings.maxSizeBytes,
           maxEntries: this.settings.maxEntries,
+          rejectedEntries: this.rejected.snapshot(),
         },
       };
     } catch (err) {

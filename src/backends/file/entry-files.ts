@@ -8,7 +8,8 @@
  * left, and a later scan removes it).
  *
  * Reads open without following symlinks and without blocking (a FIFO planted under an entry
- * name must not hang the reader), and only accept regular files.
+ * name must not hang the reader); the caller then judges the *opened* file's stat, not the
+ * name's, so nothing can be swapped in between (see `ownership.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
@@ -83,14 +84,23 @@ export async function writeEntryAtomically(
   }
 }
 
-/** Opens an entry for reading; `null` when it does not exist or is a symlink (refused). */
-export async function openEntry(file: string, forUpdate = false): Promise<FileHandle | null> {
+/**
+ * What an entry's name held when opened: an open file (judge it by its `stat()` before use),
+ * nothing, or something that is refused without opening it.
+ */
+export type EntryOpening = FileHandle | 'missing' | 'symlink' | 'directory';
+
+/** Opens an entry for reading (or, with `forUpdate`, for rewriting its header in place). */
+export async function openEntry(file: string, forUpdate = false): Promise<EntryOpening> {
   try {
     return await open(file, forUpdate ? UPDATE_FLAGS : READ_FLAGS);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'missing';
     // ELOOP: the name is a symlink, which is never followed. EMLINK is FreeBSD's spelling.
-    if (code === 'ENOENT' || code === 'ELOOP' || code === 'EMLINK') return null;
+    if (code === 'ELOOP' || code === 'EMLINK') return 'symlink';
+    // A directory cannot be opened for writing (reading one succeeds, and its stat refuses it).
+    if (code === 'EISDIR') return 'directory';
     throw err;
   }
 }

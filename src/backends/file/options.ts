@@ -4,10 +4,16 @@
  */
 import path from 'node:path';
 import { ConfigurationError } from '../../errors';
+import { deadlineOptionMessage } from '../abort';
 
 /** Options of `FileBackend`. */
 export interface FileBackendOptions {
-  /** Cache directory; created with mode 0700 when missing. Env: `CACHEKIT_FILE_CACHE_DIR`. */
+  /**
+   * Cache directory; created with mode 0700 when missing. Env: `CACHEKIT_FILE_CACHE_DIR`.
+   * It must be this user's and writable by nobody else, under directories owned by this user
+   * or root that others cannot write (unless sticky, like /tmp), through symlinks owned by this
+   * user or root; otherwise `ConfigurationError`. Not checked on Windows (no uids or modes).
+   */
   directory: string;
   /** Total bytes on disk (headers included) before eviction. Default 1 GiB. */
   maxSizeBytes?: number;
@@ -18,12 +24,6 @@ export interface FileBackendOptions {
   maxValueBytes?: number;
   /** Entry files before eviction. Default 10 000: directory scans stay cheap. */
   maxEntries?: number;
-  /**
-   * Longest wait for one operation, ms. Default 2 000: a local disk answers in well under a
-   * millisecond and an fsync in tens; seconds mean a stuck disk or network file system, and
-   * the caller should move on. Writes get 1 ms more per 64 KiB of value.
-   */
-  operationTimeoutMs?: number;
   /** Clock in milliseconds since the epoch; tests inject a fake one. Default `Date.now`. */
   clock?: () => number;
 }
@@ -33,7 +33,6 @@ export const FILE_BACKEND_DEFAULTS = {
   maxSizeBytes: 1024 * 1024 * 1024,
   maxValueBytes: 100 * 1024 * 1024,
   maxEntries: 10_000,
-  operationTimeoutMs: 2_000,
 } as const;
 
 /** Validated settings. */
@@ -42,11 +41,10 @@ export interface FileSettings {
   maxSizeBytes: number;
   maxValueBytes: number;
   maxEntries: number;
-  operationTimeoutMs: number;
   clock: () => number;
 }
 
-const KNOWN = ['directory', 'maxSizeBytes', 'maxValueBytes', 'maxEntries', 'operationTimeoutMs', 'clock'];
+const KNOWN = ['directory', 'maxSizeBytes', 'maxValueBytes', 'maxEntries', 'clock'];
 
 function fail(message: string): never {
   throw new ConfigurationError(message);
@@ -67,6 +65,7 @@ export function validateFileOptions(options: FileBackendOptions): FileSettings {
     fail(`FileBackend options must be an object; got ${JSON.stringify(options)}. Fix: pass { directory: '/var/cache/myapp' }.`);
   }
   for (const name of Object.keys(options)) {
+    if (name === 'operationTimeoutMs') fail(deadlineOptionMessage('FileBackend', name));
     if (!KNOWN.includes(name)) fail(`Unknown FileBackend option \`${name}\`. Known options: ${KNOWN.join(', ')}.`);
   }
   const { directory } = options;
@@ -91,13 +90,6 @@ export function validateFileOptions(options: FileBackendOptions): FileSettings {
     );
   }
   const maxEntries = integer(options.maxEntries, 'maxEntries', 1, FILE_BACKEND_DEFAULTS.maxEntries);
-  const operationTimeoutMs = integer(
-    options.operationTimeoutMs,
-    'operationTimeoutMs',
-    1,
-    FILE_BACKEND_DEFAULTS.operationTimeoutMs,
-    2_147_483_647, // Node timers overflow above 2^31 - 1 ms and then fire after 1 ms
-  );
   if (options.clock !== undefined && typeof options.clock !== 'function') {
     fail('FileBackend option `clock` must be a function returning milliseconds since the epoch.');
   }
@@ -106,7 +98,6 @@ export function validateFileOptions(options: FileBackendOptions): FileSettings {
     maxSizeBytes,
     maxValueBytes,
     maxEntries,
-    operationTimeoutMs,
     clock: options.clock ?? Date.now,
   };
 }

@@ -3,9 +3,10 @@
  * fully built (tenant prefix included) from the cache layer; the one key it derives is the
  * lock key `<key>:lock`, shared with cachekit-py.
  *
- * Every operation is bounded: it fails at once while Redis is known to be down, and otherwise
- * within `commandTimeoutMs` (plus an allowance for large writes) or when the caller's signal
- * aborts, whichever comes first.
+ * It holds no timers: an operation fails at once while Redis is known to be down, and
+ * otherwise ends when Redis answers or the caller's signal aborts. Through the cache, the
+ * reliability layer bounds every call (`reliability.timeouts`); the connection-level bounds
+ * (`connectTimeoutMs`, `socketTimeoutMs`) turn a dead or frozen server into failing calls.
  */
 import type { Cluster, Redis } from 'ioredis';
 import { BackendError, type BackendErrorKind } from '../../errors';
@@ -20,7 +21,7 @@ import {
   checkValue,
 } from '../arguments';
 import { classifyRedisError } from '../classify';
-import { OWN_DEADLINE_MS, OperationDeadlines, callerEnforcesDeadline, writeAllowanceMs } from '../deadline';
+import { backendFailure, unlessAborted } from '../abort';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../types';
 import { clearPrefix, type CommandStep } from './clear-prefix';
 import { ConnectionWatch } from './connection-watch';
@@ -31,6 +32,9 @@ import { ReadBatcher } from './read-batcher';
 import { validateRedisOptions, type RedisBackendOptions, type RedisClient, type RedisSettings } from './options';
 
 const BACKEND = 'redis';
+
+/** Longest wait for QUIT (and then the socket's end) on close, ms: a frozen server never answers. */
+const QUIT_WAIT_MS = 500;
 
 /** Suffix of the lock key guarding a cache key (same as cachekit-py). */
 export const LOCK_KEY_SUFFIX = ':lock';
@@ -59,8 +63,8 @@ export class RedisBackend implements CacheBackend {
   readonly settings: Readonly<RedisSettings>;
 
   private readonly watch: ConnectionWatch;
-  private readonly deadlines: OperationDeadlines;
   private closed = false;
+  private readonly closeTasks: Array<() => Promise<void>> = [];
   /** Commands this backend has sent (or queued) and not yet seen settle. */
   private inFlight = 0;
   /** Whether auto-pipelining is switched per command (only on a client cachekit created). */
@@ -75,28 +79,27 @@ export class RedisBackend implements CacheBackend {
     // On a client cachekit created, the watch's `error` listener also keeps ioredis from
     // printing every failed reconnect to the console: failures surface as rejected calls.
     this.watch = new ConnectionWatch(this.client, this.ownsClient);
-    this.deadlines = new OperationDeadlines(BACKEND, this.settings.commandTimeoutMs, this.classify);
     this.adaptivePipelining = this.ownsClient && this.settings.autoPipelining;
     // MGET across hash slots fails on a Cluster (CROSSSLOT): reads there stay single GETs.
     this.reads =
       this.settings.autoPipelining && !this.client.isCluster
         ? new ReadBatcher({
-            readMany: (keys) => this.send(() => (this.client as Redis).mgetBuffer(keys), true),
-            readOne: (key) => this.send(() => this.client.getBuffer(key), true),
-            failure: (error, key) => this.deadlines.wrap(error, 'get', key),
+            readMany: (keys) => this.sendBatch(() => (this.client as Redis).mgetBuffer(keys)),
+            readOne: (key) => this.sendBatch(() => this.client.getBuffer(key)),
+            failure: (error, key) => backendFailure(error, { backend: BACKEND, operation: 'get', key }, this.classify),
             refusesBatches: refusesMget,
           })
         : undefined;
   }
 
   /**
-   * Sends one command. ioredis's auto-pipelining holds every command until the next event
-   * loop turn (setImmediate) to batch it with others: a win under concurrency, pure latency
-   * for a lone call. So it is switched on only while other commands are in flight; a command
-   * sent while nothing is in flight goes out at once. Order is kept: once anything is in
-   * flight, everything queues behind it.
+   * Prepares to send one command. ioredis's auto-pipelining holds every command until the next
+   * event loop turn (setImmediate) to batch it with others: a win under concurrency, pure
+   * latency for a lone call. So it is switched on only while other commands are in flight; a
+   * command sent while nothing is in flight goes out at once. Order is kept: once anything is
+   * in flight, everything queues behind it.
    */
-  private send<T>(command: () => Promise<T>, batch = false): Promise<T> {
+  private beforeSend(batch: boolean): void {
     // Reads waiting for their MGET were made first: they go out first.
     if (this.reads !== undefined && this.reads.size > 0) this.reads.flush();
     if (this.adaptivePipelining) {
@@ -106,7 +109,12 @@ export class RedisBackend implements CacheBackend {
       (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = pipelined;
     }
     this.inFlight++;
-    const pending = command();
+  }
+
+  /** Sends a batch of reads and counts it in flight until it settles; failures stay raw (the batcher classifies them per key). */
+  private sendBatch<T>(command: () => Promise<T>): Promise<T> {
+    this.beforeSend(true);
+    const pending = attempt(command);
     pending.then(this.settled, this.settled);
     return pending;
   }
@@ -116,24 +124,23 @@ export class RedisBackend implements CacheBackend {
   };
 
   /**
-   * `send` for a call whose deadline the caller enforces (deadline delegation, see
-   * `backends/deadline.ts`): no timer, no signal, only the settle count and error
-   * classification, in one handler pair instead of the deadline's promise and bookkeeping.
+   * Sends one operation's command: counted in flight, its failure classified, its reply dropped
+   * for writes (`discardResult`) — one promise hop — and raced against the caller's signal if
+   * there is one.
    */
-  private sendBounded<T>(operation: string, key: string | undefined, command: () => Promise<T>, discardResult = false): Promise<T> {
-    if (this.reads !== undefined && this.reads.size > 0) this.reads.flush();
-    if (this.adaptivePipelining) (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.inFlight > 0;
-    this.inFlight++;
-    let pending: Promise<T>;
-    try {
-      pending = command();
-    } catch (err) {
-      pending = Promise.reject(err);
-    }
-    return pending.then((discardResult ? this.settledDiscarding : this.settledWith) as (value: T) => T, (err: unknown) => {
+  private send<T>(
+    operation: string,
+    key: string | undefined,
+    options: BackendCallOptions | undefined,
+    command: () => Promise<T>,
+    discardResult = false,
+  ): Promise<T> {
+    this.beforeSend(false);
+    const sent = attempt(command).then((discardResult ? this.settledDiscarding : this.settledWith) as (value: T) => T, (err: unknown) => {
       this.inFlight--;
-      throw this.deadlines.wrap(err, operation, key);
+      throw backendFailure(err, { backend: BACKEND, operation, key }, this.classify);
     });
+    return unlessAborted(sent, options?.signal, { backend: BACKEND, operation, key });
   }
 
   private readonly settledWith = (value: unknown): unknown => {
@@ -146,26 +153,11 @@ export class RedisBackend implements CacheBackend {
     return undefined;
   };
 
-  /**
-   * Deadline delegation: a caller whose deadline comes no later than this budget may take
-   * this backend's deadline over (the reliability layer does).
-   */
-  get [OWN_DEADLINE_MS](): number {
-    return this.settings.commandTimeoutMs;
-  }
-
-  /** Runs one logical operation under the deadline, the signal and the fast-fail rule. */
-  private run<T>(
-    operation: string,
-    key: string | undefined,
-    options: BackendCallOptions | undefined,
-    start: () => Promise<T>,
-    extraMs = 0,
-  ): Promise<T> {
+  /** Runs one logical operation under the fast-fail rule and the caller's signal. */
+  private run<T>(operation: string, key: string | undefined, options: BackendCallOptions | undefined, start: () => Promise<T>): Promise<T> {
     const refused = this.refusal(operation, key);
     if (refused !== undefined) return refused;
-    if (callerEnforcesDeadline(options)) return this.sendBounded(operation, key, start);
-    return this.deadlines.run(operation, key, options?.signal, extraMs, () => this.send(start));
+    return this.send(operation, key, options, start);
   }
 
   /** The rejection for a call that must not reach Redis (closed backend, or known down). */
@@ -202,8 +194,7 @@ export class RedisBackend implements CacheBackend {
     }
     const refused = this.refusal('get', key);
     if (refused !== undefined) return refused;
-    if (callerEnforcesDeadline(options)) return this.read(key);
-    return this.deadlines.run('get', key, options?.signal, 0, () => this.read(key));
+    return unlessAborted(this.read(key), options?.signal, { backend: BACKEND, operation: 'get', key });
   }
 
   /**
@@ -213,7 +204,7 @@ export class RedisBackend implements CacheBackend {
   private read(key: string): Promise<Buffer | null> {
     const reads = this.reads;
     if (reads !== undefined && (this.inFlight > 0 || reads.size > 0) && reads.enabled) return reads.read(key);
-    return this.sendBounded('get', key, () => this.client.getBuffer(key));
+    return this.send('get', key, undefined, () => this.client.getBuffer(key));
   }
 
   set(key: string, value: Buffer, ttlSeconds?: number, options?: BackendCallOptions): Promise<void> {
@@ -228,8 +219,7 @@ export class RedisBackend implements CacheBackend {
     const refused = this.refusal('set', key);
     if (refused !== undefined) return refused;
     const write = () => (expiry.length === 0 ? this.client.set(key, value) : this.client.set(key, value, expiry[0] as 'EX', expiry[1]));
-    if (callerEnforcesDeadline(options)) return this.sendBounded('set', key, write, true) as Promise<unknown> as Promise<void>;
-    return this.deadlines.run('set', key, options?.signal, writeAllowanceMs(value.length), () => this.send(write), true);
+    return this.send('set', key, options, write, true) as Promise<unknown> as Promise<void>;
   }
 
   async delete(key: string, options?: BackendCallOptions): Promise<boolean> {
@@ -313,7 +303,6 @@ export class RedisBackend implements CacheBackend {
       return { key, value, expiry: expiryArgs(checkTtlSeconds(BACKEND, 'setMany', key, ttlSeconds)) };
     });
     if (checked.length === 0) return;
-    const bytes = checked.reduce((sum, e) => sum + e.value.length, 0);
     await this.run(
       'setMany',
       checked[0]?.key,
@@ -337,7 +326,6 @@ export class RedisBackend implements CacheBackend {
         const failure = results.find(([err]) => err !== null)?.[0];
         if (failure) throw failure;
       },
-      writeAllowanceMs(bytes),
     );
   }
 
@@ -347,9 +335,18 @@ export class RedisBackend implements CacheBackend {
     return clearPrefix(this.client, prefix, this.stepper('clearPrefix', prefix, options));
   }
 
+  /**
+   * Runs `task` when the backend closes, before its own connection does: connections derived
+   * from its client (the invalidation bus's subscriber) close with it.
+   */
+  onClose(task: () => Promise<void>): void {
+    this.closeTasks.push(task);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all(this.closeTasks.splice(0).map((task) => task().catch(() => undefined)));
     // Commands accepted before close() get their answer (or error), not a closed socket: the
     // batched reads are sent, and QUIT waits for the auto-pipeline's next write (setImmediate)
     // instead of overtaking it.
@@ -368,9 +365,8 @@ export class RedisBackend implements CacheBackend {
     }
     // QUIT lets pending replies arrive; a frozen server would never answer it, so it gets a
     // bounded wait and the connection is closed hard afterwards either way.
-    const budgetMs = Math.min(this.settings.commandTimeoutMs, 2_000);
     const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
-    await raceTimeout(client.quit().catch(() => undefined), budgetMs);
+    await raceTimeout(client.quit().catch(() => undefined), QUIT_WAIT_MS);
     const connections = client.isCluster ? (client as Cluster).nodes() : [client as Redis];
     client.disconnect();
     // disconnect() only half-closes the socket; a frozen peer never completes the close, and
@@ -382,7 +378,16 @@ export class RedisBackend implements CacheBackend {
       const timer = (connection as unknown as { socketTimeoutTimer?: ReturnType<typeof setTimeout> }).socketTimeoutTimer;
       if (timer !== undefined) clearTimeout(timer);
     }
-    await raceTimeout(ended, budgetMs);
+    await raceTimeout(ended, QUIT_WAIT_MS);
+  }
+}
+
+/** `command()`, with a synchronous throw turned into a rejection. */
+function attempt<T>(command: () => Promise<T>): Promise<T> {
+  try {
+    return command();
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
 

@@ -9,6 +9,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { ConfigurationError } from '../../errors';
+import { deadlineOptionMessage } from '../abort';
 import { parseRedisUrl } from './url';
 
 /** An ioredis connection: a standalone or Sentinel-managed `Redis`, or a `Cluster`. */
@@ -62,16 +63,9 @@ export interface RedisBackendOptions {
   /** TLS: `true` for defaults, or Node `tls` options. `rediss://` URLs turn it on. */
   tls?: boolean | TlsConnectionOptions;
   /**
-   * Longest wait for one operation, ms. Default 500: a nearby Redis answers in well under a
-   * millisecond, so half a second is hundreds of times normal latency — anything slower is an
-   * outage and the caller should move on (the cache layer recomputes). Writes get 1 ms more
-   * per 64 KiB of value, so large values are not cut off on a healthy link.
-   */
-  commandTimeoutMs?: number;
-  /**
    * Longest wait for a TCP (and TLS) connection, ms. Default 2 000: long enough for a TLS
    * handshake to a managed Redis in another zone; calls made meanwhile are still bounded by
-   * `commandTimeoutMs`.
+   * the cache's deadlines (`reliability.timeouts`).
    */
   connectTimeoutMs?: number;
   /**
@@ -95,7 +89,6 @@ export interface RedisBackendOptions {
 
 /** Defaults of the timing options (see `RedisBackendOptions` for the reasons). */
 export const REDIS_BACKEND_DEFAULTS = {
-  commandTimeoutMs: 500,
   connectTimeoutMs: 2_000,
   socketTimeoutMs: 3_000,
   autoPipelining: true,
@@ -103,7 +96,6 @@ export const REDIS_BACKEND_DEFAULTS = {
 
 /** Validated settings the backend runs with. */
 export interface RedisSettings {
-  commandTimeoutMs: number;
   connectTimeoutMs: number;
   socketTimeoutMs: number;
   autoPipelining: boolean;
@@ -121,7 +113,6 @@ const KNOWN_OPTIONS = [
   'password',
   'db',
   'tls',
-  'commandTimeoutMs',
   'connectTimeoutMs',
   'socketTimeoutMs',
   'autoPipelining',
@@ -150,6 +141,7 @@ export function validateRedisOptions(options: RedisBackendOptions): RedisSetting
     fail(`RedisBackend options must be an object; got ${JSON.stringify(options)}. Fix: pass { url: 'redis://host:6379' }.`);
   }
   for (const name of Object.keys(options)) {
+    if (name === 'commandTimeoutMs') fail(deadlineOptionMessage('RedisBackend', name));
     if (!KNOWN_OPTIONS.includes(name)) {
       fail(`Unknown RedisBackend option \`${name}\`. Known options: ${KNOWN_OPTIONS.join(', ')}.`);
     }
@@ -187,7 +179,6 @@ export function validateRedisOptions(options: RedisBackendOptions): RedisSetting
     fail(`RedisBackend option \`autoPipelining\` must be true or false; got ${JSON.stringify(options.autoPipelining)}.`);
   }
   return {
-    commandTimeoutMs: timeout(options.commandTimeoutMs, 'commandTimeoutMs', REDIS_BACKEND_DEFAULTS.commandTimeoutMs, false),
     connectTimeoutMs: timeout(options.connectTimeoutMs, 'connectTimeoutMs', REDIS_BACKEND_DEFAULTS.connectTimeoutMs, false),
     socketTimeoutMs: timeout(options.socketTimeoutMs, 'socketTimeoutMs', REDIS_BACKEND_DEFAULTS.socketTimeoutMs, true),
     autoPipelining: options.autoPipelining ?? REDIS_BACKEND_DEFAULTS.autoPipelining,

@@ -2,9 +2,17 @@
  * `arrow` (key code `w`, envelope format `arrow`): an apache-arrow `Table` as Arrow IPC file
  * bytes, read back as a `Table`. apache-arrow is an optional peer dependency, loaded the first
  * time an arrow codec is created, so nobody else pays for it.
+ *
+ * apache-arrow ships two copies, ES module and CommonJS, and the IPC writer of one silently
+ * writes wrong bytes for a Table of the other. An app gets the copy of its own module system,
+ * so cachekit loads the copy of the module system it was loaded through (src/module-system.ts):
+ * the ES module copy once the process has imported cachekit, else the CommonJS copy. Then the
+ * app's Tables are stored, and Tables of the app's copy come back.
  */
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { ConfigurationError, SerializationError } from '../../errors';
+import { esmImportResolver, type ImportResolver } from '../../module-system';
 import { UNDECODABLE_VALUE } from '../msgpack/value-decoder';
 import { UNENCODABLE_VALUE } from '../msgpack/value-encoder';
 import type { Serializer } from './serializer';
@@ -18,24 +26,68 @@ interface ArrowModule {
 
 let arrowModule: ArrowModule | undefined;
 
-/** Loads apache-arrow, or throws a ConfigurationError saying how to install it. */
+function missingArrow(error: unknown): ConfigurationError {
+  return new ConfigurationError(
+    'serializer "arrow" needs the optional peer dependency apache-arrow: run `npm install apache-arrow` (version 15 or later)',
+    { cause: error },
+  );
+}
+
+function esmNeedsNewerNode(cause?: unknown): ConfigurationError {
+  return new ConfigurationError(
+    `serializer "arrow" in an ES module app loads apache-arrow's ES module copy with require(), which this Node (${process.versions.node}) refuses: ` +
+      'it needs Node 20.19+ or 22.12+, without --no-experimental-require-module. ' +
+      "Fix: pass `serializer: createArrowSerializer(arrow)` with `import * as arrow from 'apache-arrow'`, or upgrade Node.",
+    { cause },
+  );
+}
+
+/**
+ * apache-arrow's ES module copy, the one an ES module app gets from `import`. It is loaded
+ * synchronously (codecs are created synchronously) with `require()` of an ES module, which
+ * returns the very module instance `import` gives (Node 20.19+ / 22.12+).
+ */
+function loadEsmCopy(resolve: ImportResolver): ArrowModule {
+  let entry: string;
+  try {
+    entry = fileURLToPath(resolve('apache-arrow'));
+  } catch (error) {
+    // Node before 20.6 has no synchronous import.meta.resolve (and no require() of ES modules).
+    if (error instanceof TypeError) throw esmNeedsNewerNode(error);
+    throw missingArrow(error);
+  }
+  try {
+    return createRequire(import.meta.url)(entry) as ArrowModule;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_REQUIRE_ESM') throw esmNeedsNewerNode(error);
+    throw error;
+  }
+}
+
+/**
+ * Loads apache-arrow — the copy of the module system cachekit was loaded through — or throws a
+ * ConfigurationError saying how to install it.
+ */
 export function loadArrow(): ArrowModule {
   if (arrowModule !== undefined) return arrowModule;
-  try {
-    arrowModule = createRequire(import.meta.url)('apache-arrow') as ArrowModule;
-  } catch (error) {
-    throw new ConfigurationError(
-      'serializer "arrow" needs the optional peer dependency apache-arrow: run `npm install apache-arrow` (version 15 or later)',
-      { cause: error },
-    );
+  const resolve = esmImportResolver();
+  if (resolve !== undefined) {
+    arrowModule = loadEsmCopy(resolve);
+  } else {
+    try {
+      arrowModule = createRequire(import.meta.url)('apache-arrow') as ArrowModule;
+    } catch (error) {
+      throw missingArrow(error);
+    }
   }
   return arrowModule;
 }
 
 /**
- * Creates the arrow serializer. Pass your own `apache-arrow` module (`import * as arrow from
- * 'apache-arrow'`) when your code is ESM: without it the serializer loads the package with
- * `require`, which is its CommonJS copy, and Tables of one copy cannot be written by the other.
+ * Creates the arrow serializer. Without an argument it uses the apache-arrow copy of the module
+ * system cachekit was loaded through, which is the app's; pass your own module (`import * as
+ * arrow from 'apache-arrow'`) when your Tables come from the other copy (say, an ES module app
+ * that loads apache-arrow with `createRequire`), since one copy cannot write the other's Tables.
  * Throws a ConfigurationError when apache-arrow is missing.
  */
 export function createArrowSerializer(arrowModule?: object): Serializer {

@@ -15,6 +15,9 @@ pub enum CryptoError {
     /// A hex master key is not exactly 64 hex digits.
     #[error("master key hex is invalid: {reason}")]
     InvalidMasterKeyHex { reason: String },
+    /// A master key of 32 zero bytes: an uninitialised buffer or a placeholder, not a secret.
+    #[error("master key is all zero bytes, which anyone can guess; generate a random one")]
+    AllZeroMasterKey,
     /// The HKDF domain label is empty or longer than 255 bytes.
     #[error("key domain must be 1 to {max} bytes, got {actual}")]
     InvalidDomain { max: usize, actual: usize },
@@ -53,6 +56,15 @@ pub enum CryptoError {
     /// No keyring entry has the requested fingerprint.
     #[error("no key in this keyring has fingerprint {fingerprint}")]
     UnknownKeyFingerprint { fingerprint: String },
+    /// Bytes a keyed-integrity reader refuses before any key is tried: not a MAC frame.
+    #[error(
+        "entry has no keyed-integrity frame ({reason}); only entries this cache signed are read"
+    )]
+    NotKeyedEntry { reason: &'static str },
+    /// A keyed-integrity tag did not verify: altered bytes, another cache key or tenant, or a
+    /// forgery.
+    #[error("entry failed its keyed integrity check (altered, moved to another key or tenant, or forged)")]
+    MacMismatch,
     /// The operating system's random source failed when seeding nonces.
     #[error("the system random source failed: {reason}")]
     RandomUnavailable { reason: String },
@@ -70,6 +82,7 @@ impl CryptoError {
         match self {
             Self::InvalidKeyLength { .. } => "ERR_INVALID_KEY_LENGTH",
             Self::InvalidMasterKeyHex { .. } => "ERR_INVALID_MASTER_KEY_HEX",
+            Self::AllZeroMasterKey => "ERR_WEAK_MASTER_KEY",
             Self::InvalidDomain { .. } => "ERR_INVALID_DOMAIN",
             Self::InvalidTenantSalt { .. } => "ERR_INVALID_TENANT_SALT",
             Self::TooManyPreviousKeys { .. } => "ERR_TOO_MANY_PREVIOUS_KEYS",
@@ -81,6 +94,8 @@ impl CryptoError {
             Self::AuthenticationFailed => "ERR_AUTHENTICATION_FAILED",
             Self::NonceExhausted { .. } => "ERR_NONCE_EXHAUSTED",
             Self::UnknownKeyFingerprint { .. } => "ERR_UNKNOWN_KEY_FINGERPRINT",
+            Self::NotKeyedEntry { .. } => "ERR_NOT_KEYED_ENTRY",
+            Self::MacMismatch => "ERR_MAC_MISMATCH",
             Self::RandomUnavailable { .. } => "ERR_RANDOM_UNAVAILABLE",
             Self::OutputLength { .. } => "ERR_INVALID_ARGUMENT",
             Self::EncryptionFailed => "ERR_ENCRYPTION_FAILED",

@@ -4,10 +4,9 @@
 
 use super::aead::{opened_len, sealed_len, AeadKey, Algorithm};
 use super::error::CryptoError;
-use super::kdf::{check_master_key, derive_domain_key, key_fingerprint, DerivedKey};
+use super::kdf::{derive_domain_key, key_fingerprint, DerivedKey};
+use super::key_set::{Fingerprinted, TenantKeySet, FINGERPRINT_LEN};
 use super::nonce::NonceSequence;
-use crate::hash::to_lower_hex;
-use crate::limits::MAX_PREVIOUS_MASTER_KEYS;
 
 /// Domain of the data encryption key.
 pub const ENCRYPTION_DOMAIN: &str = "encryption";
@@ -19,7 +18,13 @@ pub const CACHE_KEYS_DOMAIN: &str = "cache_keys";
 /// One derived encryption key, ready for both AEADs, and its fingerprint.
 struct EncryptionKey {
     cipher: AeadKey,
-    fingerprint: [u8; 16],
+    fingerprint: [u8; FINGERPRINT_LEN],
+}
+
+impl Fingerprinted for EncryptionKey {
+    fn fingerprint(&self) -> &[u8; FINGERPRINT_LEN] {
+        &self.fingerprint
+    }
 }
 
 impl EncryptionKey {
@@ -35,97 +40,55 @@ impl EncryptionKey {
 /// A tenant's keys. Key bytes never leave this value (only fingerprints do), and every key
 /// and cipher state is zeroised when it is dropped.
 pub struct TenantKeys {
-    tenant_id: String,
-    current: EncryptionKey,
+    keys: TenantKeySet<EncryptionKey>,
     authentication: DerivedKey,
     cache_keys: DerivedKey,
-    previous: Vec<EncryptionKey>,
     nonces: NonceSequence,
 }
 
 impl std::fmt::Debug for TenantKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TenantKeys")
-            .field("tenant_id", &self.tenant_id)
-            .field("fingerprint", &to_lower_hex(&self.current.fingerprint))
-            .field("previous_keys", &self.previous.len())
-            .finish_non_exhaustive()
+        self.keys.debug(f, "TenantKeys")
     }
-}
-
-/// Constant-time equality of two master keys (they are secrets).
-fn same_key(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl TenantKeys {
     /// Derives a tenant's keys from a 32-byte master key and up to three previous 32-byte
-    /// master keys, all distinct. `tenant_id` (1–1024 UTF-8 bytes) is the HKDF tenant salt.
+    /// master keys, all distinct and none all zero. `tenant_id` (1–1024 UTF-8 bytes) is the HKDF tenant salt.
     pub fn derive(
         master_key: &[u8],
         tenant_id: &str,
         previous_master_keys: &[&[u8]],
     ) -> Result<Self, CryptoError> {
-        check_master_key(master_key)?;
-        if previous_master_keys.len() > MAX_PREVIOUS_MASTER_KEYS {
-            return Err(CryptoError::TooManyPreviousKeys {
-                max: MAX_PREVIOUS_MASTER_KEYS,
-                actual: previous_master_keys.len(),
-            });
-        }
-        for (index, key) in previous_master_keys.iter().enumerate() {
-            check_master_key(key).map_err(|_| CryptoError::InvalidKeyLength {
-                what: "previous master key",
-                expected: master_key.len(),
-                actual: key.len(),
-            })?;
-            if same_key(key, master_key) {
-                return Err(CryptoError::DuplicateMasterKey {
-                    index,
-                    repeats: "the current master key",
-                });
-            }
-            if previous_master_keys[..index]
-                .iter()
-                .any(|earlier| same_key(earlier, key))
-            {
-                return Err(CryptoError::DuplicateMasterKey {
-                    index,
-                    repeats: "an earlier previous master key",
-                });
-            }
-        }
+        let keys = TenantKeySet::derive(
+            master_key,
+            tenant_id,
+            previous_master_keys,
+            EncryptionKey::derive,
+        )?;
         let salt = tenant_id.as_bytes();
         Ok(Self {
-            tenant_id: tenant_id.to_owned(),
-            current: EncryptionKey::derive(master_key, tenant_id)?,
+            keys,
             authentication: derive_domain_key(master_key, AUTHENTICATION_DOMAIN, salt)?,
             cache_keys: derive_domain_key(master_key, CACHE_KEYS_DOMAIN, salt)?,
-            previous: previous_master_keys
-                .iter()
-                .map(|key| EncryptionKey::derive(key, tenant_id))
-                .collect::<Result<_, _>>()?,
             nonces: NonceSequence::new()?,
         })
     }
 
     /// The tenant these keys belong to.
     pub fn tenant_id(&self) -> &str {
-        &self.tenant_id
+        self.keys.tenant_id()
     }
 
     /// Fingerprint of the current derived encryption key.
     pub fn fingerprint(&self) -> [u8; 16] {
-        self.current.fingerprint
+        self.keys.current().fingerprint
     }
 
     /// Fingerprints of every derived encryption key: current first, then previous keys in the
     /// order given.
     pub fn fingerprints(&self) -> Vec<[u8; 16]> {
-        std::iter::once(&self.current)
-            .chain(&self.previous)
-            .map(|key| key.fingerprint)
-            .collect()
+        self.keys.fingerprints()
     }
 
     /// Fingerprint of the authentication domain key.
@@ -156,7 +119,8 @@ impl TenantKeys {
             });
         }
         let nonce = self.nonces.next()?;
-        self.current
+        self.keys
+            .current()
             .cipher
             .seal_into(algorithm, &nonce, plaintext, aad, out)
     }
@@ -181,7 +145,8 @@ impl TenantKeys {
         algorithm: Algorithm,
         out: &mut [u8],
     ) -> Result<(), CryptoError> {
-        self.current
+        self.keys
+            .current()
             .cipher
             .open_into(algorithm, ciphertext, aad, out)
     }
@@ -208,12 +173,7 @@ impl TenantKeys {
         algorithm: Algorithm,
         out: &mut [u8],
     ) -> Result<(), CryptoError> {
-        let key = std::iter::once(&self.current)
-            .chain(&self.previous)
-            .find(|key| key.fingerprint.as_slice() == fingerprint)
-            .ok_or_else(|| CryptoError::UnknownKeyFingerprint {
-                fingerprint: to_lower_hex(fingerprint),
-            })?;
+        let key = self.keys.by_fingerprint(fingerprint)?;
         key.cipher.open_into(algorithm, ciphertext, aad, out)
     }
 

@@ -1,0 +1,217 @@
+/**
+ * Everything about one function's L1 in one place: which L1 it uses (the process-wide one or
+ * its own), how long its entries live, the form each cache mode keeps a value in, and what a hit
+ * hands back.
+ *
+ * Forms, by mode:
+ * - `reference`: the live value itself, handed out as is.
+ * - encrypted: the sealed bytes, opened on every hit (plaintext never sits in memory).
+ * - default (`bytes`): a decoded template, copied for every hit; a value written on a miss is
+ *   kept as its serializer bytes until its first hit decodes it once (many entries are written
+ *   and never read again); values the copier does not know stay bytes, decoded per hit.
+ */
+import { DEFAULTS } from '../config/options';
+import { environmentSettings } from '../config/env';
+import type { ResolvedL1 } from '../config/resolve-options';
+import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
+import { L1Cache } from '../l1/l1-cache';
+import type { L1Entry } from '../l1/l1-entry';
+import { L1Pending, L1Template, copyTemplate, footprintOf } from '../l1/value-template';
+import type { EntryContext, ValuePipeline } from './ports';
+
+let shared: L1Cache | undefined;
+
+/**
+ * The process-wide L1, created on first use: one budget (`CACHEKIT_L1_MAX_SIZE_MB`, default
+ * 100 MiB) for every function, so memory stays bounded however many functions are cached.
+ */
+export function sharedL1(): L1Cache {
+  if (shared === undefined) {
+    const env = environmentSettings();
+    shared = new L1Cache({
+      maxBytes: env.l1MaxBytes ?? DEFAULTS.l1MaxBytes,
+      maxEntries: env.l1MaxEntries,
+      sweepIntervalMs: env.l1SweepIntervalMs ?? DEFAULTS.l1SweepIntervalMs,
+    });
+  }
+  return shared;
+}
+
+/** The L1 for a wrapper with these settings: its own when it sets `maxBytes`/`maxEntries`, else the shared one. */
+/** Whether `l1` is the process-wide L1 the functions without a budget of their own share. */
+export function isSharedL1(l1: L1Cache): boolean {
+  return l1 === shared;
+}
+
+export function l1For(settings: ResolvedL1): L1Cache {
+  if (settings.maxBytes === undefined && settings.maxEntries === undefined) return sharedL1();
+  const env = environmentSettings();
+  return new L1Cache({
+    maxBytes: settings.maxBytes ?? DEFAULTS.l1MaxBytes,
+    maxEntries: settings.maxEntries,
+    sweepIntervalMs: env.l1SweepIntervalMs ?? DEFAULTS.l1SweepIntervalMs,
+  });
+}
+
+/**
+ * How long an L1 entry lives, in ms, for a cache whose entries expire after `ttlSeconds`
+ * (0 = never). With an L2, L1 expires `DEFAULTS.l1ExpiryLeadMs` before the L2 copy so it
+ * never outlives it, and with no L2 expiry it still re-reads after a while so other
+ * processes' writes become visible. Without an L2, L1 is the only copy and lives the TTL.
+ */
+export function l1LifetimeMs(ttlSeconds: number, hasL2: boolean): number {
+  const ttlMs = ttlSeconds * 1000;
+  if (!hasL2) return ttlSeconds === 0 ? Number.POSITIVE_INFINITY : ttlMs;
+  if (ttlSeconds === 0) return DEFAULTS.l1TtlWhenNoExpirySeconds * 1000;
+  return ttlMs - DEFAULTS.l1ExpiryLeadMs;
+}
+
+/** SWR refreshes are spread over ±10% of their point so entries written together do not refresh together. */
+const randomJitter = (): number => 0.9 + Math.random() * 0.2;
+
+/** How a decoded value is kept in L1: its value there and the bytes it is charged. */
+export interface L1Form {
+  readonly value: unknown;
+  readonly bytes: number;
+}
+
+/**
+ * The form L1 keeps a decoded value in: a copyable template, or its serialized bytes when it
+ * holds types the copier does not know (or is nested too deep for it). With `copy`, the
+ * template is a copy of `decoded`, which the caller keeps; otherwise it is `decoded` itself,
+ * which must not be handed out afterwards. The copier runs only on what `footprintOf`
+ * accepted: it cannot copy anything else (a DataView, a value thousands deep).
+ */
+export function l1FormOf(decoded: unknown, serialized: Buffer, copy = false): L1Form {
+  const footprint = footprintOf(decoded);
+  if (footprint === undefined) return { value: serialized, bytes: serialized.length };
+  return { value: new L1Template(copy ? copyTemplate(decoded) : decoded), bytes: footprint };
+}
+
+/** What decides how one function uses its L1. */
+export interface L1TierOptions {
+  l1: L1Cache;
+  /** The function's owner id (for per-function counts and clears). */
+  owner: number;
+  ttlSeconds: number;
+  hasL2: boolean;
+  /** Stale-while-revalidate: refresh once this fraction of the TTL has passed (undefined: off). */
+  swrThreshold: number | undefined;
+  /** `l1.mode: 'reference'`: live values, handed out as they are. */
+  reference: boolean;
+  /** The function's value pipeline (undefined in reference mode without an L2). */
+  pipeline: ValuePipeline | undefined;
+  /** Entry context of a stored key (opening sealed entries needs it). */
+  context: (key: string) => EntryContext;
+}
+
+/** What the L1 tier needs to know of the invalidation bus its cache is on. */
+export interface BusState {
+  /** True while announcements from other processes may be missed. */
+  readonly degraded: boolean;
+  /** Lifetime cap of entries written meanwhile, ms. */
+  readonly degradedTtlMs: number;
+}
+
+/**
+ * One function's L1: puts values in the form its mode keeps, and hands hits back. A value read
+ * from elsewhere is put with the `mark()` taken before the read, so an invalidation that came
+ * in meanwhile is not undone (see `L1Cache`).
+ */
+export class L1Tier {
+  readonly l1: L1Cache;
+  readonly owner: number;
+  /** The invalidation bus this cache is on, once it is known (entries are capped while it is degraded). */
+  bus: BusState | undefined;
+  private readonly lifetimeMs: number;
+  private readonly swrBaseMs: number;
+  private readonly reference: boolean;
+  private readonly pipeline: ValuePipeline | undefined;
+  private readonly context: (key: string) => EntryContext;
+
+  constructor(options: L1TierOptions) {
+    this.l1 = options.l1;
+    this.owner = options.owner;
+    this.lifetimeMs = l1LifetimeMs(options.ttlSeconds, options.hasL2);
+    this.swrBaseMs =
+      options.swrThreshold !== undefined && options.ttlSeconds > 0
+        ? options.ttlSeconds * 1000 * options.swrThreshold
+        : Number.POSITIVE_INFINITY;
+    this.reference = options.reference;
+    this.pipeline = options.pipeline;
+    this.context = options.context;
+  }
+
+  /** The mark to take before reading a value from L2 and pass to the `put` that follows. */
+  mark(): number {
+    return this.l1.mark();
+  }
+
+  /** `mode: 'reference'`: the live value itself, handed out as is. */
+  putLive(key: string, value: unknown, readMark?: number): void {
+    this.l1.set(key, value, 0, this.lifetime(), this.owner, this.swrAfterMs(), readMark);
+  }
+
+  /** Encrypted caches: the sealed bytes, opened on every hit. */
+  putSealed(key: string, sealed: Buffer, readMark?: number): void {
+    this.l1.set(key, sealed, sealed.length, this.lifetime(), this.owner, this.swrAfterMs(), readMark);
+  }
+
+  /** A value written on a miss: its serialized bytes, decoded into a template by the first hit. */
+  putPending(key: string, serialized: Buffer): void {
+    this.l1.set(key, new L1Pending(serialized), serialized.length, this.lifetime(), this.owner, this.swrAfterMs());
+  }
+
+  /** A decoded value the caller also receives: L1 keeps a copy of it, or its bytes (see {@link l1FormOf}). */
+  putCopyOf(key: string, decoded: unknown, serialized: Buffer, readMark?: number): void {
+    if (readMark !== undefined && this.l1.deletedSince(key, readMark)) return;
+    const form = l1FormOf(decoded, serialized, true);
+    this.l1.set(key, form.value, form.bytes, this.lifetime(), this.owner, this.swrAfterMs(), readMark);
+  }
+
+  /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. Throws what decoding throws. */
+  valueOf(entry: L1Entry): unknown {
+    const stored = entry.value;
+    if (stored instanceof L1Template) return copyTemplate(stored.value);
+    if (this.reference) return stored;
+    const pipeline = this.pipeline as ValuePipeline;
+    if (stored instanceof L1Pending) return this.settle(entry, stored.bytes);
+    if (pipeline.l1HoldsSealed) return pipeline.deserialize(pipeline.open(stored as Buffer, this.context(entry.key)));
+    return pipeline.deserialize(stored as Buffer);
+  }
+
+  /** Whether an L1 entry is sealed bytes large enough to open off the main thread. */
+  isLargeSealed(entry: L1Entry): boolean {
+    const stored = entry.value;
+    const pipeline = this.pipeline;
+    return pipeline?.l1HoldsSealed === true && Buffer.isBuffer(stored) && stored.length >= pipeline.asyncThreshold / COMPRESSED_SIZE_FACTOR;
+  }
+
+  /** `valueOf` for a large sealed entry: opened on the thread pool. Rejects with what opening throws. */
+  async valueOfLargeSealed(entry: L1Entry): Promise<unknown> {
+    const pipeline = this.pipeline as ValuePipeline;
+    return pipeline.deserialize(await pipeline.openAsync(entry.value as Buffer, this.context(entry.key)));
+  }
+
+  /**
+   * The first hit of an entry written on a miss: decodes its bytes once, keeps the result as
+   * the entry's template (or keeps the bytes, for values the copier does not know) and hands
+   * out a copy. Throws what the serializer throws; the caller then drops the entry.
+   */
+  private settle(entry: L1Entry, serialized: Buffer): unknown {
+    const decoded = (this.pipeline as ValuePipeline).deserialize(serialized);
+    const form = l1FormOf(decoded, serialized);
+    this.l1.replaceValue(entry, form.value, form.bytes);
+    return form.value instanceof L1Template ? copyTemplate(decoded) : decoded;
+  }
+
+  /** An entry's lifetime now: capped while the invalidation bus is degraded. */
+  private lifetime(): number {
+    const bus = this.bus;
+    return bus !== undefined && bus.degraded ? Math.min(this.lifetimeMs, bus.degradedTtlMs) : this.lifetimeMs;
+  }
+
+  private swrAfterMs(): number {
+    return this.swrBaseMs === Number.POSITIVE_INFINITY ? this.swrBaseMs : this.swrBaseMs * randomJitter();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Loads the native binding through the loader napi generates (`index.js` at the package root,
+ * never edited by hand) and, when no binary loads, replaces napi's generic error with one that
+ * names the exact platform package and version to install and why it may be missing.
+ *
+ * The binary ships in one optional dependency per platform (`cachekit-linux-x64-gnu`, …); a
+ * package manager skips it when optional dependencies are omitted (`--omit=optional`) or, with
+ * some npm versions, when the lockfile was written on another platform.
+ */
+import { createRequire } from 'node:module';
+import { CachekitError } from './errors';
+
+/** Code of the error thrown when no native binary loads. */
+export const NATIVE_BINDING_MISSING = 'ERR_NATIVE_BINDING_MISSING';
+
+/** What the package's manifest says about its binaries. */
+interface PackageManifest {
+  name: string;
+  version: string;
+  napi: { targets: string[] };
+}
+
+/** Where the binding runs: the parts of a napi platform name. */
+export interface HostPlatform {
+  platform: NodeJS.Platform;
+  arch: string;
+  /** Linux only: the C library. */
+  libc?: 'glibc' | 'musl';
+}
+
+/** napi's platform name of a Rust target triple (`x86_64-unknown-linux-gnu` → `linux-x64-gnu`). */
+export function platformOfTriple(triple: string): string {
+  const [cpu = '', , os = '', abi] = triple.split('-');
+  const arch = ({ x86_64: 'x64', aarch64: 'arm64', i686: 'ia32' } as Record<string, string>)[cpu] ?? cpu;
+  if (os === 'darwin') return `darwin-${arch}`;
+  if (os === 'windows') return `win32-${arch}-${abi ?? 'msvc'}`;
+  return `${os}-${arch}${abi === undefined ? '' : `-${abi}`}`;
+}
+
+/** napi's platform name of a host (`linux-x64-gnu`, `darwin-arm64`, `win32-x64-msvc`). */
+export function platformOfHost(host: HostPlatform): string {
+  if (host.platform === 'linux') return `linux-${host.arch}-${host.libc === 'musl' ? 'musl' : 'gnu'}`;
+  if (host.platform === 'win32') return `win32-${host.arch}-msvc`;
+  return `${host.platform}-${host.arch}`;
+}
+
+/** The C library of this Linux process, from the diagnostic report napi's loader also reads. */
+function hostLibc(): 'glibc' | 'musl' | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return report?.header?.glibcVersionRuntime === undefined ? 'musl' : 'glibc';
+}
+
+/**
+ * The message for a host where no binary loaded. `installed` says whether the platform package
+ * resolves (then it is there but broken, and the cause says why).
+ */
+export function missingBindingMessage(manifest: PackageManifest, host: HostPlatform, installed: boolean): string {
+  const platform = platformOfHost(host);
+  const built = manifest.napi.targets.map(platformOfTriple);
+  const where = `${platform} (Node ${process.versions.node})`;
+  if (!built.includes(platform)) {
+    return (
+      `${manifest.name}@${manifest.version} has no prebuilt native binary for ${where}; it ships binaries for ${built.join(', ')}. ` +
+      'Fix: run on one of those (on Alpine, a glibc-based image such as node:22-slim), or build the addon from a clone of the ' +
+      'repository with a Rust toolchain (`npm run build`).'
+    );
+  }
+  const pkg = `${manifest.name}-${platform}@${manifest.version}`;
+  if (installed) {
+    return (
+      `${manifest.name}@${manifest.version} could not load its native binary from ${pkg} on ${where} (see cause). ` +
+      `Fix: reinstall it at exactly this version: npm install ${pkg}.`
+    );
+  }
+  return (
+    `${manifest.name}@${manifest.version} could not load its native binary: the package ${pkg}, its optional dependency for ${where}, ` +
+    `is not installed. Fix: npm install ${pkg}. ` +
+    'It goes missing when optional dependencies are skipped (npm install --omit=optional or --no-optional, omit=optional in .npmrc, ' +
+    'NPM_CONFIG_OMIT=optional): install without that option. A lockfile written on another platform can also lack it: ' +
+    'delete package-lock.json and node_modules, then run npm install on this platform.'
+  );
+}
+
+/**
+ * Loads the generated binding (`../index.js` from both src/ and dist/). On failure throws a
+ * CachekitError (`ERR_NATIVE_BINDING_MISSING`) saying what to install, with napi's error as cause.
+ */
+export function loadNativeBinding<T>(): T {
+  const requireFromPackage = createRequire(import.meta.url);
+  try {
+    return requireFromPackage('../index.js') as T;
+  } catch (error) {
+    const manifest = requireFromPackage('../package.json') as PackageManifest;
+    const host: HostPlatform = { platform: process.platform, arch: process.arch };
+    const libc = hostLibc();
+    if (libc !== undefined) host.libc = libc;
+    let installed = true;
+    try {
+      requireFromPackage.resolve(`${manifest.name}-${platformOfHost(host)}/package.json`);
+    } catch {
+      installed = false;
+    }
+    throw new CachekitError(missingBindingMessage(manifest, host, installed), NATIVE_BINDING_MISSING, { cause: error });
+  }
+}
