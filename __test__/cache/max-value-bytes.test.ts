@@ -64,8 +64,9 @@ describe('maxValueBytes when reading', () => {
     const backend = new MemoryBackend();
     const name = unique('reader');
     let runs = 0;
-    const make = (maxValueBytes: number) =>
-      cache(async () => (++runs, value), { backend, l1: false, name, module: 'limits', maxValueBytes, logger: silent, ...options });
+    // Both "deployments" wrap one function: one function per cache identity in a process.
+    const compute = async () => (++runs, value);
+    const make = (maxValueBytes: number) => cache(compute, { backend, l1: false, name, module: 'limits', maxValueBytes, logger: silent, ...options });
     // A writer with a larger limit (another deployment) stores the entry...
     const writer = make(1_000_000);
     await writer();
