@@ -9,6 +9,7 @@ import { keyField } from '../observability/logger';
 import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { DecodeMemo } from './decode-memo';
+import type { L1Template } from '../l1/value-template';
 import { throwIfFailClosed, type EntryIo } from './entry-io';
 import type { EntryWriter } from './entry-writer';
 import { errorSummary } from '../observability/error-summary';
@@ -26,6 +27,11 @@ export interface Loaded {
   serialized: Buffer | undefined;
   /** For L2 hits: how long the read took. */
   latencyMs: number;
+  /**
+   * The value decoded once for the calls that joined this load, as a copyable template (null
+   * when the copier does not know its types); set by the first joiner (see `CacheEngine`).
+   */
+  joinTemplate?: L1Template | null;
 }
 
 /** Reads one function's entries from L2. */

@@ -32,7 +32,13 @@ export class EntryWriter {
    * `store`, answering synchronously unless it has to wait (a large value sealed on the thread
    * pool, or `awaitWrite`): a miss then costs no extra promise hop.
    */
-  storeNow(key: string, value: unknown, awaitWrite: boolean): Buffer | undefined | Promise<Buffer | undefined> {
+  storeNow(
+    key: string,
+    value: unknown,
+    awaitWrite: boolean,
+    /** Told of the L2 write once it is sent (a lock holder releases the lock when it has landed). */
+    onWrite?: (write: Promise<boolean>) => void,
+  ): Buffer | undefined | Promise<Buffer | undefined> {
     const pipeline = this.io.pipeline;
     const backend = this.backend();
     if (this.io.reference) {
@@ -65,10 +71,10 @@ export class EntryWriter {
       );
       return undefined;
     }
-    if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite);
+    if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite, onWrite);
     if (serialized.length >= pipeline.asyncThreshold) {
       return pipeline.sealAsync(serialized, this.io.context(key, false)).then(
-        (sealed) => this.storeSealed(key, backend, serialized, sealed, awaitWrite),
+        (sealed) => this.storeSealed(key, backend, serialized, sealed, awaitWrite, onWrite),
         (error: unknown) => this.sealingFailed(key, error),
       );
     }
@@ -78,7 +84,7 @@ export class EntryWriter {
     } catch (error) {
       return this.sealingFailed(key, error);
     }
-    return this.storeSealed(key, backend, serialized, sealed, awaitWrite);
+    return this.storeSealed(key, backend, serialized, sealed, awaitWrite, onWrite);
   }
 
   private sealingFailed(key: string, error: unknown): undefined {
@@ -94,6 +100,7 @@ export class EntryWriter {
     serialized: Buffer,
     sealed: Buffer | undefined,
     awaitWrite: boolean,
+    onWrite: ((write: Promise<boolean>) => void) | undefined,
   ): Buffer | undefined | Promise<Buffer | undefined> {
     // The L2 write goes out first: L1 is filled while the backend works on it.
     let write: Promise<boolean> | undefined;
@@ -103,6 +110,7 @@ export class EntryWriter {
       const bus = this.io.bus();
       // Announced once the write landed: a peer that drops its copy then reads the new value.
       if (bus !== undefined) write = write.then((ok) => (ok && bus.keysChanged([key]), ok));
+      onWrite?.(write);
     }
     const fill = this.io.l1;
     if (fill !== undefined && !this.io.reference) {
