@@ -114,6 +114,7 @@ export class CacheEngine {
             hasL2: parts.config.backend !== null,
             swrThreshold: parts.config.l1.swr ? parts.config.l1.swrThreshold : undefined,
             reference: this.reference,
+            frozen: parts.config.l1.mode === 'frozen',
             pipeline: parts.pipeline,
             context: (key) => this.context(key),
           });
