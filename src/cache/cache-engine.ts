@@ -1,7 +1,8 @@
 /**
  * The call path behind a wrapped function: L1 → L2 → (lock) → function → write back, with
- * single-flight, stale-while-revalidate and invalidation. The synchronous L1 hit path lives
- * in `cached-function.ts`; everything that may await lives here.
+ * single-flight, stale-while-revalidate, invalidation (by key, prefix and tag) and fail-safe.
+ * The synchronous L1 hit path lives in `cached-function.ts`; everything that may await lives
+ * here; `many()` is in `bulk-load.ts`.
  */
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
@@ -19,8 +20,15 @@ import { BackgroundTasks } from './background-tasks';
 import { DecodeMemo } from './decode-memo';
 import { EntryContexts } from './entry-contexts';
 import { throwIfFailClosed, type EntryIo, type LogLevel } from './entry-io';
-import { EntryReader, type Loaded } from './entry-reader';
+import { EntryReader, ExpiredRead, type Loaded, type ReadOutcome } from './entry-reader';
 import { EntryWriter } from './entry-writer';
+import { EntryMeta, judgeEntry, type EntryVerdict } from './entry-meta';
+import { awaitRun, hardTimeoutError, type RunOutcome } from '../fail-safe/factory-run';
+import type { StaleValue } from '../fail-safe/stale-value';
+import { tagsOfCall } from '../tags/tag-options';
+import { stampKey, stampPrefixOfTenant } from '../tags/tag-names';
+import { stampsOf } from '../tags/stamps-registry';
+import type { TagStamps } from '../tags/tag-stamps';
 import { errorSummary } from '../observability/error-summary';
 import { L1Tier } from './l1-tier';
 import type { EntryContext, ValuePipeline } from './ports';
@@ -28,7 +36,7 @@ import type { CacheStats } from './stats';
 import { WrittenKeys } from './written-keys';
 
 /** The shared result of one in-flight load. */
-interface Flight {
+export interface Flight {
   /** Cleared once the flight is over (see `load`). */
   promise: Promise<Loaded> | undefined;
   /** Set by invalidation: the result must not be written to any tier. */
@@ -52,8 +60,13 @@ export interface CacheEngineParts {
   failClosed: boolean;
 }
 
+/** The trace outcome of each way a flight is answered. */
+const OUTCOMES = { l2: 'l2_hit', computed: 'miss', bypassed: 'bypassed', stale: 'fail_safe' } as const;
+
 /** Most keys remembered per function for `cacheClear()` on backends that cannot clear by prefix. */
 const MAX_REMEMBERED_KEYS = 100_000;
+
+const NO_TAGS: readonly string[] = Object.freeze([]);
 
 /** The asynchronous part of a cached call. */
 export class CacheEngine {
@@ -67,15 +80,20 @@ export class CacheEngine {
   readonly label: string;
   /** The namespace label (`default` when none is set). */
   readonly namespace: string;
-  private readonly inflight = new Map<string, Flight>();
+  /** Loads in flight by key (single-flight; `many()` takes part in it too). */
+  readonly inflight = new Map<string, Flight>();
+  /** Entries carry a frame: tags, or fail-safe's freshness (see `entry-frame.ts`). */
+  readonly framed: boolean;
+  /** The tag stamp table of this cache's L2, once the backend is known. */
+  private stampTable: TagStamps | undefined;
   private readonly backendOf: () => ResilientBackend | null;
   /** The backend once resolved (undefined before the first call that needed it). */
   private resolved: ResilientBackend | null | undefined;
   private readonly lock: Readonly<LockOptions>;
   private readonly contexts: EntryContexts;
   private readonly failsClosed: boolean;
-  private readonly reader: EntryReader;
-  private readonly writer: EntryWriter;
+  readonly reader: EntryReader;
+  readonly writer: EntryWriter;
   /** Puts entries into L1 (undefined when L1 is off). */
   /** The function's L1: what it holds and hands back (undefined when L1 is off). */
   readonly l1Tier: L1Tier | undefined;
@@ -103,6 +121,7 @@ export class CacheEngine {
     this.lock = parts.lock;
     this.contexts = new EntryContexts(parts.contextOf);
     this.failsClosed = parts.failClosed && parts.pipeline?.encrypted === true;
+    this.framed = parts.config.tags !== undefined || parts.config.failSafe !== undefined;
     this.l1Tier =
       parts.l1 === undefined
         ? undefined
@@ -115,6 +134,8 @@ export class CacheEngine {
             reference: this.reference,
             pipeline: parts.pipeline,
             context: (key) => this.context(key),
+            framed: this.framed,
+            staleMs: parts.config.failSafe?.maxStaleMs ?? 0,
           });
     this.background = new BackgroundTasks(() => {
       this.stats.counters.l2WriteFailures++;
@@ -129,6 +150,9 @@ export class CacheEngine {
       reference: this.reference,
       l1: this.l1Tier,
       background: this.background,
+      framed: this.framed,
+      l2TtlSeconds: Math.ceil(this.config.ttlSeconds + (this.config.failSafe?.maxStaleMs ?? 0) / 1000),
+      stamps: () => this.stamps(),
       context: (key, remember) => this.context(key, remember),
       bus: () => this.busOrNone ?? undefined,
       log: (level, fields, message) => this.log(level, fields, message),
@@ -152,6 +176,17 @@ export class CacheEngine {
       this.attachBus(this.resolved);
     }
     return this.resolved;
+  }
+
+  /** The tag stamp table of this cache's L2 (resolving the backend if no call did yet). */
+  stamps(): TagStamps {
+    if (this.stampTable === undefined) this.stampTable = stampsOf(this.backend()?.backend ?? null);
+    return this.stampTable;
+  }
+
+  /** What a framed entry is worth now (see `judgeEntry`). */
+  judge(meta: EntryMeta, now: number): EntryVerdict {
+    return judgeEntry(meta, this.stamps(), now);
   }
 
   /** The backend if a call already resolved it; undefined before (health and metrics never resolve one). */
@@ -181,6 +216,8 @@ export class CacheEngine {
     if (redis === undefined) return;
     const bus = busOf(redis, settings.channel, settings.degradedTtlMs, () => this.config.logger ?? getLogger());
     this.busOrNone = bus;
+    // Tag stamps of other processes arrive on the bus, and its link changes bound how long they are trusted.
+    if (this.framed) this.stamps().watch(bus);
     if (this.l1Tier !== undefined) {
       this.l1Tier.bus = bus;
       bus.join({ l1: this.l1Tier.l1, owner: this.owner });
@@ -209,6 +246,48 @@ export class CacheEngine {
       this.l1DecodeFailed(entry, error);
       return this.load(entry.key, fn, thisArg, args, signal, trace);
     }
+  }
+
+  /**
+   * An L1 entry of a framed cache the hit path could not serve as it is (`verdict`): its tags
+   * must be checked against L2 first (`unknown`), a tag invalidated it, or it is past its
+   * freshness (fail-safe keeps it as the value to serve if the function fails).
+   */
+  async fromFramedL1(
+    entry: L1Entry,
+    verdict: Exclude<EntryVerdict, 'fresh'>,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+    trace: CallMessage | undefined,
+  ): Promise<unknown> {
+    const meta = entry.meta as EntryMeta;
+    const tier = this.l1Tier as L1Tier;
+    const readMark = tier.mark();
+    let judged: EntryVerdict = verdict;
+    if (judged === 'unknown') {
+      // Unreadable stamps leave the entry untrusted: a miss, never a value a stamp may have invalidated.
+      const known = await this.stamps().refresh(meta.stampKeys, this.backend());
+      judged = known ? this.judge(meta, Date.now()) : 'unknown';
+    }
+    if (judged === 'fresh') {
+      this.stats.l1Hits++;
+      if (trace !== undefined) trace.outcome = 'l1_hit';
+      try {
+        return this.l1Tier?.isLargeSealed(entry) ? await tier.valueOfLargeSealed(entry) : tier.valueOf(entry);
+      } catch (error) {
+        this.unhitL1(false);
+        this.l1DecodeFailed(entry, error);
+        return this.load(entry.key, fn, thisArg, args, signal, trace);
+      }
+    }
+    if (judged === 'invalidated') this.stats.counters.tagInvalidated++;
+    if (judged !== 'expired') {
+      if (this.l1?.peek(entry.key) === entry) this.l1.delete(entry.key);
+      return this.load(entry.key, fn, thisArg, args, signal, trace);
+    }
+    return this.load(entry.key, fn, thisArg, args, signal, trace, this.config.failSafe === undefined ? undefined : tier.staleOf(entry, readMark));
   }
 
   /** Takes back an L1 hit that could not be served (its entry failed to decode). */
@@ -241,6 +320,8 @@ export class CacheEngine {
     args: readonly unknown[],
     signal: AbortSignal | undefined,
     trace?: CallMessage,
+    /** Fail-safe: the expired L1 value to serve if the function fails. */
+    stale?: StaleValue,
   ): Promise<unknown> {
     const existing = this.inflight.get(key);
     if (existing !== undefined) {
@@ -250,7 +331,7 @@ export class CacheEngine {
     const flight: Flight = { promise: undefined, discard: false };
     let promise: Promise<Loaded>;
     try {
-      promise = this.loadUncoalesced(flight, key, fn, thisArg, args, signal);
+      promise = this.loadUncoalesced(flight, key, fn, thisArg, args, signal, stale);
     } catch (error) {
       promise = Promise.reject(error);
     }
@@ -280,13 +361,14 @@ export class CacheEngine {
   }
 
   /** Counts one call by how its flight was answered (joiners count like the caller they joined). */
-  private count(loaded: Loaded, trace: CallMessage | undefined): void {
+  count(loaded: Loaded, trace: CallMessage | undefined): void {
     if (loaded.source === 'l2') this.stats.recordL2Hit(loaded.latencyMs);
     else {
       this.stats.misses++;
       if (loaded.source === 'bypassed') this.stats.counters.unavailableMisses++;
+      else if (loaded.source === 'stale') this.stats.counters.failSafeHits++;
     }
-    if (trace !== undefined) trace.outcome = loaded.source === 'l2' ? 'l2_hit' : loaded.source === 'bypassed' ? 'bypassed' : 'miss';
+    if (trace !== undefined) trace.outcome = OUTCOMES[loaded.source];
   }
 
   /**
@@ -300,6 +382,7 @@ export class CacheEngine {
   }
 
   private freshCopy(loaded: Loaded): unknown {
+    if (loaded.stale !== undefined) return loaded.stale.value();
     if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
     return this.pipeline.deserialize(loaded.serialized);
   }
@@ -309,7 +392,7 @@ export class CacheEngine {
    * process wrote or already decoded once does not fail; if it ever does, the joiner runs the
    * function itself rather than reject (the flight's value belongs to its first caller).
    */
-  private joinedValue(
+  joinedValue(
     loaded: Loaded,
     fn: (...args: never[]) => unknown,
     thisArg: unknown,
@@ -335,9 +418,10 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
+    staleInL1: StaleValue | undefined,
   ): Promise<Loaded> {
     const backend = this.backend();
-    if (backend === null) return this.compute(flight, key, fn, thisArg, args, false, 'computed');
+    if (backend === null) return this.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
     // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
     const readMark = this.l1Tier?.mark();
     const reading = backend.get(key, signal);
@@ -347,18 +431,18 @@ export class CacheEngine {
     // An L2 hit is answered in this one callback; anything else continues in `afterRead`.
     return reading.then((result) => {
       const read = this.reader.opened(backend, key, result, readMark);
-      if (typeof read === 'object' && !(read instanceof Promise)) return read;
+      if (typeof read === 'object' && !(read instanceof Promise) && !(read instanceof ExpiredRead)) return read;
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.
-      if (read === 'failed') return this.compute(flight, key, fn, thisArg, args, false, 'bypassed');
-      if (read === 'miss' && !this.usesLock(backend)) return this.compute(flight, key, fn, thisArg, args, false, 'computed');
-      return this.afterRead(read, flight, backend, key, fn, thisArg, args, signal);
+      if (read === 'failed') return this.compute(flight, key, fn, thisArg, args, false, 'bypassed', staleInL1);
+      if (read === 'miss' && !this.usesLock(backend)) return this.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
+      return this.afterRead(read, flight, backend, key, fn, thisArg, args, signal, staleInL1);
     });
   }
 
   /** After a read that was not a hit (or is still being opened): the lock on a miss, or the function. */
   private async afterRead(
-    pending: 'miss' | 'failed' | Promise<Loaded | 'miss'>,
+    pending: ReadOutcome | Promise<ReadOutcome>,
     flight: Flight,
     backend: ResilientBackend,
     key: string,
@@ -366,8 +450,15 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
+    staleInL1: StaleValue | undefined,
   ): Promise<Loaded> {
-    const read = typeof pending === 'string' ? pending : await pending;
+    let read = await pending;
+    // An entry past its freshness is no hit; it is what fail-safe serves if the function fails.
+    let stale = staleInL1;
+    if (read instanceof ExpiredRead) {
+      stale = read;
+      read = 'miss';
+    }
     if (typeof read === 'object') return read;
     if (read === 'miss' && this.usesLock(backend)) {
       const locked = await runWithLock<Loaded>({
@@ -379,15 +470,15 @@ export class CacheEngine {
         signal,
         recheck: async () => {
           const again = await this.reader.read(backend, key, signal);
-          return typeof again === 'object' ? again : undefined;
+          return typeof again === 'object' && !(again instanceof ExpiredRead) ? again : undefined;
         },
         // Waiters poll L2 once the lock is released, so the holder's write must land first.
-        compute: ({ lockHeld }) => this.compute(flight, key, fn, thisArg, args, lockHeld, 'computed'),
+        compute: ({ lockHeld }) => this.compute(flight, key, fn, thisArg, args, lockHeld, 'computed', stale),
       });
       this.stats.lockOutcomes[locked.lock]++;
       return locked.value;
     }
-    return this.compute(flight, key, fn, thisArg, args, false, read === 'failed' ? 'bypassed' : 'computed');
+    return this.compute(flight, key, fn, thisArg, args, false, read === 'failed' ? 'bypassed' : 'computed', stale);
   }
 
   private usesLock(backend: ResilientBackend): boolean {
@@ -395,8 +486,9 @@ export class CacheEngine {
   }
 
   /**
-   * Runs the function and writes the result down both tiers. User errors propagate unchanged.
-   * `source` says why it ran: a miss, or L2 could not answer.
+   * Runs the function and writes the result down both tiers. User errors propagate unchanged,
+   * unless fail-safe has a `stale` value to serve instead. `source` says why it ran: a miss, or
+   * L2 could not answer. With factory timeouts the wait is bounded; the run never is.
    */
   private async compute(
     flight: Flight,
@@ -406,19 +498,105 @@ export class CacheEngine {
     args: readonly unknown[],
     awaitWrite: boolean,
     source: 'computed' | 'bypassed',
+    stale: StaleValue | undefined,
   ): Promise<Loaded> {
-    const value = await this.runFunction(fn, thisArg, args, false);
-    if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0 };
+    // Taken before the run: a tag stamped while the function runs invalidates what it returns.
+    const createdAt = Date.now();
+    const { softMs, hardMs } = this.config.factoryTimeout;
+    if (stale === undefined && hardMs === undefined) {
+      const value = await this.runFunction(fn, thisArg, args, false);
+      return this.stored(flight, key, value, createdAt, thisArg, args, awaitWrite, source);
+    }
+    let result: unknown;
+    try {
+      result = this.runFunction(fn, thisArg, args, false);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    const outcome: RunOutcome = await awaitRun(result, stale === undefined ? undefined : softMs, hardMs);
+    if (outcome.kind === 'value') return this.stored(flight, key, outcome.value, createdAt, thisArg, args, awaitWrite, source);
+    if (outcome.kind === 'error') {
+      if (stale === undefined) throw outcome.error;
+      return this.servedStale(flight, key, stale, outcome.kind, outcome.error);
+    }
+    this.stats.counters[outcome.kind === 'soft-timeout' ? 'softTimeouts' : 'hardTimeouts']++;
+    // The run goes on: its value is stored when it arrives, unless an invalidation came first.
+    this.track(
+      outcome.pending.then(
+        (value) => (flight.discard ? undefined : this.stored(flight, key, value, createdAt, thisArg, args, false, source)),
+        (error: unknown) => {
+          this.log('debug', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: a run the caller stopped waiting for failed; nothing was stored');
+        },
+      ),
+    );
+    if (stale === undefined) throw hardTimeoutError(this.label, hardMs as number);
+    return this.servedStale(flight, key, stale, outcome.kind, undefined);
+  }
+
+  /** Stores a value the function returned and makes it the flight's answer (uncached when it cannot be stored). */
+  private async stored(
+    flight: Flight,
+    key: string,
+    value: unknown,
+    createdAt: number,
+    thisArg: unknown,
+    args: readonly unknown[],
+    awaitWrite: boolean,
+    source: 'computed' | 'bypassed',
+  ): Promise<Loaded> {
+    if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined };
     let serialized: Buffer | undefined;
     try {
-      const stored = this.writer.storeNow(key, value, awaitWrite);
+      const meta = this.metaFor(key, createdAt, thisArg, args, value);
+      const stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta);
       serialized = stored instanceof Promise ? await stored : stored;
     } catch (error) {
       // The function has answered: a failure while storing its result costs the caching only.
       this.stats.counters.followUpErrors++;
       this.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
     }
-    return { source, value, serialized, latencyMs: 0 };
+    return { source, value, serialized, latencyMs: 0, stale: undefined };
+  }
+
+  /**
+   * The frame of a value about to be stored (undefined for ordinary caches), or null when its
+   * tags cannot be computed: the value is then returned uncached (counted and logged).
+   */
+  metaFor(key: string, createdAt: number, thisArg: unknown, args: readonly unknown[], value: unknown): EntryMeta | undefined | null {
+    if (!this.framed) return undefined;
+    let tags = NO_TAGS;
+    const tagging = this.config.tags;
+    if (tagging !== undefined) {
+      try {
+        tags = tagsOfCall(tagging, thisArg, args, value);
+      } catch (error) {
+        this.stats.counters.encodeErrors++;
+        this.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: the tags of a result could not be computed; returned uncached');
+        return null;
+      }
+    }
+    const freshUntil = this.config.failSafe === undefined ? Number.POSITIVE_INFINITY : createdAt + this.config.ttlSeconds * 1000;
+    return EntryMeta.of(key, { createdAt, freshUntil, tags });
+  }
+
+  /**
+   * Fail-safe: the function failed (`error`) or is too slow; the caller gets the stale value,
+   * which L1 then serves for `failSafe.retryAfter` before the function is tried again. If even
+   * the stale value cannot be read, the caller gets the function's own error.
+   */
+  private servedStale(flight: Flight, key: string, stale: StaleValue, why: 'error' | 'soft-timeout' | 'hard-timeout', error: unknown): Loaded {
+    let value: unknown;
+    try {
+      value = stale.value();
+    } catch {
+      if (why === 'error') throw error;
+      throw hardTimeoutError(this.label, this.config.factoryTimeout.hardMs ?? this.config.factoryTimeout.softMs ?? 0);
+    }
+    const fields: LogFields = { ...keyField('key', key), why, ageMs: Date.now() - stale.createdAt };
+    this.log('warn', error === undefined ? fields : { ...fields, err: errorSummary(error) }, 'cachekit: served a stale value (fail-safe): the function failed or was too slow');
+    const retryAfterMs = this.config.failSafe?.retryAfterMs ?? 0;
+    if (retryAfterMs > 0 && !flight.discard) stale.keep(retryAfterMs);
+    return { source: 'stale', value, serialized: undefined, latencyMs: 0, stale };
   }
 
   /**
@@ -438,9 +616,12 @@ export class CacheEngine {
     const key = entry.key;
     const l1 = this.l1 as L1Cache;
     const refresh = (async () => {
+      const createdAt = Date.now();
       const value = await this.runFunction(fn, thisArg, args, true);
       if (l1.peek(key)?.generation !== generation) return;
-      await this.writer.store(key, value, true);
+      const meta = this.metaFor(key, createdAt, thisArg, args, value);
+      if (meta === null) return;
+      await this.writer.store(key, value, true, meta);
       // Invalidated while the L2 write was in flight: take the resurrected copy back out.
       const now = l1.peek(key);
       if (now === undefined || now.generation <= generation) await this.backend()?.delete(key);
@@ -464,6 +645,18 @@ export class CacheEngine {
     // Other processes drop their copies once the shared tier no longer has it.
     if (inL2?.ok === true) this.busOrNone?.keysChanged([key]);
     return inL1 || (inL2?.ok === true && inL2.value);
+  }
+
+  /**
+   * Invalidates `tags` of `tenant`: every entry carrying one of them (of any function on this
+   * L2) created before now is a miss from now on (see `tags/tag-stamps.ts`).
+   */
+  invalidateTags(tags: readonly string[], tenant: string): Promise<boolean> {
+    const prefix = stampPrefixOfTenant(tenant);
+    return this.stamps().stamp(
+      tags.map((tag) => stampKey(prefix, tag)),
+      this.backend(),
+    );
   }
 
   /** Removes every entry of this function (all keys under `prefixes`) from every tier. */

@@ -1,11 +1,14 @@
 /**
  * The write side of a cached call: serialize, check the size limit, seal (envelope,
  * encryption; large values on the thread pool), put into L1, and write to L2 in the
- * background (or awaited, where a caller must know the write landed).
+ * background (or awaited, where a caller must know the write landed). A framed cache's entry
+ * gets its frame (creation time, freshness, tags) between serializing and sealing.
  */
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import { keyField } from '../observability/logger';
 import type { EntryIo } from './entry-io';
+import { frameEntry } from './entry-frame';
+import type { EntryMeta } from './entry-meta';
 import { errorSummary } from '../observability/error-summary';
 import type { WrittenKeys } from './written-keys';
 
@@ -22,19 +25,19 @@ export class EntryWriter {
    * Encodes and writes a value to L1 and L2. Returns the serializer bytes (undefined when
    * the value could not be encoded or was too large: then nothing is cached).
    */
-  async store(key: string, value: unknown, awaitWrite: boolean): Promise<Buffer | undefined> {
-    return this.storeNow(key, value, awaitWrite);
+  async store(key: string, value: unknown, awaitWrite: boolean, meta?: EntryMeta): Promise<Buffer | undefined> {
+    return this.storeNow(key, value, awaitWrite, meta);
   }
 
   /**
    * `store`, answering synchronously unless it has to wait (a large value sealed on the thread
    * pool, or `awaitWrite`): a miss then costs no extra promise hop.
    */
-  storeNow(key: string, value: unknown, awaitWrite: boolean): Buffer | undefined | Promise<Buffer | undefined> {
+  storeNow(key: string, value: unknown, awaitWrite: boolean, meta?: EntryMeta): Buffer | undefined | Promise<Buffer | undefined> {
     const pipeline = this.io.pipeline;
     const backend = this.backend();
     if (this.io.reference) {
-      this.io.l1?.putLive(key, value);
+      this.io.l1?.putLive(key, value, undefined, meta);
       if (backend === null) return undefined;
     }
     let serialized: Buffer;
@@ -54,20 +57,21 @@ export class EntryWriter {
       );
       return undefined;
     }
-    if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite);
-    if (serialized.length >= pipeline.asyncThreshold) {
-      return pipeline.sealAsync(serialized, this.io.context(key, false)).then(
-        (sealed) => this.storeSealed(key, backend, serialized, sealed, awaitWrite),
+    if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite, meta);
+    const payload = meta === undefined ? serialized : frameEntry(meta, serialized);
+    if (payload.length >= pipeline.asyncThreshold) {
+      return pipeline.sealAsync(payload, this.io.context(key, false)).then(
+        (sealed) => this.storeSealed(key, backend, serialized, sealed, awaitWrite, meta),
         (error: unknown) => this.sealingFailed(key, error),
       );
     }
     let sealed: Buffer;
     try {
-      sealed = pipeline.seal(serialized, this.io.context(key, false));
+      sealed = pipeline.seal(payload, this.io.context(key, false));
     } catch (error) {
       return this.sealingFailed(key, error);
     }
-    return this.storeSealed(key, backend, serialized, sealed, awaitWrite);
+    return this.storeSealed(key, backend, serialized, sealed, awaitWrite, meta);
   }
 
   private sealingFailed(key: string, error: unknown): undefined {
@@ -83,11 +87,12 @@ export class EntryWriter {
     serialized: Buffer,
     sealed: Buffer | undefined,
     awaitWrite: boolean,
+    meta: EntryMeta | undefined,
   ): Buffer | undefined | Promise<Buffer | undefined> {
     // The L2 write goes out first: L1 is filled while the backend works on it.
     let write: Promise<boolean> | undefined;
     if (backend !== null && sealed !== undefined) {
-      write = backend.set(key, sealed, Math.ceil(this.io.config.ttlSeconds));
+      write = backend.set(key, sealed, this.io.l2TtlSeconds);
       if (typeof backend.backend.clearPrefix !== 'function') this.writtenKeys.remember(key);
       const bus = this.io.bus();
       // Announced once the write landed: a peer that drops its copy then reads the new value.
@@ -96,9 +101,9 @@ export class EntryWriter {
     const fill = this.io.l1;
     if (fill !== undefined && !this.io.reference) {
       if (this.io.pipeline.l1HoldsSealed) {
-        fill.putSealed(key, sealed as Buffer);
+        fill.putSealed(key, sealed as Buffer, undefined, meta);
       } else {
-        fill.putPending(key, serialized);
+        fill.putPending(key, serialized, meta);
       }
     }
     if (write === undefined) return serialized;
