@@ -350,6 +350,26 @@ export class CacheEngine {
     );
   }
 
+  /**
+   * A flight `many()` settles itself: single calls of `key` join it meanwhile. `resolve` and
+   * `reject` answer it; it lands (leaves the map) when answered.
+   */
+  openFlight(key: string): { flight: Flight; resolve: (loaded: Loaded) => void; reject: (error: unknown) => void } {
+    let resolve!: (loaded: Loaded) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<Loaded>((yes, no) => {
+      resolve = yes;
+      reject = no;
+    });
+    const flight: Flight = { promise, discard: false };
+    this.inflight.set(key, flight);
+    promise.then(
+      () => this.land(key, flight),
+      () => this.land(key, flight),
+    );
+    return { flight, resolve, reject };
+  }
+
   /** A flight is over: it leaves the map and lets go of its promise. */
   private land(key: string, flight: Flight): void {
     if (this.inflight.get(key) === flight) this.inflight.delete(key);
@@ -515,26 +535,40 @@ export class CacheEngine {
     }
     const outcome: RunOutcome = await awaitRun(result, stale === undefined ? undefined : softMs, hardMs);
     if (outcome.kind === 'value') return this.stored(flight, key, outcome.value, createdAt, thisArg, args, awaitWrite, source);
-    if (outcome.kind === 'error') {
-      if (stale === undefined) throw outcome.error;
-      return this.servedStale(flight, key, stale, outcome.kind, outcome.error);
-    }
-    this.stats.counters[outcome.kind === 'soft-timeout' ? 'softTimeouts' : 'hardTimeouts']++;
+    if (outcome.kind === 'error') return this.failSafeOr(flight, key, stale, outcome.kind, outcome.error);
+    this.ranOver(outcome.kind);
     // The run goes on: its value is stored when it arrives, unless an invalidation came first.
     this.track(
       outcome.pending.then(
         (value) => (flight.discard ? undefined : this.stored(flight, key, value, createdAt, thisArg, args, false, source)),
-        (error: unknown) => {
-          this.log('debug', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: a run the caller stopped waiting for failed; nothing was stored');
-        },
+        (error: unknown) => this.lateRunFailed(key, error),
       ),
     );
-    if (stale === undefined) throw hardTimeoutError(this.label, hardMs as number);
-    return this.servedStale(flight, key, stale, outcome.kind, undefined);
+    return this.failSafeOr(flight, key, stale, outcome.kind, undefined);
+  }
+
+  /** Counts a run still going at a factory timeout. */
+  ranOver(kind: 'soft-timeout' | 'hard-timeout'): void {
+    this.stats.counters[kind === 'soft-timeout' ? 'softTimeouts' : 'hardTimeouts']++;
+  }
+
+  /** A run the caller stopped waiting for failed later: nothing is stored. */
+  lateRunFailed(key: string | undefined, error: unknown): void {
+    this.log('debug', { ...(key === undefined ? {} : keyField('key', key)), err: errorSummary(error) }, 'cachekit: a run the caller stopped waiting for failed; nothing was stored');
+  }
+
+  /**
+   * The function failed (`error`) or passed a factory timeout: the stale value when fail-safe
+   * has one, else the function's own error (or `FactoryTimeoutError`).
+   */
+  failSafeOr(flight: Flight, key: string, stale: StaleValue | undefined, why: 'error' | 'soft-timeout' | 'hard-timeout', error: unknown): Loaded {
+    if (stale !== undefined) return this.servedStale(flight, key, stale, why, error);
+    if (why === 'error') throw error;
+    throw hardTimeoutError(this.label, this.config.factoryTimeout.hardMs ?? 0);
   }
 
   /** Stores a value the function returned and makes it the flight's answer (uncached when it cannot be stored). */
-  private async stored(
+  async stored(
     flight: Flight,
     key: string,
     value: unknown,
@@ -691,7 +725,8 @@ export class CacheEngine {
     return this.background.flush();
   }
 
-  private track(promise: Promise<unknown>): void {
+  /** Counts `promise` as background work (`flush()` waits for it). */
+  track(promise: Promise<unknown>): void {
     this.background.track(promise);
   }
 

@@ -19,6 +19,7 @@ import { callChannel, isTraced, type CallMessage } from '../observability/tracin
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import type { EntryMeta } from './entry-meta';
 import { checkTags } from '../tags/tag-names';
+import { loadBulk, type BulkLoadParts } from './bulk-load';
 import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
 import type { BusStats } from '../invalidation/bus';
@@ -67,6 +68,12 @@ export interface CacheControls<Args extends readonly unknown[], Result> {
   cacheClear(options?: { tenant?: string }): Promise<number>;
   /** Removes exactly the entry the call `fn(...args)` would use (custom key functions honoured). */
   invalidate(...args: Args): Promise<boolean>;
+  /**
+   * Many calls at once, answered in order: L1 first, one batched L2 read for the rest (`MGET`),
+   * the function (or the `loadMany` option, once) for what is still missing, one batched write.
+   * Calls of the same keys in flight elsewhere are shared. Rejects with a failing call's error.
+   */
+  many(argsList: readonly Args[]): Promise<Result[]>;
   /**
    * Invalidates tags: every entry carrying one of them (of any function on this cache's L2)
    * created before now is a miss from now on, in every process. One tenant's tags: `tenant`,
@@ -218,6 +225,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
     return call(this, args, undefined, undefined);
   };
 
+  const bulk: BulkLoadParts = { engine, storedKey, fn, single: (thisArg, args) => call(thisArg, args, undefined, undefined) };
   const controls: CacheControls<unknown[], unknown> = {
     cacheInfo: () => {
       const maxsize = l1 === undefined ? null : Number.isFinite(l1.maxEntries) ? l1.maxEntries : l1.maxBytes;
@@ -233,6 +241,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       }
       return engine.invalidate(key);
     },
+    many: (argsList: readonly unknown[][]) => loadBulk(bulk, undefined, argsList),
     invalidateTags: async (tags: readonly string[], options?: { tenant?: string }) =>
       engine.invalidateTags(checkTags(tags, '`invalidateTags(tags)`'), parts.tagTenant(options?.tenant ?? currentTenant())),
     getHealthStatus: () => healthStatus(engine),

@@ -8,16 +8,16 @@
  *   tag <tenant> <tag>                  → invalidates the tag for the tenant → `tagged <true|false>`
  *   quit                                → closes the backend and exits
  *
- * argv: redisUrl namespace
+ * argv: redis (a URL, or RedisBackendOptions as JSON: Sentinel, Cluster) namespace
  */
 import { createInterface } from 'node:readline';
-import { cache, RedisBackend } from '../../../src';
+import { cache, RedisBackend, type RedisBackendOptions } from '../../../src';
 
 const [redisUrl, namespace] = process.argv.slice(2);
 if (redisUrl === undefined || namespace === undefined) throw new Error('usage: tagged-peer redisUrl namespace');
 
 async function main(): Promise<void> {
-  const backend = new RedisBackend({ url: redisUrl! });
+  const backend = new RedisBackend((redisUrl!.startsWith('{') ? JSON.parse(redisUrl!) : { url: redisUrl! }) as RedisBackendOptions);
   const raw = backend.client.duplicate();
   let ran = false;
   const lookup = async (tenant: string, id: number) => {
