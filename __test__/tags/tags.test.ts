@@ -210,6 +210,44 @@ describe('tags: how tagged entries are stored', () => {
   });
 });
 
+describe('tags with every way a value is kept', () => {
+  const jsonText = {
+    name: 'json-text',
+    serialize: (value: unknown) => Buffer.from(JSON.stringify(value)),
+    deserialize: (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown,
+  };
+  const modes = [
+    ['encrypted (sealed bytes in L1)', { encryption: { masterKey: 'a1'.repeat(32) }, tenant: 'single' as const }],
+    ['reference mode (live values in L1)', { l1: { mode: 'reference' as const } }],
+    ['a custom serializer', { serializer: jsonText }],
+    ["the 'auto' serializer", { serializer: 'auto' as const }],
+  ] as const;
+  for (const [label, options] of modes) {
+    it(`${label}: hits serve the value (small and large), and a tag invalidation drops it in L1 and L2`, async () => {
+      const backend = new MemoryBackend();
+      const big = 'x'.repeat(2 * 1024 * 1024); // past the size where sealing and opening move to the thread pool
+      const source = tracked(new Map([[1, { text: 'small' }], [2, { text: big }]]));
+      const name = unique('modes');
+      const get = cache(source.load, { backend, name, ...options, tags: (id) => [`p:${id}`] });
+      const reader = cache(source.load, { backend, name, ...options, l1: false, tags: (id) => [`p:${id}`] });
+      for (const id of [1, 2]) {
+        const expected = { text: id === 1 ? 'small' : big };
+        await get(id);
+        await get.flush();
+        expect(await get(id)).toEqual(expected); // L1 hit
+        expect(await reader(id)).toEqual(expected); // L2 hit
+      }
+      expect(source.runs.count).toBe(2);
+      expect(get.cacheInfo().l1Hits).toBe(2);
+      expect(reader.cacheInfo().l2Hits).toBe(2);
+      await get.invalidateTags(['p:1', 'p:2']);
+      await get(1);
+      await reader(2);
+      expect(source.runs.count).toBe(4);
+    });
+  }
+});
+
 describe('tags: options', () => {
   const fn = async (id: number) => id;
 

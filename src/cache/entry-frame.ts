@@ -11,7 +11,9 @@
  *   then the serializer's bytes
  *
  * Ordinary caches write no frame, and framed caches store under keys of their own
- * (`framedSerializerCode`): neither ever reads the other's bytes as its value.
+ * (`framedSerializerCode`): neither ever reads the other's bytes as its value. Tags are written
+ * from well-formed strings, so they read back exactly (a tag altered on the way would only stop
+ * matching its stamps; the envelope's checksum is what catches altered bytes).
  */
 import { IntegrityError } from '../errors';
 import { serializerCode } from '../keys/serializer-code';
@@ -19,8 +21,6 @@ import { serializerCode } from '../keys/serializer-code';
 const MAGIC = Buffer.from('ckf', 'latin1');
 const VERSION = 1;
 const FIXED_BYTES = MAGIC.length + 1 + 8 + 8 + 2;
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** What a frame says about its entry. */
 export interface FrameFields {
@@ -75,11 +75,7 @@ export function readFrame(bytes: Buffer): ReadFrame {
     if (at + 2 > bytes.length) throw malformed('its tag list is truncated');
     const length = bytes.readUInt16BE(at);
     if (length === 0 || at + 2 + length > bytes.length) throw malformed('its tag list is truncated');
-    try {
-      tags.push(strictUtf8.decode(bytes.subarray(at + 2, at + 2 + length)));
-    } catch {
-      throw malformed('a tag is not UTF-8');
-    }
+    tags.push(bytes.toString('utf8', at + 2, at + 2 + length));
     at += 2 + length;
   }
   return { createdAt, freshUntil: freshUntil === 0 ? Number.POSITIVE_INFINITY : freshUntil, tags, body: bytes.subarray(at) };

@@ -5,12 +5,16 @@
  */
 import type { FrameFields } from './entry-frame';
 import { stampKey, stampPrefixOfKey } from '../tags/tag-names';
-import type { TagStamps } from '../tags/tag-stamps';
+import type { JudgedTags, TagStamps } from '../tags/tag-stamps';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
 /** The frame of an entry, with what a hit needs to judge it. */
-export class EntryMeta implements FrameFields {
+export class EntryMeta implements FrameFields, JudgedTags {
+  /** See `JudgedTags`: the last valid verdict of its tags, remembered. */
+  judgedVersion = -1;
+  trustedUntil = 0;
+
   constructor(
     readonly createdAt: number,
     readonly freshUntil: number,
@@ -45,7 +49,7 @@ export type EntryVerdict = 'fresh' | 'expired' | 'invalidated' | 'unknown';
 /** Judges `meta` against the tag stamps and the clock. */
 export function judgeEntry(meta: EntryMeta, stamps: TagStamps, now: number): EntryVerdict {
   if (meta.stampKeys.length > 0) {
-    const tags = stamps.judge(meta.stampKeys, meta.createdAt, now);
+    const tags = stamps.judge(meta, now);
     if (tags !== 'valid') return tags === 'invalid' ? 'invalidated' : 'unknown';
   }
   return meta.freshUntil > now ? 'fresh' : 'expired';

@@ -58,6 +58,9 @@ export type ReadOutcome = Loaded | ExpiredRead | 'miss' | 'failed';
 
 /** Reads one function's entries from L2. */
 export class EntryReader {
+  /** Frames of memoised answers by their bytes object (see `opened`). */
+  private readonly memoFrames = new WeakMap<Buffer, { frame: ReadFrame; meta: EntryMeta }>();
+
   constructor(
     private readonly io: EntryIo,
     /** Rewrites entries read under a previous master key. */
@@ -103,9 +106,16 @@ export class EntryReader {
       const answer = memo.answer(key, stored);
       if (answer !== undefined) {
         this.io.stats.counters.decodeMemoHits++;
-        // A memoised answer's bytes were a good frame when they were first opened.
-        const frame = this.io.framed ? readFrame(answer.serialized) : undefined;
-        return this.decoded(backend, key, stored, answer.serialized, frame, answer.value, result.latencyMs, readMark);
+        if (!this.io.framed) return this.loadedFromL2(backend, key, stored, answer.serialized, answer.value, result.latencyMs, readMark, undefined);
+        // A memoised answer hands back the same bytes object while the entry repeats: its frame
+        // is read once, and its meta (with its remembered verdict) serves every repeat.
+        let known = this.memoFrames.get(answer.serialized);
+        if (known === undefined) {
+          const frame = readFrame(answer.serialized);
+          known = { frame, meta: EntryMeta.of(key, frame) };
+          this.memoFrames.set(answer.serialized, known);
+        }
+        return this.judged(backend, key, stored, known.frame, answer.value, result.latencyMs, readMark, known.meta, true);
       }
     }
     let serialized: Buffer;

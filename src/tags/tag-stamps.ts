@@ -41,11 +41,27 @@ interface KnownStamp {
 /** How a set of tags judges an entry created at a given time. */
 export type TagJudgement = 'valid' | 'invalid' | 'unknown';
 
+/**
+ * An entry's tags as the table judges them, with the last valid verdict remembered on it: until
+ * the table changes (`version`) or a stamp's trust runs out, a hit checks two numbers instead of
+ * looking every tag up.
+ */
+export interface JudgedTags {
+  readonly stampKeys: readonly string[];
+  readonly createdAt: number;
+  /** The table version of the last valid verdict (-1: none yet). */
+  judgedVersion: number;
+  /** Until when that verdict's stamps are trusted. */
+  trustedUntil: number;
+}
+
 /** One process's tag stamps for one L2 (or for the process alone, without one). */
 export class TagStamps implements TagStampListener {
   private readonly known = new Map<string, KnownStamp>();
   /** Advanced when everything known is dropped: a read begun before must not record what it found. */
   private generation = 0;
+  /** Advanced by every change that could turn a valid verdict invalid or unknown (see `JudgedTags`). */
+  private version = 0;
   private readonly buses = new Set<InvalidationBus>();
   /** Reads of stamps in flight, so concurrent hits share one. */
   private readonly reading = new Map<string, Promise<boolean>>();
@@ -56,21 +72,28 @@ export class TagStamps implements TagStampListener {
    */
   constructor(private readonly authoritative: boolean) {}
 
-  /** Whether an entry created at `createdAt` with these tags' stamp keys is still valid. */
-  judge(stampKeys: readonly string[], createdAt: number, now: number): TagJudgement {
+  /** Whether an entry with these tags, created when it says, is still valid. */
+  judge(entry: JudgedTags, now: number): TagJudgement {
+    if (entry.judgedVersion === this.version && entry.trustedUntil > now) return 'valid';
     let unknown = false;
-    for (const key of stampKeys) {
+    let trustedUntil = Number.POSITIVE_INFINITY;
+    for (const key of entry.stampKeys) {
       const known = this.known.get(key);
       if (known === undefined) {
         if (!this.authoritative) unknown = true;
-      } else if (known.at >= createdAt) {
+      } else if (known.at >= entry.createdAt) {
         // Stamps only grow: even an untrusted one is a lower bound of the truth.
         return 'invalid';
       } else if (known.trustedUntil <= now) {
         unknown = true;
+      } else if (known.trustedUntil < trustedUntil) {
+        trustedUntil = known.trustedUntil;
       }
     }
-    return unknown ? 'unknown' : 'valid';
+    if (unknown) return 'unknown';
+    entry.judgedVersion = this.version;
+    entry.trustedUntil = trustedUntil;
+    return 'valid';
   }
 
   /**
@@ -147,12 +170,14 @@ export class TagStamps implements TagStampListener {
   /** A bus lost its link: nothing known is trusted beyond `untilEpochMs`. */
   linkLost(untilEpochMs: number): void {
     for (const known of this.known.values()) if (known.trustedUntil > untilEpochMs) known.trustedUntil = untilEpochMs;
+    this.version++;
   }
 
   /** A bus is back after a gap: stamps announced meanwhile may have been missed. */
   linkRestored(): void {
     this.known.clear();
     this.generation++;
+    this.version++;
   }
 
   // ---- internals ----
@@ -184,12 +209,19 @@ export class TagStamps implements TagStampListener {
   private record(stampKey: string, at: number, trustedUntil: number): void {
     const known = this.known.get(stampKey);
     if (known !== undefined) {
-      if (at > known.at) known.at = at;
+      if (at > known.at) {
+        known.at = at;
+        this.version++;
+      }
+      // A longer trust turns no verdict: verdicts remembered with the shorter one are judged again when it ends.
       if (trustedUntil > known.trustedUntil) known.trustedUntil = trustedUntil;
       return;
     }
     if (this.known.size >= MAX_KNOWN) this.known.clear();
     this.known.set(stampKey, { at, trustedUntil });
+    // Verdicts may involve a stamp not known now (an authoritative table's "never stamped", or one
+    // known before the table started over): they are judged again.
+    this.version++;
   }
 }
 
