@@ -180,15 +180,15 @@ async function runEach(parts: BulkLoadParts, items: BatchItem[], thisArg: unknow
         return;
       }
       if (outcome.kind !== 'error') {
-        engine.ranOver(outcome.kind);
+        engine.runs.ranOver(outcome.kind);
         engine.track(
           outcome.pending.then(
-            (value) => (item.open.flight.discard ? undefined : engine.stored(item.open.flight, item.key, value, createdAt, thisArg, item.args, false, item.source)),
-            (error: unknown) => engine.lateRunFailed(item.key, error),
+            (value) => (item.open.flight.discard ? undefined : engine.runs.stored(item.open.flight, item.key, value, createdAt, thisArg, item.args, false, item.source)),
+            (error: unknown) => engine.runs.lateRunFailed(item.key, error),
           ),
         );
       }
-      settle(item, () => engine.failSafeOr(item.open.flight, item.key, item.stale, outcome.kind, outcome.kind === 'error' ? outcome.error : undefined));
+      settle(item, () => engine.runs.failSafeOr(item.open.flight, item.key, item.stale, outcome.kind, outcome.kind === 'error' ? outcome.error : undefined));
     }),
   );
   return fresh;
@@ -218,11 +218,11 @@ async function runBatch(parts: BulkLoadParts, items: BatchItem[], thisArg: unkno
     const error = new ConfigurationError(
       `Option \`loadMany\` returned ${Array.isArray(values) ? `${values.length} results` : 'no array'} for ${items.length} calls. Fix: return one result per argument list, in the same order.`,
     );
-    for (const item of items) settle(item, () => engine.failSafeOr(item.open.flight, item.key, item.stale, 'error', error));
+    for (const item of items) settle(item, () => engine.runs.failSafeOr(item.open.flight, item.key, item.stale, 'error', error));
     return [];
   }
   if (outcome.kind !== 'error') {
-    engine.ranOver(outcome.kind);
+    engine.runs.ranOver(outcome.kind);
     engine.track(
       outcome.pending.then(
         (values) => {
@@ -230,11 +230,11 @@ async function runBatch(parts: BulkLoadParts, items: BatchItem[], thisArg: unkno
           const late = items.map((item, i) => ({ item, value: values[i] })).filter(({ item }) => !item.open.flight.discard);
           return storeFresh(engine, late, thisArg, createdAt, false);
         },
-        (error: unknown) => engine.lateRunFailed(undefined, error),
+        (error: unknown) => engine.runs.lateRunFailed(undefined, error),
       ),
     );
   }
-  for (const item of items) settle(item, () => engine.failSafeOr(item.open.flight, item.key, item.stale, outcome.kind, outcome.kind === 'error' ? outcome.error : undefined));
+  for (const item of items) settle(item, () => engine.runs.failSafeOr(item.open.flight, item.key, item.stale, outcome.kind, outcome.kind === 'error' ? outcome.error : undefined));
   return [];
 }
 
@@ -243,7 +243,7 @@ async function storeFresh(engine: CacheEngine, fresh: Fresh[], thisArg: unknown,
   const storable: Array<{ fresh: Fresh; meta: EntryMeta | undefined }> = [];
   for (const entry of fresh) {
     const { item, value } = entry;
-    const meta = item.open.flight.discard ? null : engine.metaFor(item.key, createdAt, thisArg, item.args, value);
+    const meta = item.open.flight.discard ? null : engine.runs.metaFor(item.key, createdAt, thisArg, item.args, value);
     if (meta === null) {
       if (answer) item.open.resolve({ source: item.source, value, serialized: undefined, latencyMs: 0, stale: undefined });
     } else storable.push({ fresh: entry, meta });

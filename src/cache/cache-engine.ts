@@ -2,7 +2,8 @@
  * The call path behind a wrapped function: L1 → L2 → (lock) → function → write back, with
  * single-flight, stale-while-revalidate, invalidation (by key, prefix and tag) and fail-safe.
  * The synchronous L1 hit path lives in `cached-function.ts`; everything that may await lives
- * here; `many()` is in `bulk-load.ts`.
+ * here; framed L1 entries that need more than a look are in `framed-l1.ts`, runs of the
+ * function in `function-runs.ts`, `many()` in `bulk-load.ts`.
  */
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
@@ -22,10 +23,9 @@ import { EntryContexts } from './entry-contexts';
 import { throwIfFailClosed, type EntryIo, type LogLevel } from './entry-io';
 import { EntryReader, ExpiredRead, type Loaded, type ReadOutcome } from './entry-reader';
 import { EntryWriter } from './entry-writer';
-import { EntryMeta, judgeEntry, type EntryVerdict } from './entry-meta';
-import { awaitRun, hardTimeoutError, type RunOutcome } from '../fail-safe/factory-run';
+import { judgeEntry, type EntryMeta, type EntryVerdict } from './entry-meta';
 import type { StaleValue } from '../fail-safe/stale-value';
-import { tagsOfCall } from '../tags/tag-options';
+import { FunctionRuns } from './function-runs';
 import { stampKey, stampPrefixOfTenant } from '../tags/tag-names';
 import { stampsOf } from '../tags/stamps-registry';
 import type { TagStamps } from '../tags/tag-stamps';
@@ -66,7 +66,6 @@ const OUTCOMES = { l2: 'l2_hit', computed: 'miss', bypassed: 'bypassed', stale: 
 /** Most keys remembered per function for `cacheClear()` on backends that cannot clear by prefix. */
 const MAX_REMEMBERED_KEYS = 100_000;
 
-const NO_TAGS: readonly string[] = Object.freeze([]);
 
 /** The asynchronous part of a cached call. */
 export class CacheEngine {
@@ -94,6 +93,8 @@ export class CacheEngine {
   private readonly failsClosed: boolean;
   readonly reader: EntryReader;
   readonly writer: EntryWriter;
+  /** Runs of the function: storing their values, fail-safe, factory timeouts. */
+  readonly runs: FunctionRuns;
   /** Puts entries into L1 (undefined when L1 is off). */
   /** The function's L1: what it holds and hands back (undefined when L1 is off). */
   readonly l1Tier: L1Tier | undefined;
@@ -162,6 +163,7 @@ export class CacheEngine {
     const memoApplies = parts.config.decodeMemo.enabled && parts.l1 === undefined && parts.pipeline !== undefined && !parts.pipeline.encrypted;
     this.decodeMemo = memoApplies ? new DecodeMemo(parts.config.decodeMemo) : undefined;
     this.reader = new EntryReader(io, this.writer, this.failsClosed, this.decodeMemo);
+    this.runs = new FunctionRuns(this, this.writer);
   }
 
   /** Whether misses take the distributed stampede lock. */
@@ -246,48 +248,6 @@ export class CacheEngine {
       this.l1DecodeFailed(entry, error);
       return this.load(entry.key, fn, thisArg, args, signal, trace);
     }
-  }
-
-  /**
-   * An L1 entry of a framed cache the hit path could not serve as it is (`verdict`): its tags
-   * must be checked against L2 first (`unknown`), a tag invalidated it, or it is past its
-   * freshness (fail-safe keeps it as the value to serve if the function fails).
-   */
-  async fromFramedL1(
-    entry: L1Entry,
-    verdict: Exclude<EntryVerdict, 'fresh'>,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-    signal: AbortSignal | undefined,
-    trace: CallMessage | undefined,
-  ): Promise<unknown> {
-    const meta = entry.meta as EntryMeta;
-    const tier = this.l1Tier as L1Tier;
-    const readMark = tier.mark();
-    let judged: EntryVerdict = verdict;
-    if (judged === 'unknown') {
-      // Unreadable stamps leave the entry untrusted: a miss, never a value a stamp may have invalidated.
-      const known = await this.stamps().refresh(meta.stampKeys, this.backend());
-      judged = known ? this.judge(meta, Date.now()) : 'unknown';
-    }
-    if (judged === 'fresh') {
-      this.stats.l1Hits++;
-      if (trace !== undefined) trace.outcome = 'l1_hit';
-      try {
-        return this.l1Tier?.isLargeSealed(entry) ? await tier.valueOfLargeSealed(entry) : tier.valueOf(entry);
-      } catch (error) {
-        this.unhitL1(false);
-        this.l1DecodeFailed(entry, error);
-        return this.load(entry.key, fn, thisArg, args, signal, trace);
-      }
-    }
-    if (judged === 'invalidated') this.stats.counters.tagInvalidated++;
-    if (judged !== 'expired') {
-      if (this.l1?.peek(entry.key) === entry) this.l1.delete(entry.key);
-      return this.load(entry.key, fn, thisArg, args, signal, trace);
-    }
-    return this.load(entry.key, fn, thisArg, args, signal, trace, this.config.failSafe === undefined ? undefined : tier.staleOf(entry, readMark));
   }
 
   /** Takes back an L1 hit that could not be served (its entry failed to decode). */
@@ -401,6 +361,20 @@ export class CacheEngine {
     return traced(functionChannel, { cache: this.label, namespace: this.namespace, refresh }, () => run.apply(thisArg, args as unknown[]));
   }
 
+  /** Runs the function for a flight and stores its value, with fail-safe and the factory timeouts (see `FunctionRuns.compute`). */
+  private compute(
+    flight: Flight,
+    key: string,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+    awaitWrite: boolean,
+    source: 'computed' | 'bypassed',
+    stale: StaleValue | undefined,
+  ): Promise<Loaded> {
+    return this.runs.compute(flight, key, fn, thisArg, args, awaitWrite, source, stale);
+  }
+
   private freshCopy(loaded: Loaded): unknown {
     if (loaded.stale !== undefined) return loaded.stale.value();
     if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
@@ -506,134 +480,6 @@ export class CacheEngine {
   }
 
   /**
-   * Runs the function and writes the result down both tiers. User errors propagate unchanged,
-   * unless fail-safe has a `stale` value to serve instead. `source` says why it ran: a miss, or
-   * L2 could not answer. With factory timeouts the wait is bounded; the run never is.
-   */
-  private async compute(
-    flight: Flight,
-    key: string,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-    awaitWrite: boolean,
-    source: 'computed' | 'bypassed',
-    stale: StaleValue | undefined,
-  ): Promise<Loaded> {
-    // Taken before the run: a tag stamped while the function runs invalidates what it returns.
-    const createdAt = Date.now();
-    const { softMs, hardMs } = this.config.factoryTimeout;
-    if (stale === undefined && hardMs === undefined) {
-      const value = await this.runFunction(fn, thisArg, args, false);
-      return this.stored(flight, key, value, createdAt, thisArg, args, awaitWrite, source);
-    }
-    let result: unknown;
-    try {
-      result = this.runFunction(fn, thisArg, args, false);
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    const outcome: RunOutcome = await awaitRun(result, stale === undefined ? undefined : softMs, hardMs);
-    if (outcome.kind === 'value') return this.stored(flight, key, outcome.value, createdAt, thisArg, args, awaitWrite, source);
-    if (outcome.kind === 'error') return this.failSafeOr(flight, key, stale, outcome.kind, outcome.error);
-    this.ranOver(outcome.kind);
-    // The run goes on: its value is stored when it arrives, unless an invalidation came first.
-    this.track(
-      outcome.pending.then(
-        (value) => (flight.discard ? undefined : this.stored(flight, key, value, createdAt, thisArg, args, false, source)),
-        (error: unknown) => this.lateRunFailed(key, error),
-      ),
-    );
-    return this.failSafeOr(flight, key, stale, outcome.kind, undefined);
-  }
-
-  /** Counts a run still going at a factory timeout. */
-  ranOver(kind: 'soft-timeout' | 'hard-timeout'): void {
-    this.stats.counters[kind === 'soft-timeout' ? 'softTimeouts' : 'hardTimeouts']++;
-  }
-
-  /** A run the caller stopped waiting for failed later: nothing is stored. */
-  lateRunFailed(key: string | undefined, error: unknown): void {
-    this.log('debug', { ...(key === undefined ? {} : keyField('key', key)), err: errorSummary(error) }, 'cachekit: a run the caller stopped waiting for failed; nothing was stored');
-  }
-
-  /**
-   * The function failed (`error`) or passed a factory timeout: the stale value when fail-safe
-   * has one, else the function's own error (or `FactoryTimeoutError`).
-   */
-  failSafeOr(flight: Flight, key: string, stale: StaleValue | undefined, why: 'error' | 'soft-timeout' | 'hard-timeout', error: unknown): Loaded {
-    if (stale !== undefined) return this.servedStale(flight, key, stale, why, error);
-    if (why === 'error') throw error;
-    throw hardTimeoutError(this.label, this.config.factoryTimeout.hardMs ?? 0);
-  }
-
-  /** Stores a value the function returned and makes it the flight's answer (uncached when it cannot be stored). */
-  async stored(
-    flight: Flight,
-    key: string,
-    value: unknown,
-    createdAt: number,
-    thisArg: unknown,
-    args: readonly unknown[],
-    awaitWrite: boolean,
-    source: 'computed' | 'bypassed',
-  ): Promise<Loaded> {
-    if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined };
-    let serialized: Buffer | undefined;
-    try {
-      const meta = this.metaFor(key, createdAt, thisArg, args, value);
-      const stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta);
-      serialized = stored instanceof Promise ? await stored : stored;
-    } catch (error) {
-      // The function has answered: a failure while storing its result costs the caching only.
-      this.stats.counters.followUpErrors++;
-      this.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
-    }
-    return { source, value, serialized, latencyMs: 0, stale: undefined };
-  }
-
-  /**
-   * The frame of a value about to be stored (undefined for ordinary caches), or null when its
-   * tags cannot be computed: the value is then returned uncached (counted and logged).
-   */
-  metaFor(key: string, createdAt: number, thisArg: unknown, args: readonly unknown[], value: unknown): EntryMeta | undefined | null {
-    if (!this.framed) return undefined;
-    let tags = NO_TAGS;
-    const tagging = this.config.tags;
-    if (tagging !== undefined) {
-      try {
-        tags = tagsOfCall(tagging, thisArg, args, value);
-      } catch (error) {
-        this.stats.counters.encodeErrors++;
-        this.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: the tags of a result could not be computed; returned uncached');
-        return null;
-      }
-    }
-    const freshUntil = this.config.failSafe === undefined ? Number.POSITIVE_INFINITY : createdAt + this.config.ttlSeconds * 1000;
-    return EntryMeta.of(key, { createdAt, freshUntil, tags });
-  }
-
-  /**
-   * Fail-safe: the function failed (`error`) or is too slow; the caller gets the stale value,
-   * which L1 then serves for `failSafe.retryAfter` before the function is tried again. If even
-   * the stale value cannot be read, the caller gets the function's own error.
-   */
-  private servedStale(flight: Flight, key: string, stale: StaleValue, why: 'error' | 'soft-timeout' | 'hard-timeout', error: unknown): Loaded {
-    let value: unknown;
-    try {
-      value = stale.value();
-    } catch {
-      if (why === 'error') throw error;
-      throw hardTimeoutError(this.label, this.config.factoryTimeout.hardMs ?? this.config.factoryTimeout.softMs ?? 0);
-    }
-    const fields: LogFields = { ...keyField('key', key), why, ageMs: Date.now() - stale.createdAt };
-    this.log('warn', error === undefined ? fields : { ...fields, err: errorSummary(error) }, 'cachekit: served a stale value (fail-safe): the function failed or was too slow');
-    const retryAfterMs = this.config.failSafe?.retryAfterMs ?? 0;
-    if (retryAfterMs > 0 && !flight.discard) stale.keep(retryAfterMs);
-    return { source: 'stale', value, serialized: undefined, latencyMs: 0, stale };
-  }
-
-  /**
    * Stale-while-revalidate: refreshes `entry` once in the background. The refresh may only
    * replace the entry it started from (same generation), so an invalidation that happens
    * while it runs is never overwritten by stale data.
@@ -653,7 +499,7 @@ export class CacheEngine {
       const createdAt = Date.now();
       const value = await this.runFunction(fn, thisArg, args, true);
       if (l1.peek(key)?.generation !== generation) return;
-      const meta = this.metaFor(key, createdAt, thisArg, args, value);
+      const meta = this.runs.metaFor(key, createdAt, thisArg, args, value);
       if (meta === null) return;
       await this.writer.store(key, value, true, meta);
       // Invalidated while the L2 write was in flight: take the resurrected copy back out.

@@ -20,6 +20,7 @@ import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import type { EntryMeta } from './entry-meta';
 import { checkTags } from '../tags/tag-names';
 import { loadBulk, type BulkLoadParts } from './bulk-load';
+import { fromFramedL1 } from './framed-l1';
 import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
 import type { BusStats } from '../invalidation/bus';
@@ -184,7 +185,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
         const meta = entry.meta as EntryMeta | undefined;
         if (meta !== undefined) {
           const verdict = engine.judge(meta, now);
-          if (verdict !== 'fresh') return engine.fromFramedL1(entry, verdict, fn, thisArg, args, signal, trace);
+          if (verdict !== 'fresh') return fromFramedL1(engine, entry, verdict, fn, thisArg, args, signal, trace);
           if (meta.failSafe) {
             stats.counters.failSafeHits++;
             if (trace !== undefined) trace.outcome = 'fail_safe';
