@@ -20,6 +20,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Freezes `Date` at START (tests move it) and returns a memory backend on that clock. */
+function frozenAtStart(): MemoryBackend {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(START);
+  return new MemoryBackend({ clock: () => Date.now() });
+}
+
 /** A source that answers, throws, or hangs until released, as the test says. */
 function flakySource() {
   const state = { mode: 'ok' as 'ok' | 'throw' | 'hang', version: 1, runs: 0, release: (): void => undefined };
@@ -34,9 +41,7 @@ function flakySource() {
 
 describe('fail-safe: the function fails after the TTL', () => {
   it('serves the last value, stale, counts it, and tries the function again after retryAfter', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(START);
-    const backend = new MemoryBackend({ clock: () => Date.now() });
+    const backend = frozenAtStart();
     const source = flakySource();
     const get = cache(source.load, { backend, ttl: 10, name: unique('stale'), l1: { swr: false }, failSafe: { maxStaleSeconds: 60, retryAfter: '5s' } });
     expect(await get(1)).toBe('v1:1');
@@ -64,8 +69,7 @@ describe('fail-safe: the function fails after the TTL', () => {
   });
 
   it('serves it from L2 too (another process, or L1 off): the entry is kept past its TTL there', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(START);
+    frozenAtStart();
     const backend = new RecordingBackend({ clock: () => Date.now() });
     const source = flakySource();
     const get = cache(source.load, { backend, ttl: 10, l1: false, name: unique('l2stale'), failSafe: { maxStaleSeconds: 60 } });
@@ -81,9 +85,7 @@ describe('fail-safe: the function fails after the TTL', () => {
   });
 
   it("lets the function's own error reach the caller when nothing is left to serve", async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(START);
-    const backend = new MemoryBackend({ clock: () => Date.now() });
+    const backend = frozenAtStart();
     const source = flakySource();
     const get = cache(source.load, { backend, ttl: 10, name: unique('nothing'), failSafe: { maxStaleSeconds: 60 } });
     source.state.mode = 'throw';
@@ -99,9 +101,7 @@ describe('fail-safe: the function fails after the TTL', () => {
   });
 
   it('never serves a value an invalidation removed', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(START);
-    const backend = new MemoryBackend({ clock: () => Date.now() });
+    const backend = frozenAtStart();
     const source = flakySource();
     const get = cache(source.load, { backend, ttl: 10, name: unique('invalidated'), failSafe: { maxStaleSeconds: 60 } });
     await get(4);
@@ -115,9 +115,7 @@ describe('fail-safe: the function fails after the TTL', () => {
 
 describe('factory timeouts', () => {
   it('soft: past it, the caller gets the stale value; the function finishes in the background and its value is stored', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(START);
-    const backend = new MemoryBackend({ clock: () => Date.now() });
+    const backend = frozenAtStart();
     const source = flakySource();
     const get = cache(source.load, {
       backend,
@@ -168,8 +166,7 @@ describe('factory timeouts', () => {
 
 describe('fail-safe without an L2: L1 keeps the entry through its stale window', () => {
   it('serves the expired L1 value when the function fails', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(START);
+    frozenAtStart();
     const source = flakySource();
     const get = cache(source.load, { backend: null, ttl: 10, name: unique('l1only'), l1: { swr: false }, failSafe: { maxStaleSeconds: 30 } });
     await get(8);

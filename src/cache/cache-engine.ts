@@ -361,20 +361,6 @@ export class CacheEngine {
     return traced(functionChannel, { cache: this.label, namespace: this.namespace, refresh }, () => run.apply(thisArg, args as unknown[]));
   }
 
-  /** Runs the function for a flight and stores its value, with fail-safe and the factory timeouts (see `FunctionRuns.compute`). */
-  private compute(
-    flight: Flight,
-    key: string,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-    awaitWrite: boolean,
-    source: 'computed' | 'bypassed',
-    stale: StaleValue | undefined,
-  ): Promise<Loaded> {
-    return this.runs.compute(flight, key, fn, thisArg, args, awaitWrite, source, stale);
-  }
-
   private freshCopy(loaded: Loaded): unknown {
     if (loaded.stale !== undefined) return loaded.stale.value();
     if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
@@ -415,7 +401,7 @@ export class CacheEngine {
     staleInL1: StaleValue | undefined,
   ): Promise<Loaded> {
     const backend = this.backend();
-    if (backend === null) return this.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
+    if (backend === null) return this.runs.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
     // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
     const readMark = this.l1Tier?.mark();
     const reading = backend.get(key, signal);
@@ -428,8 +414,8 @@ export class CacheEngine {
       if (typeof read === 'object' && !(read instanceof Promise) && !(read instanceof ExpiredRead)) return read;
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.
-      if (read === 'failed') return this.compute(flight, key, fn, thisArg, args, false, 'bypassed', staleInL1);
-      if (read === 'miss' && !this.usesLock(backend)) return this.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
+      if (read === 'failed') return this.runs.compute(flight, key, fn, thisArg, args, false, 'bypassed', staleInL1);
+      if (read === 'miss' && !this.usesLock(backend)) return this.runs.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
       return this.afterRead(read, flight, backend, key, fn, thisArg, args, signal, staleInL1);
     });
   }
@@ -467,12 +453,12 @@ export class CacheEngine {
           return typeof again === 'object' && !(again instanceof ExpiredRead) ? again : undefined;
         },
         // Waiters poll L2 once the lock is released, so the holder's write must land first.
-        compute: ({ lockHeld }) => this.compute(flight, key, fn, thisArg, args, lockHeld, 'computed', stale),
+        compute: ({ lockHeld }) => this.runs.compute(flight, key, fn, thisArg, args, lockHeld, 'computed', stale),
       });
       this.stats.lockOutcomes[locked.lock]++;
       return locked.value;
     }
-    return this.compute(flight, key, fn, thisArg, args, false, read === 'failed' ? 'bypassed' : 'computed', stale);
+    return this.runs.compute(flight, key, fn, thisArg, args, false, read === 'failed' ? 'bypassed' : 'computed', stale);
   }
 
   private usesLock(backend: ResilientBackend): boolean {

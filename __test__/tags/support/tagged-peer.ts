@@ -12,6 +12,7 @@
  */
 import { createInterface } from 'node:readline';
 import { cache, RedisBackend, type RedisBackendOptions } from '../../../src';
+import { runPeer } from '../../invalidation/support/run-peer';
 
 const [redisUrl, namespace] = process.argv.slice(2);
 if (redisUrl === undefined || namespace === undefined) throw new Error('usage: tagged-peer redisUrl namespace');
@@ -50,7 +51,4 @@ async function main(): Promise<void> {
   raw.disconnect();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
-  process.exit(1);
-});
+runPeer(main);
