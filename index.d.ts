@@ -136,16 +136,18 @@ export interface EnvelopeDescription {
 export declare function envelopeEstimateCompression(data: Uint8Array): number
 
 /**
- * `retrieve` on the libuv thread pool. `envelope` must not change until the promise
+ * `retrieve` on the libuv thread pool, refusing a declared length over `maxOriginalSize`
+ * (when given) before the output is allocated. `envelope` must not change until the promise
  * settles.
  */
-export declare function envelopeRetrieveAsync(envelope: Uint8Array): Promise<RetrievedEnvelope>
+export declare function envelopeRetrieveAsync(envelope: Uint8Array, maxOriginalSize?: number | undefined | null): Promise<RetrievedEnvelope>
 
 /**
  * Step 1 of `retrieve`: runs every check that needs no decompression and returns the
- * payload's length.
+ * payload's length. A declared length over `maxOriginalSize` (when given) is refused here,
+ * before the wrapper allocates the output.
  */
-export declare function envelopeRetrieveBegin(envelope: Uint8Array): number
+export declare function envelopeRetrieveBegin(envelope: Uint8Array, maxOriginalSize?: number | undefined | null): number
 
 /**
  * Step 2 of `retrieve`: decompresses `envelope` into `out` (exactly the length step 1

@@ -188,10 +188,14 @@ export class ByteStorage {
     return out;
   }
 
-  /** The payload and format inside `envelope`, or a coded error naming the failed check. */
-  retrieve(envelope: Uint8Array): RetrievedEnvelope {
+  /**
+   * The payload and format inside `envelope`, or a coded error naming the failed check. With
+   * `maxOriginalSize`, a declared payload length above it is refused (`ERR_INPUT_TOO_LARGE`)
+   * before anything is allocated.
+   */
+  retrieve(envelope: Uint8Array, maxOriginalSize?: number): RetrievedEnvelope {
     requireBytes(envelope, 'envelope');
-    const data = Buffer.allocUnsafe(binding.envelopeRetrieveBegin(envelope));
+    const data = Buffer.allocUnsafe(binding.envelopeRetrieveBegin(envelope, sizeLimit(maxOriginalSize)));
     const format = binding.envelopeRetrieveInto(envelope, data);
     return { data, format };
   }
@@ -225,10 +229,19 @@ export class ByteStorage {
   }
 
   /** {@link ByteStorage.retrieve} on the libuv thread pool. */
-  retrieveAsync(envelope: Uint8Array): Promise<RetrievedEnvelope> {
+  retrieveAsync(envelope: Uint8Array, maxOriginalSize?: number): Promise<RetrievedEnvelope> {
     requireBytes(envelope, 'envelope');
-    return binding.envelopeRetrieveAsync(envelope);
+    return binding.envelopeRetrieveAsync(envelope, sizeLimit(maxOriginalSize));
   }
+}
+
+/** A caller's limit on a declared payload length, as the binding takes it (a u32; none: the 512 MiB cap). */
+function sizeLimit(maxOriginalSize: number | undefined): number | undefined {
+  if (maxOriginalSize === undefined) return undefined;
+  if (typeof maxOriginalSize !== 'number' || !(maxOriginalSize >= 0)) {
+    throw codedError('ERR_INVALID_ARGUMENT', `maxOriginalSize must be a non-negative number of bytes, got ${typeof maxOriginalSize === 'number' ? maxOriginalSize : describe(maxOriginalSize)}`);
+  }
+  return Math.min(Math.floor(maxOriginalSize), binding.MAX_UNCOMPRESSED_SIZE);
 }
 
 function algorithmId(algorithm: AeadAlgorithm | undefined): number {

@@ -120,4 +120,31 @@ describe('ByteStorage', () => {
       code: 'ERR_DESERIALIZATION_FAILED',
     });
   });
+
+  it('refuses a declared size over the caller\'s limit before allocating it, sync and async', async () => {
+    // 16 MiB of zeros: LZ4 packs it into ~64 KiB, within the protocol's 1000:1.
+    const envelope = storage.store(Buffer.alloc(16 * 1024 * 1024));
+    const allocations: number[] = [];
+    const allocUnsafe = Buffer.allocUnsafe;
+    Buffer.allocUnsafe = (size: number) => {
+      allocations.push(size);
+      return allocUnsafe(size);
+    };
+    try {
+      expect(thrown(() => storage.retrieve(envelope, 1024 * 1024))).toMatchObject({ code: 'ERR_INPUT_TOO_LARGE' });
+    } finally {
+      Buffer.allocUnsafe = allocUnsafe;
+    }
+    expect(allocations).toEqual([]);
+    await expect(storage.retrieveAsync(envelope, 1024 * 1024)).rejects.toMatchObject({ code: 'ERR_INPUT_TOO_LARGE' });
+    expect(storage.retrieve(envelope, 16 * 1024 * 1024).data.length).toBe(16 * 1024 * 1024);
+    expect((await storage.retrieveAsync(envelope, 2 ** 40)).data.length).toBe(16 * 1024 * 1024);
+  });
+
+  it('names a bad size limit', () => {
+    const envelope = storage.store(Buffer.from('x'));
+    for (const limit of [-1, Number.NaN, '10' as unknown as number]) {
+      expect(thrown(() => storage.retrieve(envelope, limit))).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/maxOriginalSize/) });
+    }
+  });
 });

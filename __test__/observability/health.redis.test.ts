@@ -26,6 +26,14 @@ async function redisCache(name: string, options: Record<string, unknown> = {}) {
   return { f, server, backend };
 }
 
+/**
+ * Waits until `f`'s invalidation bus has subscribed (its first call starts it, and a bus that is
+ * still connecting is rightly reported as degraded), for at most 10 s.
+ */
+async function busConnected(f: { getHealthStatus(): { invalidation: { connected: boolean } | null } }): Promise<void> {
+  for (let i = 0; i < 500 && f.getHealthStatus().invalidation?.connected !== true; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 const component = (report: HealthReport, name: string): HealthComponent | undefined => report.components.find((c) => c.name === name);
 const kinds = (report: HealthReport) => [...new Set(report.components.map((c) => c.kind))].sort();
 
@@ -35,6 +43,7 @@ describe('health levels', () => {
     const { f } = await redisCache('working', { l1: true });
     await f(1);
     await f.flush();
+    await busConnected(f);
     const ping = await checkHealth({ level: 'ping' });
     expect(ping).toMatchObject({ status: 'healthy', healthy: true, level: 'ping' });
     expect(kinds(ping)).toEqual(['backend']);
@@ -59,6 +68,7 @@ describe('health levels', () => {
   it('f.checkHealth({ level }) reports the function’s own components, and keeps its snapshot fields', async () => {
     const { f } = await redisCache('own', { l1: true });
     await f(1);
+    await busConnected(f);
     const report = await f.checkHealth({ level: 'full' });
     expect(report).toMatchObject({ status: 'healthy', healthy: true, level: 'full', cache: `${MODULE}.own`, backendCheck: { ok: true } });
     expect(report.components.map((c) => c.name).sort()).toEqual(['backend:redis', 'backpressure:redis', `breaker:redis/own`, 'bus:cachekit:l1', `cache:${MODULE}.own`, 'l1:shared']);

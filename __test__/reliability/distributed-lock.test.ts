@@ -54,11 +54,56 @@ describe('runWithLock', () => {
     expect(backend.store.get('k')?.toString()).toBe('computed');
   });
 
-  test('the holder double-checks the cache and skips the computation when the value is there', async () => {
+  test('a lock taken at the first try computes without reading the cache again: one round trip more than a plain miss', async () => {
     const { backend, options, runs } = setup();
-    backend.store.set('k', Buffer.from('earlier'));
-    expect(await runWithLock(options())).toMatchObject({ value: 'earlier', source: 'cache', lock: 'acquired' });
+    expect(await runWithLock(options())).toMatchObject({ value: 'computed', source: 'computed', lock: 'acquired' });
+    expect(runs()).toBe(1);
+    expect(backend.calls.get ?? 0).toBe(0);
+    expect(backend.calls.acquireLock).toBe(1);
+  });
+
+  test('a lock taken over after waiting double-checks the cache and skips the computation when the value is there', async () => {
+    const { clock, backend, options, runs } = setup();
+    backend.locks.set('k', 'other-process');
+    let rechecks = 0;
+    // The waiter's poll finds nothing; the value lands before its double-check after the takeover.
+    const waiter = track(runWithLock(options({ recheck: async () => (++rechecks === 1 ? undefined : 'earlier') })));
+    await clock.advance(1);
+    backend.locks.delete('k'); // the holder died without publishing
+    await clock.advance(200);
+    expect(waiter.value).toMatchObject({ value: 'earlier', source: 'cache', lock: 'acquired' });
     expect(runs()).toBe(0);
+  });
+
+  test('the holder gets its value at once and releases the lock only once its write has landed', async () => {
+    const { backend, options } = setup();
+    let land!: () => void;
+    const landed = new Promise<void>((resolve) => (land = resolve));
+    const result = await runWithLock(options({ compute: async (context) => (context.releaseAfter(landed), 'computed') }));
+    expect(result).toMatchObject({ value: 'computed', lock: 'acquired' });
+    await flushMicrotasks();
+    expect(backend.locks.size).toBe(1);
+    land();
+    await flushMicrotasks();
+    expect(backend.locks.size).toBe(0);
+  });
+
+  test('a waiter told that the key changed looks at once instead of at its next poll', async () => {
+    const { clock, backend, options, runs } = setup();
+    backend.locks.set('k', 'other-process');
+    const listeners = new Set<() => void>();
+    const watch = (_key: string, listener: () => void) => (listeners.add(listener), () => listeners.delete(listener));
+    const waiter = track(runWithLock(options({ watch })));
+    await clock.advance(1);
+    await clock.advance(50); // polls are ~25 ms apart by now: it is asleep, watching
+    expect(listeners.size).toBe(1);
+    backend.store.set('k', Buffer.from('theirs'));
+    for (const listener of [...listeners]) listener();
+    await flushMicrotasks();
+    await clock.advance(0);
+    expect(waiter.value).toMatchObject({ value: 'theirs', source: 'cache', lock: 'waited' });
+    expect(runs()).toBe(0);
+    expect(listeners.size).toBe(0);
   });
 
   test("the function's error propagates unchanged and the lock is still released", async () => {

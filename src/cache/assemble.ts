@@ -139,6 +139,7 @@ function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | u
     encryption === undefined
       ? undefined
       : createTenantKeysEncryptor({ keyring: encryption.keyring, algorithm: 'aes-256-gcm' }),
+    config.maxValueBytes,
   );
   return {
     pipeline,
@@ -200,6 +201,7 @@ export function assembleCachedFunction<F extends AnyFunction>(
     serializer: config.serializer,
     integrity: config.integrity,
     encryption: encryption === undefined ? undefined : createFramedEncryptor(encryption),
+    maxValueBytes: config.maxValueBytes,
     authenticator: keyed === undefined ? undefined : createKeyedAuthenticator(keyed.keyring),
   });
   const keys = scopedKeys(tenancy, {

@@ -10,13 +10,13 @@ import { keyField } from '../observability/logger';
 import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { DecodeMemo } from './decode-memo';
+import type { L1Template } from '../l1/value-template';
 import { throwIfFailClosed, type EntryIo } from './entry-io';
 import type { EntryWriter } from './entry-writer';
 import { errorSummary } from '../observability/error-summary';
 import type { StaleValue } from '../fail-safe/stale-value';
 import { readFrame, type ReadFrame } from './entry-frame';
 import { EntryMeta, judgeEntry } from './entry-meta';
-import { l1FormOf } from './l1-tier';
 
 /**
  * How a call was answered: from L2, by running the function after a miss, by running it
@@ -34,6 +34,11 @@ export interface Loaded {
   latencyMs: number;
   /** For `stale`: where joiners get their copies. */
   stale: StaleValue | undefined;
+  /**
+   * The value decoded once for the calls that joined this load, as a copyable template (null
+   * when the copier does not know its types); set by the first joiner (see `CacheEngine`).
+   */
+  joinTemplate?: L1Template | null;
 }
 
 /** An L2 entry past its freshness but within fail-safe's stale window: not a hit, a fallback. */
@@ -207,7 +212,7 @@ export class EntryReader {
       if (reference) fill.keepStale(key, value, 0, meta, ms, readMark);
       else if (pipeline.l1HoldsSealed) fill.keepStale(key, stored, stored.length, meta, ms, readMark);
       else {
-        const form = l1FormOf(pipeline.deserialize(body), body);
+        const form = fill.formOf(pipeline.deserialize(body), body);
         fill.keepStale(key, form.value, form.bytes, meta, ms, readMark);
       }
     });

@@ -1,10 +1,12 @@
 /**
- * The write side of a cached call: serialize, check the size limit, seal (envelope,
+ * The write side of a cached call: serialize (within `maxValueBytes`: the pipeline refuses a
+ * larger value, and its MessagePack serializers stop writing at the limit), seal (envelope,
  * encryption; large values on the thread pool), put into L1, and write to L2 in the
  * background (or awaited, where a caller must know the write landed). A framed cache's entry
  * gets its frame (creation time, freshness, tags) between serializing and sealing.
  */
 import type { BackendEntry } from '../backends/types';
+import { CodecErrorCode } from '../codec/error-codes';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import { keyField } from '../observability/logger';
 import type { EntryIo } from './entry-io';
@@ -40,15 +42,23 @@ export class EntryWriter {
    * `store`, answering synchronously unless it has to wait (a large value sealed on the thread
    * pool, or `awaitWrite`): a miss then costs no extra promise hop.
    */
-  storeNow(key: string, value: unknown, awaitWrite: boolean, meta?: EntryMeta): Buffer | undefined | Promise<Buffer | undefined> {
+  storeNow(
+    key: string,
+    value: unknown,
+    awaitWrite: boolean,
+    /** The frame of a tagged or fail-safe cache's entry. */
+    meta?: EntryMeta,
+    /** Told of the L2 write once it is sent (a lock holder releases the lock when it has landed). */
+    onWrite?: (write: Promise<boolean>) => void,
+  ): Buffer | undefined | Promise<Buffer | undefined> {
     const backend = this.backend();
     if (this.io.reference) {
       this.io.l1?.putLive(key, value, undefined, meta);
       if (backend === null) return undefined;
     }
     const encoded = this.encode(key, value, meta, backend);
-    if (encoded instanceof Promise) return encoded.then((ready) => (ready === undefined ? undefined : this.storeEncoded(key, backend, ready, awaitWrite, meta)));
-    return encoded === undefined ? undefined : this.storeEncoded(key, backend, encoded, awaitWrite, meta);
+    if (encoded instanceof Promise) return encoded.then((ready) => (ready === undefined ? undefined : this.storeEncoded(key, backend, ready, awaitWrite, meta, onWrite)));
+    return encoded === undefined ? undefined : this.storeEncoded(key, backend, encoded, awaitWrite, meta, onWrite);
   }
 
   /**
@@ -91,8 +101,17 @@ export class EntryWriter {
     try {
       serialized = pipeline.serialize(value);
     } catch (error) {
-      this.io.stats.counters.encodeErrors++;
-      this.io.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
+      if ((error as { code?: unknown })?.code === CodecErrorCode.VALUE_TOO_LARGE) {
+        this.io.stats.counters.oversizeValues++;
+        this.io.log(
+          'warn',
+          { ...keyField('key', key), limit: this.io.config.maxValueBytes, err: errorSummary(error) },
+          'cachekit: result larger than maxValueBytes; returned uncached',
+        );
+      } else {
+        this.io.stats.counters.encodeErrors++;
+        this.io.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: result could not be serialized; returned uncached');
+      }
       return undefined;
     }
     if (serialized.length > this.io.config.maxValueBytes) {
@@ -132,11 +151,13 @@ export class EntryWriter {
     encoded: Encoded,
     awaitWrite: boolean,
     meta: EntryMeta | undefined,
+    onWrite: ((write: Promise<boolean>) => void) | undefined,
   ): Buffer | undefined | Promise<Buffer | undefined> {
     // The L2 write goes out first: L1 is filled while the backend works on it.
     let write: Promise<boolean> | undefined;
     if (backend !== null && encoded.sealed !== undefined) {
       write = this.announced(backend, [key], backend.set(key, encoded.sealed, this.io.l2TtlSeconds));
+      onWrite?.(write);
     }
     this.fill(key, encoded, meta);
     const serialized = encoded.serialized;

@@ -37,13 +37,15 @@ export class FunctionRuns {
     awaitWrite: boolean,
     source: 'computed' | 'bypassed',
     stale: StaleValue | undefined,
+    /** Told of the L2 write once it is sent (a lock holder releases the lock when it has landed). */
+    onWrite?: (write: Promise<boolean>) => void,
   ): Promise<Loaded> {
     // Taken before the run: a tag stamped while the function runs invalidates what it returns.
     const createdAt = Date.now();
     const { softMs, hardMs } = this.engine.config.factoryTimeout;
     if (stale === undefined && hardMs === undefined) {
       const value = await this.engine.runFunction(fn, thisArg, args, false);
-      return this.stored(flight, key, value, createdAt, thisArg, args, awaitWrite, source);
+      return this.stored(flight, key, value, createdAt, thisArg, args, awaitWrite, source, onWrite);
     }
     let result: unknown;
     try {
@@ -52,7 +54,7 @@ export class FunctionRuns {
       result = Promise.reject(error);
     }
     const outcome: RunOutcome = await awaitRun(result, stale === undefined ? undefined : softMs, hardMs);
-    if (outcome.kind === 'value') return this.stored(flight, key, outcome.value, createdAt, thisArg, args, awaitWrite, source);
+    if (outcome.kind === 'value') return this.stored(flight, key, outcome.value, createdAt, thisArg, args, awaitWrite, source, onWrite);
     if (outcome.kind === 'error') return this.failSafeOr(flight, key, stale, outcome.kind, outcome.error);
     this.ranOver(outcome.kind);
     // The run goes on: its value is stored when it arrives, unless an invalidation came first.
@@ -95,12 +97,13 @@ export class FunctionRuns {
     args: readonly unknown[],
     awaitWrite: boolean,
     source: 'computed' | 'bypassed',
+    onWrite?: (write: Promise<boolean>) => void,
   ): Promise<Loaded> {
     if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined };
     let serialized: Buffer | undefined;
     try {
       const meta = this.metaFor(key, createdAt, thisArg, args, value);
-      const stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta);
+      const stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta, onWrite);
       serialized = stored instanceof Promise ? await stored : stored;
     } catch (error) {
       // The function has answered: a failure while storing its result costs the caching only.

@@ -9,6 +9,8 @@
  * - default (`bytes`): a decoded template, copied for every hit; a value written on a miss is
  *   kept as its serializer bytes until its first hit decodes it once (many entries are written
  *   and never read again); values the copier does not know stay bytes, decoded per hit.
+ * - `frozen`: like `bytes`, but the decoded value is deep-frozen once and handed out as is
+ *   (values holding anything `Object.freeze` cannot make immutable are copied as in `bytes`).
  */
 import { DEFAULTS } from '../config/options';
 import { environmentSettings } from '../config/env';
@@ -16,7 +18,7 @@ import type { ResolvedL1 } from '../config/resolve-options';
 import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
 import { L1Cache, L1_ENTRY_OVERHEAD_BYTES } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
-import { L1Pending, L1Template, copyTemplate, footprintOf } from '../l1/value-template';
+import { L1Frozen, L1Pending, L1Template, copyTemplate, footprintOf, freezeDeep } from '../l1/value-template';
 import type { StaleValue } from '../fail-safe/stale-value';
 import { frameBody } from './entry-frame';
 import { EntryMeta } from './entry-meta';
@@ -85,10 +87,12 @@ export interface L1Form {
  * which must not be handed out afterwards. The copier runs only on what `footprintOf`
  * accepted: it cannot copy anything else (a DataView, a value thousands deep).
  */
-export function l1FormOf(decoded: unknown, serialized: Buffer, copy = false): L1Form {
+export function l1FormOf(decoded: unknown, serialized: Buffer, copy = false, frozen = false): L1Form {
   const footprint = footprintOf(decoded);
   if (footprint === undefined) return { value: serialized, bytes: serialized.length };
-  return { value: new L1Template(copy ? copyTemplate(decoded) : decoded), bytes: footprint };
+  const template = copy ? copyTemplate(decoded) : decoded;
+  if (frozen && freezeDeep(template)) return { value: new L1Frozen(template), bytes: footprint };
+  return { value: new L1Template(template), bytes: footprint };
 }
 
 /** What decides how one function uses its L1. */
@@ -102,6 +106,8 @@ export interface L1TierOptions {
   swrThreshold: number | undefined;
   /** `l1.mode: 'reference'`: live values, handed out as they are. */
   reference: boolean;
+  /** `l1.mode: 'frozen'`: decoded values deep-frozen once and handed out as they are. */
+  frozen: boolean;
   /** The function's value pipeline (undefined in reference mode without an L2). */
   pipeline: ValuePipeline | undefined;
   /** Entry context of a stored key (opening sealed entries needs it). */
@@ -137,6 +143,7 @@ export class L1Tier {
   private readonly framed: boolean;
   private readonly swrBaseMs: number;
   private readonly reference: boolean;
+  private readonly frozen: boolean;
   private readonly pipeline: ValuePipeline | undefined;
   private readonly context: (key: string) => EntryContext;
 
@@ -152,6 +159,7 @@ export class L1Tier {
         ? options.ttlSeconds * 1000 * options.swrThreshold
         : Number.POSITIVE_INFINITY;
     this.reference = options.reference;
+    this.frozen = options.frozen;
     this.pipeline = options.pipeline;
     this.context = options.context;
   }
@@ -179,7 +187,7 @@ export class L1Tier {
   /** A decoded value the caller also receives: L1 keeps a copy of it, or its bytes (see {@link l1FormOf}). */
   putCopyOf(key: string, decoded: unknown, serialized: Buffer, readMark?: number, meta?: EntryMeta): void {
     if (readMark !== undefined && this.l1.deletedSince(key, readMark)) return;
-    const form = l1FormOf(decoded, serialized, true);
+    const form = l1FormOf(decoded, serialized, true, this.frozen);
     this.l1.set(key, form.value, form.bytes, this.lifetime(meta), this.owner, this.swrAfterMs(), readMark, meta);
   }
 
@@ -194,6 +202,11 @@ export class L1Tier {
     if (!(until > now)) return;
     const kept = new EntryMeta(meta.createdAt, until, meta.tags, meta.stampKeys, true);
     this.l1.set(key, value, valueBytes, until - now, this.owner, Number.POSITIVE_INFINITY, readMark, kept);
+  }
+
+  /** The form this tier keeps a freshly decoded value in (the caller does not keep `decoded`). */
+  formOf(decoded: unknown, serialized: Buffer): L1Form {
+    return l1FormOf(decoded, serialized, false, this.frozen);
   }
 
   /** An L1 entry past its freshness as fail-safe's stale value (`readMark`: taken when it was found). */
@@ -211,6 +224,7 @@ export class L1Tier {
     const stored = entry.value;
     if (stored instanceof L1Template) return copyTemplate(stored.value);
     if (this.reference) return stored;
+    if (stored instanceof L1Frozen) return stored.value;
     const pipeline = this.pipeline as ValuePipeline;
     if (stored instanceof L1Pending) return this.settle(entry, stored.bytes);
     if (pipeline.l1HoldsSealed) return pipeline.deserialize(this.unframed(pipeline.open(stored as Buffer, this.context(entry.key))));
@@ -242,8 +256,9 @@ export class L1Tier {
    */
   private settle(entry: L1Entry, serialized: Buffer): unknown {
     const decoded = (this.pipeline as ValuePipeline).deserialize(serialized);
-    const form = l1FormOf(decoded, serialized);
+    const form = l1FormOf(decoded, serialized, false, this.frozen);
     this.l1.replaceValue(entry, form.value, form.bytes);
+    if (form.value instanceof L1Frozen) return decoded;
     return form.value instanceof L1Template ? copyTemplate(decoded) : decoded;
   }
 

@@ -11,6 +11,7 @@ import { ValueEncoder } from '../codec/msgpack/value-encoder';
 import type { FramedEncryptor } from '../encryption/framed-encryptor';
 import type { KeyedAuthenticator } from '../encryption/keyed-integrity';
 import { rethrowWithFrameDiagnosis } from '../codec/python-frame';
+import { refuseOversizedPayload } from '../codec/value-size';
 import type { EntryContext, ValuePipeline } from './ports';
 
 /** Options of `createValuePipeline`. */
@@ -21,6 +22,8 @@ export interface ValuePipelineOptions {
   integrity: boolean;
   /** Encryption step, when the cache is secure. */
   encryption?: FramedEncryptor | undefined;
+  /** Largest serialized value written or read (the `maxValueBytes` option). */
+  maxValueBytes: number;
   /** Keyed-integrity step, when a plaintext cache asked for one (never with encryption). */
   authenticator?: KeyedAuthenticator | undefined;
 }
@@ -35,6 +38,7 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
     encryption,
     authenticator,
     bindKey: true,
+    maxValueBytes: options.maxValueBytes,
   });
   // Both name the master key that sealed an entry, so reads under a previous key are rewritten.
   const keyedStep = encryption ?? authenticator;
@@ -69,9 +73,10 @@ const INTEROP_FORMAT = 'msgpack';
 /**
  * The interop/v1 pipeline: one plain MessagePack document (no envelope, no frame) that every
  * cachekit SDK reads, optionally as the bare AES-256-GCM ciphertext of those bytes with the
- * four-component AAD (tenant, key, "msgpack", "False").
+ * four-component AAD (tenant, key, "msgpack", "False"). Documents over `maxValueBytes` are
+ * neither written (the encoder stops there) nor read.
  */
-export function createInteropPipeline(encryption: ValueEncryptor | undefined): ValuePipeline {
+export function createInteropPipeline(encryption: ValueEncryptor | undefined, maxValueBytes: number): ValuePipeline {
   const encoder = new ValueEncoder('interop', 1024);
   const decoder = new ValueDecoder('interop', { reviveDates: true });
   const encryptionContext = (context: EntryContext): EncryptionContext => ({
@@ -86,7 +91,7 @@ export function createInteropPipeline(encryption: ValueEncryptor | undefined): V
     encrypted: encryption !== undefined,
     serialize(value) {
       try {
-        return Buffer.from(encoder.encode(value));
+        return Buffer.from(encoder.encode(value, maxValueBytes));
       } catch (error) {
         if (error instanceof CachekitError) throw error;
         throw new SerializationError(`The value has no interop form: ${(error as Error)?.message ?? String(error)}`, { cause: error });
@@ -100,7 +105,10 @@ export function createInteropPipeline(encryption: ValueEncryptor | undefined): V
     },
     open(stored, context) {
       try {
-        return encryption ? encryption.decrypt(stored, encryptionContext(context)) : stored;
+        // A plaintext is never longer than its ciphertext: decrypting costs no more than the read did.
+        const payload = encryption ? encryption.decrypt(stored, encryptionContext(context)) : stored;
+        refuseOversizedPayload(payload.length, maxValueBytes);
+        return payload;
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }

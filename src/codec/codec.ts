@@ -8,9 +8,9 @@
  * `deserialize` are the serializer alone, `seal` / `open` the envelope and encryption.
  *
  * Decoding either returns the value that was encoded or throws: `IntegrityError` (checksum,
- * size, format, decode bounds, a cachekit-py frame), `DecryptionError` (does not authenticate
- * for this key/tenant) or `SerializationError` (not a value of the serializer). The caller
- * turns every one of them into a miss.
+ * size, format, decode bounds and budget, a cachekit-py frame, a payload over `maxValueBytes`),
+ * `DecryptionError` (does not authenticate for this key/tenant) or `SerializationError` (not a
+ * value of the serializer). The caller turns every one of them into a miss.
  */
 import { CachekitError, ConfigurationError, SerializationError } from '../errors';
 import { type SerializerIdentity, serializerCode as codeOf } from '../keys/serializer-code';
@@ -20,7 +20,8 @@ import { EnvelopeStep } from './envelope';
 import { rethrowWithFrameDiagnosis } from './python-frame';
 import { xxh3_64 } from '../native';
 import { resolveSerializer } from './serializers/resolve';
-import type { Serializer, SerializerName } from './serializers/serializer';
+import { isLimitedSerializer, type Serializer, type SerializerName } from './serializers/serializer';
+import { checkMaxValueBytes, refuseOversizedPayload, refuseOversizedValue } from './value-size';
 import { BoundedMemo } from '../collections/bounded-memo';
 
 /** Which call an encode/decode belongs to: binds encrypted entries to their key and tenant. */
@@ -53,6 +54,13 @@ export interface CodecOptions {
   readonly bindKey?: boolean;
   /** Values at least this many bytes use the thread pool in the async methods. Default 1 MiB. */
   readonly asyncThreshold?: number;
+  /**
+   * Largest serialized value, in bytes. Encoding a larger one throws a SerializationError
+   * (`ERR_VALUE_TOO_LARGE`; the MessagePack serializers stop writing at the limit); decoding
+   * stored bytes whose payload is larger throws an IntegrityError (`ERR_INPUT_TOO_LARGE`), for
+   * an envelope before its payload is allocated. Default: no limit but the envelope's 512 MiB.
+   */
+  readonly maxValueBytes?: number;
 }
 
 /** Encodes values to stored bytes and back, for one serializer/integrity/encryption setting. */
@@ -138,6 +146,8 @@ export function createCodec(options: CodecOptions = {}): Codec {
     throw new ConfigurationError('encryption and authenticator cannot be combined: encryption already authenticates every entry. Fix: pass only encryption.');
   }
   const asyncThreshold = options.asyncThreshold ?? DEFAULT_ASYNC_THRESHOLD;
+  const maxValueBytes = checkMaxValueBytes(options.maxValueBytes);
+  const serializeWithin = maxValueBytes !== undefined && isLimitedSerializer(serializer) ? serializer.serializeTransientWithin.bind(serializer) : undefined;
   const format = serializer.format ?? `custom:${serializer.name}`;
   const code = codeOf(serializer as SerializerIdentity);
   const envelope = integrity ? new EnvelopeStep() : undefined;
@@ -177,7 +187,13 @@ export function createCodec(options: CodecOptions = {}): Codec {
   const runSerializer = (value: unknown, transientOk: boolean): Uint8Array => {
     let bytes: unknown;
     try {
-      bytes = transientOk && serializeTransient ? serializeTransient(value) : serializer.serialize(value);
+      if (serializeWithin !== undefined) {
+        // Stops writing at the limit; the view is copied unless the next step copies it anyway.
+        const view = serializeWithin(value, maxValueBytes as number);
+        bytes = transientOk ? view : Buffer.from(view);
+      } else {
+        bytes = transientOk && serializeTransient ? serializeTransient(value) : serializer.serialize(value);
+      }
     } catch (error) {
       if (error instanceof SerializationError) throw error;
       throw new SerializationError(`Serializer "${serializer.name}" could not serialize the value: ${(error as Error)?.message ?? String(error)}`, {
@@ -187,10 +203,12 @@ export function createCodec(options: CodecOptions = {}): Codec {
     if (!(bytes instanceof Uint8Array)) {
       throw new SerializationError(`Serializer "${serializer.name}" returned ${typeof bytes} instead of a Uint8Array`);
     }
+    refuseOversizedValue(bytes.length, maxValueBytes);
     return bytes;
   };
 
   const runDeserializer = (payload: Uint8Array): unknown => {
+    refuseOversizedPayload(payload.length, maxValueBytes);
     try {
       return serializer.deserialize(payload);
     } catch (error) {
@@ -223,6 +241,13 @@ export function createCodec(options: CodecOptions = {}): Codec {
 
   const decrypt = (stored: Uint8Array, context: CodecContext): Buffer => (unprotect ? unprotect(asBuffer(stored), context) : asBuffer(stored));
 
+  /** The serializer bytes inside decrypted bytes: the envelope's payload, or the bytes themselves. */
+  const unwrap = (plaintext: Buffer, context: CodecContext): Buffer => {
+    if (envelope) return envelope.retrieve(plaintext, readFormat(context), maxValueBytes);
+    refuseOversizedPayload(plaintext.length, maxValueBytes);
+    return plaintext;
+  };
+
   return {
     serializerCode: code,
     serializerName: serializer.name,
@@ -236,8 +261,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
 
     decode(stored, context) {
       try {
-        const plaintext = decrypt(stored, context);
-        return runDeserializer(envelope ? envelope.retrieve(plaintext, readFormat(context)) : plaintext);
+        return runDeserializer(unwrap(decrypt(stored, context), context));
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
@@ -247,7 +271,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       const bytes = runSerializer(value, true);
       if (!envelope || bytes.length < asyncThreshold) return sealBytes(bytes, context, false);
       // The thread pool reads the bytes later: give it its own copy, never the reused buffer.
-      const owned = serializeTransient ? Buffer.from(bytes) : bytes;
+      const owned = serializeTransient || serializeWithin ? Buffer.from(bytes) : bytes;
       const sealed = await envelope.storeAsync(owned, writeFormat(context));
       return protect ? protect(sealed, context) : sealed;
     },
@@ -256,7 +280,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       if (!envelope || stored.length < asyncThreshold) return this.decode(stored, context);
       try {
         const plaintext = decrypt(stored, context);
-        return runDeserializer(await envelope.retrieveAsync(plaintext, readFormat(context)));
+        return runDeserializer(await envelope.retrieveAsync(plaintext, readFormat(context), maxValueBytes));
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
@@ -280,8 +304,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
 
     open(stored, context) {
       try {
-        const plaintext = decrypt(stored, context);
-        return envelope ? envelope.retrieve(plaintext, readFormat(context)) : plaintext;
+        return unwrap(decrypt(stored, context), context);
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }
@@ -303,7 +326,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       // thread pool saves us is the decompressed size.
       if (!envelope || stored.length < asyncThreshold / COMPRESSED_SIZE_FACTOR) return this.open(stored, context);
       try {
-        return await envelope.retrieveAsync(decrypt(stored, context), readFormat(context));
+        return await envelope.retrieveAsync(decrypt(stored, context), readFormat(context), maxValueBytes);
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }

@@ -30,11 +30,14 @@ export class EnvelopeStep {
     }
   }
 
-  /** The payload of `envelope`, which must carry `format`. */
-  retrieve(envelope: Uint8Array, format: string): Buffer {
+  /**
+   * The payload of `envelope`, which must carry `format`. A declared payload length over
+   * `maxSize` is refused before the payload is allocated.
+   */
+  retrieve(envelope: Uint8Array, format: string, maxSize?: number): Buffer {
     let retrieved: { data: Buffer; format: string };
     try {
-      retrieved = this.storage.retrieve(envelope);
+      retrieved = this.storage.retrieve(envelope, maxSize);
     } catch (error) {
       throw retrieveError(error);
     }
@@ -42,10 +45,10 @@ export class EnvelopeStep {
   }
 
   /** As `retrieve`, off the main thread. `envelope` must not change until the promise settles. */
-  async retrieveAsync(envelope: Uint8Array, format: string): Promise<Buffer> {
+  async retrieveAsync(envelope: Uint8Array, format: string, maxSize?: number): Promise<Buffer> {
     let retrieved: { data: Buffer; format: string };
     try {
-      retrieved = await this.storage.retrieveAsync(envelope);
+      retrieved = await this.storage.retrieveAsync(envelope, maxSize);
     } catch (error) {
       throw retrieveError(error);
     }

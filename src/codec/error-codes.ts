@@ -4,17 +4,17 @@
  */
 import { DECODE_BOUNDS_ERROR } from './msgpack/bounds';
 import { UNDECODABLE_VALUE } from './msgpack/value-decoder';
-import { UNENCODABLE_VALUE } from './msgpack/value-encoder';
+import { UNENCODABLE_VALUE, VALUE_TOO_LARGE } from './msgpack/value-encoder';
 import { PYTHON_FRAME_ERROR } from './python-frame';
 
 export const CodecErrorCode = {
   /** SerializationError on write: the value (at the named path) has no form in this serializer. */
   UNENCODABLE_VALUE,
-  /** SerializationError on write: the serialized value exceeds the 512 MiB envelope limit. */
-  VALUE_TOO_LARGE: 'ERR_VALUE_TOO_LARGE',
+  /** SerializationError on write: the serialized value exceeds `maxValueBytes` or the 512 MiB envelope limit. */
+  VALUE_TOO_LARGE,
   /** SerializationError on read: well-formed bytes that are not a value of the serializer. */
   UNDECODABLE_VALUE,
-  /** IntegrityError: hostile MessagePack (too deep, over-claiming, incomplete, trailing bytes). */
+  /** IntegrityError: hostile MessagePack (too deep, over-claiming, incomplete, trailing bytes, over its decode budget). */
   DECODE_BOUNDS: DECODE_BOUNDS_ERROR,
   /** IntegrityError: the envelope was written by another serializer (its format tag differs). */
   FORMAT_MISMATCH: 'ERR_FORMAT_MISMATCH',
@@ -30,7 +30,7 @@ export const CodecErrorCode = {
   DECOMPRESSION_FAILED: 'ERR_DECOMPRESSION_FAILED',
   /** IntegrityError: the bytes are not an envelope. */
   DESERIALIZATION_FAILED: 'ERR_DESERIALIZATION_FAILED',
-  /** IntegrityError: an envelope or declared size over 512 MiB. */
+  /** IntegrityError: an envelope or declared size over 512 MiB, or a payload over the reader's `maxValueBytes`. */
   INPUT_TOO_LARGE: 'ERR_INPUT_TOO_LARGE',
   /** DecryptionError: the ciphertext does not authenticate under this key, tenant and cache key. */
   AUTHENTICATION_FAILED: 'ERR_AUTHENTICATION_FAILED',

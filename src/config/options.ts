@@ -15,7 +15,7 @@ import type { FactoryTimeoutOptions, FailSafeOptions } from '../fail-safe/option
 export type SerializerName = 'standard' | 'json' | 'auto' | 'arrow';
 
 /** How the L1 holds values. */
-export type L1Mode = 'bytes' | 'reference';
+export type L1Mode = 'bytes' | 'reference' | 'frozen';
 
 /** Options of the in-process tier. */
 export interface L1Options {
@@ -33,9 +33,12 @@ export interface L1Options {
   /** Fraction of the TTL after which a hit triggers the background refresh, in (0, 1]. Default 0.5. */
   swrThreshold?: number;
   /**
-   * `'bytes'` (default) keeps the encoded value and decodes a fresh copy on every hit, so a
-   * caller mutating its result never changes what another caller gets. `'reference'` keeps
-   * the live value: fastest, but every caller shares one object.
+   * `'bytes'` (default) keeps the decoded value and hands every hit a fresh copy, so a caller
+   * mutating its result never changes what another caller gets. `'frozen'` deep-freezes the
+   * decoded value once and hands it out as is: no copy, and a mutation throws instead of
+   * changing the cache (values with a Map, Set, Date or typed array are copied as in `'bytes'`).
+   * `'reference'` keeps the live value the function returned: fastest, but every caller shares
+   * one mutable object.
    */
   mode?: L1Mode;
 }

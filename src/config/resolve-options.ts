@@ -124,8 +124,8 @@ function resolveL1(value: unknown, preset: PresetDefaults): ResolvedL1 {
   }
   rejectUnknownOptions(value, L1_OPTION_NAMES, 'l1.');
   const mode = value.mode;
-  if (mode !== undefined && mode !== 'bytes' && mode !== 'reference') {
-    throw new ConfigurationError(`Option \`l1.mode\` must be 'bytes' or 'reference'; got ${describeValue(mode)}.`);
+  if (mode !== undefined && mode !== 'bytes' && mode !== 'reference' && mode !== 'frozen') {
+    throw new ConfigurationError(`Option \`l1.mode\` must be 'bytes', 'frozen' or 'reference'; got ${describeValue(mode)}.`);
   }
   return {
     enabled: optionalBoolean(value.enabled, 'l1.enabled') ?? base.enabled,

@@ -82,6 +82,8 @@ export class InvalidationBus {
   private everConnected = false;
   private readonly members = new Set<BusMember>();
   private readonly tagListeners = new Set<TagStampListener>();
+  /** Who waits for a key to change (lock waiters), by stored key. */
+  private readonly watchers = new Map<string, Set<() => void>>();
   /** Announcements of this turn, not yet published. */
   private readonly batch = new Map<string, Pending>();
   private flushScheduled = false;
@@ -151,6 +153,25 @@ export class InvalidationBus {
   prefixesCleared(prefixes: readonly string[]): void {
     for (const prefix of prefixes) this.enqueue(this.batch, `p${prefix}`, { kind: 'prefix' });
     this.scheduleFlush();
+  }
+
+  /**
+   * Calls `listener` when another process announces that `key` changed (or clears a prefix, or
+   * everything); returns the function that stops it. A lock waiter uses it to look for the
+   * holder's value as soon as it lands.
+   */
+  watch(key: string, listener: () => void): () => void {
+    let listeners = this.watchers.get(key);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.watchers.set(key, listeners);
+    }
+    listeners.add(listener);
+    const stop = (): void => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.watchers.get(key) === listeners) this.watchers.delete(key);
+    };
+    return stop;
   }
 
   /** Counters. */
@@ -279,6 +300,16 @@ export class InvalidationBus {
       else member.l1.deleteOwners(new Set([member.owner]));
     }
     this.counters.applied += Math.max(1, message.items.length);
+    if (this.watchers.size > 0) this.wakeWatchers(message.kind, message.items);
+  }
+
+  /** Lock waiters of the changed keys look now (all of them, for a prefix or a full clear). */
+  private wakeWatchers(kind: MessageKind, items: readonly string[]): void {
+    const keys = kind === 'keys' ? items : [...this.watchers.keys()];
+    for (const key of keys) {
+      const listeners = this.watchers.get(key);
+      if (listeners !== undefined) for (const listener of [...listeners]) listener();
+    }
   }
 
   private applyTagStamps(items: readonly string[]): void {

@@ -29,6 +29,17 @@ export class L1Template {
   ) {}
 }
 
+/**
+ * A deep-frozen decoded value, handed out as is on every hit (`l1.mode: 'frozen'`): no copy, and
+ * a caller that tries to change it gets a TypeError instead of changing what others get.
+ */
+export class L1Frozen {
+  constructor(
+    /** The frozen value; handed out directly. */
+    readonly value: unknown,
+  ) {}
+}
+
 const OBJECT_PROTOTYPE = Object.prototype;
 const hasOwn = Object.hasOwn;
 
@@ -155,4 +166,20 @@ export function footprintOf(value: unknown, depth = 0): number | undefined {
     return total;
   }
   return undefined;
+}
+
+/**
+ * Deep-freezes `value` when every container in it is a plain object or an array (what
+ * `Object.freeze` makes immutable); false, with nothing promised about what was frozen so far,
+ * when it holds anything else — a Map, Set, Date or typed array stays mutable under
+ * `Object.freeze`, so such values are copied per hit instead.
+ */
+export function freezeDeep(value: unknown, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'function' && typeof value !== 'symbol';
+  if (depth >= MAX_TEMPLATE_DEPTH) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== OBJECT_PROTOTYPE && prototype !== null) return false;
+  for (const item of Object.values(value as Record<string, unknown>)) if (!freezeDeep(item, depth + 1)) return false;
+  Object.freeze(value);
+  return true;
 }

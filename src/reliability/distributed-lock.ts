@@ -1,9 +1,14 @@
 /**
  * Stampede protection across processes: on a miss, one process takes an L2 lock and computes;
- * the others poll the cache for its value (jittered intervals that grow with the wait; the wait
- * is bounded). Whenever the lock cannot help — the backend has no locks, is down, slow, or the
- * wait ran out — the caller computes itself: a lock problem may cost a duplicate computation,
- * never a failed call.
+ * the others wait for its value — woken when the value lands (the invalidation bus announces the
+ * write), and polling the cache meanwhile as the fallback (jittered intervals that grow with the
+ * wait; the wait is bounded). Whenever the lock cannot help — the backend has no locks, is down,
+ * slow, or the wait ran out — the caller computes itself: a lock problem may cost a duplicate
+ * computation, never a failed call.
+ *
+ * The holder's caller pays one round trip more than a plain miss (the lock): it gets its value
+ * as soon as the function returned, while the write goes on and the lock is released once the
+ * write landed — waiters must find the value when they are released.
  *
  * The cache engine's single-flight makes sure only one call per process and key contends for it.
  */
@@ -34,13 +39,18 @@ export interface RunWithLockOptions<T> {
   /** Reads the cache; `undefined` means miss (or unreadable). Must not throw. */
   recheck: () => Promise<T | undefined>;
   /**
-   * Runs the function and writes its value to the cache. While the lock is held
-   * (`context.lockHeld`) it must finish the write before resolving: the lock is released right
-   * after, and waiters look for the value then. Without the lock nobody waits for the write, so
-   * it can go to the background — which keeps a stalled backend from adding another deadline
-   * to the call. Its errors propagate unchanged.
+   * Runs the function and starts writing its value to the cache. While the lock is held
+   * (`context.lockHeld`) it hands the write to `context.releaseAfter`: the lock is released once
+   * the write has landed, so waiters released then find the value (without it, the lock is
+   * released when `compute` resolves). Its errors propagate unchanged.
    */
   compute: (context: ComputeContext) => Promise<T>;
+  /**
+   * Tells when the cache entry of `key` changes (another process wrote it): `listener` is called,
+   * and the returned function stops listening. A waiter then looks at once instead of at its next
+   * poll. Without it, waiters only poll.
+   */
+  watch?: (key: string, listener: () => void) => () => void;
   /** Stops waiting for the lock or the value (the caller then computes); never stops `compute`. */
   signal?: AbortSignal;
   /** Time source (tests pass a manual clock). */
@@ -60,12 +70,13 @@ export interface LockTraceLabel {
 
 /** What `compute` is told about the lock. */
 export interface ComputeContext {
-  /** True when this call holds the lock (publish before resolving). */
+  /** True when this call holds the lock. */
   readonly lockHeld: boolean;
+  /** While the lock is held: the write of the value, once it has landed the lock is released. */
+  releaseAfter(landed: Promise<unknown>): void;
 }
 
-const HELD: ComputeContext = Object.freeze({ lockHeld: true });
-const NOT_HELD: ComputeContext = Object.freeze({ lockHeld: false });
+const NOT_HELD: ComputeContext = Object.freeze({ lockHeld: false, releaseAfter: () => undefined });
 
 /** How the lock went. */
 export type LockOutcome =
@@ -152,26 +163,51 @@ async function computeWithoutLock<T>(compute: (context: ComputeContext) => Promi
   return { value: await compute(NOT_HELD), source: 'computed', lock, leaseLost: false };
 }
 
-async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, clock: Clock): Promise<LockedResult<T>> {
+async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, clock: Clock, tookOver: boolean): Promise<LockedResult<T>> {
   const { backend, key, leaseMs } = options;
   const renewal = new LeaseRenewal(backend, key, token, leaseMs, clock);
+  let landed: Promise<unknown> | undefined;
+  const held: ComputeContext = { lockHeld: true, releaseAfter: (write) => void (landed = write) };
   try {
-    // Double-check: the previous holder may have published between our miss and our lock.
-    const found = await safeRecheck(options.recheck);
-    if (found !== undefined) return { value: found, source: 'cache', lock: 'acquired', leaseLost: false };
-    const value = await options.compute(HELD);
+    // Taking over after a wait: the previous holder may have published between our last look and
+    // our lock. A lock taken at the first try follows our own miss a round trip ago: a value that
+    // landed in between would only cost a second run, never a wrong value, so no extra read.
+    if (tookOver) {
+      const found = await safeRecheck(options.recheck);
+      if (found !== undefined) return { value: found, source: 'cache', lock: 'acquired', leaseLost: false };
+    }
+    const value = await options.compute(held);
     return { value, source: 'computed', lock: 'acquired', leaseLost: renewal.lost };
   } finally {
     renewal.stop();
-    // Not awaited: `compute` already published the value, so the caller need not wait for this
-    // round trip; the result never rejects.
-    void backend.releaseLock(key, token);
+    // Released once the value is in the cache, and not awaited: the caller has its value; the
+    // result never rejects.
+    const release = (): void => void backend.releaseLock(key, token);
+    if (landed === undefined) release();
+    else landed.then(release, release);
   }
+}
+
+/**
+ * Sleeps `ms` like `sleep`, but wakes early when `watch` reports a change of `key`. Resolves
+ * false only when `signal` aborted.
+ */
+function sleepUntilChanged(clock: Clock, ms: number, signal: AbortSignal | undefined, key: string, watch: RunWithLockOptions<unknown>['watch']): Promise<boolean> {
+  if (watch === undefined || signal?.aborted === true) return sleep(clock, ms, signal);
+  const wake = new AbortController();
+  const unwatch = watch(key, () => wake.abort());
+  const onAbort = (): void => wake.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return sleep(clock, ms, wake.signal).then((slept) => {
+    unwatch();
+    signal?.removeEventListener('abort', onAbort);
+    return slept || signal?.aborted !== true;
+  });
 }
 
 /** How the wait for the lock ended: this call holds it, another process's value arrived, or neither. */
 type LockWait<T> =
-  | { readonly outcome: 'acquired' }
+  | { readonly outcome: 'acquired'; readonly tookOver: boolean }
   | { readonly outcome: 'waited'; readonly value: T }
   | { readonly outcome: 'unavailable' | 'wait-timeout' | 'aborted' };
 
@@ -182,8 +218,8 @@ async function waitForLock<T>(options: RunWithLockOptions<T>, token: string, clo
   const waitStart = clock.now();
   const deadline = waitStart + options.waitTimeoutMs;
   let attempt = await backend.acquireLock(key, token, leaseMs, signal);
-  for (;;) {
-    if (attempt.ok && attempt.value) return { outcome: 'acquired' };
+  for (let attempts = 1; ; attempts++) {
+    if (attempt.ok && attempt.value) return { outcome: 'acquired', tookOver: attempts > 1 };
     // Local overload is congestion in this process, not a sign the backend is gone: keep
     // waiting. Anything else (breaker open, timeout, error) means the lock cannot help.
     if (!attempt.ok && attempt.reason !== 'overload') {
@@ -198,7 +234,7 @@ async function waitForLock<T>(options: RunWithLockOptions<T>, token: string, clo
     // stay close enough that a waiter sees a short computation's value soon after it lands.
     const delay = Math.min(LOCK_POLL_MAX_MS, Math.max(LOCK_POLL_MIN_MS, (clock.now() - waitStart) * LOCK_POLL_FRACTION));
     const jittered = delay * (0.75 + 0.5 * random());
-    if (!(await sleep(clock, Math.min(jittered, remaining), signal))) return { outcome: 'aborted' };
+    if (!(await sleepUntilChanged(clock, Math.min(jittered, remaining), signal, key, options.watch))) return { outcome: 'aborted' };
     const found = await safeRecheck(options.recheck);
     if (found !== undefined) return { outcome: 'waited', value: found };
     // The holder may have released without publishing (its function threw) or died: try to
@@ -228,7 +264,7 @@ export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<Lo
   const token = randomUUID();
   const label = options.trace;
   const wait = await (label !== undefined && isTraced(lockChannel) ? tracedWait(options, label, token, clock) : waitForLock(options, token, clock));
-  if (wait.outcome === 'acquired') return holdAndCompute(options, token, clock);
+  if (wait.outcome === 'acquired') return holdAndCompute(options, token, clock, wait.tookOver);
   if (wait.outcome === 'waited') return { value: wait.value, source: 'cache', lock: 'waited', leaseLost: false };
   return computeWithoutLock(options.compute, wait.outcome);
 }

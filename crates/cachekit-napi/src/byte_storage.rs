@@ -42,11 +42,23 @@ pub fn envelope_store_finish(mut out: Uint8ArraySlice) -> Result<(), JsError> {
 }
 
 /// Step 1 of `retrieve`: runs every check that needs no decompression and returns the
-/// payload's length.
+/// payload's length. A declared length over `maxOriginalSize` (when given) is refused here,
+/// before the wrapper allocates the output.
 #[napi]
-pub fn envelope_retrieve_begin(envelope: &[u8]) -> Result<u32, JsError> {
-    let parsed = envelope::parse(envelope).map_err(IntoJsError::into_js)?;
+pub fn envelope_retrieve_begin(
+    envelope: &[u8],
+    max_original_size: Option<u32>,
+) -> Result<u32, JsError> {
+    let parsed = envelope::parse_within(envelope, size_limit(max_original_size))
+        .map_err(IntoJsError::into_js)?;
     Ok(parsed.original_size() as u32)
+}
+
+/// The caller's limit on a declared original size; none means the protocol's cap.
+fn size_limit(max_original_size: Option<u32>) -> usize {
+    max_original_size.map_or(cachekit_core::limits::MAX_UNCOMPRESSED_SIZE, |limit| {
+        limit as usize
+    })
 }
 
 /// Step 2 of `retrieve`: decompresses `envelope` into `out` (exactly the length step 1
@@ -123,11 +135,18 @@ pub fn envelope_store_async(data: Uint8Array, format: String) -> AsyncTask<Store
     AsyncTask::new(StoreTask { data, format })
 }
 
-/// `retrieve` on the libuv thread pool. `envelope` must not change until the promise
+/// `retrieve` on the libuv thread pool, refusing a declared length over `maxOriginalSize`
+/// (when given) before the output is allocated. `envelope` must not change until the promise
 /// settles.
 #[napi(ts_return_type = "Promise<RetrievedEnvelope>")]
-pub fn envelope_retrieve_async(envelope: Uint8Array) -> AsyncTask<RetrieveTask> {
-    AsyncTask::new(RetrieveTask { envelope })
+pub fn envelope_retrieve_async(
+    envelope: Uint8Array,
+    max_original_size: Option<u32>,
+) -> AsyncTask<RetrieveTask> {
+    AsyncTask::new(RetrieveTask {
+        envelope,
+        max_original_size: size_limit(max_original_size),
+    })
 }
 
 /// Off-thread `store`.
@@ -156,6 +175,7 @@ impl Task for StoreTask {
 /// Off-thread `retrieve`.
 pub struct RetrieveTask {
     envelope: Uint8Array,
+    max_original_size: usize,
 }
 
 impl Task for RetrieveTask {
@@ -163,7 +183,10 @@ impl Task for RetrieveTask {
     type JsValue = RetrievedEnvelope;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(envelope::ByteStorage::default().retrieve(&self.envelope))
+        Ok(
+            envelope::ByteStorage::default()
+                .retrieve_within(&self.envelope, self.max_original_size),
+        )
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {

@@ -8,12 +8,15 @@
  *   document (a map pair counts two), must not exceed `input length − 1`, so no decoder can be
  *   talked into allocating more than the input backs;
  * - incomplete documents (the root item ends after the input does);
- * - trailing bytes after the one document, and the never-used marker 0xc1.
+ * - trailing bytes after the one document, and the never-used marker 0xc1;
+ * - and, cachekit's own rule, documents whose decoded heap would exceed their decode budget
+ *   (`decode-cost.ts`): the same walk adds up each header's estimated cost.
  *
  * Counts are at most 2^33 per header and the running sum is checked after every add, so plain
  * doubles hold every value exactly.
  */
 import { IntegrityError } from '../../errors';
+import { DECODE_COST, type ExtensionCost, decodeBudget, standardExtensionCost } from './decode-cost';
 
 /** Deepest nesting any reader accepts; the protocol requires a bound in [32, 1024]. */
 export const MAX_DECODE_DEPTH = 1024;
@@ -22,7 +25,7 @@ export const MAX_DECODE_DEPTH = 1024;
 export const DECODE_BOUNDS_ERROR = 'ERR_DECODE_BOUNDS';
 
 /** Why the pre-scan refused a document. */
-export type BoundsViolation = 'depth' | 'overclaim' | 'incomplete' | 'trailing' | 'invalid';
+export type BoundsViolation = 'depth' | 'overclaim' | 'incomplete' | 'trailing' | 'invalid' | 'budget';
 
 /** An `IntegrityError` from the pre-scan; `violation` says which rule the document broke. */
 export class DecodeBoundsError extends IntegrityError {
@@ -34,19 +37,39 @@ export class DecodeBoundsError extends IntegrityError {
   }
 }
 
+// The costs as module constants: the walk reads them per header, and a property read through
+// an imported binding is not free (it measured 3-4x slower from source under tsx).
+const {
+  object: OBJECT_COST,
+  entry: ENTRY_COST,
+  emptyArray: EMPTY_ARRAY_COST,
+  array: ARRAY_COST,
+  slot: SLOT_COST,
+  string: STRING_COST,
+  binary: BINARY_COST,
+} = DECODE_COST;
+
 // Pending element counts per open collection; reused (the scan is synchronous, never re-entered).
 // A count is pushed only after the running sum passed the budget check, so it is below the
 // input length (at most 512 MiB in practice) and fits an Int32.
 const pending = new Int32Array(MAX_DECODE_DEPTH + 2);
 
 /**
- * Checks `bytes[start, end)` holds exactly one MessagePack document within the bounds above;
- * throws `DecodeBoundsError` otherwise.
+ * Checks `bytes[start, end)` holds exactly one MessagePack document within the bounds above and
+ * its decode budget, and returns its estimated decoded heap in bytes; throws `DecodeBoundsError`
+ * otherwise. `extensionCost` prices exts as the decoding profile builds them.
  */
-export function checkDecodeBounds(bytes: Uint8Array, start = 0, end = bytes.length, depthLimit = MAX_DECODE_DEPTH): void {
+export function checkDecodeBounds(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+  depthLimit = MAX_DECODE_DEPTH,
+  extensionCost: ExtensionCost = standardExtensionCost,
+): number {
   const maxDepth = Math.min(depthLimit, MAX_DECODE_DEPTH);
   const budget = end - start - 1;
   let slots = 0;
+  let cost = 0;
   let p = start;
   // `owed` is what the innermost open collection still owes; outer levels wait in `pending`.
   // The root owes one item. `top` is the depth of the innermost open collection.
@@ -69,12 +92,15 @@ export function checkDecodeBounds(bytes: Uint8Array, start = 0, end = bytes.leng
       p += 1; // fixint
     } else if (marker < 0x90) {
       count = (marker & 0x0f) * 2;
+      cost += mapCost(count);
       p += 1;
     } else if (marker < 0xa0) {
       count = marker & 0x0f;
+      cost += arrayCost(count);
       p += 1;
     } else if (marker < 0xc0) {
       skip = marker & 0x1f;
+      cost += stringCost(skip);
       p += 1;
     } else {
       const remaining = end - p;
@@ -88,33 +114,39 @@ export function checkDecodeBounds(bytes: Uint8Array, start = 0, end = bytes.leng
         case 0xd9:
           if (remaining < 2) throw truncated(p - start);
           skip = bytes[p + 1]!;
+          cost += marker === 0xd9 ? stringCost(skip) : BINARY_COST + skip;
           p += 2;
           break;
         case 0xc5:
         case 0xda:
           if (remaining < 3) throw truncated(p - start);
           skip = (bytes[p + 1]! << 8) | bytes[p + 2]!;
+          cost += marker === 0xda ? stringCost(skip) : BINARY_COST + skip;
           p += 3;
           break;
         case 0xc6:
         case 0xdb:
           if (remaining < 5) throw truncated(p - start);
           skip = readUint32(bytes, p + 1);
+          cost += marker === 0xdb ? stringCost(skip) : BINARY_COST + skip;
           p += 5;
           break;
         case 0xc7:
           if (remaining < 3) throw truncated(p - start);
           skip = bytes[p + 1]!;
+          cost += extensionCost(bytes[p + 2]!, skip);
           p += 3;
           break;
         case 0xc8:
           if (remaining < 4) throw truncated(p - start);
           skip = (bytes[p + 1]! << 8) | bytes[p + 2]!;
+          cost += extensionCost(bytes[p + 3]!, skip);
           p += 4;
           break;
         case 0xc9:
           if (remaining < 6) throw truncated(p - start);
           skip = readUint32(bytes, p + 1);
+          cost += extensionCost(bytes[p + 5]!, skip);
           p += 6;
           break;
         case 0xca:
@@ -139,39 +171,49 @@ export function checkDecodeBounds(bytes: Uint8Array, start = 0, end = bytes.leng
         case 0xd3:
           p += 9;
           break;
+        // fixext 1/2/4/8/16: a type byte and fixed data (a truncated one throws below).
         case 0xd4:
+          cost += extensionCost(bytes[p + 1]!, 1);
           p += 3;
           break;
         case 0xd5:
+          cost += extensionCost(bytes[p + 1]!, 2);
           p += 4;
           break;
         case 0xd6:
+          cost += extensionCost(bytes[p + 1]!, 4);
           p += 6;
           break;
         case 0xd7:
+          cost += extensionCost(bytes[p + 1]!, 8);
           p += 10;
           break;
         case 0xd8:
+          cost += extensionCost(bytes[p + 1]!, 16);
           p += 18;
           break;
         case 0xdc:
           if (remaining < 3) throw truncated(p - start);
           count = (bytes[p + 1]! << 8) | bytes[p + 2]!;
+          cost += arrayCost(count);
           p += 3;
           break;
         case 0xdd:
           if (remaining < 5) throw truncated(p - start);
           count = readUint32(bytes, p + 1);
+          cost += arrayCost(count);
           p += 5;
           break;
         case 0xde:
           if (remaining < 3) throw truncated(p - start);
           count = ((bytes[p + 1]! << 8) | bytes[p + 2]!) * 2;
+          cost += mapCost(count);
           p += 3;
           break;
         case 0xdf:
           if (remaining < 5) throw truncated(p - start);
           count = readUint32(bytes, p + 1) * 2;
+          cost += mapCost(count);
           p += 5;
           break;
         default: // 0xc1, never used
@@ -200,6 +242,35 @@ export function checkDecodeBounds(bytes: Uint8Array, start = 0, end = bytes.leng
   if (p !== end) {
     throw new DecodeBoundsError('trailing', `${end - p} byte(s) after the end of the document`);
   }
+  // Checked once at the end: the walk itself allocates nothing, and every header has been
+  // priced (the sum stays exact in a double: at most ~200 per input byte).
+  const allowed = decodeBudget(end - start);
+  if (cost > allowed) {
+    throw new DecodeBoundsError(
+      'budget',
+      `decoding would take about ${megabytes(cost)} of heap, more than the ${megabytes(allowed)} a ${end - start}-byte document may cost ` +
+        '(its elements cost far more heap than bytes, like empty maps, arrays or binaries)',
+    );
+  }
+  return cost;
+}
+
+/** Estimated heap of a map of `items` keys and values (pairs already doubled). */
+function mapCost(items: number): number {
+  return OBJECT_COST + (items / 2) * ENTRY_COST;
+}
+
+function arrayCost(count: number): number {
+  return count === 0 ? EMPTY_ARRAY_COST : ARRAY_COST + count * SLOT_COST;
+}
+
+/** Empty and one-byte strings are shared singletons; longer ones are built. */
+function stringCost(length: number): number {
+  return length < 2 ? 0 : STRING_COST + length;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {

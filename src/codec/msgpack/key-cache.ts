@@ -37,7 +37,9 @@ export class KeyCache {
     }
     const text = decode(start, end);
     if (text !== undefined) {
-      this.bytes[slot] = buf.slice(start, end);
+      // A copy: on a Buffer, `slice` is a view, and callers reuse their buffers, so a view
+      // would change under the cache and match later bytes to this (stale) string.
+      this.bytes[slot] = Uint8Array.prototype.slice.call(buf, start, end);
       this.strings[slot] = text;
     }
     return text;

@@ -12,14 +12,15 @@
  *   revives `__datetime__` only; `auto` reads its own tags and revives nothing else;
  * - the MessagePack timestamp ext (-1) is a Date; other exts are `MsgpackExtension`s.
  *
- * Failures are `SerializationError`s (`ERR_DESERIALIZATION`) or `DecodeBoundsError`s; a
- * document is decoded whole or not at all.
+ * Failures are `SerializationError`s (`ERR_DESERIALIZATION`) or `DecodeBoundsError`s (which
+ * include the decode budget, `decode-cost.ts`); a document is decoded whole or not at all.
  */
 import { SerializationError } from '../../errors';
 import { dateFromIsoText } from '../iso-datetime';
 import { CalendarDate, MsgpackExtension, TimeOfDay } from '../tagged-values';
 import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
-import { checkDecodeBounds } from './bounds';
+import { MAX_DECODE_DEPTH, checkDecodeBounds } from './bounds';
+import { type ExtensionCost, MAX_BIGINT_DIGITS, autoExtensionCost, standardExtensionCost } from './decode-cost';
 import { KeyCache, MAX_CACHED_KEY_BYTES } from './key-cache';
 import { utf8ReadStrict } from './text';
 import type { ValueProfile } from './value-encoder';
@@ -35,6 +36,7 @@ export interface ValueDecoderOptions {
 
 class Undecodable extends Error {}
 
+const MINUS_SIGN = 0x2d;
 // '_': sentinel keys all start with "__".
 const SENTINEL_PREFIX = 0x5f;
 /**
@@ -50,18 +52,20 @@ export class ValueDecoder {
   private readonly revive: 'all' | 'datetime' | 'none';
   private readonly rich: boolean;
   private readonly keys = new KeyCache();
+  private readonly extensionCost: ExtensionCost;
 
   constructor(
     readonly profile: ValueProfile,
     options: ValueDecoderOptions = {},
   ) {
     this.rich = profile === 'auto';
+    this.extensionCost = this.rich ? autoExtensionCost : standardExtensionCost;
     this.revive = profile === 'standard' ? 'all' : profile === 'interop' && options.reviveDates !== false ? 'datetime' : 'none';
   }
 
   /** Decodes `bytes` (exactly one document, nothing after it). */
   decode(bytes: Uint8Array): unknown {
-    checkDecodeBounds(bytes);
+    checkDecodeBounds(bytes, 0, bytes.length, MAX_DECODE_DEPTH, this.extensionCost);
     const previousBuf = this.buf;
     const previousPos = this.pos;
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -353,6 +357,11 @@ export class ValueDecoder {
         if (payload.length !== 8) throw new Undecodable('a Date tag with a payload that is not 8 bytes');
         return new Date(payload.readDoubleBE(0));
       case AUTO_EXT.BIGINT: {
+        // Parsing decimal text is superlinear: refuse a long one before BigInt() sees it.
+        const digitCount = payload.length - (payload[0] === MINUS_SIGN ? 1 : 0);
+        if (digitCount > MAX_BIGINT_DIGITS) {
+          throw new Undecodable(`a BigInt of ${digitCount} digits; auto reads at most ${MAX_BIGINT_DIGITS}`);
+        }
         const digits = payload.toString('latin1');
         if (!/^-?(?:0|[1-9]\d*)$/.test(digits)) throw new Undecodable('a BigInt tag without a decimal integer');
         return BigInt(digits);

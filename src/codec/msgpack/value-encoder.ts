@@ -10,7 +10,9 @@
  * - `auto`: JS-rich and exact: `undefined`, -0, Dates (even invalid), BigInts, Maps with any
  *   keys, Sets, typed arrays and ArrayBuffers come back as they went in (`auto-tags.ts`).
  *
- * A value that cannot be written is a `SerializationError` naming its path and type.
+ * A value that cannot be written is a `SerializationError` naming its path and type; so is one
+ * whose bytes would pass the caller's byte limit (writing stops there) or whose decoding would
+ * exceed the decode budget, which its reader would refuse (`decode-cost.ts`).
  */
 import { SerializationError } from '../../errors';
 import { describeType } from '../../describe-value';
@@ -18,15 +20,19 @@ import { compareCodePoints } from '../../keys/code-point-order';
 import { pythonIsoformatOfDate } from '../iso-datetime';
 import { CalendarDate, Float64, IsoDateTime, MsgpackExtension, TimeOfDay, Uuid } from '../tagged-values';
 import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
-import { MAX_DECODE_DEPTH } from './bounds';
+import { DecodeBoundsError, MAX_DECODE_DEPTH, checkDecodeBounds } from './bounds';
 import { findCyclePath, propertySegment } from './cycle-path';
-import { LONE_SURROGATE, MsgpackWriter } from './writer';
+import { MAX_BIGINT_DIGITS, autoExtensionCost, mayExceedDecodeBudget, standardExtensionCost } from './decode-cost';
+import { LONE_SURROGATE, MsgpackWriter, OutputLimitExceeded } from './writer';
 
 /** Which MessagePack dialect to write. */
 export type ValueProfile = 'standard' | 'interop' | 'auto';
 
 /** Error code of a value that has no encoding in the chosen profile. */
 export const UNENCODABLE_VALUE = 'ERR_SERIALIZATION_UNSUPPORTED';
+
+/** Error code of a value whose bytes pass the caller's limit (`maxValueBytes`). */
+export const VALUE_TOO_LARGE = 'ERR_VALUE_TOO_LARGE';
 
 /** Thrown inside the encoder; containers add their path segment on the way out. */
 class UnencodableValue extends Error {
@@ -58,17 +64,29 @@ export class ValueEncoder {
 
   /**
    * The MessagePack bytes of `value`, as a view into the encoder's buffer that stays valid until
-   * the next call (copy it to keep it). A `toJSON` that encodes with this same encoder while it
-   * is busy gets a fresh one.
+   * the next call (copy it to keep it). Writing stops with a `VALUE_TOO_LARGE` SerializationError
+   * as soon as the bytes pass `maxBytes`. A `toJSON` that encodes with this same encoder while
+   * it is busy gets a fresh one.
    */
-  encode(value: unknown): Buffer {
-    if (this.busy) return new ValueEncoder(this.profile, 256).encode(value).subarray();
+  encode(value: unknown, maxBytes = Number.POSITIVE_INFINITY): Buffer {
+    if (this.busy) return new ValueEncoder(this.profile, 256).encode(value, maxBytes).subarray();
     this.busy = true;
-    this.writer.reset();
+    this.writer.reset(maxBytes);
     try {
       this.write(value, 0);
-      return this.writer.view();
+      const bytes = this.writer.view();
+      // Priced only when the cheap bound says it might not fit (never for records or text).
+      if (mayExceedDecodeBudget(bytes.length, this.writer.fixedCostItems)) this.checkDecodeBudget(bytes);
+      return bytes;
     } catch (error) {
+      if (error instanceof OutputLimitExceeded) {
+        // Nobody reads these bytes: do not keep a buffer grown to the limit for them.
+        this.writer.discard();
+        throw new SerializationError(
+          `Cannot serialize (${this.profile}): the value's bytes pass the ${maxBytes}-byte limit (maxValueBytes); writing stopped there.`,
+          { code: VALUE_TOO_LARGE },
+        );
+      }
       if (!(error instanceof UnencodableValue)) throw error;
       if (error.tooDeep) {
         // Only now look for a cycle: tracking ancestors on every call would cost each container a scan.
@@ -86,6 +104,19 @@ export class ValueEncoder {
       });
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Refuses bytes whose reader would refuse them: their decoded heap is over the decode budget. */
+  private checkDecodeBudget(bytes: Buffer): void {
+    try {
+      checkDecodeBounds(bytes, 0, bytes.length, MAX_DECODE_DEPTH, this.rich ? autoExtensionCost : standardExtensionCost);
+    } catch (error) {
+      if (!(error instanceof DecodeBoundsError)) throw error;
+      throw new SerializationError(`Cannot serialize (${this.profile}): readers would refuse it: ${error.message}.`, {
+        code: UNENCODABLE_VALUE,
+        cause: error,
+      });
     }
   }
 
@@ -125,7 +156,13 @@ export class ValueEncoder {
 
   private writeBigInt(value: bigint): void {
     if (this.rich) {
+      // Readers refuse longer ones (parsing decimal text is superlinear). Hex digits never
+      // outnumber decimal ones, so the cheap hex length refuses huge values before toString().
+      const hexDigits = (value < 0n ? -value : value).toString(16).length;
+      if (hexDigits > MAX_BIGINT_DIGITS) throw tooManyDigits(`about ${Math.round(hexDigits * Math.log10(16))}`);
       const digits = value.toString();
+      const digitCount = digits.length - (value < 0n ? 1 : 0);
+      if (digitCount > MAX_BIGINT_DIGITS) throw tooManyDigits(String(digitCount));
       this.writer.extHeader(AUTO_EXT.BIGINT, digits.length);
       this.writer.ensure(digits.length);
       this.writer.pos += this.writer.buf.write(digits, this.writer.pos, 'latin1');
@@ -338,10 +375,15 @@ export class ValueEncoder {
   }
 
   private writeTag(type: number): void {
+    this.writer.fixedCostItems++;
     this.writer.ensure(3);
     const buf = this.writer.buf;
     buf[this.writer.pos++] = 0xd4;
     buf[this.writer.pos++] = type;
     buf[this.writer.pos++] = 0;
   }
+}
+
+function tooManyDigits(digits: string): UnencodableValue {
+  return new UnencodableValue(`a BigInt of ${digits} digits; auto stores at most ${MAX_BIGINT_DIGITS} (readers refuse longer ones)`, 'bigint');
 }

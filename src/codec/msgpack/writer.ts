@@ -4,7 +4,9 @@
  * value encoders (`value-encoder.ts`, `../../keys/canonical-args.ts`) decide what to write.
  *
  * The buffer is reused between documents, so `view()` is only valid until the next `reset()`;
- * callers that keep the bytes call `copy()`.
+ * callers that keep the bytes call `copy()`. A document may be given a byte limit: the writer
+ * throws `OutputLimitExceeded` as soon as it would pass it, so an oversized value is never
+ * written out whole.
  */
 import { isWellFormedString, utf8Write } from './text';
 
@@ -18,19 +20,47 @@ const INLINE_STRING_LIMIT = 48;
 /** Returned by `MsgpackWriter#str` when the string is not well-formed UTF-16 (a lone surrogate). */
 export const LONE_SURROGATE = -1;
 
+/** Thrown by `MsgpackWriter` when a document would pass the limit given to `reset`. */
+export class OutputLimitExceeded extends Error {
+  constructor(readonly limit: number) {
+    super(`the output passed its ${limit}-byte limit`);
+  }
+}
+
 export class MsgpackWriter {
   buf: Buffer;
   pos = 0;
+  /**
+   * Maps, arrays, binaries and exts written since `reset`: the items whose decoded heap has a
+   * large fixed part, which lets a writer bound the document's decode cost without a scan.
+   */
+  fixedCostItems = 0;
   private view64: DataView;
+  private limit = Number.POSITIVE_INFINITY;
+  /** Bytes that can be written before `ensure` must look: the buffer's end or the limit. */
+  private room: number;
 
-  constructor(initialSize = 1024) {
+  constructor(private readonly initialSize = 1024) {
     this.buf = Buffer.allocUnsafe(initialSize);
     this.view64 = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.room = initialSize;
   }
 
-  /** Forget the written bytes (the buffer is kept). */
-  reset(): void {
+  /** Forget the written bytes and give back a grown buffer (after a refused oversized document). */
+  discard(): void {
+    if (this.buf.length > this.initialSize) {
+      this.buf = Buffer.allocUnsafe(this.initialSize);
+      this.view64 = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    }
+    this.reset();
+  }
+
+  /** Forget the written bytes (the buffer is kept); the next document may not pass `limit` bytes. */
+  reset(limit = Number.POSITIVE_INFINITY): void {
     this.pos = 0;
+    this.fixedCostItems = 0;
+    this.limit = limit;
+    this.room = Math.min(this.buf.length, limit);
   }
 
   /** The written bytes, sharing memory with the writer: valid until the next write or reset. */
@@ -45,18 +75,23 @@ export class MsgpackWriter {
     return out;
   }
 
-  /** Make room for `n` more bytes. */
+  /** Make room for `n` more bytes (throws `OutputLimitExceeded` past the document's limit). */
   ensure(n: number): void {
-    if (this.pos + n > this.buf.length) this.grow(this.pos + n);
+    if (this.pos + n > this.room) this.grow(this.pos + n);
   }
 
   private grow(needed: number): void {
-    let size = this.buf.length * 2;
-    while (size < needed) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-    this.view64 = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    if (needed > this.limit) throw new OutputLimitExceeded(this.limit);
+    if (needed > this.buf.length) {
+      // Doubling, but never past the limit: a limited document never holds more than it may keep.
+      let size = this.buf.length * 2;
+      while (size < needed) size *= 2;
+      const next = Buffer.allocUnsafe(Math.max(needed, Math.min(size, this.limit)));
+      this.buf.copy(next, 0, 0, this.pos);
+      this.buf = next;
+      this.view64 = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    }
+    this.room = Math.min(this.buf.length, this.limit);
   }
 
   nil(): void {
@@ -253,6 +288,7 @@ export class MsgpackWriter {
   /** Binary data (`bin` family) in its shortest header. */
   bin(bytes: Uint8Array): void {
     const length = bytes.length;
+    this.fixedCostItems++;
     this.ensure(length + 5);
     const buf = this.buf;
     if (length < 0x100) {
@@ -272,6 +308,7 @@ export class MsgpackWriter {
   }
 
   arrayHeader(length: number): void {
+    this.fixedCostItems++;
     this.ensure(5);
     const buf = this.buf;
     if (length < 16) {
@@ -288,6 +325,7 @@ export class MsgpackWriter {
   }
 
   mapHeader(length: number): void {
+    this.fixedCostItems++;
     this.ensure(5);
     const buf = this.buf;
     if (length < 16) {
@@ -305,6 +343,7 @@ export class MsgpackWriter {
 
   /** An ext header (`fixext*` when the length allows, else ext8/16/32) for `length` payload bytes. */
   extHeader(type: number, length: number): void {
+    this.fixedCostItems++;
     this.ensure(6);
     const buf = this.buf;
     const fixed = FIXEXT_MARKER[length];

@@ -5,9 +5,9 @@
  */
 import { ValueDecoder } from '../msgpack/value-decoder';
 import { ValueEncoder } from '../msgpack/value-encoder';
-import type { Serializer } from './serializer';
+import type { LimitedSerializer, Serializer } from './serializer';
 
-function msgpackSerializer(profile: 'standard' | 'auto', name: string, code: string, format: string): Serializer {
+function msgpackSerializer(profile: 'standard' | 'auto', name: string, code: string, format: string): LimitedSerializer {
   const encoder = new ValueEncoder(profile);
   const decoder = new ValueDecoder(profile);
   return Object.freeze({
@@ -16,6 +16,7 @@ function msgpackSerializer(profile: 'standard' | 'auto', name: string, code: str
     format,
     serialize: (value: unknown): Uint8Array => Buffer.from(encoder.encode(value)),
     serializeTransient: (value: unknown): Uint8Array => encoder.encode(value),
+    serializeTransientWithin: (value: unknown, maxBytes: number): Uint8Array => encoder.encode(value, maxBytes),
     deserialize: (bytes: Uint8Array): unknown => decoder.decode(bytes),
   });
 }

@@ -25,6 +25,20 @@ export interface Serializer {
   serializeTransient?(value: unknown): Uint8Array;
 }
 
+/**
+ * A serializer that stops writing once its output passes a byte limit, so an oversized value is
+ * never serialized whole (the built-in MessagePack ones; internal, the codec looks for it).
+ */
+export interface LimitedSerializer extends Serializer {
+  /** `serializeTransient`, refusing (SerializationError `ERR_VALUE_TOO_LARGE`) as soon as the bytes pass `maxBytes`. */
+  serializeTransientWithin(value: unknown, maxBytes: number): Uint8Array;
+}
+
+/** True for a serializer that can stop at a byte limit. */
+export function isLimitedSerializer(serializer: Serializer): serializer is LimitedSerializer {
+  return typeof (serializer as Partial<LimitedSerializer>).serializeTransientWithin === 'function';
+}
+
 /** Names of the built-in serializers, as accepted by `createCodec({ serializer })`. */
 export type SerializerName = 'standard' | 'json' | 'auto' | 'arrow';
 

@@ -72,6 +72,17 @@ impl<'a> ParsedEnvelope<'a> {
 
 /// Runs Retrieve Flow steps 1–5 on untrusted bytes.
 pub fn parse(envelope: &[u8]) -> Result<ParsedEnvelope<'_>, EnvelopeError> {
+    parse_within(envelope, MAX_UNCOMPRESSED_SIZE)
+}
+
+/// [`parse`], refusing an `original_size` over `max_original_size` as well as over the
+/// protocol's cap: a reader whose configuration never writes values above some size can
+/// refuse a larger declared one before it allocates the output.
+pub fn parse_within(
+    envelope: &[u8],
+    max_original_size: usize,
+) -> Result<ParsedEnvelope<'_>, EnvelopeError> {
+    let size_limit = max_original_size.min(MAX_UNCOMPRESSED_SIZE);
     if envelope.len() > MAX_COMPRESSED_SIZE {
         return Err(EnvelopeError::InputTooLarge {
             what: "envelope",
@@ -103,11 +114,11 @@ pub fn parse(envelope: &[u8]) -> Result<ParsedEnvelope<'_>, EnvelopeError> {
             limit: MAX_COMPRESSED_SIZE,
         });
     }
-    if original_size > MAX_UNCOMPRESSED_SIZE as u64 {
+    if original_size > size_limit as u64 {
         return Err(EnvelopeError::InputTooLarge {
             what: "original_size",
             size: original_size,
-            limit: MAX_UNCOMPRESSED_SIZE,
+            limit: size_limit,
         });
     }
     if compressed.is_empty() {
@@ -126,7 +137,7 @@ pub fn parse(envelope: &[u8]) -> Result<ParsedEnvelope<'_>, EnvelopeError> {
     Ok(ParsedEnvelope {
         compressed,
         checksum,
-        // At most 512 MiB after the cap above.
+        // At most `size_limit` (so at most 512 MiB) after the cap above.
         original_size: original_size as usize,
         format,
     })

@@ -8,7 +8,8 @@ use crate::msgpack_bounds::BoundsError;
 /// that did not pass every check; each variant names the check that refused the input.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum EnvelopeError {
-    /// An input, the compressed block, the envelope or a declared size is over its 512 MiB cap.
+    /// An input, the compressed block, the envelope or a declared size is over its 512 MiB cap
+    /// (or a declared size over the smaller limit the reader passed).
     #[error("{what} is {size} bytes, over the {limit}-byte limit")]
     InputTooLarge {
         what: &'static str,

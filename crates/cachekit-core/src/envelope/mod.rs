@@ -7,7 +7,7 @@ mod error;
 mod pending;
 mod scratch;
 
-pub use decode::{parse, ParsedEnvelope};
+pub use decode::{parse, parse_within, ParsedEnvelope};
 pub use encode::{compress_block, from_parts, prepare, PreparedEnvelope, LITERAL_ONLY_BELOW};
 pub use error::EnvelopeError;
 pub use pending::PendingEnvelope;
@@ -78,7 +78,17 @@ impl ByteStorage {
 
     /// Payload and format of `envelope`, after every check of the Retrieve Flow.
     pub fn retrieve(&self, envelope: &[u8]) -> Result<Retrieved, EnvelopeError> {
-        let parsed = parse(envelope)?;
+        self.retrieve_within(envelope, MAX_UNCOMPRESSED_SIZE)
+    }
+
+    /// [`Self::retrieve`], refusing a declared `original_size` over `max_original_size`
+    /// before the output is allocated (see [`parse_within`]).
+    pub fn retrieve_within(
+        &self,
+        envelope: &[u8],
+        max_original_size: usize,
+    ) -> Result<Retrieved, EnvelopeError> {
+        let parsed = parse_within(envelope, max_original_size)?;
         let mut data = vec![0u8; parsed.original_size()];
         parsed.decompress_into(&mut data)?;
         Ok(Retrieved {
