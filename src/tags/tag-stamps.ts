@@ -144,7 +144,7 @@ export class TagStamps implements TagStampListener {
       const stamps = new Map(stampKeys.map((key) => [key, at]));
       for (const bus of this.buses) bus.tagsStamped(stamps);
     }
-    if (Date.now() <= at) await new Promise((resolve) => setTimeout(resolve, 1));
+    await clockPast(at);
     return stored;
   }
 
@@ -223,6 +223,16 @@ export class TagStamps implements TagStampListener {
     // known before the table started over): they are judged again.
     this.version++;
   }
+}
+
+/**
+ * Resolves once `Date.now()` is past `at`: at least a millisecond of real time after it was read
+ * (a 1 ms timer alone may fire sooner: libuv starts it from the loop's cached time). Real time is
+ * the monotonic clock, so a replaced `Date` (in tests) cannot hold this forever.
+ */
+async function clockPast(at: number): Promise<void> {
+  const until = performance.now() + 1;
+  while (Date.now() <= at && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 /**
