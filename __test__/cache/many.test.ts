@@ -192,6 +192,25 @@ describe('many(argsList)', () => {
     await expect(get.many([[3]])).rejects.toThrow('down');
   });
 
+  it('honours tags: after invalidateTags, only the tagged calls run again (L1 and L2 copies alike)', async () => {
+    const backend = new CountingBackend();
+    const { ran, load } = source();
+    const name = unique('bulkTags');
+    const get = cache(load, { backend, name, tags: (id) => [id % 2 === 0 ? 'even' : 'odd'] });
+    const fromL2 = cache(load, { backend, name, l1: false, tags: (id) => [id % 2 === 0 ? 'even' : 'odd'] });
+    await get.many(ids(1, 6));
+    await get.flush();
+    ran.length = 0;
+    await get.invalidateTags(['even']);
+    expect((await get.many(ids(1, 6))).map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(ran).toEqual([2, 4, 6]);
+    await get.flush();
+    ran.length = 0;
+    await fromL2.invalidateTags(['odd']);
+    expect((await fromL2.many(ids(1, 6))).map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(ran).toEqual([1, 3, 5]);
+  });
+
   it('runs calls whose arguments form no key uncached, and refuses anything but a list of argument lists', async () => {
     const get = cache(async (value: unknown) => typeof value, { backend: null, name: unique('odd') });
     expect(await get.many([[Symbol('s')], [1]])).toEqual(['symbol', 'number']);

@@ -218,6 +218,7 @@ describe('tags with every way a value is kept', () => {
   };
   const modes = [
     ['encrypted (sealed bytes in L1)', { encryption: { masterKey: 'a1'.repeat(32) }, tenant: 'single' as const }],
+    ['keyed integrity (an HMAC over frame and value)', { integrity: { masterKey: 'a1'.repeat(32) } }],
     ['reference mode (live values in L1)', { l1: { mode: 'reference' as const } }],
     ['frozen mode (one frozen value in L1)', { l1: { mode: 'frozen' as const } }],
     ['a custom serializer', { serializer: jsonText }],
