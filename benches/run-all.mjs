@@ -17,6 +17,8 @@ const benches = [
   ['secure', ['benches/secure.bench.mjs']],
   ['keyed-integrity', ['benches/keyed-integrity.bench.mjs']],
   ['observability', ['benches/observability.bench.mjs']],
+  ['tags', ['benches/tags.bench.mjs']],
+  ['many', ['benches/many.bench.mjs']],
   ['faults-peers', ['--import', 'tsx', 'benches/faults-peers.bench.mjs']],
   ['coherence', ['--import', 'tsx', 'benches/coherence.bench.mjs']],
   ['startup', ['benches/startup.bench.mjs']],

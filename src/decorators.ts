@@ -22,7 +22,7 @@ import { ConfigurationError } from './errors';
  * Options of `@cached`; `preset` picks the intent preset (default: plain `cache()`). `key`
  * receives the method's arguments with `this` bound to the instance.
  */
-export type CachedMethodOptions = Omit<CacheOptions, 'key'> & {
+export type CachedMethodOptions = Omit<CacheOptions<readonly unknown[], unknown>, 'key'> & {
   preset?: Exclude<PresetName, 'local' | 'default'>;
   key?: (...args: never[]) => string;
 };

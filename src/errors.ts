@@ -70,6 +70,16 @@ export class DecryptionError extends CachekitError {
   }
 }
 
+/**
+ * A call stopped waiting for the cached function at `factoryTimeout.hard` and had no stale
+ * value to serve. The function was not aborted: it goes on and its result is stored.
+ */
+export class FactoryTimeoutError extends CachekitError {
+  constructor(message: string, options?: CachekitErrorOptions) {
+    super(message, 'ERR_FACTORY_TIMEOUT', options);
+  }
+}
+
 /** How a backend failure should be treated by the reliability layer. */
 export type BackendErrorKind = 'transient' | 'permanent' | 'timeout' | 'authentication' | 'unknown';
 

@@ -16,6 +16,9 @@ export type { CacheInfo } from './cache/stats';
 export type { CacheOptions, UserSerializer } from './config/options';
 export type { ReliabilityOptions } from './reliability/options';
 export type { EncryptionOptions } from './encryption/encryption-options';
+export type { TagsOption, TagsOptions } from './tags/tag-options';
+export type { FactoryTimeoutOptions, FailSafeOptions } from './fail-safe/options';
+export { invalidateTags, type InvalidateTagsOptions } from './tags/invalidate-tags';
 export type { KeyedIntegrityOptions } from './encryption/keyed-integrity-options';
 
 // Errors: every one carries a stable `code`; branch with `instanceof` or on the code.
@@ -28,6 +31,7 @@ export {
   EncryptionError,
   DecryptionError,
   BackendError,
+  FactoryTimeoutError,
 } from './errors';
 export { TenantError } from './tenancy/tenant-option';
 

@@ -45,6 +45,31 @@ describe('type inference', () => {
     });
   });
 
+  it('types many(), loadMany and the tags functions from the wrapped function', () => {
+    const getUser = cache(async (id: number): Promise<User> => ({ id, name: 'x' }), {
+      backend: null,
+      name: 'typedMany',
+      tags: {
+        fromArgs: (id) => {
+          expectTypeOf(id).toEqualTypeOf<number>();
+          return [`user:${id}`];
+        },
+        fromResult: (user, id) => {
+          expectTypeOf(user).toEqualTypeOf<User>();
+          expectTypeOf(id).toEqualTypeOf<number>();
+          return [user.name];
+        },
+      },
+      loadMany: async (missing) => {
+        expectTypeOf(missing).toEqualTypeOf<Array<[id: number]>>();
+        return missing.map(([id]) => ({ id, name: 'y' }));
+      },
+    });
+    expectTypeOf(getUser.many).parameters.toEqualTypeOf<[argsList: ReadonlyArray<[id: number]>]>();
+    expectTypeOf(getUser.many).returns.toEqualTypeOf<Promise<User[]>>();
+    expectTypeOf(getUser.invalidateTags).returns.toEqualTypeOf<Promise<boolean>>();
+  });
+
   it('cache(options)(fn) infers the same types', () => {
     const f = cache({ backend: null, ttl: 5 })(async function typedCurried(id: string) {
       return id.length;

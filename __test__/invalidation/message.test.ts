@@ -27,7 +27,7 @@ describe('invalidation bus messages', () => {
     for (let cut = 0; cut < frame.length; cut++) expect(decodeMessage(frame.subarray(0, cut))).toBeUndefined();
     expect(decodeMessage(Buffer.concat([frame, Buffer.from([0])]))).toBeUndefined();
     const otherVersion = Buffer.from(frame);
-    otherVersion[3] = 2;
+    otherVersion[3] = 3;
     expect(decodeMessage(otherVersion)).toBeUndefined();
     const unknownKind = Buffer.from(frame);
     unknownKind[20] = 9;
@@ -36,6 +36,17 @@ describe('invalidation bus messages', () => {
     const notUtf8 = encodeMessage(sender, 'keys', ['abcd']);
     notUtf8[notUtf8.length - 2] = 0xff;
     expect(decodeMessage(notUtf8)).toBeUndefined();
+  });
+
+  it('writes keys, prefixes and everything as version 1 (older peers read them) and tags as version 2', () => {
+    const tags = encodeMessage(sender, 'tags', ['1767225600000:t:default:tag:product:1']);
+    expect(tags[3]).toBe(2);
+    expect(decodeMessage(tags)).toEqual({ sender, kind: 'tags', items: ['1767225600000:t:default:tag:product:1'] });
+    for (const kind of ['keys', 'prefixes', 'all'] as const) expect(encodeMessage(sender, kind, [])[3]).toBe(1);
+    // A tags kind inside a version 1 frame is not something any sender writes: refused.
+    const downgraded = Buffer.from(tags);
+    downgraded[3] = 1;
+    expect(decodeMessage(downgraded)).toBeUndefined();
   });
 
   it('refuses to encode more than its limits allow', () => {

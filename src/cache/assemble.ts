@@ -25,6 +25,7 @@ import { claimIdentity, type CacheIdentity } from './identity-registry';
 import { createLocalFunction, type LocalCachedFunction } from './local-function';
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import { createInteropPipeline, createValuePipeline } from './value-pipeline';
+import { framedSerializerCode } from './entry-frame';
 import { BoundedMemo } from '../collections/bounded-memo';
 
 /**
@@ -69,7 +70,8 @@ function scopedKeys(tenancy: TenantResolver, keyOptions: Omit<FunctionKeyOptions
     const keyPrefix = tenantScopedKey(tenancy.tenant, '');
     const options = { ...keyOptions, keyPrefix };
     const prefixes = clearPrefixes(options);
-    return { storedKey: storedKeyFunction(options), clearPrefixes: () => prefixes };
+    const fixed = tenancy.tenant;
+    return { storedKey: storedKeyFunction(options), clearPrefixes: () => prefixes, tagTenant: (tenant: string | undefined) => tenant ?? fixed };
   }
   const logical = storedKeyFunction({ ...keyOptions, keyPrefix: '' });
   const prefixes = new BoundedMemo<string, string>(TENANT_PREFIX_CACHE);
@@ -88,6 +90,12 @@ function scopedKeys(tenancy: TenantResolver, keyOptions: Omit<FunctionKeyOptions
         throw new TenantError('cacheClear() of a multi-tenant cache clears one tenant: pass { tenant } or call it inside runWithTenant().');
       }
       return clearPrefixes({ ...keyOptions, keyPrefix: prefixOf(tenant) });
+    },
+    tagTenant: (tenant: string | undefined) => {
+      if (tenant === undefined) {
+        throw new TenantError('invalidateTags() of a multi-tenant cache invalidates one tenant\'s tags: pass { tenant } or call it inside runWithTenant().');
+      }
+      return tenant;
     },
   };
 }
@@ -137,6 +145,7 @@ function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | u
     pipeline,
     storedKey: (args: readonly unknown[]) => storedKey(args),
     clearPrefixes: () => prefixes,
+    tagTenant: (explicit: string | undefined) => explicit ?? tenant,
     contextOf: (key: string): EntryContext => ({ logicalKey: key, tenant }),
   };
 }
@@ -200,7 +209,8 @@ export function assembleCachedFunction<F extends AnyFunction>(
     module: config.module,
     name: config.name,
     integrity: config.integrity,
-    serializerCode: pipeline.serializerCode,
+    // Framed entries (tags, fail-safe) live under keys of their own: no cache ever reads the other kind.
+    serializerCode: isFramed(config) ? framedSerializerCode(pipeline.serializerCode) : pipeline.serializerCode,
     keyFunction: config.keyFunction,
   });
   claimIdentity(functionIdentity(config), fn);
@@ -213,12 +223,23 @@ export function assembleCachedFunction<F extends AnyFunction>(
     contextOf: scopedContext,
     storedKey: keys.storedKey,
     clearPrefixes: keys.clearPrefixes,
+    tagTenant: keys.tagTenant,
   });
+}
+
+/** Whether a cache's entries carry a frame (see `entry-frame.ts`). */
+export function isFramed(config: ResolvedConfig): boolean {
+  return config.tags !== undefined || config.failSafe !== undefined;
 }
 
 /** Builds `cache.local(fn, options)`. */
 export function assembleLocalFunction<F extends AnyFunction>(fn: F, options: CacheOptions<never[]> | undefined): LocalCachedFunction<F> {
   const config = resolveOptions('local', options, fn);
+  for (const option of ['tags', 'failSafe', 'factoryTimeout', 'loadMany'] as const) {
+    if (options?.[option] !== undefined) {
+      throw new ConfigurationError(`Option \`${option}\` is not available in cache.local, which keeps live values in this process only. Fix: use cache() with \`backend: null\`.`);
+    }
+  }
   const storedKey = storedKeyFunction({
     keyPrefix: '',
     namespace: config.namespace,

@@ -1,7 +1,9 @@
 /**
  * The call path behind a wrapped function: L1 → L2 → (lock) → function → write back, with
- * single-flight, stale-while-revalidate and invalidation. The synchronous L1 hit path lives
- * in `cached-function.ts`; everything that may await lives here.
+ * single-flight, stale-while-revalidate, invalidation (by key, prefix and tag) and fail-safe.
+ * The synchronous L1 hit path lives in `cached-function.ts`; everything that may await lives
+ * here; framed L1 entries that need more than a look are in `framed-l1.ts`, runs of the
+ * function in `function-runs.ts`, `many()` in `bulk-load.ts`.
  */
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
@@ -20,8 +22,14 @@ import { BackgroundTasks } from './background-tasks';
 import { DecodeMemo } from './decode-memo';
 import { EntryContexts } from './entry-contexts';
 import { throwIfFailClosed, type EntryIo, type LogLevel } from './entry-io';
-import { EntryReader, type Loaded } from './entry-reader';
+import { EntryReader, ExpiredRead, type Loaded, type ReadOutcome } from './entry-reader';
 import { EntryWriter } from './entry-writer';
+import { judgeEntry, type EntryMeta, type EntryVerdict } from './entry-meta';
+import type { StaleValue } from '../fail-safe/stale-value';
+import { FunctionRuns } from './function-runs';
+import { stampKey, stampPrefixOfTenant } from '../tags/tag-names';
+import { stampsOf } from '../tags/stamps-registry';
+import type { TagStamps } from '../tags/tag-stamps';
 import { errorSummary } from '../observability/error-summary';
 import { L1Tier } from './l1-tier';
 import type { EntryContext, ValuePipeline } from './ports';
@@ -29,7 +37,7 @@ import type { CacheStats } from './stats';
 import { WrittenKeys } from './written-keys';
 
 /** The shared result of one in-flight load. */
-interface Flight {
+export interface Flight {
   /** Cleared once the flight is over (see `load`). */
   promise: Promise<Loaded> | undefined;
   /** Set by invalidation: the result must not be written to any tier. */
@@ -53,8 +61,12 @@ export interface CacheEngineParts {
   failClosed: boolean;
 }
 
+/** The trace outcome of each way a flight is answered. */
+const OUTCOMES = { l2: 'l2_hit', computed: 'miss', bypassed: 'bypassed', stale: 'fail_safe' } as const;
+
 /** Most keys remembered per function for `cacheClear()` on backends that cannot clear by prefix. */
 const MAX_REMEMBERED_KEYS = 100_000;
+
 
 /** The asynchronous part of a cached call. */
 export class CacheEngine {
@@ -68,15 +80,22 @@ export class CacheEngine {
   readonly label: string;
   /** The namespace label (`default` when none is set). */
   readonly namespace: string;
-  private readonly inflight = new Map<string, Flight>();
+  /** Loads in flight by key (single-flight; `many()` takes part in it too). */
+  readonly inflight = new Map<string, Flight>();
+  /** Entries carry a frame: tags, or fail-safe's freshness (see `entry-frame.ts`). */
+  readonly framed: boolean;
+  /** The tag stamp table of this cache's L2, once the backend is known. */
+  private stampTable: TagStamps | undefined;
   private readonly backendOf: () => ResilientBackend | null;
   /** The backend once resolved (undefined before the first call that needed it). */
   private resolved: ResilientBackend | null | undefined;
   private readonly lock: Readonly<LockOptions>;
   private readonly contexts: EntryContexts;
   private readonly failsClosed: boolean;
-  private readonly reader: EntryReader;
-  private readonly writer: EntryWriter;
+  readonly reader: EntryReader;
+  readonly writer: EntryWriter;
+  /** Runs of the function: storing their values, fail-safe, factory timeouts. */
+  readonly runs: FunctionRuns;
   /** Puts entries into L1 (undefined when L1 is off). */
   /** The function's L1: what it holds and hands back (undefined when L1 is off). */
   readonly l1Tier: L1Tier | undefined;
@@ -104,6 +123,7 @@ export class CacheEngine {
     this.lock = parts.lock;
     this.contexts = new EntryContexts(parts.contextOf);
     this.failsClosed = parts.failClosed && parts.pipeline?.encrypted === true;
+    this.framed = parts.config.tags !== undefined || parts.config.failSafe !== undefined;
     this.l1Tier =
       parts.l1 === undefined
         ? undefined
@@ -117,6 +137,8 @@ export class CacheEngine {
             frozen: parts.config.l1.mode === 'frozen',
             pipeline: parts.pipeline,
             context: (key) => this.context(key),
+            framed: this.framed,
+            staleMs: parts.config.failSafe?.maxStaleMs ?? 0,
           });
     this.background = new BackgroundTasks(() => {
       this.stats.counters.l2WriteFailures++;
@@ -131,6 +153,9 @@ export class CacheEngine {
       reference: this.reference,
       l1: this.l1Tier,
       background: this.background,
+      framed: this.framed,
+      l2TtlSeconds: Math.ceil(this.config.ttlSeconds + (this.config.failSafe?.maxStaleMs ?? 0) / 1000),
+      stamps: () => this.stamps(),
       context: (key, remember) => this.context(key, remember),
       bus: () => this.busOrNone ?? undefined,
       log: (level, fields, message) => this.log(level, fields, message),
@@ -140,6 +165,7 @@ export class CacheEngine {
     const memoApplies = parts.config.decodeMemo.enabled && parts.l1 === undefined && parts.pipeline !== undefined && !parts.pipeline.encrypted;
     this.decodeMemo = memoApplies ? new DecodeMemo(parts.config.decodeMemo) : undefined;
     this.reader = new EntryReader(io, this.writer, this.failsClosed, this.decodeMemo);
+    this.runs = new FunctionRuns(this, this.writer);
   }
 
   /** Whether misses take the distributed stampede lock. */
@@ -154,6 +180,17 @@ export class CacheEngine {
       this.attachBus(this.resolved);
     }
     return this.resolved;
+  }
+
+  /** The tag stamp table of this cache's L2 (resolving the backend if no call did yet). */
+  stamps(): TagStamps {
+    if (this.stampTable === undefined) this.stampTable = stampsOf(this.backend()?.backend ?? null);
+    return this.stampTable;
+  }
+
+  /** What a framed entry is worth now (see `judgeEntry`). */
+  judge(meta: EntryMeta, now: number): EntryVerdict {
+    return judgeEntry(meta, this.stamps(), now);
   }
 
   /** The backend if a call already resolved it; undefined before (health and metrics never resolve one). */
@@ -183,6 +220,8 @@ export class CacheEngine {
     if (redis === undefined) return;
     const bus = busOf(redis, settings.channel, settings.degradedTtlMs, () => this.config.logger ?? getLogger());
     this.busOrNone = bus;
+    // Tag stamps of other processes arrive on the bus, and its link changes bound how long they are trusted.
+    if (this.framed) this.stamps().watch(bus);
     if (this.l1Tier !== undefined) {
       this.l1Tier.bus = bus;
       bus.join({ l1: this.l1Tier.l1, owner: this.owner });
@@ -243,6 +282,8 @@ export class CacheEngine {
     args: readonly unknown[],
     signal: AbortSignal | undefined,
     trace?: CallMessage,
+    /** Fail-safe: the expired L1 value to serve if the function fails. */
+    stale?: StaleValue,
   ): Promise<unknown> {
     const existing = this.inflight.get(key);
     if (existing !== undefined) {
@@ -252,7 +293,7 @@ export class CacheEngine {
     const flight: Flight = { promise: undefined, discard: false };
     let promise: Promise<Loaded>;
     try {
-      promise = this.loadUncoalesced(flight, key, fn, thisArg, args, signal);
+      promise = this.loadUncoalesced(flight, key, fn, thisArg, args, signal, stale);
     } catch (error) {
       promise = Promise.reject(error);
     }
@@ -271,6 +312,26 @@ export class CacheEngine {
     );
   }
 
+  /**
+   * A flight `many()` settles itself: single calls of `key` join it meanwhile. `resolve` and
+   * `reject` answer it; it lands (leaves the map) when answered.
+   */
+  openFlight(key: string): { flight: Flight; resolve: (loaded: Loaded) => void; reject: (error: unknown) => void } {
+    let resolve!: (loaded: Loaded) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<Loaded>((yes, no) => {
+      resolve = yes;
+      reject = no;
+    });
+    const flight: Flight = { promise, discard: false };
+    this.inflight.set(key, flight);
+    promise.then(
+      () => this.land(key, flight),
+      () => this.land(key, flight),
+    );
+    return { flight, resolve, reject };
+  }
+
   /** A flight is over: it leaves the map and lets go of its promise. */
   private land(key: string, flight: Flight): void {
     if (this.inflight.get(key) === flight) this.inflight.delete(key);
@@ -282,13 +343,14 @@ export class CacheEngine {
   }
 
   /** Counts one call by how its flight was answered (joiners count like the caller they joined). */
-  private count(loaded: Loaded, trace: CallMessage | undefined): void {
+  count(loaded: Loaded, trace: CallMessage | undefined): void {
     if (loaded.source === 'l2') this.stats.recordL2Hit(loaded.latencyMs);
     else {
       this.stats.misses++;
       if (loaded.source === 'bypassed') this.stats.counters.unavailableMisses++;
+      else if (loaded.source === 'stale') this.stats.counters.failSafeHits++;
     }
-    if (trace !== undefined) trace.outcome = loaded.source === 'l2' ? 'l2_hit' : loaded.source === 'bypassed' ? 'bypassed' : 'miss';
+    if (trace !== undefined) trace.outcome = OUTCOMES[loaded.source];
   }
 
   /**
@@ -308,6 +370,7 @@ export class CacheEngine {
    * know are decoded per joiner, as before.
    */
   private freshCopy(loaded: Loaded): unknown {
+    if (loaded.stale !== undefined) return loaded.stale.value();
     if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
     const template = loaded.joinTemplate;
     if (template === null) return this.pipeline.deserialize(loaded.serialized);
@@ -326,7 +389,7 @@ export class CacheEngine {
    * process wrote or already decoded once does not fail; if it ever does, the joiner runs the
    * function itself rather than reject (the flight's value belongs to its first caller).
    */
-  private joinedValue(
+  joinedValue(
     loaded: Loaded,
     fn: (...args: never[]) => unknown,
     thisArg: unknown,
@@ -352,9 +415,10 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
+    staleInL1: StaleValue | undefined,
   ): Promise<Loaded> {
     const backend = this.backend();
-    if (backend === null) return this.compute(flight, key, fn, thisArg, args, false, 'computed');
+    if (backend === null) return this.runs.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
     // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
     const readMark = this.l1Tier?.mark();
     const reading = backend.get(key, signal);
@@ -364,18 +428,18 @@ export class CacheEngine {
     // An L2 hit is answered in this one callback; anything else continues in `afterRead`.
     return reading.then((result) => {
       const read = this.reader.opened(backend, key, result, readMark);
-      if (typeof read === 'object' && !(read instanceof Promise)) return read;
+      if (typeof read === 'object' && !(read instanceof Promise) && !(read instanceof ExpiredRead)) return read;
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.
-      if (read === 'failed') return this.compute(flight, key, fn, thisArg, args, false, 'bypassed');
-      if (read === 'miss' && !this.usesLock(backend)) return this.compute(flight, key, fn, thisArg, args, false, 'computed');
-      return this.afterRead(read, flight, backend, key, fn, thisArg, args, signal);
+      if (read === 'failed') return this.runs.compute(flight, key, fn, thisArg, args, false, 'bypassed', staleInL1);
+      if (read === 'miss' && !this.usesLock(backend)) return this.runs.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
+      return this.afterRead(read, flight, backend, key, fn, thisArg, args, signal, staleInL1);
     });
   }
 
   /** After a read that was not a hit (or is still being opened): the lock on a miss, or the function. */
   private async afterRead(
-    pending: 'miss' | 'failed' | Promise<Loaded | 'miss'>,
+    pending: ReadOutcome | Promise<ReadOutcome>,
     flight: Flight,
     backend: ResilientBackend,
     key: string,
@@ -383,8 +447,15 @@ export class CacheEngine {
     thisArg: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
+    staleInL1: StaleValue | undefined,
   ): Promise<Loaded> {
-    const read = typeof pending === 'string' ? pending : await pending;
+    let read = await pending;
+    // An entry past its freshness is no hit; it is what fail-safe serves if the function fails.
+    let stale = staleInL1;
+    if (read instanceof ExpiredRead) {
+      stale = read;
+      read = 'miss';
+    }
     if (typeof read === 'object') return read;
     if (read === 'miss' && this.usesLock(backend)) {
       const locked = await runWithLock<Loaded>({
@@ -396,48 +467,20 @@ export class CacheEngine {
         signal,
         recheck: async () => {
           const again = await this.reader.read(backend, key, signal);
-          return typeof again === 'object' ? again : undefined;
+          return typeof again === 'object' && !(again instanceof ExpiredRead) ? again : undefined;
         },
         // The holder's caller gets its value at once; the lock goes once the write has landed.
-        compute: (context) => this.compute(flight, key, fn, thisArg, args, false, 'computed', context.lockHeld ? context.releaseAfter : undefined),
+        compute: (context) => this.runs.compute(flight, key, fn, thisArg, args, false, 'computed', stale, context.lockHeld ? context.releaseAfter : undefined),
         ...(this.busOrNone ? { watch: this.busOrNone.watch.bind(this.busOrNone) } : {}),
       });
       this.stats.lockOutcomes[locked.lock]++;
       return locked.value;
     }
-    return this.compute(flight, key, fn, thisArg, args, false, read === 'failed' ? 'bypassed' : 'computed');
+    return this.runs.compute(flight, key, fn, thisArg, args, false, read === 'failed' ? 'bypassed' : 'computed', stale);
   }
 
   private usesLock(backend: ResilientBackend): boolean {
     return this.lock.enabled && backend.supportsLocks;
-  }
-
-  /**
-   * Runs the function and writes the result down both tiers. User errors propagate unchanged.
-   * `source` says why it ran: a miss, or L2 could not answer.
-   */
-  private async compute(
-    flight: Flight,
-    key: string,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-    awaitWrite: boolean,
-    source: 'computed' | 'bypassed',
-    onWrite?: (write: Promise<boolean>) => void,
-  ): Promise<Loaded> {
-    const value = await this.runFunction(fn, thisArg, args, false);
-    if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0 };
-    let serialized: Buffer | undefined;
-    try {
-      const stored = this.writer.storeNow(key, value, awaitWrite, onWrite);
-      serialized = stored instanceof Promise ? await stored : stored;
-    } catch (error) {
-      // The function has answered: a failure while storing its result costs the caching only.
-      this.stats.counters.followUpErrors++;
-      this.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
-    }
-    return { source, value, serialized, latencyMs: 0 };
   }
 
   /**
@@ -457,9 +500,12 @@ export class CacheEngine {
     const key = entry.key;
     const l1 = this.l1 as L1Cache;
     const refresh = (async () => {
+      const createdAt = Date.now();
       const value = await this.runFunction(fn, thisArg, args, true);
       if (l1.peek(key)?.generation !== generation) return;
-      await this.writer.store(key, value, true);
+      const meta = this.runs.metaFor(key, createdAt, thisArg, args, value);
+      if (meta === null) return;
+      await this.writer.store(key, value, true, meta);
       // Invalidated while the L2 write was in flight: take the resurrected copy back out.
       const now = l1.peek(key);
       if (now === undefined || now.generation <= generation) await this.backend()?.delete(key);
@@ -483,6 +529,18 @@ export class CacheEngine {
     // Other processes drop their copies once the shared tier no longer has it.
     if (inL2?.ok === true) this.busOrNone?.keysChanged([key]);
     return inL1 || (inL2?.ok === true && inL2.value);
+  }
+
+  /**
+   * Invalidates `tags` of `tenant`: every entry carrying one of them (of any function on this
+   * L2) created before now is a miss from now on (see `tags/tag-stamps.ts`).
+   */
+  invalidateTags(tags: readonly string[], tenant: string): Promise<boolean> {
+    const prefix = stampPrefixOfTenant(tenant);
+    return this.stamps().stamp(
+      tags.map((tag) => stampKey(prefix, tag)),
+      this.backend(),
+    );
   }
 
   /** Removes every entry of this function (all keys under `prefixes`) from every tier. */
@@ -517,7 +575,8 @@ export class CacheEngine {
     return this.background.flush();
   }
 
-  private track(promise: Promise<unknown>): void {
+  /** Counts `promise` as background work (`flush()` waits for it). */
+  track(promise: Promise<unknown>): void {
     this.background.track(promise);
   }
 

@@ -17,6 +17,10 @@ import type { HealthCheckOptions, HealthReport } from '../observability/health/h
 import { observedCaches } from '../observability/observed';
 import { callChannel, isTraced, type CallMessage } from '../observability/tracing-channels';
 import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
+import type { EntryMeta } from './entry-meta';
+import { checkTags } from '../tags/tag-names';
+import { loadBulk, type BulkLoadParts } from './bulk-load';
+import { fromFramedL1 } from './framed-l1';
 import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
 import type { BusStats } from '../invalidation/bus';
@@ -65,6 +69,19 @@ export interface CacheControls<Args extends readonly unknown[], Result> {
   cacheClear(options?: { tenant?: string }): Promise<number>;
   /** Removes exactly the entry the call `fn(...args)` would use (custom key functions honoured). */
   invalidate(...args: Args): Promise<boolean>;
+  /**
+   * Many calls at once, answered in order: L1 first, one batched L2 read for the rest (`MGET`),
+   * the function (or the `loadMany` option, once) for what is still missing, one batched write.
+   * Calls of the same keys in flight elsewhere are shared. Rejects with a failing call's error.
+   */
+  many(argsList: readonly Args[]): Promise<Result[]>;
+  /**
+   * Invalidates tags: every entry carrying one of them (of any function on this cache's L2)
+   * created before now is a miss from now on, in every process. One tenant's tags: `tenant`,
+   * else the surrounding `runWithTenant()`'s (single-tenant caches: theirs). Resolves to whether
+   * L2 took the stamps (this process honours them either way).
+   */
+  invalidateTags(tags: readonly string[], options?: { tenant?: string }): Promise<boolean>;
   /** Synchronous health snapshot (no I/O). */
   getHealthStatus(): CacheHealthStatus;
   /**
@@ -104,6 +121,8 @@ export interface CachedFunctionParts {
    * `tenant` is the tenant to clear in a multi-tenant cache (undefined when none is known).
    */
   clearPrefixes: (tenant: string | undefined) => readonly string[];
+  /** The tenant whose tags `invalidateTags()` stamps: the one asked for (or of the surrounding `runWithTenant()`); throws `TenantError` when a multi-tenant cache knows none. */
+  tagTenant: (tenant: string | undefined) => string;
   /** Encrypted caches: throw on untrustworthy entries instead of missing. */
   failClosed: boolean;
   pipeline: ValuePipeline | undefined;
@@ -162,13 +181,23 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
     if (tier !== undefined) {
       const entry = tier.l1.get(key, now);
       if (entry !== undefined) {
+        // Framed entries (tags, fail-safe) are judged first: one field read for every other cache.
+        const meta = entry.meta as EntryMeta | undefined;
+        if (meta !== undefined) {
+          const verdict = engine.judge(meta, now);
+          if (verdict !== 'fresh') return fromFramedL1(engine, entry, verdict, fn, thisArg, args, signal, trace);
+          if (meta.failSafe) {
+            stats.counters.failSafeHits++;
+            if (trace !== undefined) trace.outcome = 'fail_safe';
+          }
+        }
         stats.l1Hits++;
         const stale = entry.refreshAt <= now;
         if (stale) {
           stats.counters.staleHits++;
           if (!entry.refreshing) engine.refreshInBackground(entry, fn, thisArg, args);
         }
-        if (trace !== undefined) trace.outcome = stale ? 'stale' : 'l1_hit';
+        if (trace !== undefined && trace.outcome === undefined) trace.outcome = stale ? 'stale' : 'l1_hit';
         if (reference) return Promise.resolve(entry.value);
         if (tier.isLargeSealed(entry)) return engine.fromLargeSealedL1(entry, fn, thisArg, args, signal, stale, trace);
         try {
@@ -197,6 +226,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
     return call(this, args, undefined, undefined);
   };
 
+  const bulk: BulkLoadParts = { engine, storedKey, fn, single: (thisArg, args) => call(thisArg, args, undefined, undefined) };
   const controls: CacheControls<unknown[], unknown> = {
     cacheInfo: () => {
       const maxsize = l1 === undefined ? null : Number.isFinite(l1.maxEntries) ? l1.maxEntries : l1.maxBytes;
@@ -212,6 +242,9 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       }
       return engine.invalidate(key);
     },
+    many: (argsList: readonly unknown[][]) => loadBulk(bulk, undefined, argsList),
+    invalidateTags: async (tags: readonly string[], options?: { tenant?: string }) =>
+      engine.invalidateTags(checkTags(tags, '`invalidateTags(tags)`'), parts.tagTenant(options?.tenant ?? currentTenant())),
     getHealthStatus: () => healthStatus(engine),
     checkHealth: async (options?: HealthCheckOptions) => {
       const { report, backendCheck } = await checkCacheHealth(engine, engine.backend(), options);

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../config/resolve-options';
 import { EncryptionError } from '../errors';
 import type { LogFields } from '../observability/logger';
 import type { InvalidationBus } from '../invalidation/bus';
+import type { TagStamps } from '../tags/tag-stamps';
 import type { BackgroundTasks } from './background-tasks';
 import type { L1Tier } from './l1-tier';
 import type { EntryContext, ValuePipeline } from './ports';
@@ -24,6 +25,12 @@ export interface EntryIo {
   /** Undefined when L1 is off. */
   readonly l1: L1Tier | undefined;
   readonly background: BackgroundTasks;
+  /** Entries carry a frame (tags, fail-safe; see `entry-frame.ts`). */
+  readonly framed: boolean;
+  /** The TTL L2 entries are written with: the `ttl`, plus fail-safe's stale window (whole seconds). */
+  readonly l2TtlSeconds: number;
+  /** The tag stamp table of this cache's L2 (or of the caches without one). */
+  stamps(): TagStamps;
   /** Entry context for sealing and opening `key` (`remember`: memoise it, for reads). */
   context(key: string, remember?: boolean): EntryContext;
   /** The invalidation bus writes are announced on, once the backend is known (undefined: none). */

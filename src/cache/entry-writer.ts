@@ -2,14 +2,24 @@
  * The write side of a cached call: serialize (within `maxValueBytes`: the pipeline refuses a
  * larger value, and its MessagePack serializers stop writing at the limit), seal (envelope,
  * encryption; large values on the thread pool), put into L1, and write to L2 in the
- * background (or awaited, where a caller must know the write landed).
+ * background (or awaited, where a caller must know the write landed). A framed cache's entry
+ * gets its frame (creation time, freshness, tags) between serializing and sealing.
  */
+import type { BackendEntry } from '../backends/types';
 import { CodecErrorCode } from '../codec/error-codes';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import { keyField } from '../observability/logger';
 import type { EntryIo } from './entry-io';
+import { frameEntry } from './entry-frame';
+import type { EntryMeta } from './entry-meta';
 import { errorSummary } from '../observability/error-summary';
 import type { WrittenKeys } from './written-keys';
+
+/** A value encoded for both tiers: the serializer's bytes, and the sealed bytes where an L2 or an encrypted L1 needs them. */
+interface Encoded {
+  readonly serialized: Buffer;
+  readonly sealed: Buffer | undefined;
+}
 
 /** Writes one function's entries down both tiers. */
 export class EntryWriter {
@@ -24,8 +34,8 @@ export class EntryWriter {
    * Encodes and writes a value to L1 and L2. Returns the serializer bytes (undefined when
    * the value could not be encoded or was too large: then nothing is cached).
    */
-  async store(key: string, value: unknown, awaitWrite: boolean): Promise<Buffer | undefined> {
-    return this.storeNow(key, value, awaitWrite);
+  async store(key: string, value: unknown, awaitWrite: boolean, meta?: EntryMeta): Promise<Buffer | undefined> {
+    return this.storeNow(key, value, awaitWrite, meta);
   }
 
   /**
@@ -36,15 +46,57 @@ export class EntryWriter {
     key: string,
     value: unknown,
     awaitWrite: boolean,
+    /** The frame of a tagged or fail-safe cache's entry. */
+    meta?: EntryMeta,
     /** Told of the L2 write once it is sent (a lock holder releases the lock when it has landed). */
     onWrite?: (write: Promise<boolean>) => void,
   ): Buffer | undefined | Promise<Buffer | undefined> {
-    const pipeline = this.io.pipeline;
     const backend = this.backend();
     if (this.io.reference) {
-      this.io.l1?.putLive(key, value);
+      this.io.l1?.putLive(key, value, undefined, meta);
       if (backend === null) return undefined;
     }
+    const encoded = this.encode(key, value, meta, backend);
+    if (encoded instanceof Promise) return encoded.then((ready) => (ready === undefined ? undefined : this.storeEncoded(key, backend, ready, awaitWrite, meta, onWrite)));
+    return encoded === undefined ? undefined : this.storeEncoded(key, backend, encoded, awaitWrite, meta, onWrite);
+  }
+
+  /**
+   * Stores several values at once (`many()`): each is encoded and put into L1 as `store` does,
+   * and the L2 writes go out together, as one `setMany` (one pipeline of SETs on Redis) where
+   * the backend has it, in the background. Resolves to each value's serializer bytes.
+   */
+  async storeMany(items: ReadonlyArray<{ readonly key: string; readonly value: unknown; readonly meta: EntryMeta | undefined }>): Promise<Array<Buffer | undefined>> {
+    const backend = this.backend();
+    const encoded = await Promise.all(
+      items.map(({ key, value, meta }) => {
+        if (this.io.reference) this.io.l1?.putLive(key, value, undefined, meta);
+        return this.io.reference && backend === null ? undefined : this.encode(key, value, meta, backend);
+      }),
+    );
+    const writes: BackendEntry[] = [];
+    items.forEach(({ key, meta }, i) => {
+      const ready = encoded[i];
+      if (ready === undefined) return;
+      if (backend !== null && ready.sealed !== undefined) writes.push({ key, value: ready.sealed, ttlSeconds: this.io.l2TtlSeconds });
+      this.fill(key, ready, meta);
+    });
+    if (backend !== null && writes.length > 0) {
+      const write =
+        writes.length > 1 && typeof backend.backend.setMany === 'function'
+          ? backend.setMany(writes)
+          : Promise.all(writes.map((entry) => backend.set(entry.key, entry.value, entry.ttlSeconds))).then((oks) => oks.every(Boolean));
+      this.io.background.trackWrite(this.announced(backend, writes.map((entry) => entry.key), write));
+    }
+    return encoded.map((ready) => ready?.serialized);
+  }
+
+  /**
+   * Serializes, checks the size limit, frames and seals a value (sealed only where an L2 or an
+   * encrypted L1 needs it). Undefined, counted and logged, when it cannot be cached.
+   */
+  private encode(key: string, value: unknown, meta: EntryMeta | undefined, backend: ResilientBackend | null): Encoded | undefined | Promise<Encoded | undefined> {
+    const pipeline = this.io.pipeline;
     let serialized: Buffer;
     try {
       serialized = pipeline.serialize(value);
@@ -71,20 +123,19 @@ export class EntryWriter {
       );
       return undefined;
     }
-    if (backend === null && !pipeline.l1HoldsSealed) return this.storeSealed(key, backend, serialized, undefined, awaitWrite, onWrite);
-    if (serialized.length >= pipeline.asyncThreshold) {
-      return pipeline.sealAsync(serialized, this.io.context(key, false)).then(
-        (sealed) => this.storeSealed(key, backend, serialized, sealed, awaitWrite, onWrite),
+    if (backend === null && !pipeline.l1HoldsSealed) return { serialized, sealed: undefined };
+    const payload = meta === undefined ? serialized : frameEntry(meta, serialized);
+    if (payload.length >= pipeline.asyncThreshold) {
+      return pipeline.sealAsync(payload, this.io.context(key, false)).then(
+        (sealed) => ({ serialized, sealed }),
         (error: unknown) => this.sealingFailed(key, error),
       );
     }
-    let sealed: Buffer;
     try {
-      sealed = pipeline.seal(serialized, this.io.context(key, false));
+      return { serialized, sealed: pipeline.seal(payload, this.io.context(key, false)) };
     } catch (error) {
       return this.sealingFailed(key, error);
     }
-    return this.storeSealed(key, backend, serialized, sealed, awaitWrite, onWrite);
   }
 
   private sealingFailed(key: string, error: unknown): undefined {
@@ -93,33 +144,23 @@ export class EntryWriter {
     return undefined;
   }
 
-  /** The rest of `storeNow` once the value is sealed (`sealed` undefined: nothing to seal for). */
-  private storeSealed(
+  /** The rest of `storeNow` once the value is encoded. */
+  private storeEncoded(
     key: string,
     backend: ResilientBackend | null,
-    serialized: Buffer,
-    sealed: Buffer | undefined,
+    encoded: Encoded,
     awaitWrite: boolean,
+    meta: EntryMeta | undefined,
     onWrite: ((write: Promise<boolean>) => void) | undefined,
   ): Buffer | undefined | Promise<Buffer | undefined> {
     // The L2 write goes out first: L1 is filled while the backend works on it.
     let write: Promise<boolean> | undefined;
-    if (backend !== null && sealed !== undefined) {
-      write = backend.set(key, sealed, Math.ceil(this.io.config.ttlSeconds));
-      if (typeof backend.backend.clearPrefix !== 'function') this.writtenKeys.remember(key);
-      const bus = this.io.bus();
-      // Announced once the write landed: a peer that drops its copy then reads the new value.
-      if (bus !== undefined) write = write.then((ok) => (ok && bus.keysChanged([key]), ok));
+    if (backend !== null && encoded.sealed !== undefined) {
+      write = this.announced(backend, [key], backend.set(key, encoded.sealed, this.io.l2TtlSeconds));
       onWrite?.(write);
     }
-    const fill = this.io.l1;
-    if (fill !== undefined && !this.io.reference) {
-      if (this.io.pipeline.l1HoldsSealed) {
-        fill.putSealed(key, sealed as Buffer);
-      } else {
-        fill.putPending(key, serialized);
-      }
-    }
+    this.fill(key, encoded, meta);
+    const serialized = encoded.serialized;
     if (write === undefined) return serialized;
     if (awaitWrite) {
       return write.then((ok) => {
@@ -129,6 +170,22 @@ export class EntryWriter {
     }
     this.io.background.trackWrite(write);
     return serialized;
+  }
+
+  /** Remembers written keys (for `cacheClear()` where it needs them) and announces them on the bus once `write` landed. */
+  private announced(backend: ResilientBackend, keys: readonly string[], write: Promise<boolean>): Promise<boolean> {
+    if (typeof backend.backend.clearPrefix !== 'function') for (const key of keys) this.writtenKeys.remember(key);
+    const bus = this.io.bus();
+    // Announced once the write landed: a peer that drops its copy then reads the new value.
+    return bus === undefined ? write : write.then((ok) => (ok && bus.keysChanged(keys), ok));
+  }
+
+  /** Puts an encoded value into L1 in the form its mode keeps (reference mode put it already). */
+  private fill(key: string, encoded: Encoded, meta: EntryMeta | undefined): void {
+    const fill = this.io.l1;
+    if (fill === undefined || this.io.reference) return;
+    if (this.io.pipeline.l1HoldsSealed) fill.putSealed(key, encoded.sealed as Buffer, undefined, meta);
+    else fill.putPending(key, encoded.serialized, meta);
   }
 
   private countWrite(ok: boolean): void {

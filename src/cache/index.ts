@@ -12,7 +12,7 @@ import { ConfigurationError } from '../errors';
 
 /** Wraps functions with one preset: `factory(fn, options)` or `factory(options)(fn)`. */
 export interface CacheFactory {
-  <F extends AnyFunction>(fn: F, options?: CacheOptions<Parameters<F>>): CachedFunction<F>;
+  <F extends AnyFunction>(fn: F, options?: CacheOptions<Parameters<F>, Awaited<ReturnType<F>>>): CachedFunction<F>;
   (options?: CacheOptions): <F extends AnyFunction>(fn: F) => CachedFunction<F>;
 }
 

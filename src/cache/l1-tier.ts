@@ -16,9 +16,12 @@ import { DEFAULTS } from '../config/options';
 import { environmentSettings } from '../config/env';
 import type { ResolvedL1 } from '../config/resolve-options';
 import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
-import { L1Cache } from '../l1/l1-cache';
+import { L1Cache, L1_ENTRY_OVERHEAD_BYTES } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
 import { L1Frozen, L1Pending, L1Template, copyTemplate, footprintOf, freezeDeep } from '../l1/value-template';
+import type { StaleValue } from '../fail-safe/stale-value';
+import { frameBody } from './entry-frame';
+import { EntryMeta } from './entry-meta';
 import type { EntryContext, ValuePipeline } from './ports';
 
 let shared: L1Cache | undefined;
@@ -109,6 +112,10 @@ export interface L1TierOptions {
   pipeline: ValuePipeline | undefined;
   /** Entry context of a stored key (opening sealed entries needs it). */
   context: (key: string) => EntryContext;
+  /** Entries are framed (tags, fail-safe): sealed bytes hold the frame, which a hit skips. */
+  framed: boolean;
+  /** Fail-safe: how long past its freshness an entry stays servable (0: no fail-safe). */
+  staleMs: number;
 }
 
 /** What the L1 tier needs to know of the invalidation bus its cache is on. */
@@ -130,6 +137,10 @@ export class L1Tier {
   /** The invalidation bus this cache is on, once it is known (entries are capped while it is degraded). */
   bus: BusState | undefined;
   private readonly lifetimeMs: number;
+  /** How long before L2's copy an L1 entry expires (0 without an L2). */
+  private readonly leadMs: number;
+  private readonly staleMs: number;
+  private readonly framed: boolean;
   private readonly swrBaseMs: number;
   private readonly reference: boolean;
   private readonly frozen: boolean;
@@ -140,6 +151,9 @@ export class L1Tier {
     this.l1 = options.l1;
     this.owner = options.owner;
     this.lifetimeMs = l1LifetimeMs(options.ttlSeconds, options.hasL2);
+    this.leadMs = options.hasL2 ? DEFAULTS.l1ExpiryLeadMs : 0;
+    this.staleMs = options.staleMs;
+    this.framed = options.framed;
     this.swrBaseMs =
       options.swrThreshold !== undefined && options.ttlSeconds > 0
         ? options.ttlSeconds * 1000 * options.swrThreshold
@@ -156,25 +170,53 @@ export class L1Tier {
   }
 
   /** `mode: 'reference'`: the live value itself, handed out as is. */
-  putLive(key: string, value: unknown, readMark?: number): void {
-    this.l1.set(key, value, 0, this.lifetime(), this.owner, this.swrAfterMs(), readMark);
+  putLive(key: string, value: unknown, readMark?: number, meta?: EntryMeta): void {
+    this.l1.set(key, value, 0, this.lifetime(meta), this.owner, this.swrAfterMs(), readMark, meta);
   }
 
   /** Encrypted caches: the sealed bytes, opened on every hit. */
-  putSealed(key: string, sealed: Buffer, readMark?: number): void {
-    this.l1.set(key, sealed, sealed.length, this.lifetime(), this.owner, this.swrAfterMs(), readMark);
+  putSealed(key: string, sealed: Buffer, readMark?: number, meta?: EntryMeta): void {
+    this.l1.set(key, sealed, sealed.length, this.lifetime(meta), this.owner, this.swrAfterMs(), readMark, meta);
   }
 
   /** A value written on a miss: its serialized bytes, decoded into a template by the first hit. */
-  putPending(key: string, serialized: Buffer): void {
-    this.l1.set(key, new L1Pending(serialized), serialized.length, this.lifetime(), this.owner, this.swrAfterMs());
+  putPending(key: string, serialized: Buffer, meta?: EntryMeta): void {
+    this.l1.set(key, new L1Pending(serialized), serialized.length, this.lifetime(meta), this.owner, this.swrAfterMs(), undefined, meta);
   }
 
   /** A decoded value the caller also receives: L1 keeps a copy of it, or its bytes (see {@link l1FormOf}). */
-  putCopyOf(key: string, decoded: unknown, serialized: Buffer, readMark?: number): void {
+  putCopyOf(key: string, decoded: unknown, serialized: Buffer, readMark?: number, meta?: EntryMeta): void {
     if (readMark !== undefined && this.l1.deletedSince(key, readMark)) return;
     const form = l1FormOf(decoded, serialized, true, this.frozen);
-    this.l1.set(key, form.value, form.bytes, this.lifetime(), this.owner, this.swrAfterMs(), readMark);
+    this.l1.set(key, form.value, form.bytes, this.lifetime(meta), this.owner, this.swrAfterMs(), readMark, meta);
+  }
+
+  /**
+   * Fail-safe served a stale value: L1 keeps it (in `value`, a form this tier holds, charged
+   * `valueBytes`) as a fresh fail-safe entry for `ms`, never past the end of its stale window,
+   * so the failing function is tried again only after that.
+   */
+  keepStale(key: string, value: unknown, valueBytes: number, meta: EntryMeta, ms: number, readMark: number | undefined): void {
+    const now = Date.now();
+    const until = Math.min(now + ms, meta.freshUntil + this.staleMs - this.leadMs);
+    if (!(until > now)) return;
+    const kept = new EntryMeta(meta.createdAt, until, meta.tags, meta.stampKeys, true);
+    this.l1.set(key, value, valueBytes, until - now, this.owner, Number.POSITIVE_INFINITY, readMark, kept);
+  }
+
+  /** The form this tier keeps a freshly decoded value in (the caller does not keep `decoded`). */
+  formOf(decoded: unknown, serialized: Buffer): L1Form {
+    return l1FormOf(decoded, serialized, false, this.frozen);
+  }
+
+  /** An L1 entry past its freshness as fail-safe's stale value (`readMark`: taken when it was found). */
+  staleOf(entry: L1Entry, readMark: number): StaleValue {
+    const meta = entry.meta as EntryMeta;
+    return {
+      createdAt: meta.createdAt,
+      value: () => this.valueOf(entry),
+      keep: (ms) => this.keepStale(entry.key, entry.value, entry.size - entry.key.length * 2 - L1_ENTRY_OVERHEAD_BYTES, meta, ms, readMark),
+    };
   }
 
   /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. Throws what decoding throws. */
@@ -185,7 +227,7 @@ export class L1Tier {
     if (stored instanceof L1Frozen) return stored.value;
     const pipeline = this.pipeline as ValuePipeline;
     if (stored instanceof L1Pending) return this.settle(entry, stored.bytes);
-    if (pipeline.l1HoldsSealed) return pipeline.deserialize(pipeline.open(stored as Buffer, this.context(entry.key)));
+    if (pipeline.l1HoldsSealed) return pipeline.deserialize(this.unframed(pipeline.open(stored as Buffer, this.context(entry.key))));
     return pipeline.deserialize(stored as Buffer);
   }
 
@@ -199,7 +241,12 @@ export class L1Tier {
   /** `valueOf` for a large sealed entry: opened on the thread pool. Rejects with what opening throws. */
   async valueOfLargeSealed(entry: L1Entry): Promise<unknown> {
     const pipeline = this.pipeline as ValuePipeline;
-    return pipeline.deserialize(await pipeline.openAsync(entry.value as Buffer, this.context(entry.key)));
+    return pipeline.deserialize(this.unframed(await pipeline.openAsync(entry.value as Buffer, this.context(entry.key))));
+  }
+
+  /** The serializer's bytes of opened sealed bytes (the frame skipped, for framed caches). */
+  private unframed(opened: Buffer): Buffer {
+    return this.framed ? frameBody(opened) : opened;
   }
 
   /**
@@ -215,10 +262,17 @@ export class L1Tier {
     return form.value instanceof L1Template ? copyTemplate(decoded) : decoded;
   }
 
-  /** An entry's lifetime now: capped while the invalidation bus is degraded. */
-  private lifetime(): number {
+  /**
+   * An entry's lifetime now: capped while the invalidation bus is degraded. A fail-safe entry
+   * lives as long as it may be served stale (its freshness is judged by its meta on each hit).
+   */
+  private lifetime(meta?: EntryMeta): number {
+    const ms =
+      meta !== undefined && this.staleMs > 0 && meta.freshUntil !== Number.POSITIVE_INFINITY
+        ? meta.freshUntil + this.staleMs - this.leadMs - Date.now()
+        : this.lifetimeMs;
     const bus = this.bus;
-    return bus !== undefined && bus.degraded ? Math.min(this.lifetimeMs, bus.degradedTtlMs) : this.lifetimeMs;
+    return bus !== undefined && bus.degraded ? Math.min(ms, bus.degradedTtlMs) : ms;
   }
 
   private swrAfterMs(): number {

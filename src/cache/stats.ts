@@ -63,6 +63,14 @@ export interface CacheCounters {
   staleHits: number;
   /** Misses that ran the function because L2 could not answer (timeout, breaker open, overload): part of `misses`. */
   unavailableMisses: number;
+  /** Copies found in L1 or in L2 that a tag invalidation had made obsolete (misses; a call may find both). */
+  tagInvalidated: number;
+  /** Calls answered with a stale value because the function failed or passed a factory timeout (fail-safe). */
+  failSafeHits: number;
+  /** Runs of the function still going at `factoryTimeout.soft` (the caller got the stale value). */
+  softTimeouts: number;
+  /** Runs of the function still going at `factoryTimeout.hard` (the caller stopped waiting). */
+  hardTimeouts: number;
 }
 
 /** The last thing that went wrong in a cached function (what a health check reports). */
@@ -107,6 +115,10 @@ export class CacheStats {
     followUpErrors: 0,
     staleHits: 0,
     unavailableMisses: 0,
+    tagInvalidated: 0,
+    failSafeHits: 0,
+    softTimeouts: 0,
+    hardTimeouts: 0,
   };
   /** Refused entries by reason (never reset). */
   readonly integrityReasons: Record<IntegrityReason, number> = zeroCounters(INTEGRITY_REASONS);

@@ -8,6 +8,8 @@ import type { EncryptionOptions } from '../encryption/encryption-options';
 import type { KeyedIntegrityOptions } from '../encryption/keyed-integrity-options';
 import type { InvalidationOptions } from '../invalidation/options';
 import type { ReliabilityOptions } from '../reliability/options';
+import type { TagsOption } from '../tags/tag-options';
+import type { FactoryTimeoutOptions, FailSafeOptions } from '../fail-safe/options';
 
 /** Built-in serializer names. */
 export type SerializerName = 'standard' | 'json' | 'auto' | 'arrow';
@@ -55,8 +57,12 @@ export interface RefreshTtlOptions {
   threshold?: number;
 }
 
-/** Options accepted by `cache()` and every preset. */
-export interface CacheOptions<Args extends readonly unknown[] = readonly unknown[]> {
+/**
+ * Options accepted by `cache()` and every preset. `Result` is what the function resolves to
+ * (`cache(fn, options)` infers it); it defaults to `never` so that options written apart from
+ * their function (`const common: CacheOptions = …`) fit every function.
+ */
+export interface CacheOptions<Args extends readonly unknown[] = readonly unknown[], Result = never> {
   /** Seconds (number) or a duration string (`'10m'`); 0 = no expiry. Default 3600 (`CACHEKIT_DEFAULT_TTL`). */
   ttl?: number | string;
   /** Prefixes keys with `ns:{namespace}:`. Default: none (`CACHEKIT_NAMESPACE`). */
@@ -118,6 +124,24 @@ export interface CacheOptions<Args extends readonly unknown[] = readonly unknown
   tenant?: 'single' | 'context' | ((...args: Args) => string) | { id: string };
   /** Interop mode: the operation name of a cross-SDK entry (`{namespace}:{operation}:{hash}`). */
   interop?: string;
+  /**
+   * Tags of each entry, from the arguments (`(...args) => string[]`) or also from the result
+   * (`{ fromArgs, fromResult }`): `fn.invalidateTags(tags)` and `invalidateTags(backend, tags)`
+   * then invalidate every entry carrying one of them, in every process, per tenant.
+   */
+  tags?: TagsOption<Args, Result>;
+  /**
+   * Serve the last value when the function throws or passes `factoryTimeout.soft`: entries are
+   * kept `maxStaleSeconds` past their TTL for that (L2 TTL = ttl + maxStaleSeconds).
+   */
+  failSafe?: FailSafeOptions;
+  /** How long a call waits for the function: `{ soft, hard }` (see the fail-safe section). */
+  factoryTimeout?: FactoryTimeoutOptions;
+  /**
+   * `fn.many(argsList)`: loads every missing entry in one call (`missingArgsList` → results in
+   * the same order) instead of one call of the function per missing entry.
+   */
+  loadMany?: (missingArgsList: Args[]) => Promise<readonly Result[]> | readonly Result[];
 }
 
 /** A user-supplied serializer. */
@@ -151,6 +175,10 @@ export const CACHE_OPTION_NAMES = [
   'encryption',
   'tenant',
   'interop',
+  'tags',
+  'failSafe',
+  'factoryTimeout',
+  'loadMany',
 ] as const;
 
 /** Defaults not owned by a preset. */

@@ -21,6 +21,9 @@ import { isKeyedIntegrityOption } from '../encryption/keyed-integrity-options';
 import { PRESETS, PRESET_CONTRADICTIONS, type PresetDefaults, type PresetName } from './presets';
 import { optionalBoolean, optionalName, optionalNumberInRange, rejectUnknownOptions } from './validate';
 import { resolveInvalidation, type ResolvedInvalidation } from '../invalidation/options';
+import { resolveTagsOption, type ResolvedTags } from '../tags/tag-options';
+import { STAMP_TTL_SECONDS } from '../tags/tag-stamps';
+import { resolveFactoryTimeout, resolveFailSafe, type ResolvedFactoryTimeout, type ResolvedFailSafe } from '../fail-safe/options';
 
 /** Resolved settings of the in-process tier. */
 export interface ResolvedL1 {
@@ -70,6 +73,13 @@ export interface ResolvedConfig {
   /** The raw `tenant` option (validated by the tenancy module). */
   tenant: unknown;
   interop: string | undefined;
+  /** The `tags` option (undefined: untagged). */
+  tags: ResolvedTags | undefined;
+  /** The `failSafe` option (undefined: off). */
+  failSafe: ResolvedFailSafe | undefined;
+  factoryTimeout: ResolvedFactoryTimeout;
+  /** The `loadMany` option: one call for every entry `many()` misses. */
+  loadMany: ((missingArgsList: unknown[][]) => unknown) | undefined;
 }
 
 const SERIALIZER_NAMES: readonly SerializerName[] = ['standard', 'json', 'auto', 'arrow'];
@@ -216,6 +226,13 @@ export function resolveOptions(
   }
   const interop = optionalName(opts.interop, 'interop');
   const logger = opts.logger as Logger | undefined;
+  const tags = resolveTagsOption(opts.tags);
+  const failSafe = resolveFailSafe(opts.failSafe, ttlSeconds);
+  const factoryTimeout = resolveFactoryTimeout(opts.factoryTimeout, failSafe);
+  if (opts.loadMany !== undefined && typeof opts.loadMany !== 'function') {
+    throw new ConfigurationError(`Option \`loadMany\` must be a function (missingArgsList) => results; got ${describeValue(opts.loadMany)}.`);
+  }
+  checkFramedOptions({ tags, failSafe, interop, ttlSeconds, refreshTtlOnGet: opts.refreshTtlOnGet });
   if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function')) {
     throw new ConfigurationError('Option `logger` must be a pino-compatible logger (with trace/debug/info/warn/error methods).');
   }
@@ -245,5 +262,48 @@ export function resolveOptions(
     encryption: opts.encryption,
     tenant: opts.tenant,
     interop,
+    tags,
+    failSafe,
+    factoryTimeout,
+    loadMany: opts.loadMany as ResolvedConfig['loadMany'],
   };
+}
+
+/**
+ * Tags and fail-safe frame every entry with its creation time and freshness: refused where a
+ * frame cannot work (interop values are read by other SDKs as plain MessagePack), where an
+ * entry could outlive its tags' stamps, or where refreshing its TTL would contradict its frame.
+ */
+function checkFramedOptions(options: {
+  tags: ResolvedTags | undefined;
+  failSafe: ResolvedFailSafe | undefined;
+  interop: string | undefined;
+  ttlSeconds: number;
+  refreshTtlOnGet: unknown;
+}): void {
+  const { tags, failSafe, interop, ttlSeconds, refreshTtlOnGet } = options;
+  const framed = tags !== undefined ? 'tags' : failSafe !== undefined ? 'failSafe' : undefined;
+  if (framed === undefined) return;
+  if (interop !== undefined) {
+    throw new ConfigurationError(
+      `Option \`${framed}\` cannot be combined with \`interop\`: interop values are the protocol's plain MessagePack, which other SDKs read, and ${framed} stores a frame around each value. Fix: remove \`${framed}\` or \`interop\`.`,
+    );
+  }
+  if (refreshTtlOnGet !== undefined && refreshTtlOnGet !== false) {
+    throw new ConfigurationError(
+      `Option \`refreshTtlOnGet\` cannot be combined with \`${framed}\`: the entry's own frame says how old it is, and an entry kept alive past its TTL could outlive its tag stamps. Fix: remove \`refreshTtlOnGet\`.`,
+    );
+  }
+  if (tags === undefined) return;
+  if (ttlSeconds === 0) {
+    throw new ConfigurationError(
+      `Option \`tags\` needs entries that expire: a tag's invalidation stamp is kept ${STAMP_TTL_SECONDS / 86_400} days, and an entry that outlived it would be valid again. Fix: give the cache a \`ttl\` (at most ${STAMP_TTL_SECONDS / 86_400} days).`,
+    );
+  }
+  const lifetimeSeconds = ttlSeconds + (failSafe?.maxStaleMs ?? 0) / 1000;
+  if (lifetimeSeconds > STAMP_TTL_SECONDS) {
+    throw new ConfigurationError(
+      `Option \`tags\` needs entries that live at most ${STAMP_TTL_SECONDS / 86_400} days (how long tag stamps are kept); these live ${lifetimeSeconds} s (ttl + failSafe.maxStaleSeconds). Fix: shorten the \`ttl\`.`,
+    );
+  }
 }

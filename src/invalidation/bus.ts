@@ -12,6 +12,8 @@
  *   back every entry written before is dropped, since a message for any of them may have been
  *   missed. The staleness bound holds whether the bus works or not.
  * - A process ignores its own announcements (instance id): it already changed its own L1.
+ * - Tag invalidations travel on it too (`tagsStamped`): peers raise their tag stamp tables
+ *   (see `tags/tag-stamps.ts`), which hear of link losses and gaps like the L1s do.
  */
 import { randomBytes } from 'node:crypto';
 import type { L1Cache } from '../l1/l1-cache';
@@ -31,6 +33,16 @@ export interface BusMember {
   readonly l1: L1Cache;
   /** The owner id of the cache's entries in `l1`. */
   readonly owner: number;
+}
+
+/** A tag stamp table listening on the bus (see `tags/tag-stamps.ts`). */
+export interface TagStampListener {
+  /** Another process stamped `stampKey` at `at` (epoch ms). */
+  stamped(stampKey: string, at: number): void;
+  /** The link is down: what is known may miss stamps from now on; trust it until `untilEpochMs` at most. */
+  linkLost(untilEpochMs: number): void;
+  /** The link is back after a gap: stamps may have been missed during it. */
+  linkRestored(): void;
 }
 
 /** Counters of a bus (reported in health and metrics). */
@@ -57,7 +69,9 @@ export interface BusSettings {
   readonly label: string;
 }
 
-type Pending = { kind: 'key'; shard: number } | { kind: 'prefix' } | { kind: 'all' };
+type Pending = { kind: 'key'; shard: number } | { kind: 'prefix' } | { kind: 'all' } | { kind: 'tag'; shard: number; at: number };
+
+const MESSAGE_KINDS: Readonly<Record<Pending['kind'], MessageKind>> = { key: 'keys', prefix: 'prefixes', all: 'all', tag: 'tags' };
 
 /** One process's end of an invalidation channel. */
 export class InvalidationBus {
@@ -67,6 +81,7 @@ export class InvalidationBus {
   /** Set once the link was up; the first link-up drops nothing (nothing could be missed before). */
   private everConnected = false;
   private readonly members = new Set<BusMember>();
+  private readonly tagListeners = new Set<TagStampListener>();
   /** Who waits for a key to change (lock waiters), by stored key. */
   private readonly watchers = new Map<string, Set<() => void>>();
   /** Announcements of this turn, not yet published. */
@@ -110,6 +125,22 @@ export class InvalidationBus {
   join(member: BusMember): void {
     this.members.add(member);
     if (!this.connected) member.l1.capLifetimes(new Set([member.owner]), Date.now() + this.settings.degradedTtlMs);
+  }
+
+  /** Adds a tag stamp table to those told of other processes' tag stamps and of the link. */
+  watchTags(listener: TagStampListener): void {
+    this.tagListeners.add(listener);
+    if (!this.connected) listener.linkLost(Date.now() + this.settings.degradedTtlMs);
+  }
+
+  /** Announces tag stamps (stamp key → epoch ms), after they reached L2. */
+  tagsStamped(stamps: ReadonlyMap<string, number>): void {
+    for (const [stampKey, at] of stamps) {
+      const queued = this.batch.get(`s${stampKey}`);
+      const newest = queued?.kind === 'tag' ? Math.max(queued.at, at) : at;
+      this.enqueue(this.batch, `s${stampKey}`, { kind: 'tag', shard: this.transport.shardOf(stampKey), at: newest });
+    }
+    this.scheduleFlush();
   }
 
   /** Announces that the entries under these stored keys changed (after the change reached L2). */
@@ -181,8 +212,8 @@ export class InvalidationBus {
   private async publishAll(announcements: ReadonlyMap<string, Pending>): Promise<void> {
     const groups = new Map<string, { kind: MessageKind; shard: number; ids: string[] }>();
     for (const [id, pending] of announcements) {
-      const kind: MessageKind = pending.kind === 'key' ? 'keys' : pending.kind === 'prefix' ? 'prefixes' : 'all';
-      const shard = pending.kind === 'key' ? pending.shard : 0;
+      const kind = MESSAGE_KINDS[pending.kind];
+      const shard = pending.kind === 'key' || pending.kind === 'tag' ? pending.shard : 0;
       const group = `${kind}:${shard}`;
       let entry = groups.get(group);
       if (entry === undefined) {
@@ -196,7 +227,7 @@ export class InvalidationBus {
         const messages: Array<Promise<void>> = [];
         for (let i = 0; i < Math.max(1, ids.length); i += MAX_ITEMS) {
           const slice = ids.slice(i, i + MAX_ITEMS);
-          const items = kind === 'all' ? [] : slice.map((id) => id.slice(1));
+          const items = kind === 'all' ? [] : slice.map((id) => itemOf(id, announcements.get(id) as Pending));
           messages.push(
             this.transport.publish(shard, encodeMessage(this.instanceId, kind, items)).then(
               () => {
@@ -259,6 +290,10 @@ export class InvalidationBus {
     }
     if (message.sender.equals(this.instanceId)) return;
     this.counters.received++;
+    if (message.kind === 'tags') {
+      this.applyTagStamps(message.items);
+      return;
+    }
     for (const member of this.members) {
       if (message.kind === 'keys') for (const key of message.items) member.l1.delete(key);
       else if (message.kind === 'prefixes') for (const prefix of message.items) member.l1.deleteOwner(member.owner, [prefix]);
@@ -277,6 +312,21 @@ export class InvalidationBus {
     }
   }
 
+  private applyTagStamps(items: readonly string[]): void {
+    for (const item of items) {
+      const colon = item.indexOf(':');
+      const at = Number(item.slice(0, colon));
+      // A stamp that is not a time is not something this library sent: the item is skipped.
+      if (colon <= 0 || !Number.isFinite(at)) {
+        this.counters.malformed++;
+        continue;
+      }
+      const stampKey = item.slice(colon + 1);
+      for (const listener of this.tagListeners) listener.stamped(stampKey, at);
+      this.counters.applied++;
+    }
+  }
+
   // ---- the link ----
 
   private linkUp(): void {
@@ -285,6 +335,7 @@ export class InvalidationBus {
     if (this.everConnected) {
       // Back after a gap: any entry written before now may have missed its invalidation.
       for (const [l1, owners] of this.ownersByL1()) l1.deleteOwners(owners);
+      for (const listener of this.tagListeners) listener.linkRestored();
       writeLog(this.settings.logger(), 'warn', { channel: this.settings.label }, 'cachekit: invalidation bus reconnected; L1 entries written before the gap were dropped');
     }
     this.everConnected = true;
@@ -303,6 +354,7 @@ export class InvalidationBus {
     this.connected = false;
     const until = Date.now() + this.settings.degradedTtlMs;
     for (const [l1, owners] of this.ownersByL1()) l1.capLifetimes(owners, until);
+    for (const listener of this.tagListeners) listener.linkLost(until);
     {
       this.counters.linkLosses++;
       writeLog(
@@ -327,4 +379,9 @@ export class InvalidationBus {
     }
     return groups;
   }
+}
+
+/** The message item of a queued announcement (its id without the one-letter kind prefix; a tag stamp gets its time). */
+function itemOf(id: string, pending: Pending): string {
+  return pending.kind === 'tag' ? `${pending.at}:${id.slice(1)}` : id.slice(1);
 }

@@ -1,20 +1,27 @@
 /**
- * The invalidation bus's message: which stored keys or key prefixes changed, from which process.
- * Never values. Binary, versioned, length-prefixed:
+ * The invalidation bus's message: which stored keys, key prefixes or tags changed, from which
+ * process. Never values. Binary, versioned, length-prefixed:
  *
  *   'c' 'k' 'i'  version (1)  instance id (16 bytes)  kind (1)  count (u16 BE)
  *   then per item: length (u16 BE) ‖ UTF-8 bytes
  *
  * Kinds: 1 = keys changed (a write, an invalidation; peers drop their L1 copies), 2 = prefixes
  * cleared (`cacheClear()`), 3 = everything (no items: a sender whose queue of failed
- * announcements overflowed; peers drop every L1 entry of the caches on the bus). Keys carry
- * their tenant prefix, so a message never crosses tenants.
+ * announcements overflowed; peers drop every L1 entry of the caches on the bus), 4 = tags
+ * stamped (`invalidateTags()`; each item is `{epoch ms}:{stamp key}`, and peers raise their
+ * stamp table to it). Keys, prefixes and stamp keys carry their tenant prefix, so a message
+ * never crosses tenants.
+ *
+ * Versions: 1 carries kinds 1–3; 2 adds kind 4. A sender writes each frame in the lowest
+ * version that can carry it, so frames of kinds 1–3 stay version 1 and a process of an older
+ * release (which refuses any other version) keeps reading them during a rolling deploy; it
+ * refuses tag frames, and it has no tagged caches to apply them to.
  * Decoding is strict: anything malformed, oversized or of an unknown version is refused.
  */
 
 const MAGIC = Buffer.from('cki', 'latin1');
-/** Current format version. */
-export const MESSAGE_VERSION = 1;
+/** Newest format version (see above); frames of kinds 1–3 are still written as version 1. */
+export const MESSAGE_VERSION = 2;
 /** Bytes of a process's instance id. */
 export const INSTANCE_ID_BYTES = 16;
 const HEADER_BYTES = MAGIC.length + 1 + INSTANCE_ID_BYTES + 1 + 2;
@@ -26,9 +33,11 @@ export const MAX_ITEMS = 512;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** What a message says changed. */
-export type MessageKind = 'keys' | 'prefixes' | 'all';
+export type MessageKind = 'keys' | 'prefixes' | 'all' | 'tags';
 
-const KIND_CODES: Record<MessageKind, number> = { keys: 1, prefixes: 2, all: 3 };
+const KIND_CODES: Record<MessageKind, number> = { keys: 1, prefixes: 2, all: 3, tags: 4 };
+/** The version each kind first appeared in: the version its frames are written in. */
+const KIND_VERSIONS: Record<MessageKind, number> = { keys: 1, prefixes: 1, all: 1, tags: 2 };
 const KINDS_BY_CODE: ReadonlyMap<number, MessageKind> = new Map(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as MessageKind]));
 
 /** A decoded message. */
@@ -51,7 +60,7 @@ export function encodeMessage(sender: Buffer, kind: MessageKind, items: readonly
   const out = Buffer.allocUnsafe(size);
   MAGIC.copy(out, 0);
   let at = MAGIC.length;
-  out[at++] = MESSAGE_VERSION;
+  out[at++] = KIND_VERSIONS[kind];
   sender.copy(out, at);
   at += INSTANCE_ID_BYTES;
   out[at++] = KIND_CODES[kind];
@@ -70,11 +79,12 @@ export function encodeMessage(sender: Buffer, kind: MessageKind, items: readonly
 export function decodeMessage(frame: Buffer): BusMessage | undefined {
   if (frame.length < HEADER_BYTES || !frame.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   let at = MAGIC.length;
-  if (frame[at++] !== MESSAGE_VERSION) return undefined;
+  const version = frame[at++] as number;
+  if (version < 1 || version > MESSAGE_VERSION) return undefined;
   const sender = Buffer.from(frame.subarray(at, at + INSTANCE_ID_BYTES));
   at += INSTANCE_ID_BYTES;
   const kind = KINDS_BY_CODE.get(frame[at++] as number);
-  if (kind === undefined) return undefined;
+  if (kind === undefined || KIND_VERSIONS[kind] > version) return undefined;
   const count = frame.readUInt16BE(at);
   at += 2;
   if (count > MAX_ITEMS) return undefined;

@@ -134,7 +134,8 @@ export class L1Cache {
   /**
    * Stores `value`. Returns the new entry, or undefined when it was not stored: a value larger
    * than the whole budget (counted), a TTL that has already run out, or a value read before
-   * `readMark` whose key was deleted since (see the class comment).
+   * `readMark` whose key was deleted since (see the class comment). `meta` is kept on the entry
+   * for the cache layer (see `L1Entry.meta`).
    */
   set(
     key: string,
@@ -144,6 +145,7 @@ export class L1Cache {
     owner: number,
     refreshAfterMs = Number.POSITIVE_INFINITY,
     readMark?: number,
+    meta?: unknown,
   ): L1Entry | undefined {
     if (readMark !== undefined && this.deletedSince(key, readMark)) return undefined;
     const size = valueBytes + key.length * 2 + L1_ENTRY_OVERHEAD_BYTES;
@@ -156,7 +158,7 @@ export class L1Cache {
       return undefined;
     }
     const now = this.now();
-    const entry = new L1Entry(key, value, size, now + ttlMs, now + refreshAfterMs, ++this.generation, owner);
+    const entry = new L1Entry(key, value, size, now + ttlMs, now + refreshAfterMs, ++this.generation, owner, meta);
     this.map.set(key, entry);
     this.recency.pushHead(entry);
     this.bytes += size;

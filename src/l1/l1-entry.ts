@@ -27,5 +27,10 @@ export class L1Entry {
     readonly generation: number,
     /** Which wrapped function owns the entry, so `cacheClear()` removes only its own. */
     readonly owner: number,
+    /**
+     * What the cache layer keeps beside the value (creation time, freshness, tags of a framed
+     * entry), undefined for ordinary entries. Opaque here: the hit path checks it, not the L1.
+     */
+    readonly meta: unknown = undefined,
   ) {}
 }

@@ -35,7 +35,9 @@ export type CallOutcome =
   /** The function ran: no tier had the value. */
   | 'miss'
   /** The function ran without the cache: the arguments form no key, or L2 could not answer. */
-  | 'bypassed';
+  | 'bypassed'
+  /** A stale value, because the function failed or passed its soft timeout (fail-safe). */
+  | 'fail_safe';
 
 /** Message of `cachekit:call`. */
 export interface CallMessage {

@@ -15,8 +15,9 @@ export class PeerProcess {
   private stderr = '';
   readonly exited: Promise<number | string>;
 
-  constructor(redisUrl: string, namespace: string, invalidation?: unknown) {
-    const args = ['--import', 'tsx', path.join(__dirname, 'peer.ts'), redisUrl, namespace];
+  /** `script`: the peer program (default `peer.ts` beside this file), started with `redisUrl namespace [invalidation]`. */
+  constructor(redisUrl: string, namespace: string, invalidation?: unknown, script = path.join(__dirname, 'peer.ts')) {
+    const args = ['--import', 'tsx', script, redisUrl, namespace];
     if (invalidation !== undefined) args.push(JSON.stringify(invalidation));
     this.child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CACHEKIT_LOG_LEVEL: 'silent' } });
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));

@@ -16,6 +16,7 @@
  */
 import { createInterface } from 'node:readline';
 import { cache, RedisBackend, type RedisBackendOptions } from '../../../src';
+import { runPeer } from './run-peer';
 
 const [redisUrl, namespace, invalidationJson] = process.argv.slice(2);
 if (redisUrl === undefined || namespace === undefined) throw new Error('usage: peer redisUrl namespace [invalidationJson]');
@@ -85,7 +86,4 @@ async function main(): Promise<void> {
   raw.disconnect();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
-  process.exit(1);
-});
+runPeer(main);

@@ -1,7 +1,8 @@
 /**
  * Per cached function, read from its counters at scrape time (nothing is pushed per call):
  * calls by outcome, coalesced calls, cache errors by kind, refused entries by reason, SWR
- * refreshes, lock outcomes, key-rotation progress, decode-memo hits, L1 entries.
+ * refreshes, lock outcomes, key-rotation progress, decode-memo hits, tag invalidations,
+ * fail-safe and factory timeouts, L1 entries.
  */
 import type { CacheTotals } from '../../cache/stats';
 import { observedCaches, type ObservedCache } from '../observed';
@@ -64,6 +65,12 @@ export function functionMetrics(context: MetricsContext): MetricGroup {
     counter('old_key_reads_total', 'Encrypted entries read under a previous master key (watch it reach zero during a rotation).', [], (_c, t) => [[{}, t.counters.oldKeyReads]]),
     counter('key_rotation_rewrites_total', 'Entries rewritten under the current master key after such a read.', [], (_c, t) => [[{}, t.counters.keyRotationRewrites]]),
     counter('decode_memo_hits_total', 'L2 hits answered from the decode memo (same bytes as the last decode).', [], (_c, t) => [[{}, t.counters.decodeMemoHits]]),
+    counter('tag_invalidated_total', 'Copies found in L1 or L2 that a tag invalidation had made obsolete (served as misses).', [], (_c, t) => [[{}, t.counters.tagInvalidated]]),
+    counter('fail_safe_total', 'Calls answered with a stale value because the function failed or passed its soft timeout (fail-safe).', [], (_c, t) => [[{}, t.counters.failSafeHits]]),
+    counter('factory_timeouts_total', 'Runs of the function still going at a factory timeout, by kind: soft (the stale value was served), hard (the caller stopped waiting).', ['kind'], (_c, t) => [
+      [{ kind: 'soft' }, t.counters.softTimeouts],
+      [{ kind: 'hard' }, t.counters.hardTimeouts],
+    ]),
     scrapedGauge(context, 'l1_entries', 'Entries a function holds in its L1 (shared or its own).', fn, (samples) => {
       for (const cache of observedCaches.live()) if (cache.l1 !== undefined) samples.add(labelsOf(context, cache), cache.l1.countOf(cache.owner));
     }),
