@@ -21,6 +21,7 @@ const benches = [
   ['many', ['benches/many.bench.mjs']],
   ['faults-peers', ['--import', 'tsx', 'benches/faults-peers.bench.mjs']],
   ['coherence', ['--import', 'tsx', 'benches/coherence.bench.mjs']],
+  ['vs-python', ['--import', 'tsx', 'benches/vs-python.bench.mjs']],
   ['startup', ['benches/startup.bench.mjs']],
 ];
 const only = process.argv.slice(2);
