@@ -367,14 +367,14 @@ export class CacheEngine {
    * A joiner's own copy of a load's value. The first joiner decodes the bytes once and keeps the
    * result as a template; the others copy the template, about ten times cheaper than decoding
    * each (1,000 joiners of one stampede decoded 1 KB each: 20 ms). Values the copier does not
-   * know are decoded per joiner, as before.
+   * know are decoded per joiner, as before. A memory-only miss may have kept a template already.
    */
   private freshCopy(loaded: Loaded): unknown {
     if (loaded.stale !== undefined) return loaded.stale.value();
-    if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
     const template = loaded.joinTemplate;
+    if (template instanceof L1Template) return copyTemplate(template.value);
+    if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
     if (template === null) return this.pipeline.deserialize(loaded.serialized);
-    if (template !== undefined) return copyTemplate(template.value);
     const decoded = this.pipeline.deserialize(loaded.serialized);
     if (footprintOf(decoded) === undefined) {
       loaded.joinTemplate = null;

@@ -12,7 +12,8 @@ import { tagsOfCall } from '../tags/tag-options';
 import type { CacheEngine, Flight } from './cache-engine';
 import { EntryMeta } from './entry-meta';
 import type { Loaded } from './entry-reader';
-import type { EntryWriter } from './entry-writer';
+import type { EntryWriter, Kept } from './entry-writer';
+import { L1Template } from '../l1/value-template';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
@@ -100,17 +101,18 @@ export class FunctionRuns {
     onWrite?: (write: Promise<boolean>) => void,
   ): Promise<Loaded> {
     if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined };
-    let serialized: Buffer | undefined;
+    let kept: Kept;
     try {
       const meta = this.metaFor(key, createdAt, thisArg, args, value);
       const stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta, onWrite);
-      serialized = stored instanceof Promise ? await stored : stored;
+      kept = stored instanceof Promise ? await stored : stored;
     } catch (error) {
       // The function has answered: a failure while storing its result costs the caching only.
       this.engine.stats.counters.followUpErrors++;
       this.engine.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
     }
-    return { source, value, serialized, latencyMs: 0, stale: undefined };
+    if (kept instanceof L1Template) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined, joinTemplate: kept };
+    return { source, value, serialized: kept, latencyMs: 0, stale: undefined };
   }
 
   /**
