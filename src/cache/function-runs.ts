@@ -17,6 +17,12 @@ import { L1Template } from '../l1/value-template';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
+/** A computed flight's answer, with what its joiners copy from (see `Kept`). */
+function loadedOf(source: 'computed' | 'bypassed', value: unknown, kept: Kept): Loaded {
+  if (kept instanceof L1Template) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined, joinTemplate: kept };
+  return { source, value, serialized: kept, latencyMs: 0, stale: undefined };
+}
+
 /** One function's runs (see the file comment). */
 export class FunctionRuns {
   constructor(
@@ -88,8 +94,12 @@ export class FunctionRuns {
     throw hardTimeoutError(this.engine.label, this.engine.config.factoryTimeout.hardMs ?? 0);
   }
 
-  /** Stores a value the function returned and makes it the flight's answer (uncached when it cannot be stored). */
-  async stored(
+  /**
+   * Stores a value the function returned and makes it the flight's answer (uncached when it
+   * cannot be stored). Answers synchronously unless the store has to wait: a memory-only miss
+   * then resolves `compute` with a plain object, not a promise (one promise hop less).
+   */
+  stored(
     flight: Flight,
     key: string,
     value: unknown,
@@ -99,20 +109,30 @@ export class FunctionRuns {
     awaitWrite: boolean,
     source: 'computed' | 'bypassed',
     onWrite?: (write: Promise<boolean>) => void,
-  ): Promise<Loaded> {
+  ): Loaded | Promise<Loaded> {
     if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined };
-    let kept: Kept;
+    let stored: Kept | Promise<Kept>;
     try {
       const meta = this.metaFor(key, createdAt, thisArg, args, value);
-      const stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta, onWrite);
-      kept = stored instanceof Promise ? await stored : stored;
+      stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta, onWrite);
     } catch (error) {
-      // The function has answered: a failure while storing its result costs the caching only.
-      this.engine.stats.counters.followUpErrors++;
-      this.engine.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
+      this.storeFailed(key, error);
+      stored = undefined;
     }
-    if (kept instanceof L1Template) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined, joinTemplate: kept };
-    return { source, value, serialized: kept, latencyMs: 0, stale: undefined };
+    if (!(stored instanceof Promise)) return loadedOf(source, value, stored);
+    return stored.then(
+      (kept) => loadedOf(source, value, kept),
+      (error: unknown) => {
+        this.storeFailed(key, error);
+        return loadedOf(source, value, undefined);
+      },
+    );
+  }
+
+  /** The function has answered: a failure while storing its result costs the caching only. */
+  private storeFailed(key: string, error: unknown): void {
+    this.engine.stats.counters.followUpErrors++;
+    this.engine.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
   }
 
   /**
