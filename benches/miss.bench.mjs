@@ -3,6 +3,8 @@
 // async function (what a hand-written memo does). Both sides return the same freshly built
 // 1 KB object; the record is nested (objects in arrays in objects), like the L1 bench's.
 // Method: interleaved batches (benches/lib/rounds.js), ratio of the median batch times.
+// Two settings of the function: it returns a record built up front (the rows then show what the
+// caching itself adds), or builds a new record per call (as a function that fetches does).
 // Run: node benches/miss.bench.mjs   (MISS_BATCHES=… to change the number of rounds)
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,11 +21,10 @@ const BATCHES = Number(process.env.MISS_BATCHES ?? 2000);
 const MAX_ENTRIES = 10_000;
 
 /** One record shape: the baseline and cachekit's modes, each with its own id counter. */
-function casesFor(shape, build) {
-  // Records built up front (a pool reused round-robin), so the function costs next to nothing
-  // and the rows show what the caching itself adds.
+function casesFor(shape, build, builtPerCall) {
+  // Records built up front (a pool reused round-robin): the function costs next to nothing.
   const pool = Array.from({ length: 1024 }, (_, i) => build(i));
-  const load = async (id) => pool[id % pool.length];
+  const load = builtPerCall ? async (id) => build(id) : async (id) => pool[id % pool.length];
   const lru = new LRUCache({ max: MAX_ENTRIES, ttl: 3_600_000 });
   let lruId = 0;
   const lruMemo = async (id) => {
@@ -41,7 +42,7 @@ function casesFor(shape, build) {
   ];
   const cases = [{ name: `lru-cache 11 get + set (${shape})`, fn: () => lruMemo(lruId++) }];
   for (const [mode, extra] of modes) {
-    const cached = cache(load, { ...options, ...extra, name: `miss-${shape}-${mode}` });
+    const cached = cache(load, { ...options, ...extra, name: `miss-${shape}-${mode}`.replace(/[^A-Za-z0-9]+/g, '_') });
     let id = 0;
     cases.push({ name: `cachekit ${mode}`, fn: () => cached(id++) });
   }
@@ -49,8 +50,14 @@ function casesFor(shape, build) {
 }
 
 const sections = [];
-for (const [shape, build] of [['flat 1 KB record', userPayload], ['nested 1 KB record', nestedPayload]]) {
-  const cases = casesFor(shape, build);
+const settings = [
+  ['flat 1 KB record, built up front', userPayload, false],
+  ['nested 1 KB record, built up front', nestedPayload, false],
+  ['flat 1 KB record, built per call', userPayload, true],
+  ['nested 1 KB record, built per call', nestedPayload, true],
+];
+for (const [shape, build, builtPerCall] of settings) {
+  const cases = casesFor(shape, build, builtPerCall);
   const rows = await interleavedBatches(cases, { batches: BATCHES });
   sections.push(
     [
