@@ -45,6 +45,7 @@ for (let burst = 0; burst < BURSTS; burst++) {
   bursts.push({
     runs: reports.reduce((sum, r) => sum + r.runs, 0),
     wall: Math.max(...reports.map((r) => r.endedAt)) - start,
+    ownWall: Math.max(...reports.map((r) => r.endedAt - r.startedAt)),
     holderEnd: holder === undefined ? Number.NaN : holder.endedAt - start,
     waiterFirst: Math.max(...reports.filter((r) => r !== holder).map((r) => r.firstAt)) - start,
     skew: Math.max(...reports.map((r) => r.startedAt)) - start,
@@ -61,6 +62,7 @@ const report = [
   '| --- | ---: |',
   `| slowest process's wall ÷ the function (goal ≤ 1.5) | ${spread(column('wall').map((w) => w / FUNCTION_MS))} |`,
   `| slowest process's wall, ms | ${spread(column('wall'))} |`,
+  `| slowest process's own wall (its start → its last answer) ÷ the function | ${spread(column('ownWall').map((w) => w / FUNCTION_MS))} |`,
   `| the lock holder's last answer, ms from the first start | ${spread(column('holderEnd'))} |`,
   `| the slowest waiting process's first answer, ms | ${spread(column('waiterFirst'))} |`,
   `| release skew between processes, ms | ${spread(column('skew'))} |`,
