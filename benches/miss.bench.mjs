@@ -6,11 +6,10 @@
 // Two settings of the function: it returns a record built up front (the rows then show what the
 // caching itself adds), or builds a new record per call (as a function that fetches does).
 // Run: node benches/miss.bench.mjs   (MISS_BATCHES=… to change the number of rounds)
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
 import { LRUCache } from 'lru-cache';
 import { cache } from 'cachekit';
+import { publishReport } from './lib/report.mjs';
 
 const require = createRequire(import.meta.url);
 const { userPayload, nestedPayload } = require('./lib/payload.js');
@@ -69,11 +68,4 @@ for (const [shape, build, builtPerCall] of settings) {
     ].join('\n'),
   );
 }
-const report = [
-  `## Miss, memory only (backend: null): ${BATCHES} interleaved batches of 25 calls, ratio of medians`,
-  '',
-  ...sections.flatMap((s) => [s, '']),
-  `Node ${process.version}, ${process.arch}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${new Date().toISOString()}`,
-].join('\n');
-console.log(report);
-writeFileSync(new URL('./results/miss.md', import.meta.url), `${report}\n`);
+publishReport('miss', [`## Miss, memory only (backend: null): ${BATCHES} interleaved batches of 25 calls, ratio of medians`, ...sections.flatMap((s) => ['', s])]);

@@ -6,11 +6,10 @@
 // key, released together by one line on every stdin; figures are medians over the bursts.
 // Run: node benches/stampede-procs.bench.mjs   (STAMPEDE_BURSTS=… to change the number of bursts)
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { startBenchRedis } from './lib/redis-server.mjs';
+import { publishReport } from './lib/report.mjs';
 
 const require = createRequire(import.meta.url);
 const { median, spread } = require('./lib/rounds.js');
@@ -55,7 +54,7 @@ for (let burst = 0; burst < BURSTS; burst++) {
 for (const peer of peers) peer.child.stdin.end('exit\n');
 
 const column = (name) => bursts.map((b) => b[name]);
-const report = [
+publishReport('stampede-procs', [
   `## Stampede across ${PROCESSES} processes × ${CALLS} calls, one cold key, ${FUNCTION_MS} ms function, cache.production, Redis only (${BURSTS} bursts, processes warmed up by ${WARMUPS} bursts of their own)`,
   '',
   '| figure | median (min–max) |',
@@ -67,10 +66,6 @@ const report = [
   `| the slowest waiting process's first answer, ms | ${spread(column('waiterFirst'))} |`,
   `| release skew between processes, ms | ${spread(column('skew'))} |`,
   `| function runs per burst | ${median(column('runs'))} (max ${Math.max(...column('runs'))}) |`,
-  '',
-  `Node ${process.version}, ${process.arch}, redis on loopback; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${new Date().toISOString()}`,
-].join('\n');
-console.log(report);
-writeFileSync(new URL('./results/stampede-procs.md', import.meta.url), `${report}\n`);
+], 'redis on loopback');
 await redis.stop();
 process.exit(0);

@@ -5,12 +5,11 @@
 // Each round: one burst of each case, in turn, each on a new key; the ratio per case is the
 // median over rounds of (case wall ÷ baseline wall), and of (case wall ÷ 50 ms).
 // Run: node benches/stampede.bench.mjs   (STAMPEDE_ROUNDS=… to change the number of rounds)
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cache, RedisBackend } from 'cachekit';
 import { startBenchRedis } from './lib/redis-server.mjs';
+import { publishReport } from './lib/report.mjs';
 
 const require = createRequire(import.meta.url);
 const { userPayload } = require('./lib/payload.js');
@@ -69,17 +68,13 @@ const rows = cases.map((c, index) => ({
   perFunction: walls[index].map((w) => w / FUNCTION_MS),
   perBaseline: walls[index].map((w, round) => w / walls[0][round]),
 }));
-const report = [
+publishReport('stampede', [
   `## Stampede in one process: ${CALLS.toLocaleString('en-US')} concurrent calls, one cold key, ${FUNCTION_MS} ms function (${ROUNDS} rounds, median and range)`,
   '',
   '| case | wall, median (ms) | × the function (goal ≤ 1.1) | × hand-written single-flight |',
   '| --- | ---: | ---: | ---: |',
   ...rows.map((r) => `| ${r.name} | ${r.wallMs.toFixed(1)} | ${spread(r.perFunction)} | ${spread(r.perBaseline)} |`),
-  '',
-  `Node ${process.version}, ${process.arch}, redis on loopback; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${new Date().toISOString()}`,
-].join('\n');
-console.log(report);
-writeFileSync(new URL('./results/stampede.md', import.meta.url), `${report}\n`);
+], 'redis on loopback');
 await backend.close();
 await redis.stop();
 process.exit(0);

@@ -3,8 +3,9 @@
  * that will never change, with exactly the types a hit would get from the serializer. For the
  * `standard` serializer the decoded value of plain data (plain objects, arrays, well-formed
  * strings, numbers, booleans, null) *is* that data, so a structural copy taken at the miss is
- * the template the first hit would have decoded — for a fraction of what serializing costs
- * (measured on a 1 KB record: 0.6 µs against 2.8 µs; see BENCHMARKS.md, "Miss, memory only").
+ * the template the first hit would have decoded, for a fraction of what serializing costs (a flat
+ * 1 KB record: about 0.9 µs against 2.8 µs), and the first hit copies instead of decoding
+ * (see BENCHMARKS.md, "Miss, memory only", for what the collector takes back).
  *
  * Anything whose round trip would change it makes the copy give up (the caller then serializes
  * as before): `undefined` (read back as null), BigInts (read back as numbers), Dates, Maps,
@@ -22,9 +23,9 @@ const MAX_DEPTH = 64;
 /**
  * Most containers (objects, arrays) a kept copy may have. Every container of a copy is an object
  * the garbage collector moves twice and later has to find dead in old space; bytes are one
- * object. Measured over 100,000 misses, each process alone (CPU time per miss): a flat 1 KB
- * record (5 containers) kept as a copy cost 0.87× serializing it, a nested one (34) 1.35×.
- * Values with more are serialized, as before (the copy stops at the limit).
+ * object. Measured over 100,000 misses, each build in a process of its own (median CPU time per
+ * miss): a flat 1 KB record (5 containers) kept as a copy cost 0.96× serializing it, a nested
+ * one (34) 1.15×. Values with more are serialized, as before (the copy stops at the limit).
  */
 const MAX_CONTAINERS = 8;
 
@@ -47,17 +48,21 @@ export interface ExactCopy {
   readonly bytes: number;
 }
 
-// Totals of the copy under way, module-level so the walk passes nothing but the value (a copy
-// runs synchronously and nothing it calls can start another: `busy` refuses one anyway).
-let busy = false;
-let freezing = false;
-let containers = 0;
-let arraySlots = 0;
-let objectKeys = 0;
-let keyChars = 0;
-let strings = 0;
-let stringChars = 0;
-let scalars = 0;
+/**
+ * Totals of the copy under way, in one module-level object so the walk passes nothing but the
+ * value. A copy runs synchronously and nothing it calls can start another (`busy` refuses one).
+ */
+const walk = {
+  busy: false,
+  freezing: false,
+  containers: 0,
+  arraySlots: 0,
+  objectKeys: 0,
+  keyChars: 0,
+  strings: 0,
+  stringChars: 0,
+  scalars: 0,
+};
 
 function isSpecialKey(key: string): boolean {
   return key === '__proto__' || key === '__datetime__' || key === '__date__' || key === '__time__';
@@ -66,8 +71,8 @@ function isSpecialKey(key: string): boolean {
 /** Whether a string item is kept as is (well-formed, not so long it could pass the bound). */
 function keepsString(text: string): boolean {
   if (text.length > MAX_BOUND_BYTES || !isWellFormedString(text)) return false;
-  strings++;
-  stringChars += text.length;
+  walk.strings++;
+  walk.stringChars += text.length;
   return true;
 }
 
@@ -76,7 +81,7 @@ function keepsScalar(item: unknown): boolean {
   const type = typeof item;
   if (type === 'string') return keepsString(item as string);
   if (type === 'number' || type === 'boolean' || item === null) {
-    scalars++;
+    walk.scalars++;
     return true;
   }
   return false;
@@ -84,13 +89,13 @@ function keepsScalar(item: unknown): boolean {
 
 /** A copy of an array or plain object, or undefined when its round trip would change it. */
 function copyContainer(value: object, depth: number): object | undefined {
-  if (depth > MAX_DEPTH || ++containers > MAX_CONTAINERS) return undefined;
+  if (depth > MAX_DEPTH || ++walk.containers > MAX_CONTAINERS) return undefined;
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype === ARRAY_PROTOTYPE) {
     const out: unknown[] = (value as readonly unknown[]).slice();
     const length = out.length;
-    arraySlots += length;
-    if (arraySlots > MAX_BOUND_BYTES) return undefined;
+    walk.arraySlots += length;
+    if (walk.arraySlots > MAX_BOUND_BYTES) return undefined;
     for (let i = 0; i < length; i++) {
       const item = out[i];
       if (typeof item === 'object' && item !== null) {
@@ -99,7 +104,7 @@ function copyContainer(value: object, depth: number): object | undefined {
         out[i] = copy;
       } else if (!keepsScalar(item)) return undefined;
     }
-    if (freezing) Object.freeze(out);
+    if (walk.freezing) Object.freeze(out);
     return out;
   }
   if (prototype !== OBJECT_PROTOTYPE) return undefined;
@@ -110,8 +115,8 @@ function copyContainer(value: object, depth: number): object | undefined {
   const out: Record<string, unknown> = {};
   for (const key in source) {
     if ((key.charCodeAt(0) === UNDERSCORE && isSpecialKey(key)) || !isWellFormedString(key)) return undefined;
-    objectKeys++;
-    keyChars += key.length;
+    walk.objectKeys++;
+    walk.keyChars += key.length;
     const item = source[key];
     if (typeof item === 'object' && item !== null) {
       const copy = copyContainer(item, depth + 1);
@@ -120,7 +125,7 @@ function copyContainer(value: object, depth: number): object | undefined {
     } else if (keepsScalar(item)) out[key] = item;
     else return undefined;
   }
-  if (freezing) Object.freeze(out);
+  if (walk.freezing) Object.freeze(out);
   return out;
 }
 
@@ -138,20 +143,26 @@ function prototypeIsTouched(): boolean {
  * `freeze`: the copy is deep-frozen (`l1.mode: 'frozen'`).
  */
 export function exactStandardCopy(value: unknown, freeze: boolean, maxValueBytes: number): ExactCopy | undefined {
-  if (busy || prototypeIsTouched()) return undefined;
-  busy = true;
-  freezing = freeze;
-  containers = arraySlots = objectKeys = keyChars = strings = stringChars = scalars = 0;
+  if (walk.busy || prototypeIsTouched()) return undefined;
+  walk.busy = true;
+  walk.freezing = freeze;
+  walk.containers = 0;
+  walk.arraySlots = 0;
+  walk.objectKeys = 0;
+  walk.keyChars = 0;
+  walk.strings = 0;
+  walk.stringChars = 0;
+  walk.scalars = 0;
   try {
     const copy = typeof value === 'object' && value !== null ? copyContainer(value, 1) : keepsScalar(value) ? value : undefined;
     if (copy === undefined) return undefined;
     // Upper bound of the MessagePack length: headers of 5 bytes, scalars of 9, 3 bytes per UTF-16 unit.
-    const bound = 5 * (containers + strings + objectKeys) + 9 * scalars + 3 * (stringChars + keyChars);
+    const bound = 5 * (walk.containers + walk.strings + walk.objectKeys) + 9 * walk.scalars + 3 * (walk.stringChars + walk.keyChars);
     if (bound > MAX_BOUND_BYTES || bound > maxValueBytes) return undefined;
     // The formula of `footprintOf`, from the totals.
-    const bytes = 32 * containers + 8 * arraySlots + 16 * objectKeys + keyChars + 16 * strings + 2 * stringChars + 8 * scalars;
+    const bytes = 32 * walk.containers + 8 * walk.arraySlots + 16 * walk.objectKeys + walk.keyChars + 16 * walk.strings + 2 * walk.stringChars + 8 * walk.scalars;
     return { value: copy, bytes };
   } finally {
-    busy = false;
+    walk.busy = false;
   }
 }
