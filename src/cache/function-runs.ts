@@ -2,14 +2,18 @@
  * Runs of the wrapped function for a flight: storing the value it returns (with its frame, for
  * tagged and fail-safe caches), and what happens when it fails or is slow — the stale value
  * fail-safe keeps, or the function's own error — with the factory timeouts bounding the wait
- * (never the run: a run the caller stopped waiting for still stores its value when it ends).
+ * (never the run: a run the caller stopped waiting for still stores its value when it ends),
+ * and stale-while-revalidate's refreshes in the background.
  */
+import type { L1Cache } from '../l1/l1-cache';
+import type { L1Entry } from '../l1/l1-entry';
 import { keyField, type LogFields } from '../observability/logger';
 import { errorSummary } from '../observability/error-summary';
 import { awaitRun, hardTimeoutError, type RunOutcome } from '../fail-safe/factory-run';
 import type { StaleValue } from '../fail-safe/stale-value';
 import { tagsOfCall } from '../tags/tag-options';
-import type { CacheEngine, Flight } from './cache-engine';
+import type { CacheEngine } from './cache-engine';
+import type { Flight } from './flights';
 import { EntryMeta } from './entry-meta';
 import type { Loaded } from './entry-reader';
 import type { EntryWriter, Kept } from './entry-writer';
@@ -72,6 +76,38 @@ export class FunctionRuns {
       ),
     );
     return this.failSafeOr(flight, key, stale, outcome.kind, undefined);
+  }
+
+  /**
+   * Stale-while-revalidate: refreshes `entry` once in the background. The refresh may only
+   * replace the entry it started from (same generation), so an invalidation that happens
+   * while it runs is never overwritten by stale data.
+   */
+  refreshInBackground(
+    entry: L1Entry,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+  ): void {
+    entry.refreshing = true;
+    this.engine.stats.counters.swrRefreshes++;
+    const generation = entry.generation;
+    const key = entry.key;
+    const l1 = this.engine.l1 as L1Cache;
+    const refresh = (async () => {
+      const createdAt = Date.now();
+      const value = await this.engine.runFunction(fn, thisArg, args, true);
+      if (l1.peek(key)?.generation !== generation) return;
+      const meta = this.metaFor(key, createdAt, thisArg, args, value);
+      if (meta === null) return;
+      await this.writer.store(key, value, true, meta);
+      // Invalidated while the L2 write was in flight: take the resurrected copy back out.
+      const now = l1.peek(key);
+      if (now === undefined || now.generation <= generation) await this.engine.backend()?.delete(key);
+    })().catch((error: unknown) => {
+      this.engine.log('debug', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
+    });
+    this.engine.track(refresh);
   }
 
   /** Counts a run still going at a factory timeout. */
