@@ -7,6 +7,10 @@
  * otherwise ends when Redis answers or the caller's signal aborts. Through the cache, the
  * reliability layer bounds every call (`reliability.timeouts`); the connection-level bounds
  * (`connectTimeoutMs`, `socketTimeoutMs`) turn a dead or frozen server into failing calls.
+ *
+ * About 390 lines because it is one method per protocol operation (fourteen) around one shared
+ * send path; each part that stands alone lives beside it (client, read-batcher, clear-prefix,
+ * connection-watch, health, lock-scripts).
  */
 import type { Cluster, Redis } from 'ioredis';
 import { BackendError, type BackendErrorKind } from '../../errors';
