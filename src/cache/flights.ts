@@ -20,9 +20,8 @@ export interface Flight {
   discard: boolean;
 }
 
-/** One load: the call whose function it runs if it must, and the flight it answers. */
-interface Load {
-  readonly flight: Flight;
+/** A flight of a single call: what it runs the function with if it must (one object per load). */
+interface Load extends Flight {
   readonly key: string;
   readonly fn: (...args: never[]) => unknown;
   readonly thisArg: unknown;
@@ -61,10 +60,10 @@ export class Flights {
       this.engine.stats.counters.coalesced++;
       return (existing.promise as Promise<Loaded>).then((loaded) => this.joinedValue(loaded, fn, thisArg, args, trace));
     }
-    const flight: Flight = { promise: undefined, discard: false };
+    const flight: Load = { promise: undefined, discard: false, key, fn, thisArg, args, signal, stale };
     let promise: Promise<Loaded>;
     try {
-      promise = this.loadUncoalesced({ flight, key, fn, thisArg, args, signal, stale });
+      promise = this.loadUncoalesced(flight);
     } catch (error) {
       promise = Promise.reject(error);
     }
@@ -186,7 +185,7 @@ export class Flights {
 
   /** Runs the function of `load` and stores its value (`source`: why it ran). */
   private compute(load: Load, source: 'computed' | 'bypassed', stale: StaleValue | undefined, onWrite?: (write: Promise<boolean>) => void): Promise<Loaded> {
-    return this.engine.runs.compute(load.flight, load.key, load.fn, load.thisArg, load.args, false, source, stale, onWrite);
+    return this.engine.runs.compute(load, load.key, load.fn, load.thisArg, load.args, false, source, stale, onWrite);
   }
 
   private loadUncoalesced(load: Load): Promise<Loaded> {
