@@ -14,7 +14,7 @@
  * them (`{ capabilities: { ttl: true, locks: false, batch: false, clearPrefix: true } }`) also
  * checks that the backend has exactly those.
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins';
 import { createRequire } from 'node:module';
 import { BackendError } from '../errors';
 import type { CacheBackend } from './types';
@@ -129,7 +129,7 @@ export function runBackendConformance(
 ): void {
   assert ??= createRequire(import.meta.url)('node:assert/strict') as typeof import('node:assert/strict');
   const { describe, it, beforeAll, afterAll } = runner;
-  const prefix = options.keyPrefix ?? `ck-conformance:${randomBytes(6).toString('hex')}:`;
+  const prefix = options.keyPrefix ?? `ck-conformance:${nodeCrypto().randomBytes(6).toString('hex')}:`;
   const declared = options.capabilities;
   /** Declared or detected; set once the factory has made the backend. */
   let caps: ConformanceCapabilities | undefined;
@@ -258,7 +258,7 @@ export function runBackendConformance(
 
     test(`a ${largeBytes}-byte value round-trips`, async () => {
       const k = key('large');
-      const value = randomBytes(largeBytes);
+      const value = nodeCrypto().randomBytes(largeBytes);
       await backend.set(k, value);
       const back = await backend.get(k);
       assert.ok(back !== null && back.equals(value), 'large value changed');
