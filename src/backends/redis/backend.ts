@@ -317,6 +317,15 @@ export class RedisBackend implements CacheBackend {
           );
           return;
         }
+        if (this.settings.autoPipelining && this.ownsClient) {
+          // Queued in the auto-pipeline, the SETs go out as one write on the next event loop turn,
+          // after the caller (many()) has its answers, instead of a write syscall before them;
+          // commands sent meanwhile queue behind them (this batch is in flight), so order holds.
+          (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = true;
+          const redis = this.client as Redis;
+          await Promise.all(checked.map(({ key, value, expiry }) => (expiry.length === 0 ? redis.set(key, value) : redis.set(key, value, expiry[0] as 'EX', expiry[1]))));
+          return;
+        }
         const pipeline = (this.client as Redis).pipeline();
         for (const { key, value, expiry } of checked) {
           if (expiry.length === 0) pipeline.set(key, value);
