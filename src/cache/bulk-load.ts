@@ -61,11 +61,18 @@ let handedThis: { readonly value: unknown } | undefined;
  */
 export function withBulkThis<T>(thisArg: unknown, start: () => T): T {
   handedThis = { value: thisArg };
+  let result: T;
   try {
-    return start();
-  } finally {
+    result = start();
+  } catch (error) {
     handedThis = undefined;
+    throw error;
   }
+  const unclaimed = handedThis !== undefined;
+  handedThis = undefined;
+  // A `many` that no longer reaches loadBulk synchronously would run the method without its `this`.
+  if (unclaimed) throw new Error('cachekit internal error: fn.many() did not start its bulk load synchronously; the instance was not handed over.');
+  return result;
 }
 
 /** Answers `argsList` (each an argument list) in order. Rejects with the first failing call's error. */
