@@ -4,6 +4,8 @@
  * for L2). Encrypted caches keep sealed bytes in L1 too, so plaintext never rests in memory.
  */
 import { CachekitError, SerializationError } from '../errors';
+import { standardSerializer } from '../codec/serializers/msgpack-serializers';
+import { SERIALIZER_ALIASES } from '../codec/serializers/serializer';
 import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecContext, type CodecOptions } from '../codec/codec';
 import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
 import { ValueDecoder } from '../codec/msgpack/value-decoder';
@@ -26,6 +28,12 @@ export interface ValuePipelineOptions {
   maxValueBytes: number;
   /** Keyed-integrity step, when a plaintext cache asked for one (never with encryption). */
   authenticator?: KeyedAuthenticator | undefined;
+}
+
+/** Whether a serializer option names the built-in `standard` serializer (custom ones may read back anything). */
+function isStandard(option: unknown): boolean {
+  if (typeof option === 'string') return Object.hasOwn(SERIALIZER_ALIASES, option) && SERIALIZER_ALIASES[option] === 'standard';
+  return option === standardSerializer;
 }
 
 /** Builds the pipeline of one cached function (throws ConfigurationError for bad options). */
@@ -53,6 +61,7 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
     serializerCode: codec.serializerCode,
     l1HoldsSealed: encryption !== undefined,
     encrypted: encryption !== undefined,
+    copiesPlainData: encryption === undefined && isStandard(options.serializer),
     serialize: (value) => codec.serialize(value),
     deserialize: (bytes) => codec.deserialize(bytes),
     seal: (serialized, context) => codec.seal(serialized, codecContext(context)),
