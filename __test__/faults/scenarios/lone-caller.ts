@@ -9,7 +9,7 @@
  */
 import { startChild, type ChildScript } from '../support/children';
 import { LOCK_WAIT_MS, SIGNAL_MS, type LoneCallerMode } from '../support/lone-caller';
-import { round1, type CallRecord } from './calls';
+import { percentile, round1, type CallRecord } from './calls';
 import { check, type ScenarioReport } from './report';
 import { createWorld, uniqueNamespace } from './setup';
 
@@ -107,8 +107,8 @@ export async function loneCallerScenario(mode: LoneCallerMode): Promise<Scenario
         calls: calls.length,
         errors,
         wrongValues: wrong,
-        p50Ms: 0,
-        p99Ms: 0,
+        p50Ms: round1(percentile(calls.map((c) => c.endedAt - c.startedAt), 50)),
+        p99Ms: round1(percentile(calls.map((c) => c.endedAt - c.startedAt), 99)),
         maxMs: round1(Math.max(...calls.map((c) => c.endedAt - c.startedAt))),
         maxWaitMs: longestExtra,
       },
