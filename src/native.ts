@@ -12,79 +12,16 @@
  */
 import { inspect } from 'node:util';
 import type * as Generated from '../index.js';
+import { errorCodeInfo, type NativeErrorCode } from './error-codes';
 import { loadNativeBinding } from './native-loader';
 
 const binding = loadNativeBinding<typeof Generated>();
 
-/**
- * Stable `code`s of the errors the native core throws, each with what it means. Branch on
- * these, never on messages.
- */
-export const NativeErrorCode = {
-  /** An input, compressed block, envelope, plaintext or declared size is over the 512 MiB cap. */
-  INPUT_TOO_LARGE: 'ERR_INPUT_TOO_LARGE',
-  /** The envelope failed the MessagePack decode-bounds pre-scan (too deep, overclaiming or incomplete). */
-  DECODE_BOUNDS: 'ERR_DECODE_BOUNDS',
-  /** The bytes are not a `[compressed_data, checksum, original_size, format]` envelope of the right types. */
-  DESERIALIZATION_FAILED: 'ERR_DESERIALIZATION_FAILED',
-  /** `compressed_data` is empty, or `original_size` exceeds 1000 × its length. */
-  DECOMPRESSION_BOMB: 'ERR_DECOMPRESSION_BOMB',
-  /** The LZ4 block is corrupt or decodes to more than `original_size` bytes. */
-  DECOMPRESSION_FAILED: 'ERR_DECOMPRESSION_FAILED',
-  /** The decompressed bytes do not match the stored xxHash3-64. */
-  CHECKSUM_MISMATCH: 'ERR_CHECKSUM_MISMATCH',
-  /** The block decoded to fewer bytes than `original_size` declares. */
-  SIZE_MISMATCH: 'ERR_SIZE_MISMATCH',
-  /** LZ4 failed to compress (not expected to happen). */
-  COMPRESSION_FAILED: 'ERR_COMPRESSION_FAILED',
-  /** A master key or AEAD key is not exactly 32 bytes. */
-  INVALID_KEY_LENGTH: 'ERR_INVALID_KEY_LENGTH',
-  /** A hex master key is not exactly 64 hex digits (no spaces, prefixes or line breaks). */
-  INVALID_MASTER_KEY_HEX: 'ERR_INVALID_MASTER_KEY_HEX',
-  /** A master key of 32 zero bytes: a placeholder or an unfilled buffer, not a secret. */
-  WEAK_MASTER_KEY: 'ERR_WEAK_MASTER_KEY',
-  /** The HKDF domain is empty or longer than 255 bytes. */
-  INVALID_DOMAIN: 'ERR_INVALID_DOMAIN',
-  /** The tenant salt (tenant id) is empty or longer than 1024 bytes. */
-  INVALID_TENANT_SALT: 'ERR_INVALID_TENANT_SALT',
-  /** More than three previous master keys were given. */
-  TOO_MANY_PREVIOUS_KEYS: 'ERR_TOO_MANY_PREVIOUS_KEYS',
-  /** A previous master key repeats the current key or another previous key. */
-  DUPLICATE_MASTER_KEY: 'ERR_DUPLICATE_MASTER_KEY',
-  /** The algorithm is neither `aes-256-gcm` nor `chacha20-poly1305`. */
-  UNKNOWN_ALGORITHM: 'ERR_UNKNOWN_ALGORITHM',
-  /** An AAD component is empty (tenant id, cache key) or too long for its length prefix. */
-  INVALID_AAD: 'ERR_INVALID_AAD',
-  /** The input is shorter than nonce + tag (28 bytes), so it cannot be a ciphertext. */
-  CIPHERTEXT_TOO_SHORT: 'ERR_CIPHERTEXT_TOO_SHORT',
-  /** The tag did not verify: wrong key, AAD or algorithm, or altered bytes. */
-  AUTHENTICATION_FAILED: 'ERR_AUTHENTICATION_FAILED',
-  /** The key handle has used all 2^32 - 1 of its nonces; derive a new one. */
-  NONCE_EXHAUSTED: 'ERR_NONCE_EXHAUSTED',
-  /** `decryptWith` was given a fingerprint no key of the handle has. */
-  UNKNOWN_KEY_FINGERPRINT: 'ERR_UNKNOWN_KEY_FINGERPRINT',
-  /** Keyed integrity: the stored bytes carry no MAC frame (an unkeyed or foreign entry). */
-  NOT_KEYED_ENTRY: 'ERR_NOT_KEYED_ENTRY',
-  /** Keyed integrity: the tag did not verify (altered, moved to another key or tenant, or forged). */
-  MAC_MISMATCH: 'ERR_MAC_MISMATCH',
-  /** The system random source failed while seeding nonces. */
-  RANDOM_UNAVAILABLE: 'ERR_RANDOM_UNAVAILABLE',
-  /** Encryption was refused (only for lengths past the algorithm's limit). */
-  ENCRYPTION_FAILED: 'ERR_ENCRYPTION_FAILED',
-  /** The engine could not allocate an output Buffer. */
-  OUT_OF_MEMORY: 'ERR_OUT_OF_MEMORY',
-  /** An argument has the wrong length or shape (e.g. constructing TenantKeys directly). */
-  INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
-} as const;
-
-/** One of the {@link NativeErrorCode} values. */
-export type NativeErrorCode = (typeof NativeErrorCode)[keyof typeof NativeErrorCode];
-
-const nativeErrorCodes: ReadonlySet<string> = new Set(Object.values(NativeErrorCode));
+export { NativeErrorCode } from './error-codes';
 
 /** Whether `error` was thrown by the native core (an `Error` carrying a {@link NativeErrorCode}). */
 export function isNativeError(error: unknown): error is Error & { code: NativeErrorCode } {
-  return error instanceof Error && nativeErrorCodes.has((error as { code?: unknown }).code as string);
+  return error instanceof Error && errorCodeInfo((error as { code?: unknown }).code as string)?.origin === 'native';
 }
 
 /** AEAD algorithms `TenantKeys` accepts; `aes-256-gcm` is the default and the interoperable one. */

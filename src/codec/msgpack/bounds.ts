@@ -16,13 +16,14 @@
  * doubles hold every value exactly.
  */
 import { IntegrityError } from '../../errors';
+import type { ErrorCode } from '../../error-codes';
 import { DECODE_COST, type ExtensionCost, decodeBudget, standardExtensionCost } from './decode-cost';
 
 /** Deepest nesting any reader accepts; the protocol requires a bound in [32, 1024]. */
 export const MAX_DECODE_DEPTH = 1024;
 
 /** Error codes of a refused document (on `IntegrityError#code`). */
-export const DECODE_BOUNDS_ERROR = 'ERR_DECODE_BOUNDS';
+export const DECODE_BOUNDS_ERROR = 'ERR_DECODE_BOUNDS' satisfies ErrorCode;
 
 /** Why the pre-scan refused a document. */
 export type BoundsViolation = 'depth' | 'overclaim' | 'incomplete' | 'trailing' | 'invalid' | 'budget';

@@ -16,6 +16,7 @@
  * include the decode budget, `decode-cost.ts`); a document is decoded whole or not at all.
  */
 import { SerializationError } from '../../errors';
+import type { ErrorCode } from '../../error-codes';
 import { dateFromIsoText } from '../iso-datetime';
 import { CalendarDate, MsgpackExtension, TimeOfDay } from '../tagged-values';
 import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
@@ -26,7 +27,7 @@ import { utf8ReadStrict } from './text';
 import type { ValueProfile } from './value-encoder';
 
 /** Error code of bytes that are well-formed MessagePack but not a value of the profile. */
-export const UNDECODABLE_VALUE = 'ERR_DESERIALIZATION';
+export const UNDECODABLE_VALUE = 'ERR_DESERIALIZATION' satisfies ErrorCode;
 
 /** Options of a decoder. */
 export interface ValueDecoderOptions {

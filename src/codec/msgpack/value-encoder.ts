@@ -15,6 +15,7 @@
  * exceed the decode budget, which its reader would refuse (`decode-cost.ts`).
  */
 import { SerializationError } from '../../errors';
+import type { ErrorCode } from '../../error-codes';
 import { describeType } from '../../describe-value';
 import { compareCodePoints } from '../../keys/code-point-order';
 import { pythonIsoformatOfDate } from '../iso-datetime';
@@ -29,10 +30,10 @@ import { LONE_SURROGATE, MsgpackWriter, OutputLimitExceeded } from './writer';
 export type ValueProfile = 'standard' | 'interop' | 'auto';
 
 /** Error code of a value that has no encoding in the chosen profile. */
-export const UNENCODABLE_VALUE = 'ERR_SERIALIZATION_UNSUPPORTED';
+export const UNENCODABLE_VALUE = 'ERR_SERIALIZATION_UNSUPPORTED' satisfies ErrorCode;
 
 /** Error code of a value whose bytes pass the caller's limit (`maxValueBytes`). */
-export const VALUE_TOO_LARGE = 'ERR_VALUE_TOO_LARGE';
+export const VALUE_TOO_LARGE = 'ERR_VALUE_TOO_LARGE' satisfies ErrorCode;
 
 /** Thrown inside the encoder; containers add their path segment on the way out. */
 class UnencodableValue extends Error {
