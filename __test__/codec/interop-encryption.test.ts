@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DecryptionError } from '../../src/errors';
-import { aadOf, createTenantKeysEncryptor } from '../../src/codec/encryption';
+import { aadOf } from '../../src/encryption/aad-memo';
+import { createTenantKeysEncryptor } from '../../src/encryption/tenant-keys-encryptor';
 import { createInteropValueCodec } from '../../src/codec/interop-value';
 import { decryptAesGcm, deriveDomainKey, keyFingerprint } from '../../src/native';
 import { interopKey } from '../../src/keys/interop-key';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aadOf, type EncryptionContext } from '../../src/codec/encryption';
+import { aadOf } from '../../src/encryption/aad-memo';
+import type { EncryptionContext } from '../../src/encryption/value-encryptor';
 import { createAadMemo } from '../../src/encryption/aad-memo';
 
 const context: EncryptionContext = { key: 'func:m.f:args:ab:1s', tenant: 'acme', format: 'msgpack', compressed: true };

@@ -3,7 +3,7 @@
  * envelope, encryption) → guarded backend → engine. Everything that can be validated is
  * validated here, when the wrapper is built.
  */
-import { createTenantKeysEncryptor } from '../codec/encryption';
+import { createTenantKeysEncryptor } from '../encryption/tenant-keys-encryptor';
 import type { CacheOptions } from '../config/options';
 import type { PresetName } from '../config/presets';
 import { resolveOptions, type ResolvedConfig } from '../config/resolve-options';

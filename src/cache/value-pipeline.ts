@@ -5,9 +5,9 @@
  */
 import { CachekitError, SerializationError } from '../errors';
 import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecContext, type CodecOptions } from '../codec/codec';
-import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
-import { ValueDecoder } from '../codec/msgpack/value-decoder';
-import { ValueEncoder } from '../codec/msgpack/value-encoder';
+import type { EncryptionContext, ValueEncryptor } from '../encryption/value-encryptor';
+import { ValueDecoder } from '../msgpack/value-decoder';
+import { ValueEncoder } from '../msgpack/value-encoder';
 import type { FramedEncryptor } from '../encryption/framed-encryptor';
 import type { KeyedAuthenticator } from '../encryption/keyed-integrity';
 import { rethrowWithFrameDiagnosis } from '../codec/python-frame';

@@ -14,8 +14,8 @@
  */
 import { CachekitError, ConfigurationError, SerializationError } from '../errors';
 import { type SerializerIdentity, serializerCode as codeOf } from '../keys/serializer-code';
-import type { ValueAuthenticator } from './authentication';
-import type { EncryptionContext, ValueEncryptor } from './encryption';
+import type { ValueAuthenticator } from '../encryption/value-encryptor';
+import type { EncryptionContext, ValueEncryptor } from '../encryption/value-encryptor';
 import { EnvelopeStep } from './envelope';
 import { rethrowWithFrameDiagnosis } from './python-frame';
 import { xxh3_64 } from '../native';

@@ -6,9 +6,9 @@
  */
 import { ConfigurationError } from '../errors';
 import type { CodecContext } from './codec';
-import type { EncryptionContext, ValueEncryptor } from './encryption';
-import { ValueDecoder } from './msgpack/value-decoder';
-import { ValueEncoder } from './msgpack/value-encoder';
+import type { EncryptionContext, ValueEncryptor } from '../encryption/value-encryptor';
+import { ValueDecoder } from '../msgpack/value-decoder';
+import { ValueEncoder } from '../msgpack/value-encoder';
 import { rethrowWithFrameDiagnosis } from './python-frame';
 
 /** Encodes and decodes interop values. */

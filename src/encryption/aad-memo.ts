@@ -5,7 +5,7 @@
  * Reads of the same keys repeat, so their AADs are memoised; writes mostly concern keys just
  * missed and would only churn the memo, so they look up without inserting.
  */
-import type { EncryptionContext } from '../codec/encryption';
+import type { EncryptionContext } from './value-encryptor';
 import { createAad } from '../native';
 import { BoundedMemo } from '../collections/bounded-memo';
 

@@ -5,7 +5,7 @@
  * key or one of the previous keys of a rotation — and never try keys one after another.
  */
 import { DecryptionError, EncryptionError } from '../errors';
-import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
+import type { EncryptionContext, ValueEncryptor } from './value-encryptor';
 import { isNativeError } from '../native';
 import { createAadMemo } from './aad-memo';
 import type { ResolvedEncryption } from './encryption-options';

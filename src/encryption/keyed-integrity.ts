@@ -6,8 +6,8 @@
  * anything without the frame, so whoever can write to the store can neither forge an entry,
  * move one to another key or tenant, nor downgrade it to an unkeyed envelope.
  */
-import type { ValueAuthenticator } from '../codec/authentication';
-import type { EncryptionContext } from '../codec/encryption';
+import type { ValueAuthenticator } from './value-encryptor';
+import type { EncryptionContext } from './value-encryptor';
 import { IntegrityError, SerializationError } from '../errors';
 import { type MasterKeyring, isNativeError } from '../native';
 import { createAadMemo } from './aad-memo';

@@ -15,11 +15,11 @@
  */
 import { KeyGenerationError } from '../errors';
 import { describeType } from '../describe-value';
-import { pythonIsoformatOfDate } from '../codec/iso-datetime';
-import { findCyclePath, propertySegment } from '../codec/msgpack/cycle-path';
-import { LONE_SURROGATE, MsgpackWriter } from '../codec/msgpack/writer';
-import { Float64, IsoDateTime, Uuid } from '../codec/tagged-values';
-import { sortByCodePoint } from './code-point-order';
+import { pythonIsoformatOfDate } from '../msgpack/iso-datetime';
+import { findCyclePath, propertySegment } from '../msgpack/cycle-path';
+import { LONE_SURROGATE, MsgpackWriter } from '../msgpack/writer';
+import { Float64, IsoDateTime, Uuid } from '../msgpack/tagged-values';
+import { sortByCodePoint } from '../msgpack/code-point-order';
 
 /** Which canonical form to produce. */
 export type KeyProfile = 'default' | 'interop';

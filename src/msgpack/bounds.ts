@@ -15,8 +15,8 @@
  * Counts are at most 2^33 per header and the running sum is checked after every add, so plain
  * doubles hold every value exactly.
  */
-import { IntegrityError } from '../../errors';
-import type { ErrorCode } from '../../error-codes';
+import { IntegrityError } from '../errors';
+import type { ErrorCode } from '../error-codes';
 import { DECODE_COST, type ExtensionCost, decodeBudget, standardExtensionCost } from './decode-cost';
 
 /** Deepest nesting any reader accepts; the protocol requires a bound in [32, 1024]. */

@@ -14,12 +14,12 @@
  * whose bytes would pass the caller's byte limit (writing stops there) or whose decoding would
  * exceed the decode budget, which its reader would refuse (`decode-cost.ts`).
  */
-import { SerializationError } from '../../errors';
-import type { ErrorCode } from '../../error-codes';
-import { describeType } from '../../describe-value';
-import { compareCodePoints } from '../../keys/code-point-order';
-import { pythonIsoformatOfDate } from '../iso-datetime';
-import { CalendarDate, Float64, IsoDateTime, MsgpackExtension, TimeOfDay, Uuid } from '../tagged-values';
+import { SerializationError } from '../errors';
+import type { ErrorCode } from '../error-codes';
+import { describeType } from '../describe-value';
+import { compareCodePoints } from './code-point-order';
+import { pythonIsoformatOfDate } from './iso-datetime';
+import { CalendarDate, Float64, IsoDateTime, MsgpackExtension, TimeOfDay, Uuid } from './tagged-values';
 import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
 import { DecodeBoundsError, MAX_DECODE_DEPTH, checkDecodeBounds } from './bounds';
 import { findCyclePath, propertySegment } from './cycle-path';

@@ -15,10 +15,10 @@
  * Failures are `SerializationError`s (`ERR_DESERIALIZATION`) or `DecodeBoundsError`s (which
  * include the decode budget, `decode-cost.ts`); a document is decoded whole or not at all.
  */
-import { SerializationError } from '../../errors';
-import type { ErrorCode } from '../../error-codes';
-import { dateFromIsoText } from '../iso-datetime';
-import { CalendarDate, MsgpackExtension, TimeOfDay } from '../tagged-values';
+import { SerializationError } from '../errors';
+import type { ErrorCode } from '../error-codes';
+import { dateFromIsoText } from './iso-datetime';
+import { CalendarDate, MsgpackExtension, TimeOfDay } from './tagged-values';
 import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
 import { MAX_DECODE_DEPTH, checkDecodeBounds } from './bounds';
 import { type ExtensionCost, MAX_BIGINT_DIGITS, autoExtensionCost, standardExtensionCost } from './decode-cost';
