@@ -14,6 +14,14 @@
  *
  * Counts are at most 2^33 per header and the running sum is checked after every add, so plain
  * doubles hold every value exactly.
+ *
+ * Not a second copy of `crates/cachekit-core/src/msgpack_bounds.rs`: that one scans the
+ * envelope (five headers, inside the native retrieve), this one the payload the serializer
+ * decodes, with the decode budget on top. Measured on this 2-core machine (Node 20, loaded):
+ * the scan is 112 ns of a 1.26 µs decode of a 110-byte record and 10.9 µs of 94 µs for 50
+ * records (9–12 %); a native scan would add a crossing per decode, which costs more than the
+ * whole scan of a small record, and a Rust port of the budget model. So each stays where its
+ * document is read.
  */
 import { IntegrityError } from '../errors';
 import type { ErrorCode } from '../error-codes';
