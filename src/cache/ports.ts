@@ -2,13 +2,10 @@
  * What the wrapper needs from the keys and codec layers, in the shape the L1 boundary needs.
  */
 
-/** Per-entry context bound into encryption (AAD) and used in error reports. */
-export interface EntryContext {
-  /** The logical cache key (without tenant prefix). */
-  logicalKey: string;
-  /** The tenant the entry belongs to. */
-  tenant: string;
-}
+import type { EntryContext } from '../encryption/value-encryptor';
+
+/** Per-entry context (logical key, tenant): the one type of the value path, from `encryption/`. */
+export type { EntryContext } from '../encryption/value-encryptor';
 
 /**
  * The value pipeline split at the L1 boundary: `serialize`/`deserialize` are pure JS (the L1

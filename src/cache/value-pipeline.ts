@@ -4,8 +4,9 @@
  * for L2). Encrypted caches keep sealed bytes in L1 too, so plaintext never rests in memory.
  */
 import { CachekitError, SerializationError } from '../errors';
-import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecContext, type CodecOptions } from '../codec/codec';
-import type { EncryptionContext, ValueEncryptor } from '../encryption/value-encryptor';
+import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecOptions } from '../codec/codec';
+import { INTEROP_LAYOUT } from '../codec/interop-value';
+import type { ValueEncryptor } from '../encryption/value-encryptor';
 import { ValueDecoder } from '../msgpack/value-decoder';
 import { ValueEncoder } from '../msgpack/value-encoder';
 import type { FramedEncryptor } from '../encryption/framed-encryptor';
@@ -42,33 +43,23 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
   });
   // Both name the master key that sealed an entry, so reads under a previous key are rewritten.
   const keyedStep = encryption ?? authenticator;
-  const codecContext = (context: EntryContext): CodecContext => ({ key: context.logicalKey, tenant: context.tenant });
-  const encryptionContext = (context: EntryContext): EncryptionContext => ({
-    key: context.logicalKey,
-    tenant: context.tenant,
-    format: codec.format,
-    compressed: codec.integrity,
-  });
   return {
     serializerCode: codec.serializerCode,
     l1HoldsSealed: encryption !== undefined,
     encrypted: encryption !== undefined,
     serialize: (value) => codec.serialize(value),
     deserialize: (bytes) => codec.deserialize(bytes),
-    seal: (serialized, context) => codec.seal(serialized, codecContext(context)),
-    open: (stored, context) => codec.open(stored, codecContext(context)),
-    sealAsync: (serialized, context) => codec.sealAsync(serialized, codecContext(context)),
-    openAsync: (stored, context) => codec.openAsync(stored, codecContext(context)),
+    seal: (serialized, context) => codec.seal(serialized, context),
+    open: (stored, context) => codec.open(stored, context),
+    sealAsync: (serialized, context) => codec.sealAsync(serialized, context),
+    openAsync: (stored, context) => codec.openAsync(stored, context),
     asyncThreshold: DEFAULT_ASYNC_THRESHOLD,
-    prepare: (context) => codec.prepare(codecContext(context)),
+    prepare: (context) => codec.prepare(context),
     ...(keyedStep === undefined
       ? {}
-      : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => keyedStep.sealedWithPreviousKey(stored, encryptionContext(context)) }),
+      : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => keyedStep.sealedWithPreviousKey(stored, context) }),
   };
 }
-
-/** The protocol's interop AAD inputs besides tenant and key: always msgpack, never compressed. */
-const INTEROP_FORMAT = 'msgpack';
 
 /**
  * The interop/v1 pipeline: one plain MessagePack document (no envelope, no frame) that every
@@ -79,12 +70,6 @@ const INTEROP_FORMAT = 'msgpack';
 export function createInteropPipeline(encryption: ValueEncryptor | undefined, maxValueBytes: number): ValuePipeline {
   const encoder = new ValueEncoder('interop', 1024);
   const decoder = new ValueDecoder('interop', { reviveDates: true });
-  const encryptionContext = (context: EntryContext): EncryptionContext => ({
-    key: context.logicalKey,
-    tenant: context.tenant,
-    format: INTEROP_FORMAT,
-    compressed: false,
-  });
   return {
     serializerCode: 's',
     l1HoldsSealed: encryption !== undefined,
@@ -101,12 +86,12 @@ export function createInteropPipeline(encryption: ValueEncryptor | undefined, ma
       return decoder.decode(bytes);
     },
     seal(serialized, context) {
-      return encryption ? encryption.encrypt(serialized, encryptionContext(context)) : serialized;
+      return encryption ? encryption.encrypt(serialized, context, INTEROP_LAYOUT) : serialized;
     },
     open(stored, context) {
       try {
         // A plaintext is never longer than its ciphertext: decrypting costs no more than the read did.
-        const payload = encryption ? encryption.decrypt(stored, encryptionContext(context)) : stored;
+        const payload = encryption ? encryption.decrypt(stored, context, INTEROP_LAYOUT) : stored;
         refuseOversizedPayload(payload.length, maxValueBytes);
         return payload;
       } catch (error) {

@@ -3,7 +3,7 @@
  * and encryption as one pipeline, and the interop value format. MessagePack itself is in
  * `../msgpack/`, the encryption steps in `../encryption/`.
  */
-export { createCodec, DEFAULT_ASYNC_THRESHOLD, type Codec, type CodecContext, type CodecOptions } from './codec';
+export { createCodec, DEFAULT_ASYNC_THRESHOLD, type Codec, type EntryContext, type CodecOptions } from './codec';
 export { createInteropValueCodec, type InteropValueCodec, type InteropValueCodecOptions } from './interop-value';
 export { CodecErrorCode } from './error-codes';
 export { PythonFrameError, hasPythonFrameMagic } from './python-frame';

@@ -5,8 +5,7 @@
  * ciphertext of those bytes, bound by the AAD (tenant, key, "msgpack", False).
  */
 import { ConfigurationError } from '../errors';
-import type { CodecContext } from './codec';
-import type { EncryptionContext, ValueEncryptor } from '../encryption/value-encryptor';
+import type { EntryContext, EntryLayout, ValueEncryptor } from '../encryption/value-encryptor';
 import { ValueDecoder } from '../msgpack/value-decoder';
 import { ValueEncoder } from '../msgpack/value-encoder';
 import { rethrowWithFrameDiagnosis } from './python-frame';
@@ -14,12 +13,12 @@ import { rethrowWithFrameDiagnosis } from './python-frame';
 /** Encodes and decodes interop values. */
 export interface InteropValueCodec {
   /** Stored bytes of `value` (a Buffer the caller owns). `context` is required with encryption. */
-  encode(value: unknown, context?: CodecContext): Buffer;
+  encode(value: unknown, context?: EntryContext): Buffer;
   /**
    * Reads one document; refuses trailing bytes, hostile headers (decode bounds) and, with a
    * message naming the fix, cachekit-py CK frames.
    */
-  decode(stored: Uint8Array, context?: CodecContext): unknown;
+  decode(stored: Uint8Array, context?: EntryContext): unknown;
 }
 
 /** Options of the interop value codec. */
@@ -31,7 +30,7 @@ export interface InteropValueCodecOptions {
 }
 
 /** The interop AAD inputs besides tenant and key: always `msgpack`, never compressed. */
-const INTEROP_FORMAT = 'msgpack';
+export const INTEROP_LAYOUT: EntryLayout = Object.freeze({ format: 'msgpack', compressed: false });
 
 /** Creates an interop value codec. */
 export function createInteropValueCodec(options: InteropValueCodecOptions = {}): InteropValueCodec {
@@ -39,22 +38,22 @@ export function createInteropValueCodec(options: InteropValueCodecOptions = {}):
   const decoder = new ValueDecoder('interop', { reviveDates: options.reviveDates ?? true });
   const { encryption } = options;
 
-  const encryptionContext = (context: CodecContext | undefined): EncryptionContext => {
+  const entry = (context: EntryContext | undefined): EntryContext => {
     if (context === undefined || typeof context.key !== 'string' || context.key === '') {
       throw new ConfigurationError('interop encryption needs the cache key: pass { key, tenant } as the context');
     }
-    return { key: context.key, tenant: context.tenant ?? 'default', format: INTEROP_FORMAT, compressed: false };
+    return context;
   };
 
   return {
     encode(value, context) {
       const bytes = encoder.encode(value);
-      return encryption ? encryption.encrypt(bytes, encryptionContext(context)) : Buffer.from(bytes);
+      return encryption ? encryption.encrypt(bytes, entry(context), INTEROP_LAYOUT) : Buffer.from(bytes);
     },
     decode(stored, context) {
       try {
         const buf = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
-        return decoder.decode(encryption ? encryption.decrypt(buf, encryptionContext(context)) : buf);
+        return decoder.decode(encryption ? encryption.decrypt(buf, entry(context), INTEROP_LAYOUT) : buf);
       } catch (error) {
         return rethrowWithFrameDiagnosis(stored, error);
       }

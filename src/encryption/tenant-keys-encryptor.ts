@@ -8,7 +8,7 @@
 import { DecryptionError, EncryptionError } from '../errors';
 import { createAadMemo } from './aad-memo';
 import { createTenantKeyring } from './tenant-keyring';
-import type { ValueEncryptor } from './value-encryptor';
+import { type ValueEncryptor, tenantOf } from './value-encryptor';
 import { type AeadAlgorithm, type MasterKeyring, isNativeError, loadMasterKeyring } from '../native';
 
 /** Options of {@link createTenantKeysEncryptor}: the master keys as bytes, or a loaded keyring. */
@@ -47,17 +47,17 @@ export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): 
   const aadFor = createAadMemo();
 
   return {
-    encrypt(plaintext, context) {
+    encrypt(plaintext, context, layout) {
       try {
-        return keysFor(context.tenant).encrypt(plaintext, aadFor(context, false), algorithm);
+        return keysFor(tenantOf(context)).encrypt(plaintext, aadFor(context, layout, false), algorithm);
       } catch (error) {
         if (isNativeError(error)) throw new EncryptionError(`Cannot encrypt the value: ${error.message}`, { code: error.code, cause: error });
         throw error;
       }
     },
-    decrypt(stored, context) {
+    decrypt(stored, context, layout) {
       try {
-        return keysFor(context.tenant).decrypt(stored, aadFor(context, true), algorithm);
+        return keysFor(tenantOf(context)).decrypt(stored, aadFor(context, layout, true), algorithm);
       } catch (error) {
         if (isNativeError(error)) {
           throw new DecryptionError(`Stored bytes did not decrypt for this key and tenant: ${error.message}`, {

@@ -5,30 +5,43 @@
  * `tenant-keys-encryptor.ts` (interop mode, tools) and `keyed-integrity.ts`.
  */
 
-/** What one encryption or decryption is bound to. */
-export interface EncryptionContext {
+/**
+ * The entry stored bytes belong to: the one context type of the value path. The cache makes
+ * one per stored key (`cache/entry-contexts.ts`); the codec binds key-bound envelopes to it,
+ * encryption and keyed integrity their AAD.
+ */
+export interface EntryContext {
   /** The logical cache key (never a backend-prefixed or tenant-scoped one). */
   readonly key: string;
-  /** The tenant (`"default"` in single-tenant mode). */
-  readonly tenant: string;
+  /** The tenant; `"default"` (single-tenant mode) when absent. */
+  readonly tenant?: string | undefined;
+}
+
+/** The tenant of `context`, `"default"` when it names none. */
+export function tenantOf(context: EntryContext): string {
+  return context.tenant ?? 'default';
+}
+
+/** What the stored plaintext is, as the AAD binds it: fixed per codec, not per entry. */
+export interface EntryLayout {
   /** The serializer's format tag (`msgpack`, `json`, …). */
   readonly format: string;
   /** Whether the plaintext is an integrity envelope (compressed). */
   readonly compressed: boolean;
 }
 
-/** Encrypts stored bytes and decrypts them back; both bound to the context. */
+/** Encrypts stored bytes and decrypts them back; both bound to the entry and the layout. */
 export interface ValueEncryptor {
   /** The stored form of `plaintext`. */
-  encrypt(plaintext: Buffer, context: EncryptionContext): Buffer;
+  encrypt(plaintext: Buffer, context: EntryContext, layout: EntryLayout): Buffer;
   /** The plaintext of `stored`; throws `DecryptionError` when it does not authenticate. */
-  decrypt(stored: Buffer, context: EncryptionContext): Buffer;
+  decrypt(stored: Buffer, context: EntryContext, layout: EntryLayout): Buffer;
 }
 
-/** Signs stored bytes and verifies them back; both bound to the context. */
+/** Signs stored bytes and verifies them back; both bound to the entry and the layout. */
 export interface ValueAuthenticator {
-  /** `envelope` in a frame whose tag binds it to the context. */
-  sign(envelope: Buffer, context: EncryptionContext): Buffer;
-  /** The envelope inside `stored`; throws `IntegrityError` unless the tag verifies for this context. */
-  verify(stored: Buffer, context: EncryptionContext): Buffer;
+  /** `envelope` in a frame whose tag binds it to the entry. */
+  sign(envelope: Buffer, context: EntryContext, layout: EntryLayout): Buffer;
+  /** The envelope inside `stored`; throws `IntegrityError` unless the tag verifies for this entry. */
+  verify(stored: Buffer, context: EntryContext, layout: EntryLayout): Buffer;
 }
