@@ -17,11 +17,13 @@
  */
 import { SerializationError } from '../errors';
 import type { ErrorCode } from '../error-codes';
-import { dateFromIsoText } from './iso-datetime';
-import { CalendarDate, MsgpackExtension, TimeOfDay } from './tagged-values';
-import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
+import { MsgpackExtension } from './tagged-values';
+import { AUTO_EXT } from './auto-tags';
 import { MAX_DECODE_DEPTH, checkDecodeBounds } from './bounds';
-import { type ExtensionCost, MAX_BIGINT_DIGITS, autoExtensionCost, standardExtensionCost } from './decode-cost';
+import { type ExtensionCost, autoExtensionCost, standardExtensionCost } from './decode-cost';
+import { NOT_AUTO, readAutoExt, timestampToDate } from './ext-values';
+import { reviveSentinel } from './sentinels';
+import { Undecodable } from './undecodable';
 import { KeyCache, MAX_CACHED_KEY_BYTES } from './key-cache';
 import { utf8ReadStrict } from './text';
 import type { ValueProfile } from './value-encoder';
@@ -35,9 +37,6 @@ export interface ValueDecoderOptions {
   readonly reviveDates?: boolean;
 }
 
-class Undecodable extends Error {}
-
-const MINUS_SIGN = 0x2d;
 // '_': sentinel keys all start with "__".
 const SENTINEL_PREFIX = 0x5f;
 /**
@@ -313,7 +312,7 @@ export class ValueDecoder {
       }
       object[key] = this.read();
     }
-    if (sawSentinelKey && this.revive !== 'none') return this.revived(object);
+    if (sawSentinelKey && this.revive !== 'none') return reviveSentinel(object, this.revive);
     return object;
   }
 
@@ -328,15 +327,6 @@ export class ValueDecoder {
     return map;
   }
 
-  /** cachekit-py's object hook: a truthy sentinel key turns the map into a temporal value. */
-  private revived(object: Record<string, unknown>): unknown {
-    if (isTruthy(object.__datetime__)) return reviveText(object, (text) => dateFromIsoText(text), 'datetime');
-    if (this.revive !== 'all') return object;
-    if (isTruthy(object.__date__)) return reviveText(object, (text) => construct(() => new CalendarDate(text)), 'date');
-    if (isTruthy(object.__time__)) return reviveText(object, (text) => construct(() => new TimeOfDay(text)), 'time');
-    return object;
-  }
-
   private readExt(length: number): unknown {
     const type = this.buf.readInt8(this.pos);
     const start = this.pos + 1;
@@ -344,44 +334,12 @@ export class ValueDecoder {
     const payload = this.buf.subarray(start, start + length);
     if (type === -1) return timestampToDate(payload);
     if (this.rich) {
-      const value = this.readAutoExt(type, payload);
+      const value = readAutoExt(type, payload);
       if (value !== NOT_AUTO) return value;
     }
     return new MsgpackExtension(type, Buffer.from(payload));
   }
-
-  private readAutoExt(type: number, payload: Buffer): unknown {
-    switch (type) {
-      case AUTO_EXT.UNDEFINED:
-        return undefined;
-      case AUTO_EXT.DATE:
-        if (payload.length !== 8) throw new Undecodable('a Date tag with a payload that is not 8 bytes');
-        return new Date(payload.readDoubleBE(0));
-      case AUTO_EXT.BIGINT: {
-        // Parsing decimal text is superlinear: refuse a long one before BigInt() sees it.
-        const digitCount = payload.length - (payload[0] === MINUS_SIGN ? 1 : 0);
-        if (digitCount > MAX_BIGINT_DIGITS) {
-          throw new Undecodable(`a BigInt of ${digitCount} digits; auto reads at most ${MAX_BIGINT_DIGITS}`);
-        }
-        const digits = payload.toString('latin1');
-        if (!/^-?(?:0|[1-9]\d*)$/.test(digits)) throw new Undecodable('a BigInt tag without a decimal integer');
-        return BigInt(digits);
-      }
-      case AUTO_EXT.ARRAY_BUFFER:
-        return new Uint8Array(payload).slice().buffer;
-      case AUTO_EXT.MAP:
-      case AUTO_EXT.SET:
-        throw new Undecodable('a Map/Set tag outside the first slot of an array');
-      default: {
-        const kind = VIEW_KINDS[type - AUTO_EXT.VIEW_BASE];
-        if (kind === undefined) return NOT_AUTO;
-        return rebuildView(kind, payload);
-      }
-    }
-  }
 }
-
-const NOT_AUTO = Symbol('not an auto ext');
 
 const fromCharCode = String.fromCharCode;
 
@@ -409,62 +367,5 @@ function shortAscii(buf: Buffer, start: number, length: number): string {
         buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!,
         buf[start + 4]!, buf[start + 5]!, buf[start + 6]!, buf[start + 7]!,
       );
-  }
-}
-
-type TypedArrayConstructor = Exclude<(typeof VIEW_KINDS)[number], DataViewConstructor>;
-
-function rebuildView(kind: (typeof VIEW_KINDS)[number], payload: Buffer): ArrayBufferView {
-  // A fresh, aligned buffer: typed arrays need their byte offset to be a multiple of the width.
-  const copy = new Uint8Array(payload.length);
-  copy.set(payload);
-  if (kind === DataView) return new DataView(copy.buffer);
-  const typed = kind as TypedArrayConstructor;
-  const width = typed.BYTES_PER_ELEMENT;
-  if (copy.length % width !== 0) throw new Undecodable(`a ${typed.name} payload of ${copy.length} bytes`);
-  if (BIG_ENDIAN_HOST) swapElementBytes(copy, width);
-  return new typed(copy.buffer);
-}
-
-function timestampToDate(payload: Buffer): Date {
-  let seconds: number;
-  let nanos = 0;
-  if (payload.length === 4) {
-    seconds = payload.readUInt32BE(0);
-  } else if (payload.length === 8) {
-    const high = payload.readUInt32BE(0);
-    nanos = high >>> 2;
-    seconds = (high & 0x3) * 0x100000000 + payload.readUInt32BE(4);
-  } else if (payload.length === 12) {
-    nanos = payload.readUInt32BE(0);
-    seconds = Number(payload.readBigInt64BE(4));
-  } else {
-    throw new Undecodable(`a timestamp ext of ${payload.length} bytes`);
-  }
-  return new Date(seconds * 1000 + Math.floor(nanos / 1e6));
-}
-
-function isTruthy(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof Map) return value.size > 0;
-  if (typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) return Object.keys(value).length > 0;
-  if (Buffer.isBuffer(value)) return value.length > 0;
-  return true;
-}
-
-function reviveText<T>(object: Record<string, unknown>, parse: (text: string) => T | undefined, kind: string): T {
-  const text = object.value;
-  if (typeof text !== 'string') throw new Undecodable(`a ${kind} sentinel without a string 'value' field`);
-  const value = parse(text);
-  if (value === undefined) throw new Undecodable(`a ${kind} sentinel whose value ${JSON.stringify(text.slice(0, 40))} is not an ISO ${kind}`);
-  return value;
-}
-
-function construct<T>(build: () => T): T | undefined {
-  try {
-    return build();
-  } catch {
-    return undefined;
   }
 }
