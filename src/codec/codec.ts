@@ -58,8 +58,28 @@ export interface CodecOptions {
   readonly maxValueBytes?: number;
 }
 
+/**
+ * The two halves of a codec, split where an L1 that keeps bytes needs them: the serializer
+ * alone (pure JS) and the byte work around it (envelope, encryption or MAC). `In` is what the
+ * byte-taking steps accept: any `Uint8Array` for a codec, Buffers for a cache's pipeline.
+ */
+export interface CodecHalves<In extends Uint8Array = Uint8Array> {
+  /** The serializer's bytes of `value` (owned by the caller): pure JS, no native call. Throws `SerializationError`. */
+  serialize(value: unknown): Buffer;
+  /** The value of serializer bytes (bounded decode); throws `IntegrityError` or `SerializationError` on bad bytes. */
+  deserialize(serialized: In): unknown;
+  /** Envelope + encryption (or MAC) around serializer bytes: the stored form. */
+  seal(serialized: In, context: EntryContext): Buffer;
+  /** Decryption (or MAC check) + envelope check: the serializer bytes inside stored bytes. */
+  open(stored: In, context: EntryContext): Buffer;
+  /** `seal`, with the envelope step on the thread pool for large values. `serialized` must not change meanwhile. */
+  sealAsync(serialized: In, context: EntryContext): Promise<Buffer>;
+  /** `open`, with the envelope step on the thread pool for large values. `stored` must not change meanwhile. */
+  openAsync(stored: In, context: EntryContext): Promise<Buffer>;
+}
+
 /** Encodes values to stored bytes and back, for one serializer/integrity/encryption setting. */
-export interface Codec {
+export interface Codec extends CodecHalves {
   /** The serializer's key code (`s`, `o`, `a`, `w` or `x…`), for the key builder. */
   readonly serializerCode: string;
   /** The serializer's name. */
@@ -80,18 +100,6 @@ export interface Codec {
   /** `decode`, with the envelope step off the main thread for large values. `stored` must not change meanwhile. */
   decodeAsync(stored: Uint8Array, context: EntryContext): Promise<unknown>;
 
-  /** The serializer's bytes of `value` (owned by the caller): pure JS, no native call. */
-  serialize(value: unknown): Buffer;
-  /** The value of serializer bytes (bounded decode); throws like `decode`. */
-  deserialize(serialized: Uint8Array): unknown;
-  /** Envelope + encryption around serializer bytes: the stored form. */
-  seal(serialized: Uint8Array, context: EntryContext): Buffer;
-  /** Decryption + envelope check: the serializer bytes inside stored bytes. */
-  open(stored: Uint8Array, context: EntryContext): Buffer;
-  /** `seal`, with the envelope step on the thread pool for large values. `serialized` must not change meanwhile. */
-  sealAsync(serialized: Uint8Array, context: EntryContext): Promise<Buffer>;
-  /** `open`, with the envelope step on the thread pool for large values. `stored` must not change meanwhile. */
-  openAsync(stored: Uint8Array, context: EntryContext): Promise<Buffer>;
   /**
    * Computes and remembers what the next `open` or `seal` under `context` needs (the
    * key-bound format tag), so a caller can do it while it waits for the stored bytes.
