@@ -4,25 +4,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BackendError, type BackendErrorKind } from '../../src/errors';
 import { RedisBackend } from '../../src/backends/redis/backend';
-import { freePort, startRedisServer, type RedisServerHandle } from '../support/redis-server';
+import { redisServerForTest, useCleanups } from '../support/cleanups';
+import { freePort, type RedisServerHandle } from '../support/redis-server';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-async function server(args: string[] = []): Promise<RedisServerHandle> {
-  const handle = await startRedisServer({ args });
-  cleanups.push(() => handle.stop());
-  return handle;
-}
+const defer = useCleanups();
+const server = (args: string[] = []): Promise<RedisServerHandle> => redisServerForTest(defer, args);
 
 function backendFor(options: ConstructorParameters<typeof RedisBackend>[0]): RedisBackend {
   const backend = new RedisBackend(options);
-  cleanups.push(() => backend.close());
+  defer(() => backend.close());
   return backend;
 }
 
@@ -106,7 +99,7 @@ describe('RedisBackend when Redis dies or freezes', () => {
   it('ends the first call to a server frozen before the first connection when its signal aborts', async () => {
     const redis = await server();
     redis.pause();
-    cleanups.push(async () => redis.resume());
+    defer(async () => redis.resume());
     const backend = backendFor({ url: redis.url });
     const err = await failure(backend.get(key(), { signal: AbortSignal.timeout(200) }));
     expect(err.kind).toBe('timeout');
@@ -215,7 +208,7 @@ describe('RedisBackend connection forms', () => {
     const k = key();
     await backend.set(k, Buffer.from('in-db-3'));
     const raw = new Redis(redis.port, '127.0.0.1', { db: 3 });
-    cleanups.push(async () => void raw.disconnect());
+    defer(async () => void raw.disconnect());
     expect(await raw.get(k)).toBe('in-db-3');
   });
 });

@@ -3,43 +3,24 @@
  * breaker opening and closing, backpressure saturation — each logged once per change of state
  * at warn or error, with the backend and the reason, never once per call. Real redis-servers.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { cache, RedisBackend, type LogFields, type Logger } from '../../src';
-import { freePort, startRedisServer, type RedisServerHandle } from '../support/redis-server';
-
-interface LogRecord {
-  level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-  fields: LogFields;
-  message: string;
-}
-
-/** A logger that keeps every record. */
-function recordingLogger(): Logger & { records: LogRecord[] } {
-  const records: LogRecord[] = [];
-  const at = (level: LogRecord['level']) => (fields: LogFields, message: string) => void records.push({ level, fields, message });
-  return { records, trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import { describe, expect, it } from 'vitest';
+import { cache, RedisBackend } from '../../src';
+import { redisServerForTest, useCleanups } from '../support/cleanups';
+import { recordingLogger, type LogRecord } from '../support/recording-logger';
+import { freePort, type RedisServerHandle } from '../support/redis-server';
 
 const loud = (records: readonly LogRecord[]) => records.filter((r) => r.level === 'warn' || r.level === 'error');
 const mentioning = (records: readonly LogRecord[], pattern: RegExp) => records.filter((r) => pattern.test(`${r.message} ${JSON.stringify(r.fields)}`));
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanup.length > 0) await cleanup.pop()!();
-});
-
-async function server(args: string[] = []): Promise<RedisServerHandle> {
-  const handle = await startRedisServer({ args });
-  cleanup.push(() => handle.stop());
-  return handle;
-}
+const defer = useCleanups();
+const server = (args: string[] = []): Promise<RedisServerHandle> => redisServerForTest(defer, args);
 
 /** Each test wraps its own function, so each gets a name of its own (one function per identity). */
 let instances = 0;
 function cachedOn(url: string, options: Record<string, unknown> = {}) {
   const logger = recordingLogger();
   const backend = new RedisBackend({ url });
-  cleanup.push(() => backend.close());
+  defer(() => backend.close());
   let runs = 0;
   const fn = cache(async (id: number) => ({ id, run: ++runs }), { backend, logger, l1: false, name: `stateLogs${++instances}`, module: 'logs', ...options });
   return { fn, logger };

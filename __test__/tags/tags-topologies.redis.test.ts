@@ -6,9 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisCluster, type RedisClusterHandle } from '../support/redis-cluster';
-import { startRedisSentinel, type RedisSentinelHandle } from '../support/redis-sentinel';
+import { afterEach, expect } from 'vitest';
+import { itOnSentinelAndCluster, pollUntil } from '../support/peer-topologies';
 import { PeerProcess } from '../invalidation/support/peer-process';
 
 const script = path.join(__dirname, 'support', 'tagged-peer.ts');
@@ -16,7 +15,6 @@ const peers: PeerProcess[] = [];
 afterEach(() => {
   for (const peer of peers.splice(0)) peer.kill();
 });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function read(peer: PeerProcess, id: number): Promise<{ ran: boolean; l1: boolean }> {
   const [, , ran, l1] = (await peer.ask(`read product default ${id}`)).split(' ');
@@ -34,38 +32,9 @@ async function expectTagsReachPeers(redis: string): Promise<void> {
   }
   // Three tags stamped at once: their stamp keys hash to different shards on a Cluster.
   for (const id of [1, 3, 5]) expect(await a.ask(`tag default product:${id}`)).toBe('tagged true');
-  for (const id of [1, 3, 5]) {
-    let ran = false;
-    for (let round = 0; round < 100 && !ran; round++) {
-      ran = (await read(b, id)).ran;
-      if (!ran) await sleep(20);
-    }
-    expect(ran).toBe(true);
-  }
+  for (const id of [1, 3, 5]) expect(await pollUntil(async () => (await read(b, id)).ran)).toBe(true);
   for (const id of [2, 4, 6]) expect(await read(b, id)).toEqual({ ran: false, l1: true });
   expect(await Promise.all([a.quit(), b.quit()])).toEqual([0, 0]);
 }
 
-describe('tags through Sentinel', () => {
-  let deployment: RedisSentinelHandle;
-  beforeAll(async () => {
-    deployment = await startRedisSentinel();
-  }, 60_000);
-  afterAll(async () => deployment?.stop());
-
-  it('a tag invalidated in one process reaches the other', async () => {
-    await expectTagsReachPeers(JSON.stringify({ sentinel: { sentinels: [{ host: '127.0.0.1', port: deployment.sentinelPort }], name: deployment.masterName } }));
-  });
-});
-
-describe('tags on a Redis Cluster (sharded pub/sub)', () => {
-  let cluster: RedisClusterHandle;
-  beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-  }, 60_000);
-  afterAll(async () => cluster?.stop());
-
-  it('a tag invalidated in one process reaches the other', async () => {
-    await expectTagsReachPeers(JSON.stringify({ cluster: { nodes: cluster.seeds.map((s) => `${s.host}:${s.port}`) } }));
-  });
-});
+itOnSentinelAndCluster('tags', 'a tag invalidated in one process reaches the other', expectTagsReachPeers);

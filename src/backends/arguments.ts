@@ -58,6 +58,16 @@ export function checkLease(backend: string, operation: string, key: string, leas
   return leaseMs;
 }
 
+/**
+ * Throws unless a lock call's arguments are valid: the key, a non-empty token and, for the calls
+ * that set a lease (`acquireLock`, `renewLock`), a positive integer `leaseMs`.
+ */
+export function checkLockCall(backend: string, operation: string, key: unknown, token: unknown, leaseMs?: unknown): asserts key is string {
+  checkKey(backend, operation, key);
+  checkToken(backend, operation, key, token);
+  if (operation !== 'releaseLock') checkLease(backend, operation, key, leaseMs);
+}
+
 /** The error for a value above a backend's size limit (permanent: the same value never fits). */
 export function valueTooLarge(backend: string, operation: string, key: string, size: number, max: number): BackendError {
   return invalid(backend, operation, key, `value of ${size} bytes exceeds maxValueBytes (${max})`);

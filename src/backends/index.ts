@@ -7,7 +7,8 @@ export type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } fr
 export { MemoryBackend, MEMORY_BACKEND_DEFAULTS, type MemoryBackendOptions } from './memory';
 export { FileBackend } from './file/backend';
 export { FILE_BACKEND_DEFAULTS, type FileBackendOptions } from './file/options';
-export { RedisBackend, LOCK_KEY_SUFFIX } from './redis/backend';
+export { RedisBackend } from './redis/backend';
+export { LOCK_KEY_SUFFIX } from './lock-key';
 export {
   REDIS_BACKEND_DEFAULTS,
   type RedisBackendOptions,

@@ -7,16 +7,16 @@
 import { ConfigurationError } from '../errors';
 import {
   checkKey,
-  checkLease,
   checkPrefix,
   checkPositiveTtl,
   checkTtlSeconds,
-  checkToken,
+  checkLockCall,
   checkValue,
   valueTooLarge,
   backendClosed,
 } from './arguments';
 import { abortedError } from './abort';
+import { lockKeyOf } from './lock-key';
 import { RecencyList } from '../collections/recency-list';
 import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from './types';
 
@@ -231,32 +231,27 @@ export class MemoryBackend implements CacheBackend {
   }
 
   async acquireLock(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<boolean> {
-    checkKey(BACKEND, 'acquireLock', key);
-    checkToken(BACKEND, 'acquireLock', key, token);
-    checkLease(BACKEND, 'acquireLock', key, leaseMs);
+    checkLockCall(BACKEND, 'acquireLock', key, token, leaseMs);
     this.guard('acquireLock', key, options);
-    const lockKey = `${key}:lock`;
+    const lockKey = lockKeyOf(key);
     if (this.liveLock(lockKey) !== undefined) return false;
     this.locks.set(lockKey, { token, expiresAt: this.now() + leaseMs });
     return true;
   }
 
   async renewLock(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<boolean> {
-    checkKey(BACKEND, 'renewLock', key);
-    checkToken(BACKEND, 'renewLock', key, token);
-    checkLease(BACKEND, 'renewLock', key, leaseMs);
+    checkLockCall(BACKEND, 'renewLock', key, token, leaseMs);
     this.guard('renewLock', key, options);
-    const lock = this.liveLock(`${key}:lock`);
+    const lock = this.liveLock(lockKeyOf(key));
     if (lock === undefined || lock.token !== token) return false;
     lock.expiresAt = this.now() + leaseMs;
     return true;
   }
 
   async releaseLock(key: string, token: string, options?: BackendCallOptions): Promise<boolean> {
-    checkKey(BACKEND, 'releaseLock', key);
-    checkToken(BACKEND, 'releaseLock', key, token);
+    checkLockCall(BACKEND, 'releaseLock', key, token);
     this.guard('releaseLock', key, options);
-    const lockKey = `${key}:lock`;
+    const lockKey = lockKeyOf(key);
     const lock = this.liveLock(lockKey);
     if (lock === undefined || lock.token !== token) return false;
     this.locks.delete(lockKey);

@@ -14,6 +14,11 @@
  * - A process ignores its own announcements (instance id): it already changed its own L1.
  * - Tag invalidations travel on it too (`tagsStamped`): peers raise their tag stamp tables
  *   (see `tags/tag-stamps.ts`), which hear of link losses and gaps like the L1s do.
+ *
+ * About 390 lines in one class on purpose: the outgoing batch, the retry queue, the watchers
+ * and the link state change together when the link goes down or comes back, and splitting them
+ * would spread that one transition over several files. The wire format is `message.ts`, the
+ * Redis side `redis-transport.ts`.
  */
 import { randomBytes } from 'node:crypto';
 import type { L1Cache } from '../l1/l1-cache';

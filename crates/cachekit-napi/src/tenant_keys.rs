@@ -22,6 +22,17 @@ fn algorithm(id: u32) -> Result<Algorithm, JsError> {
     }
 }
 
+/// Runs one AEAD operation of a handle: the algorithm from its id, the output into `out`,
+/// the core's error as a JavaScript error with its code.
+fn with_algorithm(
+    algorithm_id: u32,
+    out: &mut Uint8ArraySlice,
+    operation: impl FnOnce(Algorithm, &mut [u8]) -> Result<(), crypto::CryptoError>,
+) -> Result<(), JsError> {
+    let algorithm = algorithm(algorithm_id)?;
+    operation(algorithm, output_bytes(out)).map_err(IntoJsError::into_js)
+}
+
 /// A tenant's keys; key bytes never reach JavaScript. Created by `deriveTenantKeyHandle` or
 /// a master keyring handle.
 #[napi]
@@ -69,10 +80,9 @@ impl TenantKeyHandle {
         algorithm_id: u32,
         mut out: Uint8ArraySlice,
     ) -> Result<(), JsError> {
-        let algorithm = algorithm(algorithm_id)?;
-        self.inner
-            .encrypt_into(plaintext, aad, algorithm, output_bytes(&mut out))
-            .map_err(IntoJsError::into_js)
+        with_algorithm(algorithm_id, &mut out, |algorithm, out| {
+            self.inner.encrypt_into(plaintext, aad, algorithm, out)
+        })
     }
 
     /// Opens with the current key into `out` (ciphertext length - 28).
@@ -84,10 +94,9 @@ impl TenantKeyHandle {
         algorithm_id: u32,
         mut out: Uint8ArraySlice,
     ) -> Result<(), JsError> {
-        let algorithm = algorithm(algorithm_id)?;
-        self.inner
-            .decrypt_into(ciphertext, aad, algorithm, output_bytes(&mut out))
-            .map_err(IntoJsError::into_js)
+        with_algorithm(algorithm_id, &mut out, |algorithm, out| {
+            self.inner.decrypt_into(ciphertext, aad, algorithm, out)
+        })
     }
 
     /// Opens with the key whose fingerprint is `fingerprint` into `out`; an unknown
@@ -101,16 +110,10 @@ impl TenantKeyHandle {
         algorithm_id: u32,
         mut out: Uint8ArraySlice,
     ) -> Result<(), JsError> {
-        let algorithm = algorithm(algorithm_id)?;
-        self.inner
-            .decrypt_with_into(
-                fingerprint,
-                ciphertext,
-                aad,
-                algorithm,
-                output_bytes(&mut out),
-            )
-            .map_err(IntoJsError::into_js)
+        with_algorithm(algorithm_id, &mut out, |algorithm, out| {
+            self.inner
+                .decrypt_with_into(fingerprint, ciphertext, aad, algorithm, out)
+        })
     }
 
     /// Fingerprints of every derived encryption key: current first, then the previous keys in

@@ -4,6 +4,9 @@
  * size and entry count (see `directory-budget.ts`). It trusts only a directory no other user
  * can change (see `directory-trust.ts`) and only entry files this user could have written
  * (see `ownership.ts`); anything else is a miss, counted and logged (`rejected-entries.ts`).
+ *
+ * About 360 lines: one method per protocol operation plus the checked open every read shares;
+ * the format, budget, trust and ownership rules each have their own file.
  */
 import type { Stats } from 'node:fs';
 import { mkdir, lstat, unlink } from 'node:fs/promises';

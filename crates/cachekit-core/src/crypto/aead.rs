@@ -78,14 +78,7 @@ pub fn opened_len(ciphertext_len: usize) -> Result<usize, CryptoError> {
 }
 
 fn check_key(key: &[u8]) -> Result<(), CryptoError> {
-    if key.len() != KEY_LEN {
-        return Err(CryptoError::InvalidKeyLength {
-            what: "AEAD key",
-            expected: KEY_LEN,
-            actual: key.len(),
-        });
-    }
-    Ok(())
+    CryptoError::check_key_len("AEAD key", KEY_LEN, key)
 }
 
 /// One 32-byte key, keyed for both algorithms once so repeated calls skip the key schedule.
@@ -158,13 +151,7 @@ pub fn seal_into<C: AeadInPlace>(
     aad: &[u8],
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
-    let expected = sealed_len(plaintext.len())?;
-    if out.len() != expected {
-        return Err(CryptoError::OutputLength {
-            expected,
-            actual: out.len(),
-        });
-    }
+    CryptoError::check_output_len(out, sealed_len(plaintext.len())?)?;
     let (nonce_out, rest) = out.split_at_mut(NONCE_LEN);
     let (body, tag_out) = rest.split_at_mut(plaintext.len());
     nonce_out.copy_from_slice(nonce);
@@ -185,12 +172,7 @@ pub fn open_into<C: AeadInPlace>(
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
     let body_len = opened_len(ciphertext.len())?;
-    if out.len() != body_len {
-        return Err(CryptoError::OutputLength {
-            expected: body_len,
-            actual: out.len(),
-        });
-    }
+    CryptoError::check_output_len(out, body_len)?;
     let (nonce, rest) = ciphertext.split_at(NONCE_LEN);
     let (body, tag) = rest.split_at(body_len);
     out.copy_from_slice(body);

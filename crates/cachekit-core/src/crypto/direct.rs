@@ -32,9 +32,9 @@ pub fn encrypt_aes_gcm_into(
 
 /// [`encrypt_aes_gcm_into`] into a new Vec.
 pub fn encrypt_aes_gcm(plaintext: &[u8], key: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    let mut out = vec![0u8; sealed_len(plaintext.len())?];
-    encrypt_aes_gcm_into(plaintext, key, aad, &mut out)?;
-    Ok(out)
+    CryptoError::filled(sealed_len(plaintext.len())?, |out| {
+        encrypt_aes_gcm_into(plaintext, key, aad, out)
+    })
 }
 
 /// Decrypts `nonce ‖ ciphertext ‖ tag` with AES-256-GCM under `key` into `out`
@@ -51,8 +51,7 @@ pub fn decrypt_aes_gcm_into(
 
 /// [`decrypt_aes_gcm_into`] into a new Vec.
 pub fn decrypt_aes_gcm(ciphertext: &[u8], key: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    let cipher = aes_gcm_for(key)?;
-    let mut out = vec![0u8; opened_len(ciphertext.len())?];
-    open_into(&cipher, ciphertext, aad, &mut out)?;
-    Ok(out)
+    CryptoError::filled(opened_len(ciphertext.len())?, |out| {
+        decrypt_aes_gcm_into(ciphertext, key, aad, out)
+    })
 }

@@ -77,6 +77,45 @@ pub enum CryptoError {
 }
 
 impl CryptoError {
+    /// `Ok` when `bytes` is exactly `expected` long, else [`CryptoError::InvalidKeyLength`]
+    /// naming `what`.
+    pub(crate) fn check_key_len(
+        what: &'static str,
+        expected: usize,
+        bytes: &[u8],
+    ) -> Result<(), CryptoError> {
+        if bytes.len() == expected {
+            return Ok(());
+        }
+        Err(Self::InvalidKeyLength {
+            what,
+            expected,
+            actual: bytes.len(),
+        })
+    }
+
+    /// `Ok` when a caller's output buffer is exactly `expected` long, else
+    /// [`CryptoError::OutputLength`]; checked before anything is written or a nonce is spent.
+    pub(crate) fn check_output_len(out: &[u8], expected: usize) -> Result<(), CryptoError> {
+        if out.len() == expected {
+            return Ok(());
+        }
+        Err(Self::OutputLength {
+            expected,
+            actual: out.len(),
+        })
+    }
+
+    /// A new buffer of `len` bytes filled by `fill`: the allocating twin of every `*_into`.
+    pub(crate) fn filled(
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result<(), CryptoError>,
+    ) -> Result<Vec<u8>, CryptoError> {
+        let mut out = vec![0u8; len];
+        fill(&mut out)?;
+        Ok(out)
+    }
+
     /// The stable code JavaScript sees as `err.code`.
     pub fn code(&self) -> &'static str {
         match self {

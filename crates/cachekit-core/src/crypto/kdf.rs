@@ -18,14 +18,7 @@ pub type DerivedKey = Zeroizing<[u8; 32]>;
 
 /// Checks that a raw master key is exactly 32 bytes, the only length every SDK accepts.
 pub fn check_master_key(master_key: &[u8]) -> Result<(), CryptoError> {
-    if master_key.len() != MASTER_KEY_LEN {
-        return Err(CryptoError::InvalidKeyLength {
-            what: "master key",
-            expected: MASTER_KEY_LEN,
-            actual: master_key.len(),
-        });
-    }
-    Ok(())
+    CryptoError::check_key_len("master key", MASTER_KEY_LEN, master_key)
 }
 
 /// HKDF-SHA256(IKM = master key, salt = `"cachekit_v1_" ‖ u8 len(domain) ‖ domain ‖

@@ -140,13 +140,7 @@ impl TenantMacKeys {
     /// Frames `payload` under the current key, bound to `aad`, into `out` (exactly
     /// `framed_len(payload.len())` bytes).
     pub fn seal_into(&self, payload: &[u8], aad: &[u8], out: &mut [u8]) -> Result<(), CryptoError> {
-        let expected = framed_len(payload.len())?;
-        if out.len() != expected {
-            return Err(CryptoError::OutputLength {
-                expected,
-                actual: out.len(),
-            });
-        }
+        CryptoError::check_output_len(out, framed_len(payload.len())?)?;
         let (header, rest) = out.split_at_mut(SIGNED_HEADER_LEN);
         header[..MAC_FRAME_MAGIC.len()].copy_from_slice(&MAC_FRAME_MAGIC);
         let current = self.keys.current();
@@ -160,9 +154,9 @@ impl TenantMacKeys {
 
     /// [`Self::seal_into`] into a new Vec.
     pub fn seal(&self, payload: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let mut out = vec![0u8; framed_len(payload.len())?];
-        self.seal_into(payload, aad, &mut out)?;
-        Ok(out)
+        CryptoError::filled(framed_len(payload.len())?, |out| {
+            self.seal_into(payload, aad, out)
+        })
     }
 
     /// The payload of `framed` once its tag verifies (in constant time) under the key its

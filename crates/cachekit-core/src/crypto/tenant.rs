@@ -110,14 +110,7 @@ impl TenantKeys {
         algorithm: Algorithm,
         out: &mut [u8],
     ) -> Result<(), CryptoError> {
-        let expected = sealed_len(plaintext.len())?;
-        if out.len() != expected {
-            // Checked before a nonce is spent.
-            return Err(CryptoError::OutputLength {
-                expected,
-                actual: out.len(),
-            });
-        }
+        CryptoError::check_output_len(out, sealed_len(plaintext.len())?)?;
         let nonce = self.nonces.next()?;
         self.keys
             .current()
@@ -132,9 +125,9 @@ impl TenantKeys {
         aad: &[u8],
         algorithm: Algorithm,
     ) -> Result<Vec<u8>, CryptoError> {
-        let mut out = vec![0u8; sealed_len(plaintext.len())?];
-        self.encrypt_into(plaintext, aad, algorithm, &mut out)?;
-        Ok(out)
+        CryptoError::filled(sealed_len(plaintext.len())?, |out| {
+            self.encrypt_into(plaintext, aad, algorithm, out)
+        })
     }
 
     /// Decrypts with the current key into `out` (exactly `ciphertext.len() - 28` bytes).
@@ -158,9 +151,9 @@ impl TenantKeys {
         aad: &[u8],
         algorithm: Algorithm,
     ) -> Result<Vec<u8>, CryptoError> {
-        let mut out = vec![0u8; opened_len(ciphertext.len())?];
-        self.decrypt_into(ciphertext, aad, algorithm, &mut out)?;
-        Ok(out)
+        CryptoError::filled(opened_len(ciphertext.len())?, |out| {
+            self.decrypt_into(ciphertext, aad, algorithm, out)
+        })
     }
 
     /// Decrypts with the key whose fingerprint is `fingerprint` into `out`; a fingerprint no
@@ -185,8 +178,8 @@ impl TenantKeys {
         aad: &[u8],
         algorithm: Algorithm,
     ) -> Result<Vec<u8>, CryptoError> {
-        let mut out = vec![0u8; opened_len(ciphertext.len())?];
-        self.decrypt_with_into(fingerprint, ciphertext, aad, algorithm, &mut out)?;
-        Ok(out)
+        CryptoError::filled(opened_len(ciphertext.len())?, |out| {
+            self.decrypt_with_into(fingerprint, ciphertext, aad, algorithm, out)
+        })
     }
 }
