@@ -182,25 +182,15 @@ export function checkDecodeBounds(
           break;
         // fixext 1/2/4/8/16: a type byte and fixed data (a truncated one throws below).
         case 0xd4:
-          cost += extensionCost(bytes[p + 1]!, 1);
-          p += 3;
-          break;
         case 0xd5:
-          cost += extensionCost(bytes[p + 1]!, 2);
-          p += 4;
-          break;
         case 0xd6:
-          cost += extensionCost(bytes[p + 1]!, 4);
-          p += 6;
-          break;
         case 0xd7:
-          cost += extensionCost(bytes[p + 1]!, 8);
-          p += 10;
+        case 0xd8: {
+          const size = 1 << (marker - 0xd4);
+          cost += extensionCost(bytes[p + 1]!, size);
+          p += size + 2;
           break;
-        case 0xd8:
-          cost += extensionCost(bytes[p + 1]!, 16);
-          p += 18;
-          break;
+        }
         case 0xdc:
           if (remaining < 3) throw truncated(p - start);
           count = (bytes[p + 1]! << 8) | bytes[p + 2]!;

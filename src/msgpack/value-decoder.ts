@@ -95,7 +95,6 @@ export class ValueDecoder {
     if (marker < 0x90) return this.readMap(marker & 0x0f);
     if (marker < 0xa0) return this.readArray(marker & 0x0f);
     if (marker < 0xc0) return this.readString(marker & 0x1f);
-    let length: number;
     switch (marker) {
       case 0xc0:
         return null;
@@ -106,45 +105,25 @@ export class ValueDecoder {
       case 0xc4:
         return this.readBin(buf[this.pos++]!);
       case 0xc5:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readBin(length);
+        return this.readBin(this.u16());
       case 0xc6:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readBin(length);
+        return this.readBin(this.u32());
       case 0xc7:
         return this.readExt(buf[this.pos++]!);
       case 0xc8:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readExt(length);
+        return this.readExt(this.u16());
       case 0xc9:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readExt(length);
-      case 0xca: {
-        const value = buf.readFloatBE(this.pos);
-        this.pos += 4;
-        return value;
-      }
-      case 0xcb: {
-        const value = buf.readDoubleBE(this.pos);
-        this.pos += 8;
-        return value;
-      }
+        return this.readExt(this.u32());
+      case 0xca:
+        return this.advance(buf.readFloatBE(this.pos), 4);
+      case 0xcb:
+        return this.advance(buf.readDoubleBE(this.pos), 8);
       case 0xcc:
         return buf[this.pos++]!;
-      case 0xcd: {
-        const value = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return value;
-      }
-      case 0xce: {
-        const value = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return value;
-      }
+      case 0xcd:
+        return this.u16();
+      case 0xce:
+        return this.u32();
       case 0xcf: {
         const high = buf.readUInt32BE(this.pos);
         const low = buf.readUInt32BE(this.pos + 4);
@@ -152,21 +131,12 @@ export class ValueDecoder {
         if (high < 0x200000) return high * 0x100000000 + low;
         return (BigInt(high) << 32n) | BigInt(low);
       }
-      case 0xd0: {
-        const value = buf.readInt8(this.pos);
-        this.pos += 1;
-        return value;
-      }
-      case 0xd1: {
-        const value = buf.readInt16BE(this.pos);
-        this.pos += 2;
-        return value;
-      }
-      case 0xd2: {
-        const value = buf.readInt32BE(this.pos);
-        this.pos += 4;
-        return value;
-      }
+      case 0xd0:
+        return this.advance(buf.readInt8(this.pos), 1);
+      case 0xd1:
+        return this.advance(buf.readInt16BE(this.pos), 2);
+      case 0xd2:
+        return this.advance(buf.readInt32BE(this.pos), 4);
       case 0xd3: {
         const value = buf.readBigInt64BE(this.pos);
         this.pos += 8;
@@ -185,32 +155,36 @@ export class ValueDecoder {
       case 0xd9:
         return this.readString(buf[this.pos++]!);
       case 0xda:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readString(length);
+        return this.readString(this.u16());
       case 0xdb:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readString(length);
+        return this.readString(this.u32());
       case 0xdc:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readArray(length);
+        return this.readArray(this.u16());
       case 0xdd:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readArray(length);
+        return this.readArray(this.u32());
       case 0xde:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readMap(length);
+        return this.readMap(this.u16());
       case 0xdf:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readMap(length);
+        return this.readMap(this.u32());
       default:
         throw new Undecodable(`byte ${this.pos - 1} is 0x${marker.toString(16)}, not a MessagePack marker`);
     }
+  }
+
+  /** `value`, read at the cursor from `width` bytes, which the cursor moves past. */
+  private advance(value: number, width: number): number {
+    this.pos += width;
+    return value;
+  }
+
+  /** The big-endian u16 at the cursor (a length or a uint 16), moving past it. */
+  private u16(): number {
+    return this.advance(this.buf.readUInt16BE(this.pos), 2);
+  }
+
+  /** The big-endian u32 at the cursor, moving past it. */
+  private u32(): number {
+    return this.advance(this.buf.readUInt32BE(this.pos), 4);
   }
 
   private readString(length: number): string {

@@ -123,17 +123,19 @@ export class TenantKeys extends TenantKeyHandleView {
   encrypt(plaintext: Uint8Array, aad: Uint8Array, algorithm?: AeadAlgorithm): Buffer {
     requireBytes(plaintext, 'plaintext');
     requireBytes(aad, 'aad');
-    const out = sealOutput(plaintext);
-    this.#handle.encryptInto(plaintext, aad, algorithmId(algorithm), out);
-    return out;
+    return this.#into(plaintext, aad, algorithm, sealOutput(plaintext), true);
   }
 
   /** Verifies and decrypts with the current key. */
   decrypt(ciphertext: Uint8Array, aad: Uint8Array, algorithm?: AeadAlgorithm): Buffer {
     requireBytes(ciphertext, 'ciphertext');
     requireBytes(aad, 'aad');
-    const out = openOutput(ciphertext);
-    this.#handle.decryptInto(ciphertext, aad, algorithmId(algorithm), out);
+    return this.#into(ciphertext, aad, algorithm, openOutput(ciphertext), false);
+  }
+
+  #into(input: Uint8Array, aad: Uint8Array, algorithm: AeadAlgorithm | undefined, out: Buffer, seal: boolean): Buffer {
+    if (seal) this.#handle.encryptInto(input, aad, algorithmId(algorithm), out);
+    else this.#handle.decryptInto(input, aad, algorithmId(algorithm), out);
     return out;
   }
 
