@@ -3,16 +3,11 @@
  * JS, used on L1 hits); `seal`/`open` add the integrity envelope and encryption (native, used
  * for L2). Encrypted caches keep sealed bytes in L1 too, so plaintext never rests in memory.
  */
-import { CachekitError, SerializationError } from '../errors';
 import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecOptions } from '../codec/codec';
-import { INTEROP_LAYOUT } from '../codec/interop-value';
+import { createInteropValueCodec } from '../codec/interop-value';
 import type { ValueEncryptor } from '../encryption/value-encryptor';
-import { ValueDecoder } from '../msgpack/value-decoder';
-import { ValueEncoder } from '../msgpack/value-encoder';
 import type { FramedEncryptor } from '../encryption/framed-encryptor';
 import type { KeyedAuthenticator } from '../encryption/keyed-integrity';
-import { rethrowWithFrameDiagnosis } from '../codec/python-frame';
-import { refuseOversizedPayload } from '../codec/value-size';
 import type { EntryContext, ValuePipeline } from './ports';
 
 /** Options of `createValuePipeline`. */
@@ -68,43 +63,17 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
  * neither written (the encoder stops there) nor read.
  */
 export function createInteropPipeline(encryption: ValueEncryptor | undefined, maxValueBytes: number): ValuePipeline {
-  const encoder = new ValueEncoder('interop', 1024);
-  const decoder = new ValueDecoder('interop', { reviveDates: true });
+  const codec = createInteropValueCodec({ encryption, maxValueBytes });
   return {
     serializerCode: 's',
     l1HoldsSealed: encryption !== undefined,
     encrypted: encryption !== undefined,
-    serialize(value) {
-      try {
-        return Buffer.from(encoder.encode(value, maxValueBytes));
-      } catch (error) {
-        if (error instanceof CachekitError) throw error;
-        throw new SerializationError(`The value has no interop form: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-      }
-    },
-    deserialize(bytes) {
-      return decoder.decode(bytes);
-    },
-    seal(serialized, context) {
-      return encryption ? encryption.encrypt(serialized, context, INTEROP_LAYOUT) : serialized;
-    },
-    open(stored, context) {
-      try {
-        // A plaintext is never longer than its ciphertext: decrypting costs no more than the read did.
-        const payload = encryption ? encryption.decrypt(stored, context, INTEROP_LAYOUT) : stored;
-        refuseOversizedPayload(payload.length, maxValueBytes);
-        return payload;
-      } catch (error) {
-        return rethrowWithFrameDiagnosis(stored, error);
-      }
-    },
-    // No envelope: nothing worth moving to the thread pool.
-    async sealAsync(serialized, context) {
-      return this.seal(serialized, context);
-    },
-    async openAsync(stored, context) {
-      return this.open(stored, context);
-    },
+    serialize: (value) => codec.serialize(value),
+    deserialize: (bytes) => codec.deserialize(bytes),
+    seal: (serialized, context) => codec.seal(serialized, context),
+    open: (stored, context) => codec.open(stored, context),
+    sealAsync: (serialized, context) => codec.sealAsync(serialized, context),
+    openAsync: (stored, context) => codec.openAsync(stored, context),
     asyncThreshold: Number.POSITIVE_INFINITY,
   };
 }
