@@ -3,7 +3,7 @@
  * JS, used on L1 hits); `seal`/`open` add the integrity envelope and encryption (native, used
  * for L2). Encrypted caches keep sealed bytes in L1 too, so plaintext never rests in memory.
  */
-import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecOptions } from '../codec/codec';
+import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecHalves, type CodecOptions } from '../codec/codec';
 import { createInteropValueCodec } from '../codec/interop-value';
 import type { ValueEncryptor } from '../encryption/value-encryptor';
 import type { FramedEncryptor } from '../encryption/framed-encryptor';
@@ -42,12 +42,7 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
     serializerCode: codec.serializerCode,
     l1HoldsSealed: encryption !== undefined,
     encrypted: encryption !== undefined,
-    serialize: (value) => codec.serialize(value),
-    deserialize: (bytes) => codec.deserialize(bytes),
-    seal: (serialized, context) => codec.seal(serialized, context),
-    open: (stored, context) => codec.open(stored, context),
-    sealAsync: (serialized, context) => codec.sealAsync(serialized, context),
-    openAsync: (stored, context) => codec.openAsync(stored, context),
+    ...stepsOf(codec),
     asyncThreshold: DEFAULT_ASYNC_THRESHOLD,
     prepare: (context) => codec.prepare(context),
     ...(keyedStep === undefined
@@ -68,12 +63,19 @@ export function createInteropPipeline(encryption: ValueEncryptor | undefined, ma
     serializerCode: 's',
     l1HoldsSealed: encryption !== undefined,
     encrypted: encryption !== undefined,
+    ...stepsOf(codec),
+    asyncThreshold: Number.POSITIVE_INFINITY,
+  };
+}
+
+/** The serializer and byte steps of `codec`, each calling it (its methods may use `this`). */
+function stepsOf(codec: CodecHalves): CodecHalves<Buffer> {
+  return {
     serialize: (value) => codec.serialize(value),
     deserialize: (bytes) => codec.deserialize(bytes),
     seal: (serialized, context) => codec.seal(serialized, context),
     open: (stored, context) => codec.open(stored, context),
     sealAsync: (serialized, context) => codec.sealAsync(serialized, context),
     openAsync: (stored, context) => codec.openAsync(stored, context),
-    asyncThreshold: Number.POSITIVE_INFINITY,
   };
 }

@@ -119,45 +119,32 @@ export function checkDecodeBounds(
         case 0xc3:
           p += 1;
           break;
+        // str8/16/32 and bin8/16/32: a 1-, 2- or 4-byte length, then that many bytes.
         case 0xc4:
-        case 0xd9:
-          if (remaining < 2) throw truncated(p - start);
-          skip = bytes[p + 1]!;
-          cost += marker === 0xd9 ? stringCost(skip) : BINARY_COST + skip;
-          p += 2;
-          break;
         case 0xc5:
-        case 0xda:
-          if (remaining < 3) throw truncated(p - start);
-          skip = (bytes[p + 1]! << 8) | bytes[p + 2]!;
-          cost += marker === 0xda ? stringCost(skip) : BINARY_COST + skip;
-          p += 3;
-          break;
         case 0xc6:
-        case 0xdb:
-          if (remaining < 5) throw truncated(p - start);
-          skip = readUint32(bytes, p + 1);
-          cost += marker === 0xdb ? stringCost(skip) : BINARY_COST + skip;
-          p += 5;
+        case 0xd9:
+        case 0xda:
+        case 0xdb: {
+          const isString = marker >= 0xd9;
+          const width = 1 << (marker - (isString ? 0xd9 : 0xc4));
+          if (remaining < width + 1) throw truncated(p - start);
+          skip = readLength(bytes, p + 1, width);
+          cost += isString ? stringCost(skip) : BINARY_COST + skip;
+          p += width + 1;
           break;
+        }
+        // ext8/16/32: a 1-, 2- or 4-byte length, the type byte, then that many bytes.
         case 0xc7:
-          if (remaining < 3) throw truncated(p - start);
-          skip = bytes[p + 1]!;
-          cost += extensionCost(bytes[p + 2]!, skip);
-          p += 3;
-          break;
         case 0xc8:
-          if (remaining < 4) throw truncated(p - start);
-          skip = (bytes[p + 1]! << 8) | bytes[p + 2]!;
-          cost += extensionCost(bytes[p + 3]!, skip);
-          p += 4;
+        case 0xc9: {
+          const width = 1 << (marker - 0xc7);
+          if (remaining < width + 2) throw truncated(p - start);
+          skip = readLength(bytes, p + 1, width);
+          cost += extensionCost(bytes[p + 1 + width]!, skip);
+          p += width + 2;
           break;
-        case 0xc9:
-          if (remaining < 6) throw truncated(p - start);
-          skip = readUint32(bytes, p + 1);
-          cost += extensionCost(bytes[p + 5]!, skip);
-          p += 6;
-          break;
+        }
         case 0xca:
           p += 5;
           break;
@@ -270,6 +257,12 @@ function stringCost(length: number): number {
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** The big-endian length of `width` (1, 2 or 4) bytes at `at`. */
+function readLength(bytes: Uint8Array, at: number, width: number): number {
+  if (width === 1) return bytes[at]!;
+  return width === 2 ? (bytes[at]! << 8) | bytes[at + 1]! : readUint32(bytes, at);
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {

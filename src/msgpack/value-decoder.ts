@@ -103,17 +103,13 @@ export class ValueDecoder {
       case 0xc3:
         return true;
       case 0xc4:
-        return this.readBin(buf[this.pos++]!);
       case 0xc5:
-        return this.readBin(this.u16());
       case 0xc6:
-        return this.readBin(this.u32());
+        return this.readBin(this.sizedLength(marker - 0xc4));
       case 0xc7:
-        return this.readExt(buf[this.pos++]!);
       case 0xc8:
-        return this.readExt(this.u16());
       case 0xc9:
-        return this.readExt(this.u32());
+        return this.readExt(this.sizedLength(marker - 0xc7));
       case 0xca:
         return this.advance(buf.readFloatBE(this.pos), 4);
       case 0xcb:
@@ -175,6 +171,12 @@ export class ValueDecoder {
   private advance(value: number, width: number): number {
     this.pos += width;
     return value;
+  }
+
+  /** The length after a bin/ext marker: form 0, 1, 2 is a u8, u16, u32 (the markers' order). */
+  private sizedLength(form: number): number {
+    if (form === 0) return this.buf[this.pos++]!;
+    return form === 1 ? this.u16() : this.u32();
   }
 
   /** The big-endian u16 at the cursor (a length or a uint 16), moving past it. */
