@@ -149,19 +149,15 @@ export class ValueDecoder {
       case 0xd8:
         return this.readExt(16);
       case 0xd9:
-        return this.readString(buf[this.pos++]!);
       case 0xda:
-        return this.readString(this.u16());
       case 0xdb:
-        return this.readString(this.u32());
+        return this.readString(this.sizedLength(marker - 0xd9));
       case 0xdc:
-        return this.readArray(this.u16());
       case 0xdd:
-        return this.readArray(this.u32());
+        return this.readArray(marker === 0xdc ? this.u16() : this.u32());
       case 0xde:
-        return this.readMap(this.u16());
       case 0xdf:
-        return this.readMap(this.u32());
+        return this.readMap(marker === 0xde ? this.u16() : this.u32());
       default:
         throw new Undecodable(`byte ${this.pos - 1} is 0x${marker.toString(16)}, not a MessagePack marker`);
     }
@@ -173,7 +169,7 @@ export class ValueDecoder {
     return value;
   }
 
-  /** The length after a bin/ext marker: form 0, 1, 2 is a u8, u16, u32 (the markers' order). */
+  /** The length after a str/bin/ext marker: form 0, 1, 2 is a u8, u16, u32 (the markers' order). */
   private sizedLength(form: number): number {
     if (form === 0) return this.buf[this.pos++]!;
     return form === 1 ? this.u16() : this.u32();
