@@ -11,33 +11,54 @@
  * is (cache/identity-registry.ts).
  */
 import { cache } from './cache';
+import { withBulkThis } from './cache/bulk-load';
 import type { AnyFunction, CachedFunction, UntypedFunction } from './cache/cached-function';
 import type { CacheInfo } from './cache/stats';
 import { callerModule } from './config/caller-module';
 import type { CacheOptions } from './config/options';
 import type { PresetName } from './config/presets';
 import { ConfigurationError } from './errors';
+import type { TagsOption } from './tags/tag-options';
 
 /**
- * Options of `@cached`; `preset` picks the intent preset (default: plain `cache()`). `key`
- * receives the method's arguments with `this` bound to the instance.
+ * Options of `@cached`; `preset` picks the intent preset (default: plain `cache()`). `key`,
+ * `tags` and `loadMany` receive the method's arguments with `this` bound to the instance, and
+ * may declare their parameters as the method does (`tags: (id: number) => [...]`).
  */
-export type CachedMethodOptions = Omit<CacheOptions<readonly unknown[], unknown>, 'key'> & {
+export type CachedMethodOptions = Omit<CacheOptions<readonly unknown[], unknown>, 'key' | 'tags' | 'loadMany'> & {
   preset?: Exclude<PresetName, 'local' | 'default'>;
   key?: (...args: never[]) => string;
+  tags?: TagsOption<never[], never>;
+  loadMany?: (missingArgsList: never[]) => Promise<readonly unknown[]> | readonly unknown[];
 };
 
 /**
  * Control methods of a decorated method. Decorators cannot change a method's declared type, so
- * reach them typed with `cached.controls(repo.byId)`; `Args` are the method's parameters.
+ * reach them typed with `cached.controls(repo.byId)`; `Args` are the method's parameters and
+ * `Result` what its promise resolves to.
  */
-export interface CachedMethodControls<Args extends readonly unknown[] = unknown[]> {
+export interface CachedMethodControls<Args extends readonly unknown[] = unknown[], Result = unknown> {
   /** Statistics summed over every class that uses this method. */
   cacheInfo(): CacheInfo;
   /** Clears the entries of every class that uses this method. */
   cacheClear(): Promise<number>;
   /** Removes the entry of this call in every class that uses this method. */
   invalidate(...args: Args): Promise<boolean>;
+  /**
+   * Many calls of the method on `self` (an instance, or the class for a static method) at
+   * once, answered in order, as `fn.many(argsList)` of `cache(fn)` does: L1 first, one batched
+   * L2 read, the method (or the `loadMany` option, once, with `this` = `self`) for what is
+   * missing, one batched write. The cache is that of `self`'s class.
+   */
+  many(self: object, argsList: readonly Args[]): Promise<Result[]>;
+  /**
+   * Invalidates tags on this method's L2, in every process, as `fn.invalidateTags(tags)` does
+   * (tags belong to the L2, so entries of every function there that carry them are affected).
+   * Resolves to whether L2 took the stamps. Before any instance of the class exists under
+   * standard decorators the method's class is unknown: then it rejects with a
+   * ConfigurationError; `invalidateTags(backend, tags)` works without a method.
+   */
+  invalidateTags(tags: readonly string[], options?: { tenant?: string }): Promise<boolean>;
 }
 
 /** Methods `@cached` accepts: cached calls always answer asynchronously. */
@@ -47,12 +68,27 @@ function isStandardContext(value: unknown): value is ClassMethodDecoratorContext
   return typeof value === 'object' && value !== null && 'kind' in value && 'name' in value;
 }
 
-function buildDispatcher(method: AnyFunction, methodName: string, options: CachedMethodOptions, moduleName: string | undefined): AnyFunction & CachedMethodControls {
+/** The class whose cache a call on `self` uses: `self` itself for a static method, else its constructor. */
+function ownerOf(self: unknown): unknown {
+  return typeof self === 'function' ? self : (self as { constructor?: unknown } | null | undefined)?.constructor;
+}
+
+/**
+ * `declaredOwner` tells the class that declares the method once known (at decoration under
+ * `experimentalDecorators`, at the first instance under standard decorators).
+ */
+function buildDispatcher(
+  method: AnyFunction,
+  methodName: string,
+  options: CachedMethodOptions,
+  moduleName: string | undefined,
+  declaredOwner: () => unknown,
+): AnyFunction & CachedMethodControls {
   const { preset, ...cacheOptions } = options;
   const factory = preset === undefined ? cache : cache[preset];
   const byClass = new Map<unknown, CachedFunction<AnyFunction>>();
   const wrapperFor = (self: unknown): CachedFunction<AnyFunction> => {
-    const owner = typeof self === 'function' ? self : (self as { constructor?: unknown } | null | undefined)?.constructor;
+    const owner = ownerOf(self);
     let wrapper = byClass.get(owner);
     if (wrapper === undefined) {
       const className = typeof owner === 'function' && owner.name !== '' ? owner.name : 'anonymous';
@@ -96,6 +132,29 @@ function buildDispatcher(method: AnyFunction, methodName: string, options: Cache
       for (const w of byClass.values()) any = (await (w.invalidate as (...a: unknown[]) => Promise<boolean>)(...args)) || any;
       return any;
     },
+    async many(self: object, argsList: readonly unknown[][]) {
+      if ((typeof self !== 'object' && typeof self !== 'function') || self === null) {
+        throw new ConfigurationError(
+          `many(self, argsList) of @cached ${methodName}() takes the instance (or, for a static method, the class) first; got ${String(self)}. Fix: many(repo, [[1], [2]]).`,
+        );
+      }
+      const wrapper = wrapperFor(self);
+      return withBulkThis(self, () => (wrapper.many as (list: readonly unknown[][]) => Promise<unknown[]>)(argsList));
+    },
+    async invalidateTags(tags: readonly string[], tagOptions?: { tenant?: string }) {
+      if (byClass.size === 0) {
+        const owner = declaredOwner();
+        if (owner === undefined) {
+          throw new ConfigurationError(
+            `invalidateTags() of @cached ${methodName}() cannot find the method's cache before its class has an instance. ` +
+              'Fix: call it once an instance exists, or use invalidateTags(backend, tags) with the L2 backend.',
+          );
+        }
+        wrapperFor(owner);
+      }
+      const stamped = await Promise.all([...byClass.values()].map((w) => w.invalidateTags(tags, tagOptions)));
+      return stamped.every(Boolean);
+    },
   };
   decoratedMethods.add(dispatcher);
   return Object.assign(dispatcher, controls);
@@ -121,13 +180,21 @@ export function cached(options: CachedMethodOptions = {}) {
       if (second.kind !== 'method') {
         throw new ConfigurationError(`@cached() decorates methods; it was applied to a ${second.kind}.`);
       }
-      return buildDispatcher(first as AnyFunction, String(second.name), options, moduleName);
+      // Standard decorators never see the class; its first instance (or, for a static method,
+      // the class once defined) tells it.
+      let owner: unknown;
+      second.addInitializer(function (this: unknown) {
+        owner ??= ownerOf(this);
+      });
+      return buildDispatcher(first as AnyFunction, String(second.name), options, moduleName, () => owner);
     }
     const descriptor = third;
     if (descriptor === undefined || typeof descriptor.value !== 'function') {
       throw new ConfigurationError(`@cached() decorates methods; ${String(second)} is not a method.`);
     }
-    descriptor.value = buildDispatcher(descriptor.value as AnyFunction, String(second), options, moduleName);
+    // Legacy decorators get the prototype (or, for a static method, the class itself).
+    const owner = ownerOf(first);
+    descriptor.value = buildDispatcher(descriptor.value as AnyFunction, String(second), options, moduleName, () => owner);
     return descriptor;
   }
   return decorator;
@@ -138,10 +205,10 @@ export function cached(options: CachedMethodOptions = {}) {
  * class declares it (`cached.controls(repo.byId)` or `cached.controls(UserRepo.prototype.byId)`).
  * Throws a ConfigurationError for a method `@cached` did not decorate.
  */
-cached.controls = function controls<F extends CacheableMethod>(method: F): CachedMethodControls<Parameters<F>> {
+cached.controls = function controls<F extends CacheableMethod>(method: F): CachedMethodControls<Parameters<F>, Awaited<ReturnType<F>>> {
   if (typeof method !== 'function' || !decoratedMethods.has(method)) {
     const name = typeof method === 'function' && method.name !== '' ? `${method.name}()` : String(method);
     throw new ConfigurationError(`cached.controls() takes a method decorated with @cached; ${name} is not one. Fix: decorate it with @cached(), or pass the decorated method.`);
   }
-  return method as unknown as CachedMethodControls<Parameters<F>>;
+  return method as unknown as CachedMethodControls<Parameters<F>, Awaited<ReturnType<F>>>;
 };

@@ -2,7 +2,8 @@
  * RedisBackend gathers concurrent reads into MGETs. Against a redis-server of its own (so the
  * server's command statistics count only this suite's commands): every read gets its own
  * key's value, commands keep their order, a refused MGET turns batching off, and a failed
- * batch fails each read with an error naming its key.
+ * batch fails each read with an error naming its key. `setMany` (the writes of `many()`) goes
+ * through the same auto-pipeline, so commands sent after it still land after it.
  */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -124,5 +125,33 @@ describe('RedisBackend read batching', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => backend.get(`plain:${i}`)));
     expect(await calls('get')).toBe(20);
     expect(await calls('mget')).toBe(0);
+  });
+});
+
+describe('RedisBackend setMany through the auto-pipeline', () => {
+  const entries = Array.from({ length: 10 }, (_, i) => ({ key: `many:${i}`, value: Buffer.from(`value-${i}`), ttlSeconds: 60 }));
+
+  it('stores every entry with its TTL, and commands sent right after it land after it', async () => {
+    const backend = backendFor();
+    await backend.healthCheck();
+    await raw.config('RESETSTAT');
+    const written = backend.setMany(entries); // queued for the next event loop turn
+    const deleted = backend.delete('many:0'); // sent after: must not overtake the SET
+    const read = backend.get('many:1');
+    await Promise.all([written, deleted]);
+    expect(await raw.exists('many:0')).toBe(0);
+    expect((await read)?.toString()).toBe('value-1');
+    for (const { key, value } of entries.slice(1)) expect((await raw.getBuffer(key))?.toString()).toBe(value.toString());
+    const ttl = await raw.ttl('many:9');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60);
+    expect(await calls('set')).toBe(entries.length);
+  });
+
+  it('stores every entry with autoPipelining: false too (one explicit pipeline)', async () => {
+    const backend = backendFor({ autoPipelining: false });
+    await backend.setMany(entries);
+    for (const { key, value } of entries) expect((await raw.getBuffer(key))?.toString()).toBe(value.toString());
+    expect(await raw.ttl('many:0')).toBeGreaterThan(0);
   });
 });

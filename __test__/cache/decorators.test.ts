@@ -9,9 +9,9 @@ const fixtures = path.join(root, '__test__', 'fixtures', 'decorators');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 
 describe.each([
-  ['TC39 standard decorators', 'tsconfig.standard.json'],
-  ['experimentalDecorators (NestJS style)', 'tsconfig.legacy.json'],
-])('@cached under %s', (_mode, tsconfig) => {
+  ['TC39 standard decorators', 'tsconfig.standard.json', 'ConfigurationError'],
+  ['experimentalDecorators (NestJS style)', 'tsconfig.legacy.json', true],
+])('@cached under %s', (_mode, tsconfig, tagsBeforeInstance) => {
   const project = path.join(fixtures, tsconfig);
 
   it('type-checks with tsc', async () => {
@@ -33,6 +33,24 @@ describe.each([
     expect(report.info).toEqual({ hits: 1, misses: 1 });
     expect(report.invalidated).toBe(true); // cached.controls(...).invalidate(1) removed the entry
     expect(report.recomputed).toBe(3); // so a.get(1) ran again
+  }, 120_000);
+
+  it('controls.many(self, argsList) answers in order on self, once per key; invalidateTags reaches the method', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(fixtures, 'scenario.ts')], {
+      cwd: root,
+      env: { ...process.env, TSX_TSCONFIG_PATH: project },
+    });
+    const report = JSON.parse(stdout);
+    expect(report.manyFirst).toEqual(['1 EUR', '2 EUR', '1 EUR']); // `this` was the instance
+    expect(report.manySecond).toEqual(['1 EUR', '3 EUR']);
+    expect(report.tagsStamped).toBe(true);
+    expect(report.afterTags).toBe('1 EUR');
+    expect(report.priceRuns).toEqual([1, 2, 3, 1]); // 1 and 2 once, 3 once, 1 again after its tag went
+    expect(report.batchedMany).toEqual(['1 EUR (batch)', '2 EUR (batch)']); // loadMany ran with this = eur
+    expect(report.batches).toEqual([[1, 2]]);
+    // Legacy decorators know the class at decoration; standard ones only from its first instance.
+    expect(report.tagsBeforeInstance).toBe(tagsBeforeInstance);
+    expect(report.manyWithoutSelf).toBe('ConfigurationError');
   }, 120_000);
 });
 

@@ -217,4 +217,21 @@ describe('many(argsList)', () => {
     expect(get.getHealthStatus().counters.keyErrors).toBe(1);
     await expect(get.many([1, 2] as never)).rejects.toThrow(ConfigurationError);
   });
+
+  it('hands a this to the next bulk load only (the instance of a decorated method), and refuses a start that does not reach one', async () => {
+    const { withBulkThis } = await import('../../src/cache/bulk-load');
+    const seen: unknown[] = [];
+    const get = cache(
+      async function (this: unknown, id: number) {
+        seen.push(this);
+        return id;
+      },
+      { backend: null, name: unique('handedThis') },
+    );
+    const self = { name: 'instance' };
+    expect(await withBulkThis(self, () => get.many([[1], [2]]))).toEqual([1, 2]);
+    expect(await get.many([[3]])).toEqual([3]);
+    expect(seen).toEqual([self, self, undefined]);
+    expect(() => withBulkThis(self, () => 'no bulk load')).toThrow(/did not start its bulk load synchronously/);
+  });
 });

@@ -111,6 +111,12 @@ describe('the packed release, installed into an empty project', () => {
     expect(JSON.parse(result.stdout)).toEqual({ beforeRedis: false, afterRedis: true });
   });
 
+  it('loading cachekit loads neither node:crypto, node:fs/promises nor perf_hooks; a memory-backed call needs neither of the first two', async () => {
+    const result = await node('startup-app.cjs');
+    expectSuccess(result);
+    expect(JSON.parse(result.stdout)).toEqual({ onLoad: [], afterMemoryCall: [] });
+  });
+
   // The TypeScript checks spend their time in tsc: run them side by side.
   describe.concurrent('TypeScript users', () => {
     it.each([

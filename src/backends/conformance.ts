@@ -17,7 +17,7 @@
  * Longer than most files here (~380 lines) on purpose: it is one flat list of cases, each a few
  * lines, that a backend author reads top to bottom; its options live in `conformance-options.ts`.
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins';
 import { createRequire } from 'node:module';
 import { BackendError } from '../errors';
 import type { CacheBackend } from './types';
@@ -83,7 +83,7 @@ export function runBackendConformance(
 ): void {
   assert ??= createRequire(import.meta.url)('node:assert/strict') as typeof import('node:assert/strict');
   const { describe, it, beforeAll, afterAll } = runner;
-  const prefix = options.keyPrefix ?? `ck-conformance:${randomBytes(6).toString('hex')}:`;
+  const prefix = options.keyPrefix ?? `ck-conformance:${nodeCrypto().randomBytes(6).toString('hex')}:`;
   const declared = options.capabilities;
   /** Declared or detected; set once the factory has made the backend. */
   let caps: ConformanceCapabilities | undefined;
@@ -212,7 +212,7 @@ export function runBackendConformance(
 
     test(`a ${largeBytes}-byte value round-trips`, async () => {
       const k = key('large');
-      const value = randomBytes(largeBytes);
+      const value = nodeCrypto().randomBytes(largeBytes);
       await backend.set(k, value);
       const back = await backend.get(k);
       assert.ok(back !== null && back.equals(value), 'large value changed');

@@ -50,15 +50,52 @@ interface Fresh {
   readonly value: unknown;
 }
 
+/** The `this` handed to the next `loadBulk` by `withBulkThis`, if any. */
+let handedThis: { readonly value: unknown } | undefined;
+
+/**
+ * Runs `start`, which must start a bulk load synchronously (`fn.many(argsList)`), with
+ * `thisArg` as that load's `this`: the method's instance for `key`, the function and
+ * `loadMany`. `fn.many` takes no `this` of its own (a wrapper's `this` is the wrapper), so a
+ * decorated method's `many` (src/decorators.ts) hands its instance over this way.
+ */
+export function withBulkThis<T>(thisArg: unknown, start: () => T): T {
+  handedThis = { value: thisArg };
+  let result: T;
+  try {
+    result = start();
+  } catch (error) {
+    handedThis = undefined;
+    throw error;
+  }
+  const unclaimed = handedThis !== undefined;
+  handedThis = undefined;
+  // A `many` that no longer reaches loadBulk synchronously would run the method without its `this`.
+  if (unclaimed) throw new Error('cachekit internal error: fn.many() did not start its bulk load synchronously; the instance was not handed over.');
+  return result;
+}
+
 /** Answers `argsList` (each an argument list) in order. Rejects with the first failing call's error. */
 export async function loadBulk(parts: BulkLoadParts, thisArg: unknown, argsList: readonly unknown[]): Promise<unknown[]> {
+  if (handedThis !== undefined) {
+    thisArg = handedThis.value;
+    handedThis = undefined;
+  }
   if (!Array.isArray(argsList) || !argsList.every(Array.isArray)) {
     throw new ConfigurationError('many(argsList) takes an array of argument lists, e.g. many([[1], [2], [3]]).');
   }
   const { engine } = parts;
-  const results: Array<Promise<unknown>> = new Array(argsList.length);
+  // Answers by index; `pending` holds the calls answered later (each fills its slot), so the
+  // L1 hits cost no promise of their own.
+  const values: unknown[] = new Array(argsList.length);
+  const pending: Array<Promise<unknown>> = [];
+  const later = (index: number, answer: Promise<unknown>): void => {
+    pending.push(answer.then((value) => (values[index] = value)));
+  };
   const batch = new Map<string, BatchItem>();
   const tier = engine.l1Tier;
+  const hitIndexes: number[] = [];
+  const hitEntries: Array<NonNullable<ReturnType<NonNullable<typeof tier>['l1']['get']>>> = [];
   const now = Date.now();
   engine.stats.lastOperationAt = now;
   // Every key first: a call without a tenant rejects the whole batch before any flight is opened.
@@ -73,10 +110,7 @@ export async function loadBulk(parts: BulkLoadParts, thisArg: unknown, argsList:
   (argsList as unknown[][]).forEach((args, index) => {
     const key = keys[index];
     // Arguments that form no key take the single path, which runs the function uncached.
-    if (key === undefined) {
-      results[index] = parts.single(thisArg, args);
-      return;
-    }
+    if (key === undefined) return later(index, parts.single(thisArg, args));
     const listed = batch.get(key);
     if (listed !== undefined) {
       listed.indexes.push(index);
@@ -86,42 +120,55 @@ export async function loadBulk(parts: BulkLoadParts, thisArg: unknown, argsList:
     if (entry !== undefined) {
       const meta = entry.meta as EntryMeta | undefined;
       if ((meta === undefined || (engine.judge(meta, now) === 'fresh' && !meta.failSafe)) && !tier!.isLargeSealed(entry) && entry.refreshAt > now) {
-        try {
-          results[index] = Promise.resolve(tier!.valueOf(entry));
-          engine.stats.l1Hits++;
-          return;
-        } catch {
-          // Undecodable: the single path counts, logs and drops it.
-        }
+        hitIndexes.push(index);
+        hitEntries.push(entry);
+        return;
       }
-      results[index] = parts.single(thisArg, args);
-      return;
+      return later(index, parts.single(thisArg, args));
     }
-    if (engine.inflight.has(key)) {
-      results[index] = parts.single(thisArg, args);
-      return;
-    }
+    if (engine.inflight.has(key)) return later(index, parts.single(thisArg, args));
     batch.set(key, { key, args, indexes: [index], open: engine.openFlight(key), stale: undefined, source: 'computed' });
   });
   const items = [...batch.values()];
-  for (const item of items) answerCalls(parts, item, argsList as unknown[][], results, thisArg);
+  for (const item of items) answerCalls(parts, item, argsList as unknown[][], later, thisArg);
+  // The L2 read goes out first (loadItems sends it before its first await); the hits' values
+  // are copied out of L1 while it is on the wire.
   if (items.length > 0) void loadItems(parts, items, thisArg);
-  return Promise.all(results);
+  hitIndexes.forEach((index, i) => {
+    try {
+      values[index] = tier!.valueOf(hitEntries[i]!);
+      engine.stats.l1Hits++;
+    } catch {
+      // Undecodable: the single path counts, logs and drops it.
+      later(index, parts.single(thisArg, argsList[index] as unknown[]));
+    }
+  });
+  if (pending.length > 0) await Promise.all(pending);
+  return values;
 }
 
 /** Each call of `item` gets its answer once the item's flight is settled: the first the value, the others copies. */
-function answerCalls(parts: BulkLoadParts, item: BatchItem, argsList: unknown[][], results: Array<Promise<unknown>>, thisArg: unknown): void {
+function answerCalls(
+  parts: BulkLoadParts,
+  item: BatchItem,
+  argsList: unknown[][],
+  later: (index: number, answer: Promise<unknown>) => void,
+  thisArg: unknown,
+): void {
   const { engine } = parts;
   const promise = item.open.flight.promise as Promise<Loaded>;
   item.indexes.forEach((index, nth) => {
-    results[index] = promise.then((loaded) => {
-      if (nth === 0) {
-        engine.count(loaded, undefined);
-        return loaded.value;
-      }
-      engine.stats.counters.coalesced++;
-      return engine.joinedValue(loaded, parts.fn, thisArg, argsList[index] as unknown[], undefined);
-    });
+    later(
+      index,
+      promise.then((loaded) => {
+        if (nth === 0) {
+          engine.count(loaded, undefined);
+          return loaded.value;
+        }
+        engine.stats.counters.coalesced++;
+        return engine.joinedValue(loaded, parts.fn, thisArg, argsList[index] as unknown[], undefined);
+      }),
+    );
   });
 }
 

@@ -1,32 +1,31 @@
 /**
  * The call path behind a wrapped function: L1 → L2 → (lock) → function → write back, with
  * single-flight, stale-while-revalidate, invalidation (by key, prefix and tag) and fail-safe.
- * The synchronous L1 hit path lives in `cached-function.ts`; everything that may await lives
- * here; framed L1 entries that need more than a look are in `framed-l1.ts`, runs of the
- * function in `function-runs.ts`, `many()` in `bulk-load.ts`.
+ * The synchronous L1 hit path lives in `cached-function.ts`; the engine holds what every other
+ * step needs (backend, bus, tiers, logging) and invalidation. Single-flight and the miss path are
+ * in `flights.ts`, L1 entries that need more than a look in `framed-l1.ts`, runs of the function
+ * (stale-while-revalidate refreshes too) in `function-runs.ts`, `many()` in `bulk-load.ts`.
  */
 import type { ResolvedConfig } from '../config/resolve-options';
 import type { L1Cache } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
-import { L1Template, copyTemplate, footprintOf } from '../l1/value-template';
 import type { BusStats, InvalidationBus } from '../invalidation/bus';
 import { busOf } from '../invalidation/registry';
 import { redisBackendOf } from '../invalidation/redis-backend-of';
 import { getLogger, keyField, writeLog, type LogFields } from '../observability/logger';
 import { RepeatLimiter } from '../observability/repeat-limiter';
 import { functionChannel, isTraced, traced, type CallMessage } from '../observability/tracing-channels';
-import { runWithLock } from '../reliability/distributed-lock';
 import type { LockOptions } from '../reliability/options';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import { BackgroundTasks } from './background-tasks';
 import { DecodeMemo } from './decode-memo';
 import { EntryContexts } from './entry-contexts';
 import { throwIfFailClosed, type EntryIo, type LogLevel } from './entry-io';
-import { EntryReader, ExpiredRead, type Loaded, type ReadOutcome } from './entry-reader';
+import { EntryReader, type Loaded } from './entry-reader';
 import { EntryWriter } from './entry-writer';
 import { judgeEntry, type EntryMeta, type EntryVerdict } from './entry-meta';
-import type { StaleValue } from '../fail-safe/stale-value';
 import { FunctionRuns } from './function-runs';
+import { Flights, type Flight } from './flights';
 import { stampKey, stampPrefixOfTenant } from '../tags/tag-names';
 import { stampsOf } from '../tags/stamps-registry';
 import type { TagStamps } from '../tags/tag-stamps';
@@ -35,14 +34,6 @@ import { L1Tier } from './l1-tier';
 import type { EntryContext, ValuePipeline } from './ports';
 import type { CacheStats } from './stats';
 import { WrittenKeys } from './written-keys';
-
-/** The shared result of one in-flight load. */
-export interface Flight {
-  /** Cleared once the flight is over (see `load`). */
-  promise: Promise<Loaded> | undefined;
-  /** Set by invalidation: the result must not be written to any tier. */
-  discard: boolean;
-}
 
 /** Everything the engine needs, built once per wrapper. */
 export interface CacheEngineParts {
@@ -61,12 +52,8 @@ export interface CacheEngineParts {
   failClosed: boolean;
 }
 
-/** The trace outcome of each way a flight is answered. */
-const OUTCOMES = { l2: 'l2_hit', computed: 'miss', bypassed: 'bypassed', stale: 'fail_safe' } as const;
-
 /** Most keys remembered per function for `cacheClear()` on backends that cannot clear by prefix. */
 const MAX_REMEMBERED_KEYS = 100_000;
-
 
 /** The asynchronous part of a cached call. */
 export class CacheEngine {
@@ -80,8 +67,8 @@ export class CacheEngine {
   readonly label: string;
   /** The namespace label (`default` when none is set). */
   readonly namespace: string;
-  /** Loads in flight by key (single-flight; `many()` takes part in it too). */
-  readonly inflight = new Map<string, Flight>();
+  /** Loads in flight and how each is answered (single-flight; see `flights.ts`). */
+  readonly flights: Flights;
   /** Entries carry a frame: tags, or fail-safe's freshness (see `entry-frame.ts`). */
   readonly framed: boolean;
   /** The tag stamp table of this cache's L2, once the backend is known. */
@@ -89,14 +76,14 @@ export class CacheEngine {
   private readonly backendOf: () => ResilientBackend | null;
   /** The backend once resolved (undefined before the first call that needed it). */
   private resolved: ResilientBackend | null | undefined;
-  private readonly lock: Readonly<LockOptions>;
+  /** Distributed stampede lock settings. */
+  readonly lock: Readonly<LockOptions>;
   private readonly contexts: EntryContexts;
   private readonly failsClosed: boolean;
   readonly reader: EntryReader;
   readonly writer: EntryWriter;
   /** Runs of the function: storing their values, fail-safe, factory timeouts. */
   readonly runs: FunctionRuns;
-  /** Puts entries into L1 (undefined when L1 is off). */
   /** The function's L1: what it holds and hands back (undefined when L1 is off). */
   readonly l1Tier: L1Tier | undefined;
   /** Background writes and refreshes, for `flush()`. */
@@ -166,6 +153,12 @@ export class CacheEngine {
     this.decodeMemo = memoApplies ? new DecodeMemo(parts.config.decodeMemo) : undefined;
     this.reader = new EntryReader(io, this.writer, this.failsClosed, this.decodeMemo);
     this.runs = new FunctionRuns(this, this.writer);
+    this.flights = new Flights(this);
+  }
+
+  /** Loads in flight by key (`many()` takes part in single-flight too). */
+  get inflight(): ReadonlyMap<string, Flight> {
+    return this.flights.inflight;
   }
 
   /** Whether misses take the distributed stampede lock. */
@@ -233,25 +226,6 @@ export class CacheEngine {
     return this.contexts.of(key, remember);
   }
 
-  /** An L1 hit on a large sealed entry: opened on the thread pool; a bad entry falls back to `load`. */
-  async fromLargeSealedL1(
-    entry: L1Entry,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-    signal: AbortSignal | undefined,
-    stale: boolean,
-    trace: CallMessage | undefined,
-  ): Promise<unknown> {
-    try {
-      return await (this.l1Tier as L1Tier).valueOfLargeSealed(entry);
-    } catch (error) {
-      this.unhitL1(stale);
-      this.l1DecodeFailed(entry, error);
-      return this.load(entry.key, fn, thisArg, args, signal, trace);
-    }
-  }
-
   /** Takes back an L1 hit that could not be served (its entry failed to decode). */
   unhitL1(stale: boolean): void {
     this.stats.l1Hits--;
@@ -269,88 +243,19 @@ export class CacheEngine {
     throwIfFailClosed(this.failsClosed, error);
   }
 
-
-  /**
-   * The slow path: single-flight around L2 → lock → compute. Written with promise callbacks
-   * rather than async functions: an L2 hit passes through two callbacks instead of three
-   * suspended functions (measured: 1.2 KB less garbage and ~0.2 µs less per hit).
-   */
-  load(
-    key: string,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-    signal: AbortSignal | undefined,
-    trace?: CallMessage,
-    /** Fail-safe: the expired L1 value to serve if the function fails. */
-    stale?: StaleValue,
-  ): Promise<unknown> {
-    const existing = this.inflight.get(key);
-    if (existing !== undefined) {
-      this.stats.counters.coalesced++;
-      return (existing.promise as Promise<Loaded>).then((loaded) => this.joinedValue(loaded, fn, thisArg, args, trace));
-    }
-    const flight: Flight = { promise: undefined, discard: false };
-    let promise: Promise<Loaded>;
-    try {
-      promise = this.loadUncoalesced(flight, key, fn, thisArg, args, signal, stale);
-    } catch (error) {
-      promise = Promise.reject(error);
-    }
-    flight.promise = promise;
-    this.inflight.set(key, flight);
-    return promise.then(
-      (loaded) => {
-        this.land(key, flight);
-        this.count(loaded, trace);
-        return loaded.value;
-      },
-      (error: unknown) => {
-        this.land(key, flight);
-        throw error;
-      },
-    );
+  /** A flight `many()` settles itself (see `Flights.open`). */
+  openFlight(key: string): ReturnType<Flights['open']> {
+    return this.flights.open(key);
   }
 
-  /**
-   * A flight `many()` settles itself: single calls of `key` join it meanwhile. `resolve` and
-   * `reject` answer it; it lands (leaves the map) when answered.
-   */
-  openFlight(key: string): { flight: Flight; resolve: (loaded: Loaded) => void; reject: (error: unknown) => void } {
-    let resolve!: (loaded: Loaded) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<Loaded>((yes, no) => {
-      resolve = yes;
-      reject = no;
-    });
-    const flight: Flight = { promise, discard: false };
-    this.inflight.set(key, flight);
-    promise.then(
-      () => this.land(key, flight),
-      () => this.land(key, flight),
-    );
-    return { flight, resolve, reject };
-  }
-
-  /** A flight is over: it leaves the map and lets go of its promise. */
-  private land(key: string, flight: Flight): void {
-    if (this.inflight.get(key) === flight) this.inflight.delete(key);
-    // A flight that lived through a scavenge sits in old space; were it to keep its promise
-    // (and through it the value) after it is gone from the map, each of those values would
-    // survive every scavenge until the next full GC. Cost measured at 64 calls in flight:
-    // about 3 µs of GC per call.
-    flight.promise = undefined;
-  }
-
-  /** Counts one call by how its flight was answered (joiners count like the caller they joined). */
+  /** Counts one call by how its flight was answered (see `Flights.count`). */
   count(loaded: Loaded, trace: CallMessage | undefined): void {
-    if (loaded.source === 'l2') this.stats.recordL2Hit(loaded.latencyMs);
-    else {
-      this.stats.misses++;
-      if (loaded.source === 'bypassed') this.stats.counters.unavailableMisses++;
-      else if (loaded.source === 'stale') this.stats.counters.failSafeHits++;
-    }
-    if (trace !== undefined) trace.outcome = OUTCOMES[loaded.source];
+    this.flights.count(loaded, trace);
+  }
+
+  /** What a call that joined a flight receives (see `Flights.joinedValue`). */
+  joinedValue(loaded: Loaded, fn: (...args: never[]) => unknown, thisArg: unknown, args: readonly unknown[], trace: CallMessage | undefined): unknown {
+    return this.flights.joinedValue(loaded, fn, thisArg, args, trace);
   }
 
   /**
@@ -363,165 +268,9 @@ export class CacheEngine {
     return traced(functionChannel, { cache: this.label, namespace: this.namespace, refresh }, () => run.apply(thisArg, args as unknown[]));
   }
 
-  /**
-   * A joiner's own copy of a load's value. The first joiner decodes the bytes once and keeps the
-   * result as a template; the others copy the template, about ten times cheaper than decoding
-   * each (1,000 joiners of one stampede decoded 1 KB each: 20 ms). Values the copier does not
-   * know are decoded per joiner, as before.
-   */
-  private freshCopy(loaded: Loaded): unknown {
-    if (loaded.stale !== undefined) return loaded.stale.value();
-    if (this.reference || loaded.serialized === undefined || this.pipeline === undefined) return loaded.value;
-    const template = loaded.joinTemplate;
-    if (template === null) return this.pipeline.deserialize(loaded.serialized);
-    if (template !== undefined) return copyTemplate(template.value);
-    const decoded = this.pipeline.deserialize(loaded.serialized);
-    if (footprintOf(decoded) === undefined) {
-      loaded.joinTemplate = null;
-      return decoded;
-    }
-    loaded.joinTemplate = new L1Template(decoded);
-    return copyTemplate(decoded);
-  }
-
-  /**
-   * What a call that joined a flight receives: its own copy of the value. Decoding bytes this
-   * process wrote or already decoded once does not fail; if it ever does, the joiner runs the
-   * function itself rather than reject (the flight's value belongs to its first caller).
-   */
-  joinedValue(
-    loaded: Loaded,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-    trace: CallMessage | undefined,
-  ): unknown {
-    try {
-      const value = this.freshCopy(loaded);
-      this.count(loaded, trace);
-      return value;
-    } catch (error) {
-      this.stats.misses++;
-      if (trace !== undefined) trace.outcome = 'miss';
-      this.log('warn', { err: errorSummary(error) }, 'cachekit: a coalesced call could not copy the shared value; it ran the function itself');
-      return this.runFunction(fn, thisArg, args, false);
-    }
-  }
-
-  private loadUncoalesced(
-    flight: Flight,
-    key: string,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-    signal: AbortSignal | undefined,
-    staleInL1: StaleValue | undefined,
-  ): Promise<Loaded> {
-    const backend = this.backend();
-    if (backend === null) return this.runs.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
-    // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
-    const readMark = this.l1Tier?.mark();
-    const reading = backend.get(key, signal);
-    // The read is on its way: the per-key work of opening (or, after a miss, sealing) the entry
-    // runs while the backend answers, not after.
-    this.pipeline?.prepare?.(this.context(key));
-    // An L2 hit is answered in this one callback; anything else continues in `afterRead`.
-    return reading.then((result) => {
-      const read = this.reader.opened(backend, key, result, readMark);
-      if (typeof read === 'object' && !(read instanceof Promise) && !(read instanceof ExpiredRead)) return read;
-      // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
-      // right away instead of paying another deadline.
-      if (read === 'failed') return this.runs.compute(flight, key, fn, thisArg, args, false, 'bypassed', staleInL1);
-      if (read === 'miss' && !this.usesLock(backend)) return this.runs.compute(flight, key, fn, thisArg, args, false, 'computed', staleInL1);
-      return this.afterRead(read, flight, backend, key, fn, thisArg, args, signal, staleInL1);
-    });
-  }
-
-  /** After a read that was not a hit (or is still being opened): the lock on a miss, or the function. */
-  private async afterRead(
-    pending: ReadOutcome | Promise<ReadOutcome>,
-    flight: Flight,
-    backend: ResilientBackend,
-    key: string,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-    signal: AbortSignal | undefined,
-    staleInL1: StaleValue | undefined,
-  ): Promise<Loaded> {
-    let read = await pending;
-    // An entry past its freshness is no hit; it is what fail-safe serves if the function fails.
-    let stale = staleInL1;
-    if (read instanceof ExpiredRead) {
-      stale = read;
-      read = 'miss';
-    }
-    if (typeof read === 'object') return read;
-    if (read === 'miss' && this.usesLock(backend)) {
-      const locked = await runWithLock<Loaded>({
-        backend,
-        key,
-        trace: { cache: this.label, namespace: this.namespace, backend: backend.backendType },
-        leaseMs: this.lock.leaseMs,
-        waitTimeoutMs: this.lock.waitTimeoutMs,
-        signal,
-        recheck: async () => {
-          const again = await this.reader.read(backend, key, signal);
-          return typeof again === 'object' && !(again instanceof ExpiredRead) ? again : undefined;
-        },
-        // The holder's caller gets its value at once; the lock goes once the write has landed.
-        compute: (context) => this.runs.compute(flight, key, fn, thisArg, args, false, 'computed', stale, context.lockHeld ? context.releaseAfter : undefined),
-        ...(this.busOrNone ? { watch: this.busOrNone.watch.bind(this.busOrNone) } : {}),
-      });
-      this.stats.lockOutcomes[locked.lock]++;
-      return locked.value;
-    }
-    return this.runs.compute(flight, key, fn, thisArg, args, false, read === 'failed' ? 'bypassed' : 'computed', stale);
-  }
-
-  private usesLock(backend: ResilientBackend): boolean {
-    return this.lock.enabled && backend.supportsLocks;
-  }
-
-  /**
-   * Stale-while-revalidate: refreshes `entry` once in the background. The refresh may only
-   * replace the entry it started from (same generation), so an invalidation that happens
-   * while it runs is never overwritten by stale data.
-   */
-  refreshInBackground(
-    entry: L1Entry,
-    fn: (...args: never[]) => unknown,
-    thisArg: unknown,
-    args: readonly unknown[],
-  ): void {
-    entry.refreshing = true;
-    this.stats.counters.swrRefreshes++;
-    const generation = entry.generation;
-    const key = entry.key;
-    const l1 = this.l1 as L1Cache;
-    const refresh = (async () => {
-      const createdAt = Date.now();
-      const value = await this.runFunction(fn, thisArg, args, true);
-      if (l1.peek(key)?.generation !== generation) return;
-      const meta = this.runs.metaFor(key, createdAt, thisArg, args, value);
-      if (meta === null) return;
-      await this.writer.store(key, value, true, meta);
-      // Invalidated while the L2 write was in flight: take the resurrected copy back out.
-      const now = l1.peek(key);
-      if (now === undefined || now.generation <= generation) await this.backend()?.delete(key);
-    })().catch((error: unknown) => {
-      this.log('debug', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
-    });
-    this.track(refresh);
-  }
-
   /** Removes one entry from every tier and stops in-flight loads of it from writing. */
   async invalidate(key: string): Promise<boolean> {
-    const flight = this.inflight.get(key);
-    if (flight !== undefined) {
-      flight.discard = true;
-      this.inflight.delete(key);
-    }
+    this.flights.discard(key);
     const inL1 = this.l1?.delete(key) ?? false;
     this.decodeMemo?.forget(key);
     const backend = this.backend();
@@ -545,8 +294,7 @@ export class CacheEngine {
 
   /** Removes every entry of this function (all keys under `prefixes`) from every tier. */
   async clear(prefixes: readonly string[]): Promise<number> {
-    for (const flight of this.inflight.values()) flight.discard = true;
-    this.inflight.clear();
+    this.flights.discard();
     let removed = this.l1?.deleteOwner(this.owner, prefixes) ?? 0;
     this.decodeMemo?.clear();
     const backend = this.backend();

@@ -20,9 +20,10 @@ import type { EntryContext, StoredKeyFunction, ValuePipeline } from './ports';
 import type { EntryMeta } from './entry-meta';
 import { checkTags } from '../tags/tag-names';
 import { loadBulk, type BulkLoadParts } from './bulk-load';
-import { fromFramedL1 } from './framed-l1';
+import { fromFramedL1, fromLargeSealedL1 } from './framed-l1';
 import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
+import { KeyFailure, keyFailureCounter, storedKeyOrFailure, UNCACHED_CALL_MESSAGE } from './key-failures';
 import type { BusStats } from '../invalidation/bus';
 
 /**
@@ -152,14 +153,10 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
   const reference = engine.reference;
   const tier = engine.l1Tier;
   const target = fn as unknown as UntypedFunction;
-  let warnedKeyError = false;
+  const keyFailed = keyFailureCounter(stats, (error) => engine.log('warn', { err: errorSummary(error) }, UNCACHED_CALL_MESSAGE));
 
-  const uncached = (thisArg: unknown, args: unknown[], error: unknown): Promise<unknown> => {
-    stats.counters.keyErrors++;
-    if (!warnedKeyError) {
-      warnedKeyError = true;
-      engine.log('warn', { err: errorSummary(error) }, 'cachekit: arguments cannot form a cache key; calling the function uncached (logged once per function)');
-    }
+  const uncached = (thisArg: unknown, args: unknown[], failure: KeyFailure): Promise<unknown> => {
+    keyFailed(failure);
     return (async () => engine.runFunction(target, thisArg, args, false))();
   };
 
@@ -167,15 +164,13 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
   const call = (thisArg: unknown, args: unknown[], signal: AbortSignal | undefined, trace: CallMessage | undefined): Promise<unknown> => {
     const now = Date.now();
     stats.lastOperationAt = now;
-    let key: string;
-    try {
-      key = storedKey(args, thisArg);
-    } catch (error) {
+    const key = storedKeyOrFailure(storedKey, args, thisArg);
+    if (key instanceof KeyFailure) {
       // A call without a tenant in a multi-tenant cache is the caller's error, never a reason
       // to run uncached (which would read nothing, but would also hide the bug).
-      if (error instanceof TenantError) return Promise.reject(error);
+      if (key.error instanceof TenantError) return Promise.reject(key.error);
       if (trace !== undefined) trace.outcome = 'bypassed';
-      return uncached(thisArg, args, error);
+      return uncached(thisArg, args, key);
     }
     if (trace !== undefined) trace.key = key;
     if (tier !== undefined) {
@@ -195,11 +190,11 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
         const stale = entry.refreshAt <= now;
         if (stale) {
           stats.counters.staleHits++;
-          if (!entry.refreshing) engine.refreshInBackground(entry, fn, thisArg, args);
+          if (!entry.refreshing) engine.runs.refreshInBackground(entry, fn, thisArg, args);
         }
         if (trace !== undefined && trace.outcome === undefined) trace.outcome = stale ? 'stale' : 'l1_hit';
         if (reference) return Promise.resolve(entry.value);
-        if (tier.isLargeSealed(entry)) return engine.fromLargeSealedL1(entry, fn, thisArg, args, signal, stale, trace);
+        if (tier.isLargeSealed(entry)) return fromLargeSealedL1(engine, entry, fn, thisArg, args, signal, stale, trace);
         try {
           return Promise.resolve(tier.valueOf(entry));
         } catch (error) {
@@ -212,7 +207,7 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
         }
       }
     }
-    return engine.load(key, fn, thisArg, args, signal, trace);
+    return engine.flights.load(key, fn, thisArg, args, signal, trace, undefined);
   };
 
   /** A call published on `cachekit:call` (only while someone subscribes: the untraced path builds no message). */

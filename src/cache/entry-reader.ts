@@ -36,7 +36,8 @@ export interface Loaded {
   stale: StaleValue | undefined;
   /**
    * The value decoded once for the calls that joined this load, as a copyable template (null
-   * when the copier does not know its types); set by the first joiner (see `CacheEngine`).
+   * when the copier does not know its types); set by the first joiner (see `CacheEngine`), or
+   * by a memory-only miss that kept a copy instead of bytes (`serialized` is then undefined).
    */
   joinTemplate?: L1Template | null;
 }

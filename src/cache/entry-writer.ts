@@ -14,6 +14,14 @@ import { frameEntry } from './entry-frame';
 import type { EntryMeta } from './entry-meta';
 import { errorSummary } from '../observability/error-summary';
 import type { WrittenKeys } from './written-keys';
+import { L1Template } from '../l1/value-template';
+import { exactStandardCopy, type ExactCopy } from '../l1/exact-copy';
+
+/**
+ * What calls that joined a store copy their value from: the serializer's bytes, or (a
+ * memory-only miss of plain data) the template L1 keeps; undefined when nothing was cached.
+ */
+export type Kept = Buffer | L1Template | undefined;
 
 /** A value encoded for both tiers: the serializer's bytes, and the sealed bytes where an L2 or an encrypted L1 needs them. */
 interface Encoded {
@@ -31,10 +39,10 @@ export class EntryWriter {
   ) {}
 
   /**
-   * Encodes and writes a value to L1 and L2. Returns the serializer bytes (undefined when
+   * Encodes and writes a value to L1 and L2. Returns what joiners copy from (undefined when
    * the value could not be encoded or was too large: then nothing is cached).
    */
-  async store(key: string, value: unknown, awaitWrite: boolean, meta?: EntryMeta): Promise<Buffer | undefined> {
+  async store(key: string, value: unknown, awaitWrite: boolean, meta?: EntryMeta): Promise<Kept> {
     return this.storeNow(key, value, awaitWrite, meta);
   }
 
@@ -50,15 +58,35 @@ export class EntryWriter {
     meta?: EntryMeta,
     /** Told of the L2 write once it is sent (a lock holder releases the lock when it has landed). */
     onWrite?: (write: Promise<boolean>) => void,
-  ): Buffer | undefined | Promise<Buffer | undefined> {
+  ): Kept | Promise<Kept> {
     const backend = this.backend();
     if (this.io.reference) {
       this.io.l1?.putLive(key, value, undefined, meta);
       if (backend === null) return undefined;
+    } else if (backend === null && this.io.pipeline.copiesPlainData === true) {
+      const template = this.keptAsCopy(key, value, meta);
+      if (template !== undefined) return template;
     }
     const encoded = this.encode(key, value, meta, backend);
     if (encoded instanceof Promise) return encoded.then((ready) => (ready === undefined ? undefined : this.storeEncoded(key, backend, ready, awaitWrite, meta, onWrite)));
     return encoded === undefined ? undefined : this.storeEncoded(key, backend, encoded, awaitWrite, meta, onWrite);
+  }
+
+  /**
+   * A memory-only miss: L1 keeps a copy of plain data as its template, with no bytes at all
+   * (see `l1/exact-copy.ts`). Undefined when the value is not plain data: it is serialized then.
+   */
+  private keptAsCopy(key: string, value: unknown, meta: EntryMeta | undefined): L1Template | undefined {
+    const tier = this.io.l1;
+    let copy: ExactCopy | undefined;
+    try {
+      copy = exactStandardCopy(value, tier?.frozen ?? false, this.io.config.maxValueBytes);
+    } catch {
+      // A getter threw: serializing meets it again and reports it as it always has.
+      return undefined;
+    }
+    if (copy === undefined) return undefined;
+    return tier === undefined ? new L1Template(copy.value) : tier.putExactCopy(key, copy, meta);
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
- * An L1 entry of a tagged or fail-safe cache that the hit path could not serve as it is: its
- * tags' stamps must be read from L2 first, a tag invalidated it, or it is past its freshness
- * (then it is fail-safe's stale value, should the function fail). Everything here may await;
- * the hit path in `cached-function.ts` serves fresh entries itself.
+ * L1 entries the hit path could not serve as they are. An entry of a tagged or fail-safe cache:
+ * its tags' stamps must be read from L2 first, a tag invalidated it, or it is past its freshness
+ * (then it is fail-safe's stale value, should the function fail). A large sealed entry: opened
+ * on the thread pool. Everything here may await; the hit path in `cached-function.ts` serves
+ * the other entries itself.
  */
 import type { L1Entry } from '../l1/l1-entry';
 import type { CallMessage } from '../observability/tracing-channels';
@@ -38,13 +39,33 @@ export async function fromFramedL1(
     } catch (error) {
       engine.unhitL1(false);
       engine.l1DecodeFailed(entry, error);
-      return engine.load(entry.key, fn, thisArg, args, signal, trace);
+      return engine.flights.load(entry.key, fn, thisArg, args, signal, trace, undefined);
     }
   }
   if (judged === 'invalidated') engine.stats.counters.tagInvalidated++;
   if (judged !== 'expired') {
     if (engine.l1?.peek(entry.key) === entry) engine.l1.delete(entry.key);
-    return engine.load(entry.key, fn, thisArg, args, signal, trace);
+    return engine.flights.load(entry.key, fn, thisArg, args, signal, trace, undefined);
   }
-  return engine.load(entry.key, fn, thisArg, args, signal, trace, engine.config.failSafe === undefined ? undefined : tier.staleOf(entry, readMark));
+  return engine.flights.load(entry.key, fn, thisArg, args, signal, trace, engine.config.failSafe === undefined ? undefined : tier.staleOf(entry, readMark));
+}
+
+/** An L1 hit on a large sealed entry: opened on the thread pool; a bad entry falls back to a load. */
+export async function fromLargeSealedL1(
+  engine: CacheEngine,
+  entry: L1Entry,
+  fn: (...args: never[]) => unknown,
+  thisArg: unknown,
+  args: readonly unknown[],
+  signal: AbortSignal | undefined,
+  stale: boolean,
+  trace: CallMessage | undefined,
+): Promise<unknown> {
+  try {
+    return await (engine.l1Tier as L1Tier).valueOfLargeSealed(entry);
+  } catch (error) {
+    engine.unhitL1(stale);
+    engine.l1DecodeFailed(entry, error);
+    return engine.flights.load(entry.key, fn, thisArg, args, signal, trace, undefined);
+  }
 }

@@ -2,19 +2,30 @@
  * Runs of the wrapped function for a flight: storing the value it returns (with its frame, for
  * tagged and fail-safe caches), and what happens when it fails or is slow — the stale value
  * fail-safe keeps, or the function's own error — with the factory timeouts bounding the wait
- * (never the run: a run the caller stopped waiting for still stores its value when it ends).
+ * (never the run: a run the caller stopped waiting for still stores its value when it ends),
+ * and stale-while-revalidate's refreshes in the background.
  */
+import type { L1Cache } from '../l1/l1-cache';
+import type { L1Entry } from '../l1/l1-entry';
 import { keyField, type LogFields } from '../observability/logger';
 import { errorSummary } from '../observability/error-summary';
 import { awaitRun, hardTimeoutError, type RunOutcome } from '../fail-safe/factory-run';
 import type { StaleValue } from '../fail-safe/stale-value';
 import { tagsOfCall } from '../tags/tag-options';
-import type { CacheEngine, Flight } from './cache-engine';
+import type { CacheEngine } from './cache-engine';
+import type { Flight } from './flights';
 import { EntryMeta } from './entry-meta';
 import type { Loaded } from './entry-reader';
-import type { EntryWriter } from './entry-writer';
+import type { EntryWriter, Kept } from './entry-writer';
+import { L1Template } from '../l1/value-template';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/** A computed flight's answer, with what its joiners copy from (see `Kept`). */
+function loadedOf(source: 'computed' | 'bypassed', value: unknown, kept: Kept): Loaded {
+  if (kept instanceof L1Template) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined, joinTemplate: kept };
+  return { source, value, serialized: kept, latencyMs: 0, stale: undefined };
+}
 
 /** One function's runs (see the file comment). */
 export class FunctionRuns {
@@ -67,6 +78,38 @@ export class FunctionRuns {
     return this.failSafeOr(flight, key, stale, outcome.kind, undefined);
   }
 
+  /**
+   * Stale-while-revalidate: refreshes `entry` once in the background. The refresh may only
+   * replace the entry it started from (same generation), so an invalidation that happens
+   * while it runs is never overwritten by stale data.
+   */
+  refreshInBackground(
+    entry: L1Entry,
+    fn: (...args: never[]) => unknown,
+    thisArg: unknown,
+    args: readonly unknown[],
+  ): void {
+    entry.refreshing = true;
+    this.engine.stats.counters.swrRefreshes++;
+    const generation = entry.generation;
+    const key = entry.key;
+    const l1 = this.engine.l1 as L1Cache;
+    const refresh = (async () => {
+      const createdAt = Date.now();
+      const value = await this.engine.runFunction(fn, thisArg, args, true);
+      if (l1.peek(key)?.generation !== generation) return;
+      const meta = this.metaFor(key, createdAt, thisArg, args, value);
+      if (meta === null) return;
+      await this.writer.store(key, value, true, meta);
+      // Invalidated while the L2 write was in flight: take the resurrected copy back out.
+      const now = l1.peek(key);
+      if (now === undefined || now.generation <= generation) await this.engine.backend()?.delete(key);
+    })().catch((error: unknown) => {
+      this.engine.log('debug', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: background refresh failed; serving the cached value until it expires');
+    });
+    this.engine.track(refresh);
+  }
+
   /** Counts a run still going at a factory timeout. */
   ranOver(kind: 'soft-timeout' | 'hard-timeout'): void {
     this.engine.stats.counters[kind === 'soft-timeout' ? 'softTimeouts' : 'hardTimeouts']++;
@@ -87,8 +130,12 @@ export class FunctionRuns {
     throw hardTimeoutError(this.engine.label, this.engine.config.factoryTimeout.hardMs ?? 0);
   }
 
-  /** Stores a value the function returned and makes it the flight's answer (uncached when it cannot be stored). */
-  async stored(
+  /**
+   * Stores a value the function returned and makes it the flight's answer (uncached when it
+   * cannot be stored). Answers synchronously unless the store has to wait: a memory-only miss
+   * then resolves `compute` with a plain object, not a promise (one promise hop less).
+   */
+  stored(
     flight: Flight,
     key: string,
     value: unknown,
@@ -98,19 +145,30 @@ export class FunctionRuns {
     awaitWrite: boolean,
     source: 'computed' | 'bypassed',
     onWrite?: (write: Promise<boolean>) => void,
-  ): Promise<Loaded> {
+  ): Loaded | Promise<Loaded> {
     if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined };
-    let serialized: Buffer | undefined;
+    let stored: Kept | Promise<Kept>;
     try {
       const meta = this.metaFor(key, createdAt, thisArg, args, value);
-      const stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta, onWrite);
-      serialized = stored instanceof Promise ? await stored : stored;
+      stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta, onWrite);
     } catch (error) {
-      // The function has answered: a failure while storing its result costs the caching only.
-      this.engine.stats.counters.followUpErrors++;
-      this.engine.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
+      this.storeFailed(key, error);
+      stored = undefined;
     }
-    return { source, value, serialized, latencyMs: 0, stale: undefined };
+    if (!(stored instanceof Promise)) return loadedOf(source, value, stored);
+    return stored.then(
+      (kept) => loadedOf(source, value, kept),
+      (error: unknown) => {
+        this.storeFailed(key, error);
+        return loadedOf(source, value, undefined);
+      },
+    );
+  }
+
+  /** The function has answered: a failure while storing its result costs the caching only. */
+  private storeFailed(key: string, error: unknown): void {
+    this.engine.stats.counters.followUpErrors++;
+    this.engine.log('warn', { ...keyField('key', key), err: errorSummary(error) }, 'cachekit: storing a result failed; returned uncached');
   }
 
   /**

@@ -8,7 +8,8 @@
  * - encrypted: the sealed bytes, opened on every hit (plaintext never sits in memory).
  * - default (`bytes`): a decoded template, copied for every hit; a value written on a miss is
  *   kept as its serializer bytes until its first hit decodes it once (many entries are written
- *   and never read again); values the copier does not know stay bytes, decoded per hit.
+ *   and never read again); values the copier does not know stay bytes, decoded per hit. With no
+ *   L2, a miss of plain data keeps a copy as the template at once (no bytes: `l1/exact-copy.ts`).
  * - `frozen`: like `bytes`, but the decoded value is deep-frozen once and handed out as is
  *   (values holding anything `Object.freeze` cannot make immutable are copied as in `bytes`).
  */
@@ -18,6 +19,7 @@ import type { ResolvedL1 } from '../config/resolve-options';
 import { COMPRESSED_SIZE_FACTOR } from '../codec/codec';
 import { L1Cache, L1_ENTRY_OVERHEAD_BYTES } from '../l1/l1-cache';
 import type { L1Entry } from '../l1/l1-entry';
+import type { ExactCopy } from '../l1/exact-copy';
 import { L1Frozen, L1Pending, L1Template, copyTemplate, footprintOf, freezeDeep } from '../l1/value-template';
 import type { StaleValue } from '../fail-safe/stale-value';
 import { frameBody } from './entry-frame';
@@ -143,7 +145,8 @@ export class L1Tier {
   private readonly framed: boolean;
   private readonly swrBaseMs: number;
   private readonly reference: boolean;
-  private readonly frozen: boolean;
+  /** `l1.mode: 'frozen'`. */
+  readonly frozen: boolean;
   private readonly pipeline: ValuePipeline | undefined;
   private readonly context: (key: string) => EntryContext;
 
@@ -182,6 +185,16 @@ export class L1Tier {
   /** A value written on a miss: its serialized bytes, decoded into a template by the first hit. */
   putPending(key: string, serialized: Buffer, meta?: EntryMeta): void {
     this.l1.set(key, new L1Pending(serialized), serialized.length, this.lifetime(meta), this.owner, this.swrAfterMs(), undefined, meta);
+  }
+
+  /**
+   * A memory-only miss's value as the template its first hit would have decoded (see
+   * `l1/exact-copy.ts`); returns what joiners of the miss copy from.
+   */
+  putExactCopy(key: string, copy: ExactCopy, meta?: EntryMeta): L1Template {
+    const template = new L1Template(copy.value);
+    this.l1.set(key, this.frozen ? new L1Frozen(copy.value) : template, copy.bytes, this.lifetime(meta), this.owner, this.swrAfterMs(), undefined, meta);
+    return template;
   }
 
   /** A decoded value the caller also receives: L1 keeps a copy of it, or its bytes (see {@link l1FormOf}). */

@@ -13,6 +13,7 @@ import type { AnyFunction, CacheHealthReport, CacheHealthStatus, UntypedFunction
 import type { StoredKeyFunction } from './ports';
 import { l1For } from './l1-tier';
 import { CacheStats, type CacheInfo } from './stats';
+import { KeyFailure, keyFailureCounter, storedKeyOrFailure, UNCACHED_CALL_MESSAGE } from './key-failures';
 
 /** Methods attached to a `cache.local` function. */
 export interface LocalCacheControls<Args extends readonly unknown[]> {
@@ -48,7 +49,9 @@ export function createLocalFunction<F extends AnyFunction>(
   const l1 = l1For(config.l1);
   const owner = nextOwner++;
   const ttlMs = config.ttlSeconds === 0 ? Number.POSITIVE_INFINITY : config.ttlSeconds * 1000;
-  let warned = false;
+  const keyFailed = keyFailureCounter(stats, (error) =>
+    writeLog(config.logger ?? getLogger(), 'warn', { cache: `${config.module}.${config.name}`, err: String(error) }, UNCACHED_CALL_MESSAGE),
+  );
   const target = fn as unknown as UntypedFunction;
   const observed: ObservedCache = {
     label: `${config.module}.${config.name}`,
@@ -63,20 +66,9 @@ export function createLocalFunction<F extends AnyFunction>(
   const cached = function (this: unknown, ...args: unknown[]): unknown {
     const now = Date.now();
     stats.lastOperationAt = now;
-    let key: string;
-    try {
-      key = storedKey(args, this);
-    } catch (error) {
-      stats.counters.keyErrors++;
-      if (!warned) {
-        warned = true;
-        writeLog(
-          config.logger ?? getLogger(),
-          'warn',
-          { cache: `${config.module}.${config.name}`, err: String(error) },
-          'cachekit: arguments cannot form a cache key; calling the function uncached (logged once per function)',
-        );
-      }
+    const key = storedKeyOrFailure(storedKey, args, this);
+    if (key instanceof KeyFailure) {
+      keyFailed(key);
       return target.apply(this, args);
     }
     const entry = l1.get(key, now);

@@ -22,6 +22,12 @@ export interface ValuePipeline extends CodecHalves<Buffer> {
   /** Whether stored values are encrypted (bad bytes are then security events). */
   readonly encrypted: boolean;
   /**
+   * True when what `deserialize(serialize(v))` gives back for plain data is a structural copy
+   * of it (the `standard` serializer, unencrypted): a memory-only miss may then keep a copy
+   * instead of bytes (see `l1/exact-copy.ts`).
+   */
+  readonly copiesPlainData?: boolean;
+  /**
    * Computes the per-key state that opening or sealing this entry needs (the key-bound envelope
    * tag), so that it runs while the L2 read is in flight instead of after the answer.
    */

@@ -3,13 +3,13 @@
  * (at check or scrape time: the call path only bumps plain fields). Nothing here allocates per
  * call.
  */
-import { randomUUID } from 'node:crypto';
 import { INTEGRITY_REASONS, integrityReason, type IntegrityReason } from '../observability/integrity-reason';
 import type { LockOutcome } from '../reliability/distributed-lock';
 import { zeroCounters } from '../reliability/failure-counters';
+import { nodeCrypto } from '../lazy-builtins';
 
-/** One UUID per process, shared by every wrapper's session id. */
-const PROCESS_ID = randomUUID();
+/** One UUID per process, shared by every wrapper's session id (made when first asked for). */
+let processId: string | undefined;
 
 /** What `cacheInfo()` returns. `hits === l1Hits + l2Hits` always holds. */
 export interface CacheInfo {
@@ -133,7 +133,7 @@ export class CacheStats {
 
   /** Session id as described on `CacheInfo.sessionId`. */
   get sessionId(): string {
-    const base = `${PROCESS_ID}:${this.qualifiedName}`;
+    const base = `${(processId ??= nodeCrypto().randomUUID())}:${this.qualifiedName}`;
     return this.clears === 0 ? base : `${base}#${this.clears}`;
   }
 

@@ -3,6 +3,8 @@
  * JS, used on L1 hits); `seal`/`open` add the integrity envelope and encryption (native, used
  * for L2). Encrypted caches keep sealed bytes in L1 too, so plaintext never rests in memory.
  */
+import { standardSerializer } from '../codec/serializers/msgpack-serializers';
+import { SERIALIZER_ALIASES } from '../codec/serializers/serializer';
 import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecHalves, type CodecOptions } from '../codec/codec';
 import { createInteropValueCodec } from '../codec/interop-value';
 import type { ValueEncryptor } from '../encryption/value-encryptor';
@@ -24,6 +26,12 @@ export interface ValuePipelineOptions {
   authenticator?: KeyedAuthenticator | undefined;
 }
 
+/** Whether a serializer option names the built-in `standard` serializer (custom ones may read back anything). */
+function isStandard(option: unknown): boolean {
+  if (typeof option === 'string') return Object.hasOwn(SERIALIZER_ALIASES, option) && SERIALIZER_ALIASES[option] === 'standard';
+  return option === standardSerializer;
+}
+
 /** Builds the pipeline of one cached function (throws ConfigurationError for bad options). */
 export function createValuePipeline(options: ValuePipelineOptions): ValuePipeline {
   const { encryption, authenticator } = options;
@@ -42,6 +50,7 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
     serializerCode: codec.serializerCode,
     l1HoldsSealed: encryption !== undefined,
     encrypted: encryption !== undefined,
+    copiesPlainData: encryption === undefined && isStandard(options.serializer),
     ...stepsOf(codec),
     asyncThreshold: DEFAULT_ASYNC_THRESHOLD,
     prepare: (context) => codec.prepare(context),

@@ -20,7 +20,7 @@
  * would spread that one transition over several files. The wire format is `message.ts`, the
  * Redis side `redis-transport.ts`.
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins';
 import type { L1Cache } from '../l1/l1-cache';
 import { detached } from '../observability/detached';
 import { writeLog, type Logger } from '../observability/logger';
@@ -81,7 +81,7 @@ const MESSAGE_KINDS: Readonly<Record<Pending['kind'], MessageKind>> = { key: 'ke
 /** One process's end of an invalidation channel. */
 export class InvalidationBus {
   /** Identifies this process's announcements (it ignores them when they come back). */
-  readonly instanceId = randomBytes(16);
+  readonly instanceId = nodeCrypto().randomBytes(16);
   private connected = false;
   /** Set once the link was up; the first link-up drops nothing (nothing could be missed before). */
   private everConnected = false;

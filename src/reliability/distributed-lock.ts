@@ -12,7 +12,7 @@
  *
  * The cache engine's single-flight makes sure only one call per process and key contends for it.
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins';
 import { classifyError } from './classify-error';
 import { sleep, systemClock, type Clock, type TimerHandle } from './clock';
 import type { OperationResult } from './operation-result';
@@ -261,7 +261,7 @@ function tracedWait<T>(options: RunWithLockOptions<T>, label: LockTraceLabel, to
 export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<LockedResult<T>> {
   if (!options.backend.supportsLocks) return computeWithoutLock(options.compute, 'unavailable');
   const clock = options.clock ?? systemClock;
-  const token = randomUUID();
+  const token = nodeCrypto().randomUUID();
   const label = options.trace;
   const wait = await (label !== undefined && isTraced(lockChannel) ? tracedWait(options, label, token, clock) : waitForLock(options, token, clock));
   if (wait.outcome === 'acquired') return holdAndCompute(options, token, clock, wait.tookOver);

@@ -9,9 +9,8 @@
  * the format, budget, trust and ownership rules each have their own file.
  */
 import type { Stats } from 'node:fs';
-import { mkdir, lstat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto, nodeFsPromises } from '../../lazy-builtins';
 import path from 'node:path';
 import { BackendError, ConfigurationError } from '../../errors';
 import {
@@ -92,7 +91,7 @@ export class FileBackend implements CacheBackend {
     this.starting ??= (async () => {
       const directory = this.settings.directory;
       try {
-        await mkdir(directory, { recursive: true, mode: CACHE_DIRECTORY_MODE });
+        await nodeFsPromises().mkdir(directory, { recursive: true, mode: CACHE_DIRECTORY_MODE });
         const root = await resolveTrustedDirectory(directory);
         const budget = new DirectoryBudget(root, this.settings);
         await budget.maintain(this.settings.clock());
@@ -138,7 +137,7 @@ export class FileBackend implements CacheBackend {
     const handle = await openEntry(file, forUpdate);
     if (handle === 'missing') return null;
     if (handle === 'symlink' || handle === 'directory') {
-      const stats = await lstat(file).catch(() => undefined);
+      const stats = await nodeFsPromises().lstat(file).catch(() => undefined);
       if (stats !== undefined) await this.refuse(file, stats, budget, 'untrusted', handle);
       return null;
     }
@@ -253,7 +252,7 @@ export class FileBackend implements CacheBackend {
       return await attempt();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await mkdir(root, { recursive: true, mode: CACHE_DIRECTORY_MODE });
+      await nodeFsPromises().mkdir(root, { recursive: true, mode: CACHE_DIRECTORY_MODE });
       return attempt();
     }
   }
@@ -262,10 +261,10 @@ export class FileBackend implements CacheBackend {
     checkKey(BACKEND, 'delete', key);
     return this.run('delete', key, options, async (root, budget) => {
       const file = path.join(root, entryFileName(key));
-      const stats = await lstat(file).catch(() => undefined);
+      const stats = await nodeFsPromises().lstat(file).catch(() => undefined);
       if (stats === undefined) return false;
       try {
-        await unlink(file);
+        await nodeFsPromises().unlink(file);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
         throw err;
@@ -317,8 +316,8 @@ export class FileBackend implements CacheBackend {
 
   async healthCheck(): Promise<BackendHealth> {
     const started = performance.now();
-    const probeKey = `__cachekit_health__:${process.pid}:${randomBytes(6).toString('hex')}`;
-    const probe = randomBytes(16);
+    const probeKey = `__cachekit_health__:${process.pid}:${nodeCrypto().randomBytes(6).toString('hex')}`;
+    const probe = nodeCrypto().randomBytes(16);
     try {
       await this.set(probeKey, probe, 60);
       const back = await this.get(probeKey);

@@ -5,7 +5,7 @@
  * evicts the least recently written entries down to the low-water mark (70 %), so the cost of
  * a scan is paid once per fifth of the budget, not on every write.
  */
-import { readdir, lstat, unlink } from 'node:fs/promises';
+import { nodeFsPromises } from '../../lazy-builtins';
 import path from 'node:path';
 import { ENTRY_NAME, TEMP_NAME } from './format';
 
@@ -47,7 +47,7 @@ function processAlive(pid: number): boolean {
 
 async function unlinkQuietly(file: string): Promise<boolean> {
   try {
-    await unlink(file);
+    await nodeFsPromises().unlink(file);
     return true;
   } catch {
     return false; // already gone (another process evicted it), or not ours to remove
@@ -59,14 +59,14 @@ async function unlinkQuietly(file: string): Promise<boolean> {
  * are ignored) and removes temporary files left by crashed writers.
  */
 export async function scanDirectory(root: string, nowMs: number): Promise<ScannedEntry[]> {
-  const dirents = await readdir(root, { withFileTypes: true });
+  const dirents = await nodeFsPromises().readdir(root, { withFileTypes: true });
   const entries: ScannedEntry[] = [];
   const work = dirents.filter((d) => d.isFile() && (ENTRY_NAME.test(d.name) || TEMP_NAME.test(d.name)));
   for (let i = 0; i < work.length; i += STAT_CONCURRENCY) {
     await Promise.all(
       work.slice(i, i + STAT_CONCURRENCY).map(async (dirent) => {
         const file = path.join(root, dirent.name);
-        const stats = await lstat(file).catch(() => undefined);
+        const stats = await nodeFsPromises().lstat(file).catch(() => undefined);
         if (stats === undefined || !stats.isFile()) return;
         const temp = TEMP_NAME.exec(dirent.name);
         if (temp !== null) {

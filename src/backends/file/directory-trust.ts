@@ -17,7 +17,7 @@
  * start-up (under the operation deadline: a stuck disk must not freeze the event loop).
  */
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
-import { lstat, readlink, realpath, stat } from 'node:fs/promises';
+import { nodeFsPromises } from '../../lazy-builtins';
 import path from 'node:path';
 import { ConfigurationError } from '../../errors';
 import { isSticky, octalMode, ownedByUserOrRoot, processUid, writableByOthers } from './ownership';
@@ -146,8 +146,8 @@ function factsSync(target: string): PathFacts | null {
 
 async function factsAsync(target: string): Promise<PathFacts | null> {
   try {
-    const stats = await lstat(target);
-    return stats.isSymbolicLink() ? { stats, linkTarget: await readlink(target) } : { stats };
+    const stats = await nodeFsPromises().lstat(target);
+    return stats.isSymbolicLink() ? { stats, linkTarget: await nodeFsPromises().readlink(target) } : { stats };
   } catch (err) {
     if (isMissing(err)) return null;
     throw err;
@@ -183,8 +183,8 @@ export async function resolveTrustedDirectory(directory: string): Promise<string
   const uid = processUid();
   let verdict: DirectoryVerdict;
   if (uid === undefined) {
-    const realPath = await realpath(directory);
-    verdict = (await stat(realPath)).isDirectory() ? { kind: 'trusted', realPath } : { kind: 'not-directory', path: realPath };
+    const realPath = await nodeFsPromises().realpath(directory);
+    verdict = (await nodeFsPromises().stat(realPath)).isDirectory() ? { kind: 'trusted', realPath } : { kind: 'not-directory', path: realPath };
   } else {
     const walk = walkDirectory(directory, uid);
     let step = walk.next();

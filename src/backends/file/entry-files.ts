@@ -11,9 +11,9 @@
  * name must not hang the reader); the caller then judges the *opened* file's stat, not the
  * name's, so nothing can be swapped in between (see `ownership.ts`).
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto, nodeFsPromises } from '../../lazy-builtins';
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 
 // O_NOFOLLOW and O_NONBLOCK do not exist on Windows, where symlinks need privileges anyway.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -52,7 +52,7 @@ export async function readAt(handle: FileHandle, length: number, position: numbe
 
 /** Name of a temporary file for `entryName`, unique across processes and calls. */
 export function tempFileName(entryName: string): string {
-  return `${entryName}.tmp.${process.pid}.${randomBytes(6).toString('hex')}`;
+  return `${entryName}.tmp.${process.pid}.${nodeCrypto().randomBytes(6).toString('hex')}`;
 }
 
 /**
@@ -67,19 +67,19 @@ export async function writeEntryAtomically(
 ): Promise<{ replacedBytes: number; replaced: boolean }> {
   let handle: FileHandle | undefined;
   try {
-    handle = await open(tempPath, CREATE_FLAGS, ENTRY_FILE_MODE);
+    handle = await nodeFsPromises().open(tempPath, CREATE_FLAGS, ENTRY_FILE_MODE);
     await writeAll(handle, [header, value]);
     // Data on disk before the name points at it: after a power loss the entry is either the
     // old one or the complete new one, not a zero-length file.
     await handle.sync();
     await handle.close();
     handle = undefined;
-    const previous = await lstat(target).catch(() => undefined);
-    await rename(tempPath, target);
+    const previous = await nodeFsPromises().lstat(target).catch(() => undefined);
+    await nodeFsPromises().rename(tempPath, target);
     return { replacedBytes: previous?.isFile() ? previous.size : 0, replaced: previous?.isFile() ?? false };
   } catch (err) {
     await handle?.close().catch(() => undefined);
-    await unlink(tempPath).catch(() => undefined);
+    await nodeFsPromises().unlink(tempPath).catch(() => undefined);
     throw err;
   }
 }
@@ -93,7 +93,7 @@ export type EntryOpening = FileHandle | 'missing' | 'symlink' | 'directory';
 /** Opens an entry for reading (or, with `forUpdate`, for rewriting its header in place). */
 export async function openEntry(file: string, forUpdate = false): Promise<EntryOpening> {
   try {
-    return await open(file, forUpdate ? UPDATE_FLAGS : READ_FLAGS);
+    return await nodeFsPromises().open(file, forUpdate ? UPDATE_FLAGS : READ_FLAGS);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'missing';
@@ -110,9 +110,9 @@ export async function openEntry(file: string, forUpdate = false): Promise<EntryO
  * writer may have renamed a fresh entry into place since it was read, and that one stays.
  */
 export async function removeIfUnchanged(file: string, seen: Stats): Promise<boolean> {
-  const now = await lstat(file).catch(() => undefined);
+  const now = await nodeFsPromises().lstat(file).catch(() => undefined);
   if (now === undefined || now.ino !== seen.ino || now.dev !== seen.dev) return false;
-  return unlink(file).then(
+  return nodeFsPromises().unlink(file).then(
     () => true,
     () => false,
   );

@@ -8,7 +8,7 @@
  * reliability layer bounds every call (`reliability.timeouts`); the connection-level bounds
  * (`connectTimeoutMs`, `socketTimeoutMs`) turn a dead or frozen server into failing calls.
  *
- * About 390 lines because it is one method per protocol operation (fourteen) around one shared
+ * About 400 lines because it is one method per protocol operation (fourteen) around one shared
  * send path; each part that stands alone lives beside it (client, read-batcher, clear-prefix,
  * connection-watch, health, lock-scripts).
  */
@@ -311,6 +311,15 @@ export class RedisBackend implements CacheBackend {
               expiry.length === 0 ? cluster.set(key, value) : cluster.set(key, value, expiry[0] as 'EX', expiry[1]),
             ),
           );
+          return;
+        }
+        if (this.settings.autoPipelining && this.ownsClient) {
+          // Queued in the auto-pipeline, the SETs go out as one write on the next event loop turn,
+          // after the caller (many()) has its answers, instead of a write syscall before them;
+          // commands sent meanwhile queue behind them (this batch is in flight), so order holds.
+          (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = true;
+          const redis = this.client as Redis;
+          await Promise.all(checked.map(({ key, value, expiry }) => (expiry.length === 0 ? redis.set(key, value) : redis.set(key, value, expiry[0] as 'EX', expiry[1]))));
           return;
         }
         const pipeline = (this.client as Redis).pipeline();

@@ -4,16 +4,18 @@
  * would be released or extended by the old one. Same lock key and release semantics as
  * cachekit-py (`<key>:lock`, GET-compare-DEL), so Node and Python processes exclude each other.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../lazy-builtins';
 import type { RedisClient } from './options';
 
 /** A Lua script run by EVALSHA, loaded with EVAL when the server does not know it yet. */
 export class LuaScript {
-  /** SHA-1 of the body, as Redis names scripts. */
-  readonly sha: string;
+  private hash: string | undefined;
 
-  constructor(readonly body: string) {
-    this.sha = createHash('sha1').update(body).digest('hex');
+  constructor(readonly body: string) {}
+
+  /** SHA-1 of the body, as Redis names scripts (hashed on first use: the scripts are module constants). */
+  get sha(): string {
+    return (this.hash ??= nodeCrypto().createHash('sha1').update(this.body).digest('hex'));
   }
 
   /** Runs the script on one key; the script cache is per server, so NOSCRIPT falls back to EVAL. */

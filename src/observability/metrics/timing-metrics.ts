@@ -3,8 +3,9 @@
  * observation costs nothing unless metrics are registered: a guarded backend's `operation`
  * event (emitted only while someone listens), and the `cachekit:function` and `cachekit:lock`
  * tracing channels (traced only while someone subscribes). The L1 hit path has no histogram.
+ * The clock is the global `performance`, which Node loads on first use (importing
+ * node:perf_hooks would load it with cachekit, ~1 ms of start-up).
  */
-import { performance } from 'node:perf_hooks';
 import type { TracingChannel } from 'node:diagnostics_channel';
 import type { ResilientBackend } from '../../reliability/resilient-backend';
 import { observedBackends } from '../observed';
