@@ -40,61 +40,33 @@ const bad = <O extends ErrorCodeInfo['origin'], R extends ErrorCodeInfo['reason'
  * was a table). Node's own `ERR_*` codes are deliberately absent: they mean a bug, not bad data.
  */
 export const ERROR_CODES = {
-  // Native core: the envelope (LZ4 block + xxHash3-64 in MessagePack).
-  /** An input, compressed block, envelope, plaintext or declared size is over the 512 MiB cap (or a payload over the reader's `maxValueBytes`). */
+  // Native core: what each code means is on NativeErrorCode, below.
   ERR_INPUT_TOO_LARGE: bad('native', 'envelope'),
-  /** The envelope failed the MessagePack decode-bounds pre-scan (too deep, overclaiming or incomplete). */
   ERR_DECODE_BOUNDS: bad('native', 'envelope'),
-  /** The bytes are not a `[compressed_data, checksum, original_size, format]` envelope of the right types. */
   ERR_DESERIALIZATION_FAILED: bad('native', 'envelope'),
-  /** `compressed_data` is empty, or `original_size` exceeds 1000 × its length. */
   ERR_DECOMPRESSION_BOMB: bad('native', 'envelope'),
-  /** The LZ4 block is corrupt or decodes to more than `original_size` bytes. */
   ERR_DECOMPRESSION_FAILED: bad('native', 'envelope'),
-  /** The decompressed bytes do not match the stored xxHash3-64. */
   ERR_CHECKSUM_MISMATCH: bad('native', 'checksum'),
-  /** The block decoded to fewer bytes than `original_size` declares. */
   ERR_SIZE_MISMATCH: bad('native', 'checksum'),
-  /** LZ4 failed to compress (not expected to happen). */
   ERR_COMPRESSION_FAILED: native('unknown'),
-  // Native core: keys and encryption.
-  /** A master key or AEAD key is not exactly 32 bytes. */
   ERR_INVALID_KEY_LENGTH: native('unknown'),
-  /** A hex master key is not exactly 64 hex digits (no spaces, prefixes or line breaks). */
   ERR_INVALID_MASTER_KEY_HEX: native('unknown'),
-  /** A master key of 32 zero bytes: a placeholder or an unfilled buffer, not a secret. */
   ERR_WEAK_MASTER_KEY: native('unknown'),
-  /** The HKDF domain is empty or longer than 255 bytes. */
   ERR_INVALID_DOMAIN: native('unknown'),
-  /** The tenant salt (tenant id) is empty or longer than 1024 bytes. */
   ERR_INVALID_TENANT_SALT: native('unknown'),
-  /** More than three previous master keys were given. */
   ERR_TOO_MANY_PREVIOUS_KEYS: native('unknown'),
-  /** A previous master key repeats the current key or another previous key. */
   ERR_DUPLICATE_MASTER_KEY: native('unknown'),
-  /** The algorithm is neither `aes-256-gcm` nor `chacha20-poly1305` (from the codec: a stored entry names an unknown cipher, thrown as a DecryptionError). */
   ERR_UNKNOWN_ALGORITHM: native('unknown'),
-  /** An AAD component is empty (tenant id, cache key) or too long for its length prefix. */
   ERR_INVALID_AAD: native('unknown'),
-  /** The input is shorter than nonce + tag (28 bytes), so it cannot be a ciphertext. */
   ERR_CIPHERTEXT_TOO_SHORT: bad('native', 'decrypt'),
-  /** The tag did not verify: wrong key, AAD or algorithm, or altered bytes. */
   ERR_AUTHENTICATION_FAILED: bad('native', 'decrypt'),
-  /** The key handle has used all 2^32 - 1 of its nonces; derive a new one. */
   ERR_NONCE_EXHAUSTED: native('unknown'),
-  /** `decryptWith` was given a fingerprint no key of the handle has. */
   ERR_UNKNOWN_KEY_FINGERPRINT: bad('native', 'decrypt'),
-  /** Keyed integrity: the stored bytes carry no MAC frame (an unkeyed or foreign entry). */
   ERR_NOT_KEYED_ENTRY: bad('native', 'mac'),
-  /** Keyed integrity: the tag did not verify (altered, moved to another key or tenant, or forged). */
   ERR_MAC_MISMATCH: bad('native', 'mac'),
-  /** The system random source failed while seeding nonces. */
   ERR_RANDOM_UNAVAILABLE: native('unknown'),
-  /** Encryption was refused (only for lengths past the algorithm's limit). */
   ERR_ENCRYPTION_FAILED: native('unknown'),
-  /** The engine could not allocate an output Buffer. */
   ERR_OUT_OF_MEMORY: native('unknown'),
-  /** An argument has the wrong length or shape (e.g. constructing TenantKeys directly). */
   ERR_INVALID_ARGUMENT: native('unknown'),
 
   // The TypeScript codec.
@@ -147,17 +119,72 @@ export function errorCodeInfo(code: string): ErrorCodeInfo | undefined {
 }
 
 type CodeOf<O extends ErrorCodeInfo['origin']> = { [K in ErrorCode]: (typeof ERROR_CODES)[K]['origin'] extends O ? K : never }[ErrorCode];
-type ShortName<K extends string> = K extends `ERR_${infer Name}` ? Name : never;
-
-/** The codes the native core throws; see {@link ERROR_CODES} for what each means. */
-export type NativeErrorCode = CodeOf<'native'>;
 
 /**
- * Stable `code`s of the errors the native core throws, by name (`NativeErrorCode.CHECKSUM_MISMATCH`
- * is `'ERR_CHECKSUM_MISMATCH'`). Branch on these, never on messages.
+ * Stable `code`s of the errors the native core throws, each with what it means. Branch on
+ * these, never on messages. How each is classified is its row of {@link ERROR_CODES}; the
+ * compiler holds the two to the same codes (and the public types stay free of the table).
  */
-export const NativeErrorCode: { readonly [K in NativeErrorCode as ShortName<K>]: K } = Object.freeze(
-  Object.fromEntries(
-    (Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) => ERROR_CODES[code].origin === 'native').map((code) => [code.slice('ERR_'.length), code]),
-  ),
-) as { readonly [K in NativeErrorCode as ShortName<K>]: K };
+export const NativeErrorCode = {
+  /** An input, compressed block, envelope, plaintext or declared size is over the 512 MiB cap (or a payload over the reader's `maxValueBytes`). */
+  INPUT_TOO_LARGE: 'ERR_INPUT_TOO_LARGE',
+  /** The envelope failed the MessagePack decode-bounds pre-scan (too deep, overclaiming or incomplete). */
+  DECODE_BOUNDS: 'ERR_DECODE_BOUNDS',
+  /** The bytes are not a `[compressed_data, checksum, original_size, format]` envelope of the right types. */
+  DESERIALIZATION_FAILED: 'ERR_DESERIALIZATION_FAILED',
+  /** `compressed_data` is empty, or `original_size` exceeds 1000 × its length. */
+  DECOMPRESSION_BOMB: 'ERR_DECOMPRESSION_BOMB',
+  /** The LZ4 block is corrupt or decodes to more than `original_size` bytes. */
+  DECOMPRESSION_FAILED: 'ERR_DECOMPRESSION_FAILED',
+  /** The decompressed bytes do not match the stored xxHash3-64. */
+  CHECKSUM_MISMATCH: 'ERR_CHECKSUM_MISMATCH',
+  /** The block decoded to fewer bytes than `original_size` declares. */
+  SIZE_MISMATCH: 'ERR_SIZE_MISMATCH',
+  /** LZ4 failed to compress (not expected to happen). */
+  COMPRESSION_FAILED: 'ERR_COMPRESSION_FAILED',
+  /** A master key or AEAD key is not exactly 32 bytes. */
+  INVALID_KEY_LENGTH: 'ERR_INVALID_KEY_LENGTH',
+  /** A hex master key is not exactly 64 hex digits (no spaces, prefixes or line breaks). */
+  INVALID_MASTER_KEY_HEX: 'ERR_INVALID_MASTER_KEY_HEX',
+  /** A master key of 32 zero bytes: a placeholder or an unfilled buffer, not a secret. */
+  WEAK_MASTER_KEY: 'ERR_WEAK_MASTER_KEY',
+  /** The HKDF domain is empty or longer than 255 bytes. */
+  INVALID_DOMAIN: 'ERR_INVALID_DOMAIN',
+  /** The tenant salt (tenant id) is empty or longer than 1024 bytes. */
+  INVALID_TENANT_SALT: 'ERR_INVALID_TENANT_SALT',
+  /** More than three previous master keys were given. */
+  TOO_MANY_PREVIOUS_KEYS: 'ERR_TOO_MANY_PREVIOUS_KEYS',
+  /** A previous master key repeats the current key or another previous key. */
+  DUPLICATE_MASTER_KEY: 'ERR_DUPLICATE_MASTER_KEY',
+  /** The algorithm is neither `aes-256-gcm` nor `chacha20-poly1305` (from the codec: a stored entry names an unknown cipher, thrown as a DecryptionError). */
+  UNKNOWN_ALGORITHM: 'ERR_UNKNOWN_ALGORITHM',
+  /** An AAD component is empty (tenant id, cache key) or too long for its length prefix. */
+  INVALID_AAD: 'ERR_INVALID_AAD',
+  /** The input is shorter than nonce + tag (28 bytes), so it cannot be a ciphertext. */
+  CIPHERTEXT_TOO_SHORT: 'ERR_CIPHERTEXT_TOO_SHORT',
+  /** The tag did not verify: wrong key, AAD or algorithm, or altered bytes. */
+  AUTHENTICATION_FAILED: 'ERR_AUTHENTICATION_FAILED',
+  /** The key handle has used all 2^32 - 1 of its nonces; derive a new one. */
+  NONCE_EXHAUSTED: 'ERR_NONCE_EXHAUSTED',
+  /** `decryptWith` was given a fingerprint no key of the handle has. */
+  UNKNOWN_KEY_FINGERPRINT: 'ERR_UNKNOWN_KEY_FINGERPRINT',
+  /** Keyed integrity: the stored bytes carry no MAC frame (an unkeyed or foreign entry). */
+  NOT_KEYED_ENTRY: 'ERR_NOT_KEYED_ENTRY',
+  /** Keyed integrity: the tag did not verify (altered, moved to another key or tenant, or forged). */
+  MAC_MISMATCH: 'ERR_MAC_MISMATCH',
+  /** The system random source failed while seeding nonces. */
+  RANDOM_UNAVAILABLE: 'ERR_RANDOM_UNAVAILABLE',
+  /** Encryption was refused (only for lengths past the algorithm's limit). */
+  ENCRYPTION_FAILED: 'ERR_ENCRYPTION_FAILED',
+  /** The engine could not allocate an output Buffer. */
+  OUT_OF_MEMORY: 'ERR_OUT_OF_MEMORY',
+  /** An argument has the wrong length or shape (e.g. constructing TenantKeys directly). */
+  INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
+} as const;
+
+/** One of the {@link NativeErrorCode} values. */
+export type NativeErrorCode = (typeof NativeErrorCode)[keyof typeof NativeErrorCode];
+
+/** Compiles only while the table's native rows and {@link NativeErrorCode} name the same codes. */
+const NATIVE_ROWS_MATCH: [CodeOf<'native'>] extends [NativeErrorCode] ? ([NativeErrorCode] extends [CodeOf<'native'>] ? true : never) : never = true;
+void NATIVE_ROWS_MATCH;
