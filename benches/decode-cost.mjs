@@ -1,12 +1,12 @@
 // The heap each MessagePack shape costs once decoded, next to the decode budget's estimate
-// (src/codec/msgpack/decode-cost.ts): for each shape, an array of 200 000 elements is decoded
+// (src/msgpack/decode-cost.ts): for each shape, an array of 200 000 elements is decoded
 // after a warm-up, and heapUsed + external retained with the value alive, after two full GCs,
 // is divided by the count. Run from source (the pre-scan is internal):
 //   node --expose-gc --import tsx benches/decode-cost.mjs
-import { checkDecodeBounds, MAX_DECODE_DEPTH } from '../src/codec/msgpack/bounds.ts';
-import { DECODE_COST, autoExtensionCost, standardExtensionCost } from '../src/codec/msgpack/decode-cost.ts';
-import { ValueDecoder } from '../src/codec/msgpack/value-decoder.ts';
-import { ValueEncoder } from '../src/codec/msgpack/value-encoder.ts';
+import { checkDecodeBounds, MAX_DECODE_DEPTH } from '../src/msgpack/bounds.ts';
+import { DECODE_COST, autoExtensionCost, standardExtensionCost } from '../src/msgpack/decode-cost.ts';
+import { ValueDecoder } from '../src/msgpack/value-decoder.ts';
+import { ValueEncoder } from '../src/msgpack/value-encoder.ts';
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc --import tsx benches/decode-cost.mjs');
 

@@ -1,7 +1,9 @@
 /**
  * Error classes of cachekit. Every class carries a stable `code` so callers can branch
- * without string matching, and keeps the original error in `cause`.
+ * without string matching, and keeps the original error in `cause`. What each code means is in
+ * `error-codes.ts`.
  */
+import type { BackendErrorKind } from './error-codes';
 
 /** Options accepted by every cachekit error constructor. */
 export interface CachekitErrorOptions {
@@ -80,8 +82,7 @@ export class FactoryTimeoutError extends CachekitError {
   }
 }
 
-/** How a backend failure should be treated by the reliability layer. */
-export type BackendErrorKind = 'transient' | 'permanent' | 'timeout' | 'authentication' | 'unknown';
+export type { BackendErrorKind } from './error-codes';
 
 /** Longest key fragment kept in a BackendError, so logs never carry whole keys. */
 const MAX_KEY_IN_ERROR = 50;

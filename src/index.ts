@@ -56,4 +56,4 @@ export { healthHandler, type HealthHandler } from './observability/health/health
 export type { HealthCheckOptions, HealthComponent, HealthLevel, HealthReport, HealthStatus } from './observability/health/health-report';
 export { TRACING_CHANNELS, type CallOutcome } from './observability/tracing-channels';
 export { createArrowSerializer } from './codec/serializers/arrow-serializer';
-export { float64, isoDateTime, uuid } from './codec/tagged-values';
+export { float64, isoDateTime, uuid } from './msgpack/tagged-values';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IntegrityError } from '../../src/errors';
-import { DecodeBoundsError, MAX_DECODE_DEPTH, checkDecodeBounds } from '../../src/codec/msgpack/bounds';
+import { DecodeBoundsError, MAX_DECODE_DEPTH, checkDecodeBounds } from '../../src/msgpack/bounds';
 import { hex, loadVectors } from '../support/vectors';
 
 interface Row {

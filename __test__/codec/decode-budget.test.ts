@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeBoundsError, checkDecodeBounds } from '../../src/codec/msgpack/bounds';
+import { DecodeBoundsError, checkDecodeBounds } from '../../src/msgpack/bounds';
 import {
   DECODE_BUDGET_FLOOR,
   DECODE_COST_PER_BYTE,
@@ -16,9 +16,9 @@ import {
   autoExtensionCost,
   decodeBudget,
   standardExtensionCost,
-} from '../../src/codec/msgpack/decode-cost';
-import { MAX_DECODE_DEPTH } from '../../src/codec/msgpack/bounds';
-import { ValueEncoder } from '../../src/codec/msgpack/value-encoder';
+} from '../../src/msgpack/decode-cost';
+import { MAX_DECODE_DEPTH } from '../../src/msgpack/bounds';
+import { ValueEncoder } from '../../src/msgpack/value-encoder';
 import { autoSerializer, standardSerializer } from '../../src/codec/serializers/msgpack-serializers';
 import { IntegrityError, SerializationError } from '../../src/errors';
 import { thrown } from '../support/thrown';

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DecryptionError } from '../../src/errors';
-import { aadOf, createTenantKeysEncryptor } from '../../src/codec/encryption';
+import { aadOf } from '../../src/encryption/aad-memo';
+import { createTenantKeysEncryptor } from '../../src/encryption/tenant-keys-encryptor';
 import { createInteropValueCodec } from '../../src/codec/interop-value';
 import { decryptAesGcm, deriveDomainKey, keyFingerprint } from '../../src/native';
 import { interopKey } from '../../src/keys/interop-key';
@@ -31,7 +32,7 @@ const file = loadVectors<{ aad_vectors: AadRow[]; encryption_vectors: Encryption
 
 describe('interop-mode.json AAD vectors', () => {
   it.each(file.aad_vectors.map((row) => [row.name, row] as const))('%s', (_name, row) => {
-    const aad = aadOf({ tenant: row.tenant_id, key: row.cache_key, format: row.format, compressed: row.compressed });
+    const aad = aadOf({ tenant: row.tenant_id, key: row.cache_key }, { format: row.format, compressed: row.compressed });
     expect(aad.toString('hex')).toBe(row.aad_hex);
   });
 });

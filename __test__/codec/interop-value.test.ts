@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { IntegrityError } from '../../src/errors';
 import { createInteropValueCodec } from '../../src/codec/interop-value';
-import { DecodeBoundsError } from '../../src/codec/msgpack/bounds';
+import { DecodeBoundsError } from '../../src/msgpack/bounds';
 import { PYTHON_FRAME_ERROR, PythonFrameError } from '../../src/codec/python-frame';
-import { Float64, MsgpackExtension } from '../../src/codec/tagged-values';
+import { Float64, MsgpackExtension } from '../../src/msgpack/tagged-values';
 import { fromTagged } from '../keys/support/tagged-json';
 import { hex, loadVectors } from '../support/vectors';
 

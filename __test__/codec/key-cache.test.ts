@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ValueDecoder } from '../../src/codec/msgpack/value-decoder';
+import { ValueDecoder } from '../../src/msgpack/value-decoder';
 import { standardSerializer } from '../../src/codec/serializers/msgpack-serializers';
 
 /** Copies `bytes` to the start of `reused` and returns the view a reader would pass on. */

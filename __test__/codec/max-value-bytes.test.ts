@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCodec } from '../../src/codec/codec';
-import { ValueEncoder } from '../../src/codec/msgpack/value-encoder';
+import { ValueEncoder } from '../../src/msgpack/value-encoder';
 import { ByteStorage } from '../../src/native';
 import { ConfigurationError, IntegrityError, SerializationError } from '../../src/errors';
 import { thrown } from '../support/thrown';

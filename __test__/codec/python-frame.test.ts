@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { IntegrityError } from '../../src/errors';
 import { createCodec } from '../../src/codec/codec';
-import { createTenantKeysEncryptor } from '../../src/codec/encryption';
+import { createTenantKeysEncryptor } from '../../src/encryption/tenant-keys-encryptor';
 import { createInteropValueCodec } from '../../src/codec/interop-value';
 import { PYTHON_FRAME_ERROR, PythonFrameError, hasPythonFrameMagic } from '../../src/codec/python-frame';
 import { hex, loadVectors } from '../support/vectors';

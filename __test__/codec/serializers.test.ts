@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { SerializationError } from '../../src/errors';
 import { jsonSerializer } from '../../src/codec/serializers/json-serializer';
 import { autoSerializer, standardSerializer } from '../../src/codec/serializers/msgpack-serializers';
-import { CalendarDate, IsoDateTime, TimeOfDay, float64, isoDateTime, uuid } from '../../src/codec/tagged-values';
+import { CalendarDate, IsoDateTime, TimeOfDay, float64, isoDateTime, uuid } from '../../src/msgpack/tagged-values';
 import { hex, loadVectors } from '../support/vectors';
 import { autoValue, jsonValue, standardValue } from './arbitraries';
 

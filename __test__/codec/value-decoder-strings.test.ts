@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SerializationError } from '../../src/errors';
-import { ValueDecoder } from '../../src/codec/msgpack/value-decoder';
+import { ValueDecoder } from '../../src/msgpack/value-decoder';
 
 const decoder = new ValueDecoder('standard');
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

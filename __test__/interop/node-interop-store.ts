@@ -4,7 +4,8 @@
  * `cache(fn, { interop })` has to produce, checked against the Python SDK without the wrapper.
  */
 import type { Redis } from 'ioredis';
-import { createTenantKeysEncryptor, type ValueEncryptor } from '../../src/codec/encryption';
+import { createTenantKeysEncryptor } from '../../src/encryption/tenant-keys-encryptor';
+import type { ValueEncryptor } from '../../src/encryption/value-encryptor';
 import { createInteropValueCodec, type InteropValueCodec } from '../../src/codec/interop-value';
 import { interopKey } from '../../src/keys/interop-key';
 

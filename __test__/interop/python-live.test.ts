@@ -172,7 +172,7 @@ describe(`live interop with the Python SDK (cachekit ${pinnedCachekitVersion()} 
             continue;
           }
           const open = (stored: Buffer, key: string) =>
-            pieces.encryptor!.decrypt(stored, { key, tenant: encryption.tenant, format: 'msgpack', compressed: false }).toString('hex');
+            pieces.encryptor!.decrypt(stored, { key, tenant: encryption.tenant }, { format: 'msgpack', compressed: false }).toString('hex');
           const plaintext = plainCodec.encode(toNodeInput(c.value)).toString('hex');
           expect(open(pythonStored, pythonKey), c.id).toBe(plaintext);
           expect(open(nodeStored, nodeKey), c.id).toBe(plaintext);

@@ -9,7 +9,7 @@
  * Node's interop reader must hand back (`toNodeReadView`), and a normal form for comparing
  * with what Python reports (`normaliseTagged`).
  */
-import { CalendarDate, TimeOfDay, float64, isoDateTime, uuid } from '../../src/codec/tagged-values';
+import { CalendarDate, TimeOfDay, float64, isoDateTime, uuid } from '../../src/msgpack/tagged-values';
 
 /** A tagged JSON value. */
 export type Tagged = null | boolean | number | string | Tagged[] | { readonly [key: string]: Tagged };

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors';
-import { Float64, float64 } from '../../src/codec/tagged-values';
+import { Float64, float64 } from '../../src/msgpack/tagged-values';
 import { cacheKey } from '../../src/keys/cache-key';
 import { loadVectorText, parseJsonKeepingFloats } from './support/tagged-json';
 

@@ -60,7 +60,7 @@ describe('interop-mode.json error vectors', () => {
 
 describe('interop numbers a bare JS value can and cannot say', () => {
   it('refuses a bare number beyond 2^53 but takes the same value as float64() or BigInt', async () => {
-    const { float64 } = await import('../../src/codec/tagged-values');
+    const { float64 } = await import('../../src/msgpack/tagged-values');
     expect(() => interopKey('t', 'op', [2 ** 60])).toThrow(KeyGenerationError);
     expect(interopKey('t', 'op', [float64(2 ** 60)])).toBe(interopKey('t', 'op', [2n ** 60n]));
   });

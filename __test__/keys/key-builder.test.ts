@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, KeyGenerationError } from '../../src/errors';
-import { float64 } from '../../src/codec/tagged-values';
+import { float64 } from '../../src/msgpack/tagged-values';
 import { cacheKey } from '../../src/keys/cache-key';
 import { createCustomKeyBuilder, createKeyBuilder } from '../../src/keys/key-builder';
 

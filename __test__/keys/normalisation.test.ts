@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KeyGenerationError } from '../../src/errors';
-import { MsgpackWriter } from '../../src/codec/msgpack/writer';
-import { float64, isoDateTime, uuid } from '../../src/codec/tagged-values';
+import { MsgpackWriter } from '../../src/msgpack/writer';
+import { float64, isoDateTime, uuid } from '../../src/msgpack/tagged-values';
 import { argsHash } from '../../src/keys/cache-key';
 import { CanonicalArgsEncoder, MAX_KEY_DEPTH } from '../../src/keys/canonical-args';
 

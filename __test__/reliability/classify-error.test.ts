@@ -21,7 +21,7 @@ describe('classifyError', () => {
   test('integrity errors from the codec and native core are integrity, not backend failures', () => {
     expect(classifyError(new IntegrityError('bad checksum'))).toBe('integrity');
     expect(classifyError(new DecryptionError('bad tag'))).toBe('integrity');
-    for (const code of ['ERR_CHECKSUM_MISMATCH', 'ERR_ENVELOPE_TRUNCATED', 'ERR_DECOMPRESS_BOUNDS', 'ERR_AUTH_TAG', 'ERR_INTEGRITY']) {
+    for (const code of ['ERR_CHECKSUM_MISMATCH', 'ERR_DESERIALIZATION_FAILED', 'ERR_DECODE_BOUNDS', 'ERR_AUTHENTICATION_FAILED', 'ERR_INTEGRITY']) {
       expect(classifyError(withProps('native', { code }))).toBe('integrity');
     }
   });

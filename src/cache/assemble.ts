@@ -3,7 +3,7 @@
  * envelope, encryption) → guarded backend → engine. Everything that can be validated is
  * validated here, when the wrapper is built.
  */
-import { createTenantKeysEncryptor } from '../codec/encryption';
+import { createTenantKeysEncryptor } from '../encryption/tenant-keys-encryptor';
 import type { CacheOptions } from '../config/options';
 import type { PresetName } from '../config/presets';
 import { resolveOptions, type ResolvedConfig } from '../config/resolve-options';
@@ -58,7 +58,7 @@ function scopedContext(key: string): EntryContext {
   const end = key.indexOf(':', 2);
   const tenant = key.slice(2, end);
   // Percent-encoding only appears in tenants with reserved characters; most have none.
-  return { tenant: tenant.includes('%') ? decodeURIComponent(tenant) : tenant, logicalKey: key.slice(end + 1) };
+  return { tenant: tenant.includes('%') ? decodeURIComponent(tenant) : tenant, key: key.slice(end + 1) };
 }
 
 /** Most tenants whose key prefix is kept ready; beyond it prefixes are rebuilt (cheaply). */
@@ -146,7 +146,7 @@ function interopParts(config: ResolvedConfig, encryption: ResolvedEncryption | u
     storedKey: (args: readonly unknown[]) => storedKey(args),
     clearPrefixes: () => prefixes,
     tagTenant: (explicit: string | undefined) => explicit ?? tenant,
-    contextOf: (key: string): EntryContext => ({ logicalKey: key, tenant }),
+    contextOf: (key: string): EntryContext => ({ key, tenant }),
   };
 }
 

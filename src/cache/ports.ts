@@ -2,35 +2,21 @@
  * What the wrapper needs from the keys and codec layers, in the shape the L1 boundary needs.
  */
 
-/** Per-entry context bound into encryption (AAD) and used in error reports. */
-export interface EntryContext {
-  /** The logical cache key (without tenant prefix). */
-  logicalKey: string;
-  /** The tenant the entry belongs to. */
-  tenant: string;
-}
+import type { CodecHalves } from '../codec/codec';
+import type { EntryContext } from '../encryption/value-encryptor';
+
+/** Per-entry context (logical key, tenant): the one type of the value path, from `encryption/`. */
+export type { EntryContext } from '../encryption/value-encryptor';
 
 /**
  * The value pipeline split at the L1 boundary: `serialize`/`deserialize` are pure JS (the L1
  * hit path uses only these), `seal`/`open` do the byte work (envelope, encryption) for L2.
  */
-export interface ValuePipeline {
+export interface ValuePipeline extends CodecHalves<Buffer> {
   /** One-letter serializer code used in keys. */
   readonly serializerCode: string;
   /** True when L1 must hold sealed bytes (encryption: plaintext never sits in memory). */
   readonly l1HoldsSealed: boolean;
-  /** Value → serializer bytes. Throws `SerializationError`. */
-  serialize(value: unknown): Buffer;
-  /** Serializer bytes → a fresh value. Throws `IntegrityError` on bad bytes. */
-  deserialize(bytes: Buffer): unknown;
-  /** Serializer bytes → stored bytes (envelope, encryption). */
-  seal(serialized: Buffer, context: EntryContext): Buffer;
-  /** Stored bytes → serializer bytes. Throws `IntegrityError`/`DecryptionError` on bad bytes. */
-  open(stored: Buffer, context: EntryContext): Buffer;
-  /** `seal` off the main thread for large values (at least `asyncThreshold` bytes). */
-  sealAsync(serialized: Buffer, context: EntryContext): Promise<Buffer>;
-  /** `open` off the main thread for large values. */
-  openAsync(stored: Buffer, context: EntryContext): Promise<Buffer>;
   /** Values at least this large use the async variants. */
   readonly asyncThreshold: number;
   /** Whether stored values are encrypted (bad bytes are then security events). */

@@ -3,17 +3,13 @@
  * JS, used on L1 hits); `seal`/`open` add the integrity envelope and encryption (native, used
  * for L2). Encrypted caches keep sealed bytes in L1 too, so plaintext never rests in memory.
  */
-import { CachekitError, SerializationError } from '../errors';
 import { standardSerializer } from '../codec/serializers/msgpack-serializers';
 import { SERIALIZER_ALIASES } from '../codec/serializers/serializer';
-import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecContext, type CodecOptions } from '../codec/codec';
-import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
-import { ValueDecoder } from '../codec/msgpack/value-decoder';
-import { ValueEncoder } from '../codec/msgpack/value-encoder';
+import { createCodec, DEFAULT_ASYNC_THRESHOLD, type CodecHalves, type CodecOptions } from '../codec/codec';
+import { createInteropValueCodec } from '../codec/interop-value';
+import type { ValueEncryptor } from '../encryption/value-encryptor';
 import type { FramedEncryptor } from '../encryption/framed-encryptor';
 import type { KeyedAuthenticator } from '../encryption/keyed-integrity';
-import { rethrowWithFrameDiagnosis } from '../codec/python-frame';
-import { refuseOversizedPayload } from '../codec/value-size';
 import type { EntryContext, ValuePipeline } from './ports';
 
 /** Options of `createValuePipeline`. */
@@ -50,34 +46,19 @@ export function createValuePipeline(options: ValuePipelineOptions): ValuePipelin
   });
   // Both name the master key that sealed an entry, so reads under a previous key are rewritten.
   const keyedStep = encryption ?? authenticator;
-  const codecContext = (context: EntryContext): CodecContext => ({ key: context.logicalKey, tenant: context.tenant });
-  const encryptionContext = (context: EntryContext): EncryptionContext => ({
-    key: context.logicalKey,
-    tenant: context.tenant,
-    format: codec.format,
-    compressed: codec.integrity,
-  });
   return {
     serializerCode: codec.serializerCode,
     l1HoldsSealed: encryption !== undefined,
     encrypted: encryption !== undefined,
     copiesPlainData: encryption === undefined && isStandard(options.serializer),
-    serialize: (value) => codec.serialize(value),
-    deserialize: (bytes) => codec.deserialize(bytes),
-    seal: (serialized, context) => codec.seal(serialized, codecContext(context)),
-    open: (stored, context) => codec.open(stored, codecContext(context)),
-    sealAsync: (serialized, context) => codec.sealAsync(serialized, codecContext(context)),
-    openAsync: (stored, context) => codec.openAsync(stored, codecContext(context)),
+    ...stepsOf(codec),
     asyncThreshold: DEFAULT_ASYNC_THRESHOLD,
-    prepare: (context) => codec.prepare(codecContext(context)),
+    prepare: (context) => codec.prepare(context),
     ...(keyedStep === undefined
       ? {}
-      : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => keyedStep.sealedWithPreviousKey(stored, encryptionContext(context)) }),
+      : { sealedWithPreviousKey: (stored: Buffer, context: EntryContext) => keyedStep.sealedWithPreviousKey(stored, context) }),
   };
 }
-
-/** The protocol's interop AAD inputs besides tenant and key: always msgpack, never compressed. */
-const INTEROP_FORMAT = 'msgpack';
 
 /**
  * The interop/v1 pipeline: one plain MessagePack document (no envelope, no frame) that every
@@ -86,49 +67,24 @@ const INTEROP_FORMAT = 'msgpack';
  * neither written (the encoder stops there) nor read.
  */
 export function createInteropPipeline(encryption: ValueEncryptor | undefined, maxValueBytes: number): ValuePipeline {
-  const encoder = new ValueEncoder('interop', 1024);
-  const decoder = new ValueDecoder('interop', { reviveDates: true });
-  const encryptionContext = (context: EntryContext): EncryptionContext => ({
-    key: context.logicalKey,
-    tenant: context.tenant,
-    format: INTEROP_FORMAT,
-    compressed: false,
-  });
+  const codec = createInteropValueCodec({ encryption, maxValueBytes });
   return {
     serializerCode: 's',
     l1HoldsSealed: encryption !== undefined,
     encrypted: encryption !== undefined,
-    serialize(value) {
-      try {
-        return Buffer.from(encoder.encode(value, maxValueBytes));
-      } catch (error) {
-        if (error instanceof CachekitError) throw error;
-        throw new SerializationError(`The value has no interop form: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-      }
-    },
-    deserialize(bytes) {
-      return decoder.decode(bytes);
-    },
-    seal(serialized, context) {
-      return encryption ? encryption.encrypt(serialized, encryptionContext(context)) : serialized;
-    },
-    open(stored, context) {
-      try {
-        // A plaintext is never longer than its ciphertext: decrypting costs no more than the read did.
-        const payload = encryption ? encryption.decrypt(stored, encryptionContext(context)) : stored;
-        refuseOversizedPayload(payload.length, maxValueBytes);
-        return payload;
-      } catch (error) {
-        return rethrowWithFrameDiagnosis(stored, error);
-      }
-    },
-    // No envelope: nothing worth moving to the thread pool.
-    async sealAsync(serialized, context) {
-      return this.seal(serialized, context);
-    },
-    async openAsync(stored, context) {
-      return this.open(stored, context);
-    },
+    ...stepsOf(codec),
     asyncThreshold: Number.POSITIVE_INFINITY,
+  };
+}
+
+/** The serializer and byte steps of `codec`, each calling it (its methods may use `this`). */
+function stepsOf(codec: CodecHalves): CodecHalves<Buffer> {
+  return {
+    serialize: (value) => codec.serialize(value),
+    deserialize: (bytes) => codec.deserialize(bytes),
+    seal: (serialized, context) => codec.seal(serialized, context),
+    open: (stored, context) => codec.open(stored, context),
+    sealAsync: (serialized, context) => codec.sealAsync(serialized, context),
+    openAsync: (stored, context) => codec.openAsync(stored, context),
   };
 }

@@ -14,8 +14,8 @@
  */
 import { CachekitError, ConfigurationError, SerializationError } from '../errors';
 import { type SerializerIdentity, serializerCode as codeOf } from '../keys/serializer-code';
-import type { ValueAuthenticator } from './authentication';
-import type { EncryptionContext, ValueEncryptor } from './encryption';
+import type { ValueAuthenticator } from '../encryption/value-encryptor';
+import { type EntryContext, type EntryLayout, type ValueEncryptor, tenantOf } from '../encryption/value-encryptor';
 import { EnvelopeStep } from './envelope';
 import { rethrowWithFrameDiagnosis } from './python-frame';
 import { xxh3_64 } from '../native';
@@ -24,13 +24,8 @@ import { isLimitedSerializer, type Serializer, type SerializerName } from './ser
 import { checkMaxValueBytes, refuseOversizedPayload, refuseOversizedValue } from './value-size';
 import { BoundedMemo } from '../collections/bounded-memo';
 
-/** Which call an encode/decode belongs to: binds encrypted entries to their key and tenant. */
-export interface CodecContext {
-  /** The logical cache key. */
-  readonly key: string;
-  /** The tenant; `"default"` when absent. */
-  readonly tenant?: string | undefined;
-}
+/** Which entry an encode/decode belongs to (the one context type, from `encryption/`). */
+export type { EntryContext } from '../encryption/value-encryptor';
 
 /** Options of {@link createCodec}. */
 export interface CodecOptions {
@@ -63,8 +58,28 @@ export interface CodecOptions {
   readonly maxValueBytes?: number;
 }
 
+/**
+ * The two halves of a codec, split where an L1 that keeps bytes needs them: the serializer
+ * alone (pure JS) and the byte work around it (envelope, encryption or MAC). `In` is what the
+ * byte-taking steps accept: any `Uint8Array` for a codec, Buffers for a cache's pipeline.
+ */
+export interface CodecHalves<In extends Uint8Array = Uint8Array> {
+  /** The serializer's bytes of `value` (owned by the caller): pure JS, no native call. Throws `SerializationError`. */
+  serialize(value: unknown): Buffer;
+  /** The value of serializer bytes (bounded decode); throws `IntegrityError` or `SerializationError` on bad bytes. */
+  deserialize(serialized: In): unknown;
+  /** Envelope + encryption (or MAC) around serializer bytes: the stored form. */
+  seal(serialized: In, context: EntryContext): Buffer;
+  /** Decryption (or MAC check) + envelope check: the serializer bytes inside stored bytes. */
+  open(stored: In, context: EntryContext): Buffer;
+  /** `seal`, with the envelope step on the thread pool for large values. `serialized` must not change meanwhile. */
+  sealAsync(serialized: In, context: EntryContext): Promise<Buffer>;
+  /** `open`, with the envelope step on the thread pool for large values. `stored` must not change meanwhile. */
+  openAsync(stored: In, context: EntryContext): Promise<Buffer>;
+}
+
 /** Encodes values to stored bytes and back, for one serializer/integrity/encryption setting. */
-export interface Codec {
+export interface Codec extends CodecHalves {
   /** The serializer's key code (`s`, `o`, `a`, `w` or `x…`), for the key builder. */
   readonly serializerCode: string;
   /** The serializer's name. */
@@ -77,31 +92,19 @@ export interface Codec {
   readonly encrypted: boolean;
 
   /** Stored bytes of `value` (a Buffer the caller owns). */
-  encode(value: unknown, context: CodecContext): Buffer;
+  encode(value: unknown, context: EntryContext): Buffer;
   /** The value of `stored`, or a thrown IntegrityError / DecryptionError / SerializationError. */
-  decode(stored: Uint8Array, context: CodecContext): unknown;
+  decode(stored: Uint8Array, context: EntryContext): unknown;
   /** `encode`, with the envelope step off the main thread for large values. */
-  encodeAsync(value: unknown, context: CodecContext): Promise<Buffer>;
+  encodeAsync(value: unknown, context: EntryContext): Promise<Buffer>;
   /** `decode`, with the envelope step off the main thread for large values. `stored` must not change meanwhile. */
-  decodeAsync(stored: Uint8Array, context: CodecContext): Promise<unknown>;
+  decodeAsync(stored: Uint8Array, context: EntryContext): Promise<unknown>;
 
-  /** The serializer's bytes of `value` (owned by the caller): pure JS, no native call. */
-  serialize(value: unknown): Buffer;
-  /** The value of serializer bytes (bounded decode); throws like `decode`. */
-  deserialize(serialized: Uint8Array): unknown;
-  /** Envelope + encryption around serializer bytes: the stored form. */
-  seal(serialized: Uint8Array, context: CodecContext): Buffer;
-  /** Decryption + envelope check: the serializer bytes inside stored bytes. */
-  open(stored: Uint8Array, context: CodecContext): Buffer;
-  /** `seal`, with the envelope step on the thread pool for large values. `serialized` must not change meanwhile. */
-  sealAsync(serialized: Uint8Array, context: CodecContext): Promise<Buffer>;
-  /** `open`, with the envelope step on the thread pool for large values. `stored` must not change meanwhile. */
-  openAsync(stored: Uint8Array, context: CodecContext): Promise<Buffer>;
   /**
    * Computes and remembers what the next `open` or `seal` under `context` needs (the
    * key-bound format tag), so a caller can do it while it waits for the stored bytes.
    */
-  prepare(context: CodecContext): void;
+  prepare(context: EntryContext): void;
 }
 
 /** Stored (compressed) bytes at least `threshold / this` are opened on the thread pool. */
@@ -120,8 +123,8 @@ export const KEY_BOUND_FORMAT_SEPARATOR = '|k:';
  * The format tag of a key-bound envelope (`bindKey`): `{format}|k:{xxh3-64 hex of tenant and
  * key}`. Tools that check stored entries compare an envelope's tag with it.
  */
-export function keyBoundFormat(format: string, context: CodecContext): string {
-  return `${format}${KEY_BOUND_FORMAT_SEPARATOR}${xxh3_64(Buffer.from(`${context.tenant ?? 'default'}\n${context.key}`, 'utf8')).toString('hex')}`;
+export function keyBoundFormat(format: string, context: EntryContext): string {
+  return `${format}${KEY_BOUND_FORMAT_SEPARATOR}${xxh3_64(Buffer.from(`${tenantOf(context)}\n${context.key}`, 'utf8')).toString('hex')}`;
 }
 
 const asBuffer = (bytes: Uint8Array): Buffer =>
@@ -154,34 +157,30 @@ export function createCodec(options: CodecOptions = {}): Codec {
   const serializeTransient = serializer.serializeTransient?.bind(serializer);
 
   const bindKey = options.bindKey === true && encryption === undefined && authenticator === undefined;
-  const boundFormat = (context: CodecContext): string => keyBoundFormat(format, context);
+  const boundFormat = (context: EntryContext): string => keyBoundFormat(format, context);
   // Key-bound tags are memoised by key: the hash (a Buffer, a native call, hex) cost about a
   // third of a microsecond on every L2 read of the same keys. A cache computes the tag of a key
   // while its read is in flight (`prepare`), so both the open of a hit and the seal after a
   // miss find it here. A seal of a key nobody prepared computes it without storing it.
   const boundFormats = new BoundedMemo<string, { tenant: string; format: string }>(BOUND_FORMAT_MEMO_LIMIT);
-  const knownFormat = (context: CodecContext): string | undefined => {
+  const knownFormat = (context: EntryContext): string | undefined => {
     const known = boundFormats.get(context.key);
-    return known !== undefined && known.tenant === (context.tenant ?? 'default') ? known.format : undefined;
+    return known !== undefined && known.tenant === tenantOf(context) ? known.format : undefined;
   };
   /** The envelope's format tag for an entry being read (key-bound when `bindKey`), memoised. */
-  const readFormat = (context: CodecContext): string => {
+  const readFormat = (context: EntryContext): string => {
     if (!bindKey) return format;
     const known = knownFormat(context);
     if (known !== undefined) return known;
     const bound = boundFormat(context);
-    boundFormats.remember(context.key, { tenant: context.tenant ?? 'default', format: bound });
+    boundFormats.remember(context.key, { tenant: tenantOf(context), format: bound });
     return bound;
   };
   /** The envelope's format tag for an entry being written. */
-  const writeFormat = (context: CodecContext): string => (bindKey ? knownFormat(context) ?? boundFormat(context) : format);
+  const writeFormat = (context: EntryContext): string => (bindKey ? knownFormat(context) ?? boundFormat(context) : format);
 
-  const encryptionContext = (context: CodecContext): EncryptionContext => ({
-    key: context.key,
-    tenant: context.tenant ?? 'default',
-    format,
-    compressed: integrity,
-  });
+  /** What the AAD binds besides the entry: the same for every entry of this codec. */
+  const layout: EntryLayout = { format, compressed: integrity };
 
   /** Serializer output; a transient view when `transientOk` and the next step copies it. */
   const runSerializer = (value: unknown, transientOk: boolean): Uint8Array => {
@@ -221,28 +220,28 @@ export function createCodec(options: CodecOptions = {}): Codec {
   };
 
   /** The step around the envelope — encryption or keyed integrity — when there is one. */
-  const protect: ((bytes: Buffer, context: CodecContext) => Buffer) | undefined = encryption
-    ? (bytes, context) => encryption.encrypt(bytes, encryptionContext(context))
+  const protect: ((bytes: Buffer, context: EntryContext) => Buffer) | undefined = encryption
+    ? (bytes, context) => encryption.encrypt(bytes, context, layout)
     : authenticator
-      ? (bytes, context) => authenticator.sign(bytes, encryptionContext(context))
+      ? (bytes, context) => authenticator.sign(bytes, context, layout)
       : undefined;
-  const unprotect: ((stored: Buffer, context: CodecContext) => Buffer) | undefined = encryption
-    ? (stored, context) => encryption.decrypt(stored, encryptionContext(context))
+  const unprotect: ((stored: Buffer, context: EntryContext) => Buffer) | undefined = encryption
+    ? (stored, context) => encryption.decrypt(stored, context, layout)
     : authenticator
-      ? (stored, context) => authenticator.verify(stored, encryptionContext(context))
+      ? (stored, context) => authenticator.verify(stored, context, layout)
       : undefined;
 
   /** Envelope (when on) then encryption or keyed integrity (when on); `bytes` may be a transient view. */
-  const sealBytes = (bytes: Uint8Array, context: CodecContext, owned: boolean): Buffer => {
+  const sealBytes = (bytes: Uint8Array, context: EntryContext, owned: boolean): Buffer => {
     // Without an envelope or an outer step the serializer's bytes are what is stored: they must be owned.
     const stored = envelope ? envelope.store(bytes, writeFormat(context)) : owned || protect ? asBuffer(bytes) : Buffer.from(bytes);
     return protect ? protect(stored, context) : stored;
   };
 
-  const decrypt = (stored: Uint8Array, context: CodecContext): Buffer => (unprotect ? unprotect(asBuffer(stored), context) : asBuffer(stored));
+  const decrypt = (stored: Uint8Array, context: EntryContext): Buffer => (unprotect ? unprotect(asBuffer(stored), context) : asBuffer(stored));
 
   /** The serializer bytes inside decrypted bytes: the envelope's payload, or the bytes themselves. */
-  const unwrap = (plaintext: Buffer, context: CodecContext): Buffer => {
+  const unwrap = (plaintext: Buffer, context: EntryContext): Buffer => {
     if (envelope) return envelope.retrieve(plaintext, readFormat(context), maxValueBytes);
     refuseOversizedPayload(plaintext.length, maxValueBytes);
     return plaintext;

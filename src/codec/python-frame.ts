@@ -5,10 +5,11 @@
  * fix, instead of as generic corruption.
  */
 import { IntegrityError } from '../errors';
+import type { ErrorCode } from '../error-codes';
 import { storedField } from '../observability/log-safe-text';
 
 /** Error code of an entry written by cachekit-py's auto mode. */
-export const PYTHON_FRAME_ERROR = 'ERR_PYTHON_FRAME';
+export const PYTHON_FRAME_ERROR = 'ERR_PYTHON_FRAME' satisfies ErrorCode;
 
 const MAGIC_C = 0x43;
 const MAGIC_K = 0x4b;

@@ -5,7 +5,7 @@
  * key or one of the previous keys of a rotation — and never try keys one after another.
  */
 import { DecryptionError, EncryptionError } from '../errors';
-import type { EncryptionContext, ValueEncryptor } from '../codec/encryption';
+import { type EntryContext, type ValueEncryptor, tenantOf } from './value-encryptor';
 import { isNativeError } from '../native';
 import { createAadMemo } from './aad-memo';
 import type { ResolvedEncryption } from './encryption-options';
@@ -15,7 +15,7 @@ import { createTenantKeyring } from './tenant-keyring';
 /** A ValueEncryptor that also tells whether an entry was sealed by a previous master key. */
 export interface FramedEncryptor extends ValueEncryptor {
   /** True when `stored` is a sealed frame whose key is not the tenant's current key. */
-  sealedWithPreviousKey(stored: Buffer, context: EncryptionContext): boolean;
+  sealedWithPreviousKey(stored: Buffer, context: EntryContext): boolean;
 }
 
 /** Creates the encryptor of one encrypted cache. */
@@ -24,20 +24,20 @@ export function createFramedEncryptor(settings: ResolvedEncryption): FramedEncry
   const { algorithm } = settings;
   const aadFor = createAadMemo();
   return {
-    encrypt(plaintext, context) {
-      const keys = keysFor(context.tenant);
+    encrypt(plaintext, context, layout) {
+      const keys = keysFor(tenantOf(context));
       try {
-        const ciphertext = keys.encrypt(plaintext, aadFor(context, false), algorithm);
+        const ciphertext = keys.encrypt(plaintext, aadFor(context, layout, false), algorithm);
         return Buffer.concat([sealedHeader(algorithm, keys.fingerprint()), ciphertext]);
       } catch (error) {
         if (isNativeError(error)) throw new EncryptionError(`Cannot encrypt the value: ${error.message}`, { code: error.code, cause: error });
         throw error;
       }
     },
-    decrypt(stored, context) {
+    decrypt(stored, context, layout) {
       const sealed = parseSealed(stored);
       try {
-        return keysFor(context.tenant).decryptWith(sealed.fingerprint, sealed.ciphertext, aadFor(context, true), sealed.algorithm);
+        return keysFor(tenantOf(context)).decryptWith(sealed.fingerprint, sealed.ciphertext, aadFor(context, layout, true), sealed.algorithm);
       } catch (error) {
         if (isNativeError(error)) {
           throw new DecryptionError(`The stored value does not decrypt for this key and tenant: ${error.message}`, { code: error.code, cause: error });
@@ -47,7 +47,7 @@ export function createFramedEncryptor(settings: ResolvedEncryption): FramedEncry
     },
     sealedWithPreviousKey(stored, context) {
       try {
-        return !parseSealed(stored).fingerprint.equals(keysFor(context.tenant).fingerprint());
+        return !parseSealed(stored).fingerprint.equals(keysFor(tenantOf(context)).fingerprint());
       } catch {
         return false;
       }

@@ -6,8 +6,7 @@
  * anything without the frame, so whoever can write to the store can neither forge an entry,
  * move one to another key or tenant, nor downgrade it to an unkeyed envelope.
  */
-import type { ValueAuthenticator } from '../codec/authentication';
-import type { EncryptionContext } from '../codec/encryption';
+import { type EntryContext, type ValueAuthenticator, tenantOf } from './value-encryptor';
 import { IntegrityError, SerializationError } from '../errors';
 import { type MasterKeyring, isNativeError } from '../native';
 import { createAadMemo } from './aad-memo';
@@ -16,7 +15,7 @@ import { createTenantKeyring } from './tenant-keyring';
 /** A ValueAuthenticator that also tells whether an entry was signed under a previous master key. */
 export interface KeyedAuthenticator extends ValueAuthenticator {
   /** True when `stored` is a frame whose key is not the tenant's current MAC key. */
-  sealedWithPreviousKey(stored: Buffer, context: EncryptionContext): boolean;
+  sealedWithPreviousKey(stored: Buffer, context: EntryContext): boolean;
 }
 
 /** Creates the authenticator of one keyed-integrity cache. */
@@ -24,17 +23,17 @@ export function createKeyedAuthenticator(keyring: MasterKeyring): KeyedAuthentic
   const keysFor = createTenantKeyring((tenant) => keyring.deriveTenantMacKeys(tenant));
   const aadFor = createAadMemo();
   return {
-    sign(envelope, context) {
+    sign(envelope, context, layout) {
       try {
-        return keysFor(context.tenant).seal(envelope, aadFor(context, false));
+        return keysFor(tenantOf(context)).seal(envelope, aadFor(context, layout, false));
       } catch (error) {
         if (isNativeError(error)) throw new SerializationError(`Cannot sign the value: ${error.message}`, { code: error.code, cause: error });
         throw error;
       }
     },
-    verify(stored, context) {
+    verify(stored, context, layout) {
       try {
-        return keysFor(context.tenant).verify(stored, aadFor(context, true));
+        return keysFor(tenantOf(context)).verify(stored, aadFor(context, layout, true));
       } catch (error) {
         if (isNativeError(error)) {
           throw new IntegrityError(`The stored entry failed keyed integrity for this key and tenant: ${error.message}`, { code: error.code, cause: error });
@@ -43,7 +42,7 @@ export function createKeyedAuthenticator(keyring: MasterKeyring): KeyedAuthentic
       }
     },
     sealedWithPreviousKey(stored, context) {
-      return keysFor(context.tenant).signedWithPreviousKey(stored);
+      return keysFor(tenantOf(context)).signedWithPreviousKey(stored);
     },
   };
 }

@@ -6,6 +6,11 @@
  * protocol's custom-serializer codes (`x` + 4 hex) need exactly that 2-byte digest. They are
  * computed once per wrapper, never per call, so this slow-but-small implementation is enough;
  * every hot-path hash goes through the native core.
+ *
+ * Why it is not removed: the native binding has fixed-length BLAKE2b only (256 and 128 bits),
+ * and `node:crypto` refuses a digest length for `blake2b512` (Node 20: "not XOF or invalid
+ * length"). A variable-length native export would do it, at the price of an N-API entry point
+ * used once per wrapper; `__test__/keys` pins the codes against cachekit-py's.
  */
 const MASK_64 = (1n << 64n) - 1n;
 

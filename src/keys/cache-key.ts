@@ -4,8 +4,8 @@
  */
 import { blake2b256Hex } from '../native';
 import { ConfigurationError } from '../errors';
-import { isWellFormedString } from '../codec/msgpack/text';
-import { MsgpackWriter } from '../codec/msgpack/writer';
+import { isWellFormedString } from '../msgpack/text';
+import { MsgpackWriter } from '../msgpack/writer';
 import { CanonicalArgsEncoder } from './canonical-args';
 import { functionPath } from './function-identity';
 import { normalizeKey } from './key-text';

@@ -13,4 +13,4 @@ export { serializerCode, type SerializerIdentity } from './serializer-code';
 export { functionPath, moduleNameFromFile, callerFile, MAX_FUNCTION_PATH_LENGTH } from './function-identity';
 export { normalizeKey, MAX_KEY_LENGTH } from './key-text';
 export { CanonicalArgsEncoder, MAX_KEY_DEPTH, type KeyProfile } from './canonical-args';
-export { compareCodePoints } from './code-point-order';
+export { compareCodePoints } from '../msgpack/code-point-order';

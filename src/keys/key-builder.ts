@@ -8,8 +8,8 @@
  */
 import { ConfigurationError, KeyGenerationError } from '../errors';
 import { blake2b256Hex } from '../native';
-import { latin1Slice } from '../codec/msgpack/text';
-import { LONE_SURROGATE, MsgpackWriter } from '../codec/msgpack/writer';
+import { latin1Slice } from '../msgpack/text';
+import { LONE_SURROGATE, MsgpackWriter } from '../msgpack/writer';
 import { CanonicalArgsEncoder } from './canonical-args';
 import { argsHash, keyAffixes } from './cache-key';
 import { MAX_KEY_LENGTH, codePointLength, limitKeyLength } from './key-text';

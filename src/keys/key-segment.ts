@@ -12,7 +12,7 @@
  * Everything else stays as typed, so keys stay readable. The set is a fixed list rather than a
  * Unicode property class, so keys never change with the Unicode version of the runtime.
  */
-import { isWellFormedString } from '../codec/msgpack/text';
+import { isWellFormedString } from '../msgpack/text';
 
 // eslint-disable-next-line no-control-regex
 const ESCAPED = /[%:#\u0000-\u0020\u007f-\u00a0\u00ad\u061c\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/gu;

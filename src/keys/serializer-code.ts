@@ -3,7 +3,7 @@
  * serializers never collide, so switching serializer never reads bytes the new one cannot parse.
  */
 import { ConfigurationError } from '../errors';
-import { isWellFormedString } from '../codec/msgpack/text';
+import { isWellFormedString } from '../msgpack/text';
 import { blake2b } from './blake2b-small';
 
 /** Codes of the serializer names cachekit-py knows, plus this SDK's `json` and `standard`. */

@@ -4,7 +4,7 @@
  * id can never smuggle a `:` into the key structure.
  */
 import { KeyGenerationError } from '../errors';
-import { isWellFormedString } from '../codec/msgpack/text';
+import { isWellFormedString } from '../msgpack/text';
 
 /**
  * Percent-encodes every byte of the UTF-8 form except `A-Z a-z 0-9 _ . - ~` (Python's

@@ -15,7 +15,7 @@
  * surrogates (refused), array holes and Array subclasses, nesting deeper than templates go, and
  * values large enough that the serializer's size and decode-budget checks might refuse them.
  */
-import { isWellFormedString } from '../codec/msgpack/text';
+import { isWellFormedString } from '../msgpack/text';
 
 /** Deepest nesting copied (deeper values are serialized, as templates stop at this depth too). */
 const MAX_DEPTH = 64;

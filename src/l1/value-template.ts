@@ -7,7 +7,7 @@
  * instances, Arrow tables, ...) are kept as bytes and decoded per hit instead.
  */
 
-import { VIEW_KINDS } from '../codec/msgpack/auto-tags';
+import { VIEW_KINDS } from '../msgpack/auto-tags';
 
 /**
  * Serialized bytes kept in L1 until the entry's first hit, which decodes them once into its

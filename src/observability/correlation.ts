@@ -6,7 +6,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConfigurationError } from '../errors';
 import { describeValue } from '../describe-value';
-import type { LogFields } from './logger';
 
 const storage = new AsyncLocalStorage<string>();
 
@@ -53,11 +52,11 @@ export function setTraceIdSource(source: TraceIdSource | undefined): void {
 }
 
 /** `fields` plus the correlation id and the active span's ids, where there are any. */
-export function withCorrelation(fields: LogFields): LogFields {
+export function withCorrelation(fields: Record<string, unknown>): Record<string, unknown> {
   const correlationId = storage.getStore();
   const ids = holder[TRACE_ID_SOURCE]?.();
   if (correlationId === undefined && ids === undefined) return fields;
-  const out: LogFields = { ...fields };
+  const out: Record<string, unknown> = { ...fields };
   if (correlationId !== undefined) out.correlationId = correlationId;
   if (ids !== undefined) {
     out.traceId = ids.traceId;

@@ -15,16 +15,7 @@ import { FailureCounters } from './failure-counters';
 import type { GuardedCall, GuardedCallHost } from './guarded-call';
 import type { TypedEmitter } from './listeners';
 import type { FailureReason, OperationName, OperationResult } from './operation-result';
-import type { ResilientBackendEvents } from './resilient-backend-events';
-
-/** The last error or timeout a backend gave (see `ResilientBackendStats.lastFailure`). */
-export interface LastBackendFailure {
-  /** Clock time (epoch ms with the system clock). */
-  readonly at: number;
-  readonly category: ErrorCategory;
-  /** One log-safe line: no values, no credentials. */
-  readonly message: string;
-}
+import type { LastBackendFailure, ResilientBackendEvents } from './resilient-backend-events';
 
 /** Failures in a row (other than a rejected authentication) after which a backend counts as unreachable. */
 const UNREACHABLE_AFTER_FAILURES = 3;

@@ -1,21 +1,15 @@
 /**
  * Sorts any error the cache path can meet into a category the reliability layer acts on.
  * Backend failures get a `BackendErrorKind` from the backends' own classifiers (they may trip
- * the breaker); errors from the native core about stored bytes become `integrity` — a counted
- * miss, never a backend failure.
+ * the breaker); an error carrying a code of cachekit's table (`error-codes.ts`) gets that
+ * code's category — those about stored bytes are `integrity`, a counted miss, never a backend
+ * failure.
  */
 import { classifyFsError, classifyRedisError } from '../backends/classify';
-import { BackendError, DecryptionError, IntegrityError, type BackendErrorKind } from '../errors';
+import { type ErrorCategory, errorCodeInfo } from '../error-codes';
+import { BackendError, DecryptionError, IntegrityError } from '../errors';
 
-/** What a failure means to the reliability layer. */
-export type ErrorCategory = BackendErrorKind | 'integrity';
-
-/**
- * Codes the native core uses for bytes that failed verification (checksum, truncation, format,
- * decompression bounds, AEAD tag). Node's own `ERR_*` codes (e.g. `ERR_INVALID_ARG_TYPE`) are
- * deliberately not matched: they mean a programming error, not corrupt data.
- */
-const NATIVE_INTEGRITY_CODE = /^ERR_(INTEGRITY|CHECKSUM|ENVELOPE|TRUNCATED|DECOMPRESS|DECRYPT|AUTH_TAG|TAG_MISMATCH|AAD|FORMAT|SIZE_LIMIT|CORRUPT)/;
+export type { ErrorCategory } from '../error-codes';
 
 function property(error: unknown, name: string): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
@@ -35,7 +29,10 @@ export function classifyError(error: unknown): ErrorCategory {
   if (error instanceof BackendError) return error.kind;
   if (error instanceof IntegrityError || error instanceof DecryptionError) return 'integrity';
   const code = property(error, 'code');
-  if (typeof code === 'string' && NATIVE_INTEGRITY_CODE.test(code)) return 'integrity';
+  if (typeof code === 'string') {
+    const known = errorCodeInfo(code);
+    if (known !== undefined) return known.category;
+  }
   if (isFsError(error)) return classifyFsError(error);
   return classifyRedisError(error);
 }

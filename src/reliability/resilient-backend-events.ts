@@ -7,7 +7,15 @@ import type { BackpressureStats } from './backpressure';
 import type { CircuitBreakerStats, CircuitStateChange } from './circuit-breaker';
 import type { ErrorCategory } from './classify-error';
 import type { FailureReason, OperationName } from './operation-result';
-import type { LastBackendFailure } from './call-outcomes';
+
+/** The last error or timeout a backend gave (see `ResilientBackendStats.lastFailure`). */
+export interface LastBackendFailure {
+  /** Clock time (epoch ms with the system clock). */
+  readonly at: number;
+  readonly category: ErrorCategory;
+  /** One log-safe line: no values, no credentials. */
+  readonly message: string;
+}
 
 /** Payload of the `failure` event: a guarded operation produced no answer. */
 export interface OperationFailure {

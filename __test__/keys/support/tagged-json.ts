@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Float64, isoDateTime, uuid } from '../../../src/codec/tagged-values';
+import { Float64, isoDateTime, uuid } from '../../../src/msgpack/tagged-values';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 

@@ -7,6 +7,11 @@
 //! document (one per array element, two per map pair, one per str/bin/ext byte) must not
 //! exceed `input_len - 1`, because every slot needs at least one input byte and the root
 //! header is the only byte that is not an element of something.
+//!
+//! Here it guards the envelope the core reads (and anything a caller of the crate hands it);
+//! the payload inside is scanned again in TypeScript (`src/msgpack/bounds.ts`), where it is
+//! decoded and where cachekit's decode budget is added — a native scan there would cost an
+//! N-API crossing per decode, more than the whole JS scan of a small value.
 
 use thiserror::Error;
 

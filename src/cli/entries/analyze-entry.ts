@@ -143,8 +143,8 @@ export class EntryAnalyzer {
     if (parts === undefined) return { ...frame, problem: `encrypted, and ${KEY_UNKNOWN}` };
     const { sealed } = this.keys;
     return this.openProtected(frame, parts, (layout) => {
-      const context = { key: parts.logicalKey, tenant: parts.tenant, ...layout };
-      return { plaintext: sealed.decrypt(value, context), previous: sealed.sealedWithPreviousKey(value, context) };
+      const context = { key: parts.logicalKey, tenant: parts.tenant };
+      return { plaintext: sealed.decrypt(value, context, layout), previous: sealed.sealedWithPreviousKey(value, context) };
     });
   }
 
@@ -155,8 +155,8 @@ export class EntryAnalyzer {
     if (parts === undefined) return { ...frame, problem: `keyed integrity, and ${KEY_UNKNOWN}` };
     const { keyed } = this.keys;
     return this.openProtected(frame, parts, (layout) => {
-      const context = { key: parts.logicalKey, tenant: parts.tenant, ...layout };
-      return { plaintext: keyed.verify(value, context), previous: keyed.sealedWithPreviousKey(value, context) };
+      const context = { key: parts.logicalKey, tenant: parts.tenant };
+      return { plaintext: keyed.verify(value, context, layout), previous: keyed.sealedWithPreviousKey(value, context) };
     });
   }
 

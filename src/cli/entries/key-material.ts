@@ -5,7 +5,8 @@
  * JavaScript and no message ever shows one. The steps are the library's own: the sealed-frame
  * encryptor, the keyed-integrity authenticator and the interop encryptor.
  */
-import { createTenantKeysEncryptor, type ValueEncryptor } from '../../codec/encryption';
+import { createTenantKeysEncryptor } from '../../encryption/tenant-keys-encryptor';
+import type { ValueEncryptor } from '../../encryption/value-encryptor';
 import { createFramedEncryptor, type FramedEncryptor } from '../../encryption/framed-encryptor';
 import { createKeyedAuthenticator, type KeyedAuthenticator } from '../../encryption/keyed-integrity';
 import { loadConfiguredKeyring } from '../../encryption/master-key';

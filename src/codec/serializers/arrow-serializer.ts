@@ -13,8 +13,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError, SerializationError } from '../../errors';
 import { esmImportResolver, type ImportResolver } from '../../module-system';
-import { UNDECODABLE_VALUE } from '../msgpack/value-decoder';
-import { UNENCODABLE_VALUE } from '../msgpack/value-encoder';
+import { UNDECODABLE_VALUE } from '../../msgpack/value-decoder';
+import { UNENCODABLE_VALUE } from '../../msgpack/value-encoder';
 import type { Serializer } from './serializer';
 
 /** The part of apache-arrow this serializer uses. */

@@ -4,9 +4,9 @@
  * null). For values that are JSON already, or to read the bytes with any JSON tool.
  */
 import { SerializationError } from '../../errors';
-import { utf8ReadStrict } from '../msgpack/text';
-import { UNDECODABLE_VALUE } from '../msgpack/value-decoder';
-import { UNENCODABLE_VALUE } from '../msgpack/value-encoder';
+import { utf8ReadStrict } from '../../msgpack/text';
+import { UNDECODABLE_VALUE } from '../../msgpack/value-decoder';
+import { UNENCODABLE_VALUE } from '../../msgpack/value-encoder';
 import type { Serializer } from './serializer';
 
 function serialize(value: unknown): Uint8Array {

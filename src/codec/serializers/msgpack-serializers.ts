@@ -3,8 +3,8 @@
  * format) and `auto` (JS-rich, exact round trips). Both use cachekit's own encoder/decoder
  * (chosen over msgpackr by measurement and for the protocol's rules; see BENCHMARKS).
  */
-import { ValueDecoder } from '../msgpack/value-decoder';
-import { ValueEncoder } from '../msgpack/value-encoder';
+import { ValueDecoder } from '../../msgpack/value-decoder';
+import { ValueEncoder } from '../../msgpack/value-encoder';
 import type { LimitedSerializer, Serializer } from './serializer';
 
 function msgpackSerializer(profile: 'standard' | 'auto', name: string, code: string, format: string): LimitedSerializer {

@@ -15,18 +15,21 @@
  * Failures are `SerializationError`s (`ERR_DESERIALIZATION`) or `DecodeBoundsError`s (which
  * include the decode budget, `decode-cost.ts`); a document is decoded whole or not at all.
  */
-import { SerializationError } from '../../errors';
-import { dateFromIsoText } from '../iso-datetime';
-import { CalendarDate, MsgpackExtension, TimeOfDay } from '../tagged-values';
-import { AUTO_EXT, BIG_ENDIAN_HOST, VIEW_KINDS, swapElementBytes } from './auto-tags';
+import { SerializationError } from '../errors';
+import type { ErrorCode } from '../error-codes';
+import { MsgpackExtension } from './tagged-values';
+import { AUTO_EXT } from './auto-tags';
 import { MAX_DECODE_DEPTH, checkDecodeBounds } from './bounds';
-import { type ExtensionCost, MAX_BIGINT_DIGITS, autoExtensionCost, standardExtensionCost } from './decode-cost';
+import { type ExtensionCost, autoExtensionCost, standardExtensionCost } from './decode-cost';
+import { NOT_AUTO, readAutoExt, timestampToDate } from './ext-values';
+import { reviveSentinel } from './sentinels';
+import { Undecodable } from './undecodable';
 import { KeyCache, MAX_CACHED_KEY_BYTES } from './key-cache';
 import { utf8ReadStrict } from './text';
 import type { ValueProfile } from './value-encoder';
 
 /** Error code of bytes that are well-formed MessagePack but not a value of the profile. */
-export const UNDECODABLE_VALUE = 'ERR_DESERIALIZATION';
+export const UNDECODABLE_VALUE = 'ERR_DESERIALIZATION' satisfies ErrorCode;
 
 /** Options of a decoder. */
 export interface ValueDecoderOptions {
@@ -34,9 +37,6 @@ export interface ValueDecoderOptions {
   readonly reviveDates?: boolean;
 }
 
-class Undecodable extends Error {}
-
-const MINUS_SIGN = 0x2d;
 // '_': sentinel keys all start with "__".
 const SENTINEL_PREFIX = 0x5f;
 /**
@@ -95,7 +95,6 @@ export class ValueDecoder {
     if (marker < 0x90) return this.readMap(marker & 0x0f);
     if (marker < 0xa0) return this.readArray(marker & 0x0f);
     if (marker < 0xc0) return this.readString(marker & 0x1f);
-    let length: number;
     switch (marker) {
       case 0xc0:
         return null;
@@ -104,47 +103,23 @@ export class ValueDecoder {
       case 0xc3:
         return true;
       case 0xc4:
-        return this.readBin(buf[this.pos++]!);
       case 0xc5:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readBin(length);
       case 0xc6:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readBin(length);
+        return this.readBin(this.sizedLength(marker - 0xc4));
       case 0xc7:
-        return this.readExt(buf[this.pos++]!);
       case 0xc8:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readExt(length);
       case 0xc9:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readExt(length);
-      case 0xca: {
-        const value = buf.readFloatBE(this.pos);
-        this.pos += 4;
-        return value;
-      }
-      case 0xcb: {
-        const value = buf.readDoubleBE(this.pos);
-        this.pos += 8;
-        return value;
-      }
+        return this.readExt(this.sizedLength(marker - 0xc7));
+      case 0xca:
+        return this.advance(buf.readFloatBE(this.pos), 4);
+      case 0xcb:
+        return this.advance(buf.readDoubleBE(this.pos), 8);
       case 0xcc:
         return buf[this.pos++]!;
-      case 0xcd: {
-        const value = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return value;
-      }
-      case 0xce: {
-        const value = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return value;
-      }
+      case 0xcd:
+        return this.u16();
+      case 0xce:
+        return this.u32();
       case 0xcf: {
         const high = buf.readUInt32BE(this.pos);
         const low = buf.readUInt32BE(this.pos + 4);
@@ -152,21 +127,12 @@ export class ValueDecoder {
         if (high < 0x200000) return high * 0x100000000 + low;
         return (BigInt(high) << 32n) | BigInt(low);
       }
-      case 0xd0: {
-        const value = buf.readInt8(this.pos);
-        this.pos += 1;
-        return value;
-      }
-      case 0xd1: {
-        const value = buf.readInt16BE(this.pos);
-        this.pos += 2;
-        return value;
-      }
-      case 0xd2: {
-        const value = buf.readInt32BE(this.pos);
-        this.pos += 4;
-        return value;
-      }
+      case 0xd0:
+        return this.advance(buf.readInt8(this.pos), 1);
+      case 0xd1:
+        return this.advance(buf.readInt16BE(this.pos), 2);
+      case 0xd2:
+        return this.advance(buf.readInt32BE(this.pos), 4);
       case 0xd3: {
         const value = buf.readBigInt64BE(this.pos);
         this.pos += 8;
@@ -183,34 +149,40 @@ export class ValueDecoder {
       case 0xd8:
         return this.readExt(16);
       case 0xd9:
-        return this.readString(buf[this.pos++]!);
       case 0xda:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readString(length);
       case 0xdb:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readString(length);
+        return this.readString(this.sizedLength(marker - 0xd9));
       case 0xdc:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readArray(length);
       case 0xdd:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readArray(length);
+        return this.readArray(marker === 0xdc ? this.u16() : this.u32());
       case 0xde:
-        length = buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return this.readMap(length);
       case 0xdf:
-        length = buf.readUInt32BE(this.pos);
-        this.pos += 4;
-        return this.readMap(length);
+        return this.readMap(marker === 0xde ? this.u16() : this.u32());
       default:
         throw new Undecodable(`byte ${this.pos - 1} is 0x${marker.toString(16)}, not a MessagePack marker`);
     }
+  }
+
+  /** `value`, read at the cursor from `width` bytes, which the cursor moves past. */
+  private advance(value: number, width: number): number {
+    this.pos += width;
+    return value;
+  }
+
+  /** The length after a str/bin/ext marker: form 0, 1, 2 is a u8, u16, u32 (the markers' order). */
+  private sizedLength(form: number): number {
+    if (form === 0) return this.buf[this.pos++]!;
+    return form === 1 ? this.u16() : this.u32();
+  }
+
+  /** The big-endian u16 at the cursor (a length or a uint 16), moving past it. */
+  private u16(): number {
+    return this.advance(this.buf.readUInt16BE(this.pos), 2);
+  }
+
+  /** The big-endian u32 at the cursor, moving past it. */
+  private u32(): number {
+    return this.advance(this.buf.readUInt32BE(this.pos), 4);
   }
 
   private readString(length: number): string {
@@ -312,7 +284,7 @@ export class ValueDecoder {
       }
       object[key] = this.read();
     }
-    if (sawSentinelKey && this.revive !== 'none') return this.revived(object);
+    if (sawSentinelKey && this.revive !== 'none') return reviveSentinel(object, this.revive);
     return object;
   }
 
@@ -327,15 +299,6 @@ export class ValueDecoder {
     return map;
   }
 
-  /** cachekit-py's object hook: a truthy sentinel key turns the map into a temporal value. */
-  private revived(object: Record<string, unknown>): unknown {
-    if (isTruthy(object.__datetime__)) return reviveText(object, (text) => dateFromIsoText(text), 'datetime');
-    if (this.revive !== 'all') return object;
-    if (isTruthy(object.__date__)) return reviveText(object, (text) => construct(() => new CalendarDate(text)), 'date');
-    if (isTruthy(object.__time__)) return reviveText(object, (text) => construct(() => new TimeOfDay(text)), 'time');
-    return object;
-  }
-
   private readExt(length: number): unknown {
     const type = this.buf.readInt8(this.pos);
     const start = this.pos + 1;
@@ -343,44 +306,12 @@ export class ValueDecoder {
     const payload = this.buf.subarray(start, start + length);
     if (type === -1) return timestampToDate(payload);
     if (this.rich) {
-      const value = this.readAutoExt(type, payload);
+      const value = readAutoExt(type, payload);
       if (value !== NOT_AUTO) return value;
     }
     return new MsgpackExtension(type, Buffer.from(payload));
   }
-
-  private readAutoExt(type: number, payload: Buffer): unknown {
-    switch (type) {
-      case AUTO_EXT.UNDEFINED:
-        return undefined;
-      case AUTO_EXT.DATE:
-        if (payload.length !== 8) throw new Undecodable('a Date tag with a payload that is not 8 bytes');
-        return new Date(payload.readDoubleBE(0));
-      case AUTO_EXT.BIGINT: {
-        // Parsing decimal text is superlinear: refuse a long one before BigInt() sees it.
-        const digitCount = payload.length - (payload[0] === MINUS_SIGN ? 1 : 0);
-        if (digitCount > MAX_BIGINT_DIGITS) {
-          throw new Undecodable(`a BigInt of ${digitCount} digits; auto reads at most ${MAX_BIGINT_DIGITS}`);
-        }
-        const digits = payload.toString('latin1');
-        if (!/^-?(?:0|[1-9]\d*)$/.test(digits)) throw new Undecodable('a BigInt tag without a decimal integer');
-        return BigInt(digits);
-      }
-      case AUTO_EXT.ARRAY_BUFFER:
-        return new Uint8Array(payload).slice().buffer;
-      case AUTO_EXT.MAP:
-      case AUTO_EXT.SET:
-        throw new Undecodable('a Map/Set tag outside the first slot of an array');
-      default: {
-        const kind = VIEW_KINDS[type - AUTO_EXT.VIEW_BASE];
-        if (kind === undefined) return NOT_AUTO;
-        return rebuildView(kind, payload);
-      }
-    }
-  }
 }
-
-const NOT_AUTO = Symbol('not an auto ext');
 
 const fromCharCode = String.fromCharCode;
 
@@ -408,62 +339,5 @@ function shortAscii(buf: Buffer, start: number, length: number): string {
         buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!,
         buf[start + 4]!, buf[start + 5]!, buf[start + 6]!, buf[start + 7]!,
       );
-  }
-}
-
-type TypedArrayConstructor = Exclude<(typeof VIEW_KINDS)[number], DataViewConstructor>;
-
-function rebuildView(kind: (typeof VIEW_KINDS)[number], payload: Buffer): ArrayBufferView {
-  // A fresh, aligned buffer: typed arrays need their byte offset to be a multiple of the width.
-  const copy = new Uint8Array(payload.length);
-  copy.set(payload);
-  if (kind === DataView) return new DataView(copy.buffer);
-  const typed = kind as TypedArrayConstructor;
-  const width = typed.BYTES_PER_ELEMENT;
-  if (copy.length % width !== 0) throw new Undecodable(`a ${typed.name} payload of ${copy.length} bytes`);
-  if (BIG_ENDIAN_HOST) swapElementBytes(copy, width);
-  return new typed(copy.buffer);
-}
-
-function timestampToDate(payload: Buffer): Date {
-  let seconds: number;
-  let nanos = 0;
-  if (payload.length === 4) {
-    seconds = payload.readUInt32BE(0);
-  } else if (payload.length === 8) {
-    const high = payload.readUInt32BE(0);
-    nanos = high >>> 2;
-    seconds = (high & 0x3) * 0x100000000 + payload.readUInt32BE(4);
-  } else if (payload.length === 12) {
-    nanos = payload.readUInt32BE(0);
-    seconds = Number(payload.readBigInt64BE(4));
-  } else {
-    throw new Undecodable(`a timestamp ext of ${payload.length} bytes`);
-  }
-  return new Date(seconds * 1000 + Math.floor(nanos / 1e6));
-}
-
-function isTruthy(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof Map) return value.size > 0;
-  if (typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) return Object.keys(value).length > 0;
-  if (Buffer.isBuffer(value)) return value.length > 0;
-  return true;
-}
-
-function reviveText<T>(object: Record<string, unknown>, parse: (text: string) => T | undefined, kind: string): T {
-  const text = object.value;
-  if (typeof text !== 'string') throw new Undecodable(`a ${kind} sentinel without a string 'value' field`);
-  const value = parse(text);
-  if (value === undefined) throw new Undecodable(`a ${kind} sentinel whose value ${JSON.stringify(text.slice(0, 40))} is not an ISO ${kind}`);
-  return value;
-}
-
-function construct<T>(build: () => T): T | undefined {
-  try {
-    return build();
-  } catch {
-    return undefined;
   }
 }

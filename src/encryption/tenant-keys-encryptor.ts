@@ -1,34 +1,15 @@
 /**
- * The encryption step of the codec. The codec only knows the `ValueEncryptor` interface;
- * `createTenantKeysEncryptor` is the implementation on the native core: AES-256-GCM under
+ * The bare encryption step (interop mode and tools): the `ValueEncryptor` of
+ * `value-encryptor.ts` on the native core: AES-256-GCM under
  * HKDF-derived per-tenant keys, with an AAD v0x03 that binds each ciphertext to its tenant,
  * its logical cache key, its format and whether it is an envelope, so a ciphertext copied
  * under another key or tenant never decrypts.
  */
 import { DecryptionError, EncryptionError } from '../errors';
-import { createAadMemo } from '../encryption/aad-memo';
-import { createTenantKeyring } from '../encryption/tenant-keyring';
+import { createAadMemo } from './aad-memo';
+import { createTenantKeyring } from './tenant-keyring';
+import { type ValueEncryptor, tenantOf } from './value-encryptor';
 import { type AeadAlgorithm, type MasterKeyring, isNativeError, loadMasterKeyring } from '../native';
-
-/** What one encryption or decryption is bound to. */
-export interface EncryptionContext {
-  /** The logical cache key (never a backend-prefixed or tenant-scoped one). */
-  readonly key: string;
-  /** The tenant (`"default"` in single-tenant mode). */
-  readonly tenant: string;
-  /** The serializer's format tag (`msgpack`, `json`, …). */
-  readonly format: string;
-  /** Whether the plaintext is an integrity envelope (compressed). */
-  readonly compressed: boolean;
-}
-
-/** Encrypts stored bytes and decrypts them back; both bound to the context. */
-export interface ValueEncryptor {
-  /** The stored form of `plaintext`. */
-  encrypt(plaintext: Buffer, context: EncryptionContext): Buffer;
-  /** The plaintext of `stored`; throws `DecryptionError` when it does not authenticate. */
-  decrypt(stored: Buffer, context: EncryptionContext): Buffer;
-}
 
 /** Options of {@link createTenantKeysEncryptor}: the master keys as bytes, or a loaded keyring. */
 export type TenantKeysEncryptorOptions = TenantKeysEncryptorSettings &
@@ -49,7 +30,7 @@ export type TenantKeysEncryptorOptions = TenantKeysEncryptorSettings &
 export interface TenantKeysEncryptorSettings {
   /** AEAD algorithm; `aes-256-gcm` (default) is the one other SDKs read. */
   readonly algorithm?: AeadAlgorithm;
-  /** How many tenants' derived keys to keep (the longest kept are dropped first). Default 256. */
+  /** How many tenants' derived keys to keep (the longest kept are dropped first). Default 1024, as for every cache. */
   readonly maxTenants?: number;
 }
 
@@ -62,21 +43,21 @@ export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): 
   const algorithm = options.algorithm ?? 'aes-256-gcm';
   // Loading checks every key now, so a bad master key fails when the cache is configured.
   const keyring = 'keyring' in options ? options.keyring : loadMasterKeyring(options.masterKey, options.previousMasterKeys ?? []);
-  const keysFor = createTenantKeyring((tenant) => keyring.deriveTenantKeys(tenant), options.maxTenants ?? 256);
+  const keysFor = createTenantKeyring((tenant) => keyring.deriveTenantKeys(tenant), options.maxTenants);
   const aadFor = createAadMemo();
 
   return {
-    encrypt(plaintext, context) {
+    encrypt(plaintext, context, layout) {
       try {
-        return keysFor(context.tenant).encrypt(plaintext, aadFor(context, false), algorithm);
+        return keysFor(tenantOf(context)).encrypt(plaintext, aadFor(context, layout, false), algorithm);
       } catch (error) {
         if (isNativeError(error)) throw new EncryptionError(`Cannot encrypt the value: ${error.message}`, { code: error.code, cause: error });
         throw error;
       }
     },
-    decrypt(stored, context) {
+    decrypt(stored, context, layout) {
       try {
-        return keysFor(context.tenant).decrypt(stored, aadFor(context, true), algorithm);
+        return keysFor(tenantOf(context)).decrypt(stored, aadFor(context, layout, true), algorithm);
       } catch (error) {
         if (isNativeError(error)) {
           throw new DecryptionError(`Stored bytes did not decrypt for this key and tenant: ${error.message}`, {
@@ -90,4 +71,3 @@ export function createTenantKeysEncryptor(options: TenantKeysEncryptorOptions): 
   };
 }
 
-export { aadOf } from '../encryption/aad-memo';

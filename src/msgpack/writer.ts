@@ -269,20 +269,8 @@ export class MsgpackWriter {
 
   private strHeader(byteLength: number): void {
     const buf = this.buf;
-    if (byteLength < 32) {
-      buf[this.pos++] = 0xa0 | byteLength;
-    } else if (byteLength < 0x100) {
-      buf[this.pos++] = 0xd9;
-      buf[this.pos++] = byteLength;
-    } else if (byteLength < 0x10000) {
-      buf[this.pos++] = 0xda;
-      buf.writeUInt16BE(byteLength, this.pos);
-      this.pos += 2;
-    } else {
-      buf[this.pos++] = 0xdb;
-      buf.writeUInt32BE(byteLength, this.pos);
-      this.pos += 4;
-    }
+    if (byteLength < 32) buf[this.pos++] = 0xa0 | byteLength;
+    else this.sizedHeader(byteLength, 0xd9);
   }
 
   /** Binary data (`bin` family) in its shortest header. */
@@ -290,52 +278,51 @@ export class MsgpackWriter {
     const length = bytes.length;
     this.fixedCostItems++;
     this.ensure(length + 5);
-    const buf = this.buf;
-    if (length < 0x100) {
-      buf[this.pos++] = 0xc4;
-      buf[this.pos++] = length;
-    } else if (length < 0x10000) {
-      buf[this.pos++] = 0xc5;
-      buf.writeUInt16BE(length, this.pos);
-      this.pos += 2;
-    } else {
-      buf[this.pos++] = 0xc6;
-      buf.writeUInt32BE(length, this.pos);
-      this.pos += 4;
-    }
-    buf.set(bytes, this.pos);
+    this.sizedHeader(length, 0xc4);
+    this.buf.set(bytes, this.pos);
     this.pos += length;
   }
 
   arrayHeader(length: number): void {
+    this.containerHeader(length, 0x90, 0xdc);
+  }
+
+  mapHeader(length: number): void {
+    this.containerHeader(length, 0x80, 0xde);
+  }
+
+  /** An array or map header: the fix form under 16 entries, else `marker16` or the 32-bit marker after it. */
+  private containerHeader(length: number, fixBase: number, marker16: number): void {
     this.fixedCostItems++;
     this.ensure(5);
-    const buf = this.buf;
     if (length < 16) {
-      buf[this.pos++] = 0x90 | length;
+      this.buf[this.pos++] = fixBase | length;
     } else if (length < 0x10000) {
-      buf[this.pos++] = 0xdc;
-      buf.writeUInt16BE(length, this.pos);
+      this.buf[this.pos++] = marker16;
+      this.buf.writeUInt16BE(length, this.pos);
       this.pos += 2;
     } else {
-      buf[this.pos++] = 0xdd;
-      buf.writeUInt32BE(length, this.pos);
+      this.buf[this.pos++] = marker16 + 1;
+      this.buf.writeUInt32BE(length, this.pos);
       this.pos += 4;
     }
   }
 
-  mapHeader(length: number): void {
-    this.fixedCostItems++;
-    this.ensure(5);
+  /**
+   * The 8/16/32-bit length forms of str, bin and ext, whose markers follow each other
+   * (`marker8`, `marker8 + 1`, `marker8 + 2`); room must be ensured already.
+   */
+  private sizedHeader(length: number, marker8: number): void {
     const buf = this.buf;
-    if (length < 16) {
-      buf[this.pos++] = 0x80 | length;
+    if (length < 0x100) {
+      buf[this.pos++] = marker8;
+      buf[this.pos++] = length;
     } else if (length < 0x10000) {
-      buf[this.pos++] = 0xde;
+      buf[this.pos++] = marker8 + 1;
       buf.writeUInt16BE(length, this.pos);
       this.pos += 2;
     } else {
-      buf[this.pos++] = 0xdf;
+      buf[this.pos++] = marker8 + 2;
       buf.writeUInt32BE(length, this.pos);
       this.pos += 4;
     }
@@ -345,23 +332,10 @@ export class MsgpackWriter {
   extHeader(type: number, length: number): void {
     this.fixedCostItems++;
     this.ensure(6);
-    const buf = this.buf;
     const fixed = FIXEXT_MARKER[length];
-    if (fixed !== undefined) {
-      buf[this.pos++] = fixed;
-    } else if (length < 0x100) {
-      buf[this.pos++] = 0xc7;
-      buf[this.pos++] = length;
-    } else if (length < 0x10000) {
-      buf[this.pos++] = 0xc8;
-      buf.writeUInt16BE(length, this.pos);
-      this.pos += 2;
-    } else {
-      buf[this.pos++] = 0xc9;
-      buf.writeUInt32BE(length, this.pos);
-      this.pos += 4;
-    }
-    buf[this.pos++] = type & 0xff;
+    if (fixed !== undefined) this.buf[this.pos++] = fixed;
+    else this.sizedHeader(length, 0xc7);
+    this.buf[this.pos++] = type & 0xff;
   }
 
   /** Raw bytes, copied as they are (already-encoded MessagePack, an ext payload). */

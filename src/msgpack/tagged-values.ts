@@ -74,12 +74,24 @@ export function isoDateTime(text: string): IsoDateTime {
 
 const UUID_TEXT = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
 
+/** A value kept as its text: that text is what it shows and what JSON makes of it. */
+abstract class TextValue {
+  abstract readonly value: string;
+  toString(): string {
+    return this.value;
+  }
+  toJSON(): string {
+    return this.value;
+  }
+}
+
 /** A UUID. Keys use its canonical form (lowercase, hyphenated), as Python's `str(uuid)` does. */
-export class Uuid {
+export class Uuid extends TextValue {
   /** Lowercase, hyphenated. */
   readonly value: string;
 
   constructor(text: string) {
+    super();
     if (typeof text !== 'string' || !UUID_TEXT.test(text)) {
       throw new TypeError(`uuid(): ${JSON.stringify(text)} is not a UUID`);
     }
@@ -87,12 +99,6 @@ export class Uuid {
     this.value = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
-  toString(): string {
-    return this.value;
-  }
-  toJSON(): string {
-    return this.value;
-  }
 }
 
 /** Parses a UUID (any case, with or without hyphens) into a {@link Uuid}. */
@@ -107,18 +113,13 @@ const ISO_TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{3}|\d{6}))?)?(?:Z|[+-]\d{2
  * A calendar date without a time (Python's `datetime.date`), kept as `YYYY-MM-DD`. The standard
  * serializer writes it as the protocol's `{"__date__": true, "value": …}` and reads it back.
  */
-export class CalendarDate {
+export class CalendarDate extends TextValue {
   constructor(readonly value: string) {
+    super();
     const m = ISO_DATE.exec(value);
     if (m === null || parseIsoDateTime(`${value}T00:00`) === undefined) {
       throw new TypeError(`CalendarDate: ${JSON.stringify(value)} is not a YYYY-MM-DD date`);
     }
-  }
-  toString(): string {
-    return this.value;
-  }
-  toJSON(): string {
-    return this.value;
   }
 }
 
@@ -126,18 +127,13 @@ export class CalendarDate {
  * A time of day (Python's `datetime.time`), kept as Python's `isoformat()` text (`HH:MM:SS`,
  * optional fraction and offset). Written as `{"__time__": true, "value": …}`.
  */
-export class TimeOfDay {
+export class TimeOfDay extends TextValue {
   constructor(readonly value: string) {
+    super();
     const m = ISO_TIME.exec(value);
     if (m === null || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) {
       throw new TypeError(`TimeOfDay: ${JSON.stringify(value)} is not an ISO-8601 time (HH:MM[:SS[.ffffff]][±HH:MM])`);
     }
-  }
-  toString(): string {
-    return this.value;
-  }
-  toJSON(): string {
-    return this.value;
   }
 }
 
