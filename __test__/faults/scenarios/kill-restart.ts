@@ -52,7 +52,10 @@ export async function killRestartScenario(): Promise<ScenarioReport> {
     const resumeMs = firstHit === undefined ? Number.POSITIVE_INFINITY : Math.round(firstHit - restartedAt);
     const breaker = cached.getHealthStatus().backend?.reliability.breaker;
     const states = monitor.breakerStates.map((s) => s.state);
-    const openedAfterKill = monitor.breakerStates.some((s) => s.state === 'open' && s.at >= killedAt);
+    // Open at some moment after the kill: it opened then, or it was already open when Redis died
+    // (on a loaded machine, timeouts before the kill can open it first; it must then stay open).
+    const openAtKill = monitor.breakerStates.filter((s) => s.at <= killedAt).at(-1)?.state === 'open';
+    const openedAfterKill = openAtKill || monitor.breakerStates.some((s) => s.state === 'open' && s.at >= killedAt);
     const closedAt = monitor.breakerStates.find((s) => s.state === 'closed' && s.at >= restartedAt)?.at;
     return {
       id: '1',
@@ -75,7 +78,7 @@ export async function killRestartScenario(): Promise<ScenarioReport> {
       checks: [
         check.eq('caller errors', all.errors, 0),
         check.eq('wrong values', all.wrongValues, 0),
-        check.eq('breaker opened after the kill (1 = yes)', openedAfterKill ? 1 : 0, 1),
+        check.eq('breaker open after the kill (1 = yes)', openedAfterKill ? 1 : 0, 1),
         // Closed again at least once: on a loaded machine timeouts may open it again later, which
         // says nothing about the recovery (the final state is a figure).
         check.eq('breaker closed after the restart (1 = yes)', closedAt !== undefined ? 1 : 0, 1),
