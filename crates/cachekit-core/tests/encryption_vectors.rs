@@ -24,6 +24,23 @@ fn aad_of(row: &Value, tenant_id: &str) -> Vec<u8> {
     .expect("AAD builds")
 }
 
+/// Checks that `row`'s AAD (for `tenant_id`) is its `aad_hex` and that its ciphertext opens
+/// under `keys` to its plaintext; `name` labels a failure.
+fn assert_row_opens(keys: &TenantKeys, row: &Value, tenant_id: &str, name: &str) {
+    let aad = aad_of(row, tenant_id);
+    assert_eq!(aad, hex_field(row, "aad_hex"), "{name}");
+    assert_eq!(
+        keys.decrypt(
+            &hex_field(row, "ciphertext_hex"),
+            &aad,
+            Algorithm::Aes256Gcm
+        )
+        .unwrap(),
+        hex_field(row, "plaintext_hex"),
+        "{name}"
+    );
+}
+
 fn encryption_key(master_hex: &str, tenant_id: &str) -> Vec<u8> {
     let master = hex::decode(master_hex).unwrap();
     derive_domain_key(&master, "encryption", tenant_id.as_bytes())
@@ -153,17 +170,7 @@ fn the_default_tenant_row_decrypts() {
     )
     .unwrap();
     for row in rows(tenant, "vectors") {
-        let aad = aad_of(row, "default");
-        assert_eq!(aad, hex_field(row, "aad_hex"));
-        assert_eq!(
-            keys.decrypt(
-                &hex_field(row, "ciphertext_hex"),
-                &aad,
-                Algorithm::Aes256Gcm
-            )
-            .unwrap(),
-            hex_field(row, "plaintext_hex")
-        );
+        assert_row_opens(&keys, row, "default", "default tenant");
     }
 }
 
@@ -257,18 +264,7 @@ fn master_key_input_rows_give_their_verdict() {
             str_field(row, "derived_key_fingerprint_hex"),
             "{name}"
         );
-        let aad = aad_of(row, tenant_id);
-        assert_eq!(aad, hex_field(row, "aad_hex"));
-        assert_eq!(
-            keys.decrypt(
-                &hex_field(row, "ciphertext_hex"),
-                &aad,
-                Algorithm::Aes256Gcm
-            )
-            .unwrap(),
-            hex_field(row, "plaintext_hex"),
-            "{name}"
-        );
+        assert_row_opens(&keys, row, tenant_id, name);
     }
     for row in rows(section, "reject_vectors") {
         let name = str_field(row, "name");
