@@ -1,7 +1,12 @@
 /**
- * Loads the native binding through the loader napi generates (`index.js` at the package root,
- * never edited by hand) and, when no binary loads, replaces napi's generic error with one that
+ * Loads the native binding: the binary of this host's platform (`cachekit.<platform>.node`),
+ * from the package root (a local build) or from its platform package (`cachekit-<platform>`, an
+ * optional dependency), or from `NAPI_RS_NATIVE_LIBRARY_PATH` when set. When none loads, the error
  * names the exact platform package and version to install and why it may be missing.
+ *
+ * Its own loader rather than the one napi can generate: that one (37 KB, every platform napi
+ * knows, WASI fallbacks) repeated the platform naming this file needs for its error anyway, and
+ * cost a fortieth of the installed size for a package that ships five targets.
  *
  * The binary ships in one optional dependency per platform (`cachekit-linux-x64-gnu`, …); a
  * package manager skips it when optional dependencies are omitted (`--omit=optional`) or, with
@@ -18,6 +23,11 @@ interface PackageManifest {
   name: string;
   version: string;
   napi: { targets: string[] };
+}
+
+/** The manifest fields the loader reads besides those of the message. */
+interface LoaderManifest extends PackageManifest {
+  napi: { binaryName: string; targets: string[] };
 }
 
 /** Where the binding runs: the parts of a napi platform name. */
@@ -82,25 +92,51 @@ export function missingBindingMessage(manifest: PackageManifest, host: HostPlatf
   );
 }
 
+/** This process's host, as the platform names count it. */
+function thisHost(): HostPlatform {
+  const host: HostPlatform = { platform: process.platform, arch: process.arch };
+  const libc = hostLibc();
+  if (libc !== undefined) host.libc = libc;
+  return host;
+}
+
 /**
- * Loads the generated binding (`../index.js` from both src/ and dist/). On failure throws a
- * CachekitError (`ERR_NATIVE_BINDING_MISSING`) saying what to install, with napi's error as cause.
+ * Loads the binding (paths relative to src/ and dist/, both one level below the package root).
+ * On failure throws a CachekitError (`ERR_NATIVE_BINDING_MISSING`) saying what to install, with
+ * the loading error as cause.
  */
 export function loadNativeBinding<T>(): T {
   const requireFromPackage = createRequire(import.meta.url);
-  try {
-    return requireFromPackage('../index.js') as T;
-  } catch (error) {
-    const manifest = requireFromPackage('../package.json') as PackageManifest;
-    const host: HostPlatform = { platform: process.platform, arch: process.arch };
-    const libc = hostLibc();
-    if (libc !== undefined) host.libc = libc;
-    let installed = true;
+  const manifest = requireFromPackage('../package.json') as LoaderManifest;
+  const host = thisHost();
+  const platform = platformOfHost(host);
+  const override = process.env.NAPI_RS_NATIVE_LIBRARY_PATH;
+  const candidates =
+    override !== undefined && override !== ''
+      ? [override]
+      : [`../${manifest.napi.binaryName}.${platform}.node`, `${manifest.name}-${platform}`];
+  let failure: unknown;
+  for (const candidate of candidates) {
     try {
-      requireFromPackage.resolve(`${manifest.name}-${platformOfHost(host)}/package.json`);
-    } catch {
-      installed = false;
+      return requireFromPackage(candidate) as T;
+    } catch (error) {
+      // A missing local build is expected; any other failure is the one worth reporting.
+      if (failure === undefined || (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') failure = error;
     }
-    throw new CachekitError(missingBindingMessage(manifest, host, installed), NATIVE_BINDING_MISSING, { cause: error });
   }
+  if (candidates[0] === override) {
+    throw new CachekitError(
+      `${manifest.name}@${manifest.version} could not load the native binary NAPI_RS_NATIVE_LIBRARY_PATH names (${override}; see cause). ` +
+        `Fix: point it at a ${manifest.napi.binaryName}.${platform}.node of version ${manifest.version}, or unset it to use the platform package.`,
+      NATIVE_BINDING_MISSING,
+      { cause: failure },
+    );
+  }
+  let installed = true;
+  try {
+    requireFromPackage.resolve(`${manifest.name}-${platform}/package.json`);
+  } catch {
+    installed = false;
+  }
+  throw new CachekitError(missingBindingMessage(manifest, host, installed), NATIVE_BINDING_MISSING, { cause: failure });
 }

@@ -3,6 +3,7 @@
  * installed-package tests meet the real one on this host), and the platform names it uses,
  * which must be those of the platform packages in npm/.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +45,30 @@ describe('the error when no native binary loads', () => {
     for (const triple of manifest.napi.targets) expect(message).toContain(platformOfTriple(triple));
     expect(message).toContain('glibc-based image');
     expect(message).not.toContain('npm install cachekit-linux-x64-musl');
+  });
+});
+
+describe('NAPI_RS_NATIVE_LIBRARY_PATH', () => {
+  /** Loads the built package's native entry in a child process with `libraryPath` set; returns what it printed. */
+  function loadWith(libraryPath: string): { code?: string; message?: string; loaded?: boolean } {
+    const script =
+      "try { require('./dist/native.cjs').blake2b256(Buffer.alloc(0)); console.log(JSON.stringify({ loaded: true })); }" +
+      ' catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }';
+    const output = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: libraryPath }, encoding: 'utf8' });
+    return JSON.parse(output) as { code?: string; message?: string; loaded?: boolean };
+  }
+
+  it('loads the binary it names', () => {
+    const local = readdirSync(ROOT).find((file) => file.startsWith('cachekit.') && file.endsWith('.node'));
+    expect(local, 'a local build of the native addon').toBeDefined();
+    expect(loadWith(path.join(ROOT, local!))).toEqual({ loaded: true });
+  });
+
+  it('naming a file that does not load: the error names the variable and the fix, not the platform package', () => {
+    const result = loadWith(path.join(ROOT, 'no-such-binary.node'));
+    expect(result.code).toBe('ERR_NATIVE_BINDING_MISSING');
+    expect(result.message).toContain('NAPI_RS_NATIVE_LIBRARY_PATH');
+    expect(result.message).toContain('unset it');
+    expect(result.message).not.toContain('npm install');
   });
 });
