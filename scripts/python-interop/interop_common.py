@@ -23,10 +23,11 @@ import inspect
 import json
 import sys
 from datetime import date, datetime, time
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 from uuid import UUID
 
 import cachekit
+import redis
 from cachekit import cache
 from cachekit.backends import RedisBackend
 from cachekit.interop import bind_flat_args, generate_interop_key
@@ -131,6 +132,22 @@ def interop_key_of(namespace: str, case: dict[str, Any]) -> str:
 def make_backend(redis_url: str) -> RedisBackend:
     """An explicit RedisBackend: interop mode refuses the env-detected, tenant-prefixing one."""
     return RedisBackend(redis_url=redis_url)
+
+
+class Session(NamedTuple):
+    """What a read or write script works with: the request, its namespace, the SDK's backend and
+    a raw client to look at what is stored."""
+
+    request: dict[str, Any]
+    namespace: str
+    backend: RedisBackend
+    client: Any
+
+
+def open_session() -> Session:
+    """Reads the request from stdin and connects to the Redis it names, both ways."""
+    request = read_request()
+    return Session(request, request["namespace"], make_backend(request["redisUrl"]), redis.Redis.from_url(request["redisUrl"]))
 
 
 def decorate(request: dict[str, Any], case: dict[str, Any], backend: RedisBackend, body: Callable[..., Any]) -> Callable[..., Any]:

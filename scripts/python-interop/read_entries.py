@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import redis
 from cachekit.interop import encode_interop_value
 
-from interop_common import call_of, decorate, interop_key_of, make_backend, read_request, reply, to_tagged
+from interop_common import call_of, decorate, interop_key_of, open_session, reply, to_tagged
 
 
 class FunctionBodyRan(Exception):
@@ -34,10 +33,7 @@ def failing(case_id: str) -> Callable[..., Any]:
 
 
 def main() -> None:
-    request = read_request()
-    namespace = request["namespace"]
-    backend = make_backend(request["redisUrl"])
-    client = redis.Redis.from_url(request["redisUrl"])
+    request, namespace, backend, client = open_session()
     results: list[dict[str, Any]] = []
     for case in request["cases"]:
         key = interop_key_of(namespace, case)

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import redis
 
-from interop_common import call_of, decorate, from_tagged, interop_key_of, make_backend, read_request, reply
+from interop_common import call_of, decorate, from_tagged, interop_key_of, open_session, reply
 
 
 def returning(value: Any) -> Callable[..., Any]:
@@ -28,10 +27,7 @@ def returning(value: Any) -> Callable[..., Any]:
 
 
 def main() -> None:
-    request = read_request()
-    namespace = request["namespace"]
-    backend = make_backend(request["redisUrl"])
-    client = redis.Redis.from_url(request["redisUrl"])
+    request, namespace, backend, client = open_session()
     written: list[dict[str, Any]] = []
     for case in request["cases"]:
         try:
