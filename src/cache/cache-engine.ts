@@ -24,6 +24,7 @@ import { throwIfFailClosed, type EntryIo, type LogLevel } from './entry-io';
 import { EntryReader, type Loaded } from './entry-reader';
 import { EntryWriter } from './entry-writer';
 import { judgeEntry, type EntryMeta, type EntryVerdict } from './entry-meta';
+import type { EngineCore } from './engine-core';
 import { FunctionRuns } from './function-runs';
 import { Flights, type Flight } from './flights';
 import { stampKey, stampPrefixOfTenant } from '../tags/tag-names';
@@ -56,7 +57,7 @@ export interface CacheEngineParts {
 const MAX_REMEMBERED_KEYS = 100_000;
 
 /** The asynchronous part of a cached call. */
-export class CacheEngine {
+export class CacheEngine implements EngineCore {
   readonly config: ResolvedConfig;
   readonly owner: number;
   readonly stats: CacheStats;
@@ -153,7 +154,7 @@ export class CacheEngine {
     this.decodeMemo = memoApplies ? new DecodeMemo(parts.config.decodeMemo) : undefined;
     this.reader = new EntryReader(io, this.writer, this.failsClosed, this.decodeMemo);
     this.runs = new FunctionRuns(this, this.writer);
-    this.flights = new Flights(this);
+    this.flights = new Flights(this, this.runs);
   }
 
   /** Loads in flight by key (`many()` takes part in single-flight too). */

@@ -9,16 +9,12 @@ import type { CallMessage } from '../observability/tracing-channels';
 import { runWithLock } from '../reliability/distributed-lock';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { StaleValue } from '../fail-safe/stale-value';
-import type { CacheEngine } from './cache-engine';
+import type { EngineCore } from './engine-core';
+import type { Flight } from './flight';
+import type { FunctionRuns } from './function-runs';
 import { ExpiredRead, type Loaded, type ReadOutcome } from './entry-reader';
 
-/** The shared result of one in-flight load. */
-export interface Flight {
-  /** Cleared once the flight is over (see `land`). */
-  promise: Promise<Loaded> | undefined;
-  /** Set by invalidation: the result must not be written to any tier. */
-  discard: boolean;
-}
+export type { Flight } from './flight';
 
 /** A flight of a single call: what it runs the function with if it must (one object per load). */
 interface Load extends Flight {
@@ -39,7 +35,10 @@ export class Flights {
   /** Loads in flight by key (`many()` takes part in it too). */
   readonly inflight = new Map<string, Flight>();
 
-  constructor(private readonly engine: CacheEngine) {}
+  constructor(
+    private readonly engine: EngineCore,
+    private readonly runs: FunctionRuns,
+  ) {}
 
   /**
    * Single-flight around L2 → lock → compute. Written with promise callbacks rather than async
@@ -185,7 +184,7 @@ export class Flights {
 
   /** Runs the function of `load` and stores its value (`source`: why it ran). */
   private compute(load: Load, source: 'computed' | 'bypassed', stale: StaleValue | undefined, onWrite?: (write: Promise<boolean>) => void): Promise<Loaded> {
-    return this.engine.runs.compute(load, load.key, load.fn, load.thisArg, load.args, false, source, stale, onWrite);
+    return this.runs.compute(load, load.key, load.fn, load.thisArg, load.args, false, source, stale, onWrite);
   }
 
   private loadUncoalesced(load: Load): Promise<Loaded> {

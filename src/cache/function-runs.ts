@@ -12,8 +12,8 @@ import { errorSummary } from '../observability/error-summary';
 import { awaitRun, hardTimeoutError, type RunOutcome } from '../fail-safe/factory-run';
 import type { StaleValue } from '../fail-safe/stale-value';
 import { tagsOfCall } from '../tags/tag-options';
-import type { CacheEngine } from './cache-engine';
-import type { Flight } from './flights';
+import type { EngineCore } from './engine-core';
+import type { Flight } from './flight';
 import { EntryMeta } from './entry-meta';
 import type { Loaded } from './entry-reader';
 import type { EntryWriter, Kept } from './entry-writer';
@@ -30,7 +30,7 @@ function loadedOf(source: 'computed' | 'bypassed', value: unknown, kept: Kept): 
 /** One function's runs (see the file comment). */
 export class FunctionRuns {
   constructor(
-    private readonly engine: CacheEngine,
+    private readonly engine: EngineCore,
     private readonly writer: EntryWriter,
   ) {}
 
