@@ -92,12 +92,21 @@ export function missingBindingMessage(manifest: PackageManifest, host: HostPlatf
   );
 }
 
-/** This process's host, as the platform names count it. */
-function thisHost(): HostPlatform {
+/**
+ * This process's host. On Linux the C library is taken to be glibc unless `detectLibc`: asking
+ * (`process.report`) costs several milliseconds, so the loader first tries the glibc binary,
+ * which is the one npm installs on glibc hosts, and asks only if that fails.
+ */
+function thisHost(detectLibc: boolean): HostPlatform {
   const host: HostPlatform = { platform: process.platform, arch: process.arch };
-  const libc = hostLibc();
-  if (libc !== undefined) host.libc = libc;
+  if (process.platform === 'linux') host.libc = detectLibc ? (hostLibc() ?? 'glibc') : 'glibc';
   return host;
+}
+
+/** Where the binary of `platform` may be: the override alone, else a local build, then the platform package. */
+function candidatesFor(manifest: LoaderManifest, platform: string, override: string | undefined): string[] {
+  if (override !== undefined && override !== '') return [override];
+  return [`../${manifest.napi.binaryName}.${platform}.node`, `${manifest.name}-${platform}`];
 }
 
 /**
@@ -108,23 +117,30 @@ function thisHost(): HostPlatform {
 export function loadNativeBinding<T>(): T {
   const requireFromPackage = createRequire(import.meta.url);
   const manifest = requireFromPackage('../package.json') as LoaderManifest;
-  const host = thisHost();
-  const platform = platformOfHost(host);
   const override = process.env.NAPI_RS_NATIVE_LIBRARY_PATH;
-  const candidates =
-    override !== undefined && override !== ''
-      ? [override]
-      : [`../${manifest.napi.binaryName}.${platform}.node`, `${manifest.name}-${platform}`];
   let failure: unknown;
-  for (const candidate of candidates) {
-    try {
-      return requireFromPackage(candidate) as T;
-    } catch (error) {
-      // A missing local build is expected; any other failure is the one worth reporting.
-      if (failure === undefined || (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') failure = error;
+  const load = (candidates: readonly string[]): T | undefined => {
+    for (const candidate of candidates) {
+      try {
+        return requireFromPackage(candidate) as T;
+      } catch (error) {
+        // A missing local build is expected; any other failure is the one worth reporting.
+        if (failure === undefined || (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') failure = error;
+      }
     }
+    return undefined;
+  };
+  const assumed = platformOfHost(thisHost(false));
+  const loaded = load(candidatesFor(manifest, assumed, override));
+  if (loaded !== undefined) return loaded;
+  const host = thisHost(true);
+  const platform = platformOfHost(host);
+  if (platform !== assumed) {
+    // A musl host: its own binary, where one was built or installed.
+    const onMusl = load(candidatesFor(manifest, platform, override));
+    if (onMusl !== undefined) return onMusl;
   }
-  if (candidates[0] === override) {
+  if (override !== undefined && override !== '') {
     throw new CachekitError(
       `${manifest.name}@${manifest.version} could not load the native binary NAPI_RS_NATIVE_LIBRARY_PATH names (${override}; see cause). ` +
         `Fix: point it at a ${manifest.napi.binaryName}.${platform}.node of version ${manifest.version}, or unset it to use the platform package.`,
