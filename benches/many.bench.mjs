@@ -5,10 +5,10 @@
 // are L1 hits) and without (l1: false: the 90 hits are L2 hits). Goal: many ≥ 5× faster.
 // Reports, asserts nothing. Background writes are flushed after each timed batch, untimed.
 // Run: node benches/many.bench.mjs   (or REDIS_URL=redis://127.0.0.1:6379 to use a running server)
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cache, RedisBackend } from 'cachekit';
 import { startBenchRedis } from './lib/redis-server.mjs';
+import { publishReport } from './lib/report.mjs';
 
 const require = createRequire(import.meta.url);
 const { userPayload } = require('./lib/payload.js');
@@ -94,18 +94,15 @@ for (const { label, options, loadMany } of variants) {
   console.log(rows.at(-1));
 }
 
-const report = [
+publishReport('many', [
   `### ${CALLS} calls with ${MISSES} % misses: 100 awaited single calls ÷ one many(), ${ROUNDS} interleaved rounds (1 KB object, Redis on loopback)`,
   '',
   '| where the hits are | 100 single calls, ms (median) | one many(), ms (median) | ratio of the medians | single ÷ many per round, median (min–max) |',
   '| --- | ---: | ---: | ---: | ---: |',
   ...rows,
   '',
-  `Goal: ≥ 5×. Node ${process.version}, ${process.arch}; ${new Date().toISOString()}`,
-  '',
-].join('\n');
-console.log(report);
-writeFileSync(new URL('./results/many.md', import.meta.url), report);
+  'Goal: ≥ 5×.',
+]);
 await backend.close();
 await redis.stop();
 process.exit(0);

@@ -7,10 +7,10 @@
 // any after it, whatever its options, in every order tried (a V8 tiering artefact of the shared
 // hit-path code): a throw-away function takes that place, warmed with 5000 hits.
 // Run: node benches/tags.bench.mjs   (or REDIS_URL=redis://127.0.0.1:6379 to use a running server)
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cache, RedisBackend } from 'cachekit';
 import { startBenchRedis } from './lib/redis-server.mjs';
+import { publishReport } from './lib/report.mjs';
 
 const require = createRequire(import.meta.url);
 const { userPayload } = require('./lib/payload.js');
@@ -56,18 +56,15 @@ for (const { tier, suffix, options, batches } of tiers) {
   console.log(rows.at(-1));
 }
 
-const report = [
+publishReport('tags', [
   `### Hit on a tagged entry ÷ untagged: ${ROUNDS} rounds of interleaved batches (1 KB object, 2 tags, Redis on loopback)`,
   '',
   '| tier | untagged µs/hit | tagged µs/hit | tagged ÷ untagged, median of rounds (min–max) | bus |',
   '| --- | ---: | ---: | ---: | --- |',
   ...rows,
   '',
-  `Goal: ≤ 1.1×. Node ${process.version}, ${process.arch}; ${new Date().toISOString()}`,
-  '',
-].join('\n');
-console.log(report);
-writeFileSync(new URL('./results/tags.md', import.meta.url), report);
+  'Goal: ≤ 1.1×.',
+]);
 await backend.close();
 await redis.stop();
 process.exit(0);

@@ -6,25 +6,17 @@
  */
 import type { Backpressure } from '../../reliability/backpressure';
 import type { CircuitState } from '../../reliability/circuit-breaker';
-import type { ResilientBackend } from '../../reliability/resilient-backend';
-import type { ResilientBackendStats } from '../../reliability/resilient-backend-events';
 import { observedBackends } from '../observed';
 import { scrapedCounter, scrapedGauge, type MetricGroup, type MetricsContext } from './metrics-context';
-import { labelValue, type Samples } from './samples';
+import { eachSource, labelValue } from './samples';
 
 const BACKEND = ['backend', 'namespace'] as const;
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 
-/** Adds, for every live facade, what `values` reads from its stats. */
-const eachBackend =
-  (values: (stats: ResilientBackendStats, facade: ResilientBackend) => ReadonlyArray<[Record<string, string>, number]>) =>
-  (samples: Samples): void => {
-    for (const facade of observedBackends.live()) {
-      const stats = facade.stats();
-      const labels = { backend: facade.backendType, namespace: facade.namespace };
-      for (const [extra, value] of values(stats, facade)) samples.add({ ...labels, ...extra }, value);
-    }
-  };
+/** Every live guarded backend, labelled with its type and namespace. */
+const eachBackend = eachSource(function* () {
+  for (const facade of observedBackends.live()) yield [{ backend: facade.backendType, namespace: facade.namespace }, facade.stats()] as const;
+});
 
 /** Every live concurrency limit once, with the type of the backend it guards. */
 function liveLimits(): Map<Backpressure, string> {
@@ -36,11 +28,10 @@ function liveLimits(): Map<Backpressure, string> {
   return limits;
 }
 
-const eachLimit =
-  (read: (stats: ReturnType<Backpressure['stats']>) => ReadonlyArray<[Record<string, string>, number]>) =>
-  (samples: Samples): void => {
-    for (const [limit, backend] of liveLimits()) for (const [extra, value] of read(limit.stats())) samples.add({ backend, ...extra }, value);
-  };
+/** Every live concurrency limit, labelled with the type of the backend it guards. */
+const eachLimit = eachSource(function* () {
+  for (const [limit, backend] of liveLimits()) yield [{ backend }, limit.stats()] as const;
+});
 
 /** Builds the backend and backpressure metrics. */
 export function backendMetrics(context: MetricsContext): MetricGroup {

@@ -3,16 +3,14 @@
  * connected, announcements published, failed and queued for replay, received, malformed and
  * applied, and how often the link was lost.
  */
-import type { BusStats } from '../../invalidation/bus';
 import { observedBuses } from '../observed';
 import { scrapedCounter, scrapedGauge, type MetricGroup, type MetricsContext } from './metrics-context';
-import type { Samples } from './samples';
+import { eachSource } from './samples';
 
-const eachBus =
-  (values: (stats: BusStats) => ReadonlyArray<[Record<string, string>, number]>) =>
-  (samples: Samples): void => {
-    for (const bus of observedBuses.live()) for (const [extra, value] of values(bus.stats())) samples.add({ channel: bus.channel, ...extra }, value);
-  };
+/** Every live bus, labelled with its channel. */
+const eachBus = eachSource(function* () {
+  for (const bus of observedBuses.live()) yield [{ channel: bus.channel }, bus.stats()] as const;
+});
 
 /** Builds the invalidation-bus metrics. */
 export function busMetrics(context: MetricsContext): MetricGroup {

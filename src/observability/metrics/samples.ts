@@ -38,3 +38,16 @@ export class Samples {
 
 /** A label value from a name with dashes (`breaker-open` → `breaker_open`), as Prometheus labels are written. */
 export const labelValue = (name: string): string => name.replace(/-/g, '_');
+
+/** The labelled samples one source's stats give (extra labels and a value each). */
+export type SampleRows<S> = (stats: S) => ReadonlyArray<[Labels, number]>;
+
+/**
+ * A sampler over live sources: `sources` lists each with its own labels and its stats at scrape
+ * time; the result turns a `SampleRows` reading into the samples of every source.
+ */
+export function eachSource<S>(sources: () => Iterable<readonly [Labels, S]>): (rows: SampleRows<S>) => (samples: Samples) => void {
+  return (rows) => (samples) => {
+    for (const [labels, stats] of sources()) for (const [extra, value] of rows(stats)) samples.add({ ...labels, ...extra }, value);
+  };
+}
