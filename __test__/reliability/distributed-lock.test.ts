@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BackendError } from '../../src/errors';
 import { runWithLock, type LockedResult, type RunWithLockOptions } from '../../src/reliability/distributed-lock';
+import { LOCK_PROMPT_ANNOUNCE_MS } from '../../src/reliability/options';
 import { ResilientBackend } from '../../src/reliability/resilient-backend';
 import { ManualClock, flushMicrotasks } from './support/manual-clock';
 import { ScriptedBackend } from './support/scripted-backend';
@@ -52,6 +53,20 @@ describe('runWithLock', () => {
     await flushMicrotasks();
     expect(backend.locks.size).toBe(0);
     expect(backend.store.get('k')?.toString()).toBe('computed');
+  });
+
+  test('the holder announces its write at once only after a run of LOCK_PROMPT_ANNOUNCE_MS or more; a shorter run is gathered with the fills', async () => {
+    const { clock, options } = setup();
+    const announceAtOnce: boolean[] = [];
+    for (const runMs of [0, LOCK_PROMPT_ANNOUNCE_MS - 1, LOCK_PROMPT_ANNOUNCE_MS, 50]) {
+      const compute: RunWithLockOptions<string>['compute'] = async (context) => {
+        await clock.advance(runMs);
+        announceAtOnce.push(context.announceAtOnce());
+        return 'computed';
+      };
+      await runWithLock(options({ key: `k${runMs}`, compute }));
+    }
+    expect(announceAtOnce).toEqual([false, false, true, true]);
   });
 
   test('a lock taken at the first try computes without reading the cache again: one round trip more than a plain miss', async () => {

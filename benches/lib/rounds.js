@@ -18,8 +18,10 @@ const ratioOf = (rows) => rows[1].p50Us / rows[0].p50Us;
  * Fine interleaving for sequential asynchronous cases: `batches` rounds, each timing `batchSize`
  * calls of every case in turn (a round lasts a few milliseconds, so a change of machine speed
  * hits every case alike). Returns per case the median of its per-call batch times (µs), and
- * the ratio of each case's median to the first case's.
- * @param {{ name: string, fn: () => Promise<unknown> }[]} cases
+ * the ratio of each case's median to the first case's. A case's `settle`, if any, is awaited at
+ * the end of each of its batches, inside the timing (work a call leaves in the background is
+ * then counted in the batch that left it).
+ * @param {{ name: string, fn: () => Promise<unknown>, settle?: () => Promise<unknown> }[]} cases
  * @param {{ batches?: number, batchSize?: number, warmup?: number }} [options]
  */
 async function interleavedBatches(cases, options = {}) {
@@ -29,9 +31,10 @@ async function interleavedBatches(cases, options = {}) {
   const times = cases.map(() => []);
   for (let round = 0; round < batches; round++) {
     for (let index = 0; index < cases.length; index++) {
-      const fn = cases[index].fn;
+      const { fn, settle } = cases[index];
       const started = performance.now();
       for (let i = 0; i < batchSize; i++) await fn();
+      if (settle !== undefined) await settle();
       times[index].push(((performance.now() - started) * 1000) / batchSize);
     }
   }

@@ -23,6 +23,14 @@ import { exactStandardCopy, type ExactCopy } from '../l1/exact-copy';
  */
 export type Kept = Buffer | L1Template | undefined;
 
+/** A lock holder's write (see `ComputeContext` in reliability/distributed-lock.ts). */
+export interface HeldLockWrite {
+  /** Told of the L2 write once it is sent: the lock is released when it has landed. */
+  releaseAfter(write: Promise<boolean>): void;
+  /** True when the write is announced on the bus at once rather than gathered with the fills. */
+  announceAtOnce(): boolean;
+}
+
 /** A value encoded for both tiers: the serializer's bytes, and the sealed bytes where an L2 or an encrypted L1 needs them. */
 interface Encoded {
   readonly serialized: Buffer;
@@ -56,8 +64,8 @@ export class EntryWriter {
     awaitWrite: boolean,
     /** The frame of a tagged or fail-safe cache's entry. */
     meta?: EntryMeta,
-    /** Told of the L2 write once it is sent (a lock holder releases the lock when it has landed). */
-    onWrite?: (write: Promise<boolean>) => void,
+    /** The lock this call holds, if any. */
+    held?: HeldLockWrite,
   ): Kept | Promise<Kept> {
     const backend = this.backend();
     if (this.io.reference) {
@@ -68,8 +76,8 @@ export class EntryWriter {
       if (template !== undefined) return template;
     }
     const encoded = this.encode(key, value, meta, backend);
-    if (encoded instanceof Promise) return encoded.then((ready) => (ready === undefined ? undefined : this.storeEncoded(key, backend, ready, awaitWrite, meta, onWrite)));
-    return encoded === undefined ? undefined : this.storeEncoded(key, backend, encoded, awaitWrite, meta, onWrite);
+    if (encoded instanceof Promise) return encoded.then((ready) => (ready === undefined ? undefined : this.storeEncoded(key, backend, ready, awaitWrite, meta, held)));
+    return encoded === undefined ? undefined : this.storeEncoded(key, backend, encoded, awaitWrite, meta, held);
   }
 
   /**
@@ -114,7 +122,7 @@ export class EntryWriter {
         writes.length > 1 && typeof backend.backend.setMany === 'function'
           ? backend.setMany(writes)
           : Promise.all(writes.map((entry) => backend.set(entry.key, entry.value, entry.ttlSeconds))).then((oks) => oks.every(Boolean));
-      this.io.background.trackWrite(this.announced(backend, writes.map((entry) => entry.key), write));
+      this.io.background.trackWrite(this.announced(backend, writes.map((entry) => entry.key), write, false));
     }
     return encoded.map((ready) => ready?.serialized);
   }
@@ -179,13 +187,14 @@ export class EntryWriter {
     encoded: Encoded,
     awaitWrite: boolean,
     meta: EntryMeta | undefined,
-    onWrite: ((write: Promise<boolean>) => void) | undefined,
+    held: HeldLockWrite | undefined,
   ): Buffer | undefined | Promise<Buffer | undefined> {
     // The L2 write goes out first: L1 is filled while the backend works on it.
     let write: Promise<boolean> | undefined;
     if (backend !== null && encoded.sealed !== undefined) {
-      write = this.announced(backend, [key], backend.set(key, encoded.sealed, this.io.l2TtlSeconds));
-      onWrite?.(write);
+      // A lock holder's write may be announced at once: waiters in other processes look when it lands.
+      write = this.announced(backend, [key], backend.set(key, encoded.sealed, this.io.l2TtlSeconds), held?.announceAtOnce() === true);
+      held?.releaseAfter(write);
     }
     this.fill(key, encoded, meta);
     const serialized = encoded.serialized;
@@ -200,12 +209,15 @@ export class EntryWriter {
     return serialized;
   }
 
-  /** Remembers written keys (for `cacheClear()` where it needs them) and announces them on the bus once `write` landed. */
-  private announced(backend: ResilientBackend, keys: readonly string[], write: Promise<boolean>): Promise<boolean> {
+  /**
+   * Remembers written keys (for `cacheClear()` where it needs them) and announces them on the
+   * bus once `write` landed: at once when `prompt` (someone waits for them), else as fills.
+   */
+  private announced(backend: ResilientBackend, keys: readonly string[], write: Promise<boolean>, prompt: boolean): Promise<boolean> {
     if (typeof backend.backend.clearPrefix !== 'function') for (const key of keys) this.writtenKeys.remember(key);
     const bus = this.io.bus();
     // Announced once the write landed: a peer that drops its copy then reads the new value.
-    return bus === undefined ? write : write.then((ok) => (ok && bus.keysChanged(keys), ok));
+    return bus === undefined ? write : write.then((ok) => (ok && bus.keysChanged(keys, !prompt), ok));
   }
 
   /** Puts an encoded value into L1 in the form its mode keeps (reference mode put it already). */

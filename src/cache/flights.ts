@@ -6,13 +6,15 @@
 import { L1Template, copyTemplate, footprintOf } from '../l1/value-template';
 import { errorSummary } from '../observability/error-summary';
 import type { CallMessage } from '../observability/tracing-channels';
-import { runWithLock } from '../reliability/distributed-lock';
+import { newLockToken, runWithLock, type LockTry } from '../reliability/distributed-lock';
+import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { StaleValue } from '../fail-safe/stale-value';
 import type { EngineCore } from './engine-core';
 import type { Flight } from './flight';
 import type { FunctionRuns } from './function-runs';
 import { ExpiredRead, type Loaded, type ReadOutcome } from './entry-reader';
+import type { HeldLockWrite } from './entry-writer';
 
 export type { Flight } from './flight';
 
@@ -25,6 +27,8 @@ interface Load extends Flight {
   readonly signal: AbortSignal | undefined;
   /** Fail-safe: the expired L1 value to serve if the function fails. */
   readonly stale: StaleValue | undefined;
+  /** A locked cache's first try for the lock, made by its L2 read (`getOrLock`) when that missed. */
+  firstTry: LockTry | undefined;
 }
 
 /** The trace outcome of each way a flight is answered. */
@@ -59,7 +63,7 @@ export class Flights {
       this.engine.stats.counters.coalesced++;
       return (existing.promise as Promise<Loaded>).then((loaded) => this.joinedValue(loaded, fn, thisArg, args, trace));
     }
-    const flight: Load = { promise: undefined, discard: false, key, fn, thisArg, args, signal, stale };
+    const flight: Load = { promise: undefined, discard: false, key, fn, thisArg, args, signal, stale, firstTry: undefined };
     let promise: Promise<Loaded>;
     try {
       promise = this.loadUncoalesced(flight);
@@ -183,8 +187,8 @@ export class Flights {
   }
 
   /** Runs the function of `load` and stores its value (`source`: why it ran). */
-  private compute(load: Load, source: 'computed' | 'bypassed', stale: StaleValue | undefined, onWrite?: (write: Promise<boolean>) => void): Promise<Loaded> {
-    return this.runs.compute(load, load.key, load.fn, load.thisArg, load.args, false, source, stale, onWrite);
+  private compute(load: Load, source: 'computed' | 'bypassed', stale: StaleValue | undefined, held?: HeldLockWrite): Promise<Loaded> {
+    return this.runs.compute(load, load.key, load.fn, load.thisArg, load.args, false, source, stale, held);
   }
 
   private loadUncoalesced(load: Load): Promise<Loaded> {
@@ -194,7 +198,8 @@ export class Flights {
     const key = load.key;
     // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
     const readMark = engine.l1Tier?.mark();
-    const reading = backend.get(key, load.signal);
+    // A locked cache reads and, on a miss, tries for the lock in one round trip where it can.
+    const reading = this.usesLock(backend) && backend.supportsGetOrLock ? this.getOrLock(backend, load) : backend.get(key, load.signal);
     // The read is on its way: the per-key work of opening (or, after a miss, sealing) the entry
     // runs while the backend answers, not after.
     engine.pipeline?.prepare?.(engine.context(key));
@@ -207,6 +212,26 @@ export class Flights {
       if (read === 'failed') return this.compute(load, 'bypassed', load.stale);
       if (read === 'miss' && !this.usesLock(backend)) return this.compute(load, 'computed', load.stale);
       return this.afterRead(read, backend, load);
+    });
+  }
+
+  /**
+   * The L2 read of a locked cache: `getOrLock`, answered as `get` would be, with the lock try
+   * it made on a miss kept on `load` for `runWithLock`.
+   */
+  private getOrLock(backend: ResilientBackend, load: Load): Promise<OperationResult<Buffer | null>> {
+    const token = newLockToken();
+    return backend.getOrLock(load.key, token, this.engine.lock.leaseMs, load.signal).then((result) => {
+      if (!result.ok) {
+        // A script the guard gave up on may still run once the server wakes up, leaving a lock
+        // nobody knows it holds: compare-and-delete with our token removes exactly that.
+        if (result.reason === 'timeout' || result.reason === 'aborted') void backend.releaseLock(load.key, token);
+        return result;
+      }
+      const reply = result.value;
+      if (Buffer.isBuffer(reply)) return result as OperationResult<Buffer>;
+      load.firstTry = { token, acquired: reply === 'acquired' };
+      return { ok: true, value: null, latencyMs: result.latencyMs };
     });
   }
 
@@ -236,8 +261,9 @@ export class Flights {
         return typeof again === 'object' && !(again instanceof ExpiredRead) ? again : undefined;
       },
       // The holder's caller gets its value at once; the lock goes once the write has landed.
-      compute: (context) => this.compute(load, 'computed', stale, context.lockHeld ? context.releaseAfter : undefined),
+      compute: (context) => this.compute(load, 'computed', stale, context.lockHeld ? context : undefined),
       ...(bus ? { watch: bus.watch.bind(bus) } : {}),
+      ...(load.firstTry ? { firstTry: load.firstTry } : {}),
     });
     engine.stats.lockOutcomes[locked.lock]++;
     return locked.value;

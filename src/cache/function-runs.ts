@@ -16,7 +16,7 @@ import type { EngineCore } from './engine-core';
 import type { Flight } from './flight';
 import { EntryMeta } from './entry-meta';
 import type { Loaded } from './entry-reader';
-import type { EntryWriter, Kept } from './entry-writer';
+import type { EntryWriter, HeldLockWrite, Kept } from './entry-writer';
 import { L1Template } from '../l1/value-template';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
@@ -48,15 +48,15 @@ export class FunctionRuns {
     awaitWrite: boolean,
     source: 'computed' | 'bypassed',
     stale: StaleValue | undefined,
-    /** Told of the L2 write once it is sent (a lock holder releases the lock when it has landed). */
-    onWrite?: (write: Promise<boolean>) => void,
+    /** The lock this call holds, if any (released once the L2 write has landed). */
+    held?: HeldLockWrite,
   ): Promise<Loaded> {
     // Taken before the run: a tag stamped while the function runs invalidates what it returns.
     const createdAt = Date.now();
     const { softMs, hardMs } = this.engine.config.factoryTimeout;
     if (stale === undefined && hardMs === undefined) {
       const value = await this.engine.runFunction(fn, thisArg, args, false);
-      return this.stored(flight, key, value, createdAt, thisArg, args, awaitWrite, source, onWrite);
+      return this.stored(flight, key, value, createdAt, thisArg, args, awaitWrite, source, held);
     }
     let result: unknown;
     try {
@@ -65,7 +65,7 @@ export class FunctionRuns {
       result = Promise.reject(error);
     }
     const outcome: RunOutcome = await awaitRun(result, stale === undefined ? undefined : softMs, hardMs);
-    if (outcome.kind === 'value') return this.stored(flight, key, outcome.value, createdAt, thisArg, args, awaitWrite, source, onWrite);
+    if (outcome.kind === 'value') return this.stored(flight, key, outcome.value, createdAt, thisArg, args, awaitWrite, source, held);
     if (outcome.kind === 'error') return this.failSafeOr(flight, key, stale, outcome.kind, outcome.error);
     this.ranOver(outcome.kind);
     // The run goes on: its value is stored when it arrives, unless an invalidation came first.
@@ -144,13 +144,13 @@ export class FunctionRuns {
     args: readonly unknown[],
     awaitWrite: boolean,
     source: 'computed' | 'bypassed',
-    onWrite?: (write: Promise<boolean>) => void,
+    held?: HeldLockWrite,
   ): Loaded | Promise<Loaded> {
     if (flight.discard) return { source, value, serialized: undefined, latencyMs: 0, stale: undefined };
     let stored: Kept | Promise<Kept>;
     try {
       const meta = this.metaFor(key, createdAt, thisArg, args, value);
-      stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta, onWrite);
+      stored = meta === null ? undefined : this.writer.storeNow(key, value, awaitWrite, meta, held);
     } catch (error) {
       this.storeFailed(key, error);
       stored = undefined;

@@ -4,7 +4,12 @@
  * prefixes) it changed; every other process drops its L1 copies of them. Values never travel.
  *
  * Nothing is lost silently:
- * - Announcements are batched per event-loop turn (one publish per shard per turn).
+ * - Announcements are batched per event-loop turn (one publish per shard per turn). A fill's
+ *   announcement (a value written after a miss or a refresh, that nobody waits for) may wait
+ *   `FILL_GATHER_MS` to share its publish with others: no peer can hold a copy of a key that was
+ *   missing from L2 unless it outlived its entry there, so dropping it a few ms later changes
+ *   nothing a reader can rely on, and a process filling many keys in a row publishes once per
+ *   gathering instead of once per write (a publish costs about a round trip of work on both ends).
  * - A publish that fails is queued (newest per key wins, bounded) and sent again once Redis
  *   takes publishes again; a queue that overflows becomes one "drop everything" announcement.
  * - While the subscriber is not connected, announcements may be missed: the L1 entries of the
@@ -27,6 +32,8 @@ import { writeLog, type Logger } from '../observability/logger';
 import { MAX_ITEMS, decodeMessage, encodeMessage, type MessageKind } from './message';
 import type { BusTransport } from './redis-transport';
 
+/** Longest a fill's announcement waits for others to share its publish, ms. */
+export const FILL_GATHER_MS = 5;
 /** Most announcements waiting for a failed publish to be retried. */
 const MAX_QUEUED = 10_000;
 /** First retry of failed publishes, ms; doubles up to `MAX_RETRY_MS`. */
@@ -92,6 +99,8 @@ export class InvalidationBus {
   /** Announcements of this turn, not yet published. */
   private readonly batch = new Map<string, Pending>();
   private flushScheduled = false;
+  /** The gathering of fill announcements, while one is open. */
+  private gatherTimer: ReturnType<typeof setTimeout> | undefined;
   /** Announcements whose publish failed, oldest first (re-inserting moves one to the end). */
   private readonly failed = new Map<string, Pending>();
   private overflowed = false;
@@ -148,10 +157,15 @@ export class InvalidationBus {
     this.scheduleFlush();
   }
 
-  /** Announces that the entries under these stored keys changed (after the change reached L2). */
-  keysChanged(keys: readonly string[]): void {
+  /**
+   * Announces that the entries under these stored keys changed (after the change reached L2).
+   * `fill`: the values were written after a miss or a refresh and nobody waits for them, so
+   * the announcement may be gathered with others for up to `FILL_GATHER_MS`.
+   */
+  keysChanged(keys: readonly string[], fill = false): void {
     for (const key of keys) this.enqueue(this.batch, `k${key}`, { kind: 'key', shard: this.transport.shardOf(key) });
-    this.scheduleFlush();
+    if (fill) this.scheduleGathered();
+    else this.scheduleFlush();
   }
 
   /** Announces that every entry under these prefixes was cleared. */
@@ -188,6 +202,7 @@ export class InvalidationBus {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    if (this.gatherTimer !== undefined) clearTimeout(this.gatherTimer);
     await this.transport.close();
   }
 
@@ -206,11 +221,27 @@ export class InvalidationBus {
     detached(() =>
       setImmediate(() => {
         this.flushScheduled = false;
-        const batch = new Map(this.batch);
-        this.batch.clear();
-        void this.publishAll(batch);
+        this.flushBatch();
       }),
     );
+  }
+
+  /** Publishes the batch within `FILL_GATHER_MS` (or with the next prompt announcement, if sooner). */
+  private scheduleGathered(): void {
+    if (this.gatherTimer !== undefined || this.flushScheduled || this.closed) return;
+    detached(() => {
+      this.gatherTimer = setTimeout(() => {
+        this.gatherTimer = undefined;
+        this.flushBatch();
+      }, FILL_GATHER_MS);
+    });
+  }
+
+  private flushBatch(): void {
+    if (this.batch.size === 0) return;
+    const batch = new Map(this.batch);
+    this.batch.clear();
+    void this.publishAll(batch);
   }
 
   /** Publishes `announcements` grouped into messages; failures go to the retry queue. */

@@ -16,7 +16,7 @@ import { nodeCrypto } from '../lazy-builtins';
 import { classifyError } from './classify-error';
 import { sleep, systemClock, type Clock, type TimerHandle } from './clock';
 import type { OperationResult } from './operation-result';
-import { LOCK_POLL_FRACTION, LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS } from './options';
+import { LOCK_POLL_FRACTION, LOCK_POLL_MAX_MS, LOCK_POLL_MIN_MS, LOCK_PROMPT_ANNOUNCE_MS } from './options';
 import { isTraced, lockChannel, traced, type LockMessage } from '../observability/tracing-channels';
 
 /** The lock operations `runWithLock` needs; `ResilientBackend` provides them. */
@@ -59,6 +59,23 @@ export interface RunWithLockOptions<T> {
   random?: () => number;
   /** Who waits, for the `cachekit:lock` tracing channel (the wait is published only with it). */
   trace?: LockTraceLabel;
+  /**
+   * The first try for the lock, already made together with the read that missed (see
+   * `CacheBackend.getOrLock`): its token and whether it was acquired. Without it, the first try
+   * is an `acquireLock`.
+   */
+  firstTry?: LockTry;
+}
+
+/** A try for the lock made before `runWithLock`, under `token`. */
+export interface LockTry {
+  readonly token: string;
+  readonly acquired: boolean;
+}
+
+/** A new owner token for a lock. */
+export function newLockToken(): string {
+  return nodeCrypto().randomUUID();
 }
 
 /** The cached function and backend a lock wait belongs to. */
@@ -74,9 +91,14 @@ export interface ComputeContext {
   readonly lockHeld: boolean;
   /** While the lock is held: the write of the value, once it has landed the lock is released. */
   releaseAfter(landed: Promise<unknown>): void;
+  /**
+   * Asked when the value is about to be written: true when the lock has been held long enough
+   * (`LOCK_PROMPT_ANNOUNCE_MS`) that the write should be announced to waiters at once.
+   */
+  announceAtOnce(): boolean;
 }
 
-const NOT_HELD: ComputeContext = Object.freeze({ lockHeld: false, releaseAfter: () => undefined });
+const NOT_HELD: ComputeContext = Object.freeze({ lockHeld: false, releaseAfter: () => undefined, announceAtOnce: () => false });
 
 /** How the lock went. */
 export type LockOutcome =
@@ -167,7 +189,12 @@ async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, 
   const { backend, key, leaseMs } = options;
   const renewal = new LeaseRenewal(backend, key, token, leaseMs, clock);
   let landed: Promise<unknown> | undefined;
-  const held: ComputeContext = { lockHeld: true, releaseAfter: (write) => void (landed = write) };
+  const heldSince = clock.now();
+  const held: ComputeContext = {
+    lockHeld: true,
+    releaseAfter: (write) => void (landed = write),
+    announceAtOnce: () => clock.now() - heldSince >= LOCK_PROMPT_ANNOUNCE_MS,
+  };
   try {
     // Taking over after a wait: the previous holder may have published between our last look and
     // our lock. A lock taken at the first try follows our own miss a round trip ago: a value that
@@ -217,7 +244,9 @@ async function waitForLock<T>(options: RunWithLockOptions<T>, token: string, clo
   const random = options.random ?? Math.random;
   const waitStart = clock.now();
   const deadline = waitStart + options.waitTimeoutMs;
-  let attempt = await backend.acquireLock(key, token, leaseMs, signal);
+  const firstTry = options.firstTry;
+  let attempt: OperationResult<boolean> =
+    firstTry === undefined ? await backend.acquireLock(key, token, leaseMs, signal) : { ok: true, value: firstTry.acquired, latencyMs: 0 };
   for (let attempts = 1; ; attempts++) {
     if (attempt.ok && attempt.value) return { outcome: 'acquired', tookOver: attempts > 1 };
     // Local overload is congestion in this process, not a sign the backend is gone: keep
@@ -261,7 +290,7 @@ function tracedWait<T>(options: RunWithLockOptions<T>, label: LockTraceLabel, to
 export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<LockedResult<T>> {
   if (!options.backend.supportsLocks) return computeWithoutLock(options.compute, 'unavailable');
   const clock = options.clock ?? systemClock;
-  const token = nodeCrypto().randomUUID();
+  const token = options.firstTry?.token ?? newLockToken();
   const label = options.trace;
   const wait = await (label !== undefined && isTraced(lockChannel) ? tracedWait(options, label, token, clock) : waitForLock(options, token, clock));
   if (wait.outcome === 'acquired') return holdAndCompute(options, token, clock, wait.tookOver);

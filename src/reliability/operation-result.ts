@@ -43,6 +43,7 @@ export type OperationName =
   | 'acquireLock'
   | 'renewLock'
   | 'releaseLock'
+  | 'getOrLock'
   | 'clearPrefix'
   | 'healthCheck'
   | 'close';

@@ -167,3 +167,12 @@ export const LOCK_POLL_MAX_MS = 100;
  * a 50 ms function costs its waiters about 60 ms, where doubling intervals could cost 100 ms.
  */
 export const LOCK_POLL_FRACTION = 0.2;
+/**
+ * A lock holder whose function ran at least this long announces its write at once (ms); a
+ * shorter run's write is announced with the fills (within the bus's `FILL_GATHER_MS`, 5 ms).
+ * Waiters are woken by either, and look by themselves every `LOCK_POLL_MIN_MS` or more: after a
+ * short run a gathered announcement reaches them about when their first poll would, and the
+ * publish (about a round trip of work at both ends) is paid at once only when it is small
+ * beside the run it ends.
+ */
+export const LOCK_PROMPT_ANNOUNCE_MS = 2;
