@@ -6,16 +6,15 @@
  * `cache.production` miss sends the commands of a plain miss plus the lock's release.
  */
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { cache } from '../../src';
 import { RedisBackend } from '../../src/backends/redis/backend';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server';
+import { useOwnRedisServer } from '../support/own-redis-server';
 
-let redis: RedisServerHandle;
-let raw: Redis;
+const own = useOwnRedisServer();
 const backends: RedisBackend[] = [];
 
-function backendFor(url = redis.url): RedisBackend {
+function backendFor(url = own.server.url): RedisBackend {
   const backend = new RedisBackend({ url });
   backends.push(backend);
   return backend;
@@ -26,7 +25,7 @@ function backendFor(url = redis.url): RedisBackend {
  * Redis are left out, and so is MONITOR's own client), until `stop()`.
  */
 async function watchCommands(): Promise<{ calls: () => Record<string, number>; stop: () => void }> {
-  const monitor = await new Redis(redis.url).monitor();
+  const monitor = await new Redis(own.server.url).monitor();
   const counts: Record<string, number> = {};
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (source === 'lua') return;
@@ -39,24 +38,16 @@ async function watchCommands(): Promise<{ calls: () => Record<string, number>; s
 /** Lets MONITOR's reports of commands already answered arrive. */
 const settleMonitor = () => new Promise((resolve) => setTimeout(resolve, 50));
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-  raw = new Redis(redis.url);
-});
 afterEach(async () => {
   while (backends.length > 0) await backends.pop()!.close();
-  await raw.acl('DELUSER', 'noscripts');
-  await raw.flushall();
-});
-afterAll(async () => {
-  await raw.quit();
-  await redis.stop();
+  await own.raw.acl('DELUSER', 'noscripts');
+  await own.reset();
 });
 
 describe('RedisBackend.getOrLock', () => {
   it('returns the value when there is one, else takes the lock, else reports it held: one EVALSHA each', async () => {
     const backend = backendFor();
-    await raw.set('gol:present', 'value');
+    await own.raw.set('gol:present', 'value');
     await backend.healthCheck();
     // The first call loads the script (NOSCRIPT → EVAL); count from the second on.
     await backend.getOrLock('gol:warm', 'warm-token', 1_000);
@@ -72,9 +63,9 @@ describe('RedisBackend.getOrLock', () => {
     expect(absent).toBe('acquired');
     expect(held).toBe('held');
     expect(watch.calls()).toEqual({ evalsha: 3 });
-    expect(await raw.exists('gol:present:lock')).toBe(0);
-    expect(await raw.get('gol:absent:lock')).toBe('token-a');
-    const lease = await raw.pttl('gol:absent:lock');
+    expect(await own.raw.exists('gol:present:lock')).toBe(0);
+    expect(await own.raw.get('gol:absent:lock')).toBe('token-a');
+    const lease = await own.raw.pttl('gol:absent:lock');
     expect(lease).toBeGreaterThan(0);
     expect(lease).toBeLessThanOrEqual(5_000);
   });
@@ -90,12 +81,12 @@ describe('RedisBackend.getOrLock', () => {
   });
 
   it('answers correctly on a server that refuses scripts (GET, then SET NX), and keeps doing so', async () => {
-    await raw.acl('SETUSER', 'noscripts', 'on', '>secret', '~*', '&*', '+@all', '-@scripting');
-    const backend = backendFor(redis.url.replace('redis://', 'redis://noscripts:secret@'));
-    await raw.set('acl:present', 'value');
+    await own.raw.acl('SETUSER', 'noscripts', 'on', '>secret', '~*', '&*', '+@all', '-@scripting');
+    const backend = backendFor(own.server.url.replace('redis://', 'redis://noscripts:secret@'));
+    await own.raw.set('acl:present', 'value');
     expect((await backend.getOrLock('acl:present', 't1', 5_000))?.toString()).toBe('value');
     expect(await backend.getOrLock('acl:absent', 't1', 5_000)).toBe('acquired');
-    expect(await raw.get('acl:absent:lock')).toBe('t1');
+    expect(await own.raw.get('acl:absent:lock')).toBe('t1');
     expect(await backend.getOrLock('acl:absent', 't2', 5_000)).toBe('held');
     const watch = await watchCommands();
     expect(await backend.getOrLock('acl:other', 't3', 5_000)).toBe('acquired');
@@ -133,6 +124,6 @@ describe('cache.production miss on Redis', () => {
     expect(calls).toEqual({ evalsha: 2, set: 1 });
     // The bus announces the write (gathered with other fills: at most one publish).
     expect(publish).toBeLessThanOrEqual(1);
-    expect(await raw.keys('*production-miss*:lock')).toEqual([]);
+    expect(await own.raw.keys('*production-miss*:lock')).toEqual([]);
   });
 });

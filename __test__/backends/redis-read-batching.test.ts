@@ -5,51 +5,41 @@
  * batch fails each read with an error naming its key. `setMany` (the writes of `many()`) goes
  * through the same auto-pipeline, so commands sent after it still land after it.
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/errors';
 import { RedisBackend } from '../../src/backends/redis/backend';
 import { MAX_BATCH_KEYS } from '../../src/backends/redis/read-batcher';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server';
+import { startRedisServer } from '../support/redis-server';
+import { useOwnRedisServer } from '../support/own-redis-server';
 
-let redis: RedisServerHandle;
-let raw: Redis;
+const own = useOwnRedisServer();
 const backends: RedisBackend[] = [];
 
 function backendFor(options: Partial<ConstructorParameters<typeof RedisBackend>[0]> = {}): RedisBackend {
-  const backend = new RedisBackend({ url: redis.url, ...options });
+  const backend = new RedisBackend({ url: own.server.url, ...options });
   backends.push(backend);
   return backend;
 }
 
 /** Calls of `command` the server counted since the last CONFIG RESETSTAT (ACL refusals excluded). */
 async function calls(command: string): Promise<number> {
-  const info = await raw.info('commandstats');
+  const info = await own.raw.info('commandstats');
   const match = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info);
   return match === null ? 0 : Number(match[1]);
 }
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-  raw = new Redis(redis.url);
-});
 afterEach(async () => {
   while (backends.length > 0) await backends.pop()!.close();
-  await raw.acl('SETUSER', 'default', '+@all');
-  await raw.flushall();
-});
-afterAll(async () => {
-  await raw.quit();
-  await redis.stop();
+  await own.reset();
 });
 
 describe('RedisBackend read batching', () => {
   it('sends a lone read as GET and the reads made while it is in flight as MGETs, each answered with its own value', async () => {
     const backend = backendFor();
     const keys = Array.from({ length: 150 }, (_, i) => `batch:${i}`);
-    for (let i = 0; i < keys.length; i += 3) await raw.set(keys[i]!, `value-${i}`);
+    for (let i = 0; i < keys.length; i += 3) await own.raw.set(keys[i]!, `value-${i}`);
     await backend.healthCheck();
-    await raw.config('RESETSTAT');
+    await own.raw.config('RESETSTAT');
     const values = await Promise.all(keys.map((key) => backend.get(key)));
     values.forEach((value, i) => expect(value?.toString() ?? null).toBe(i % 3 === 0 ? `value-${i}` : null));
     expect(await calls('get')).toBe(1);
@@ -58,7 +48,7 @@ describe('RedisBackend read batching', () => {
 
   it('keeps commands in call order: a read before a write sees the old value, a read after it the new one', async () => {
     const backend = backendFor();
-    await raw.set('order:k', 'old');
+    await own.raw.set('order:k', 'old');
     const busy = backend.get('order:other'); // in flight: the reads below are batched
     const before = backend.get('order:k');
     const write = backend.set('order:k', Buffer.from('new'));
@@ -74,25 +64,25 @@ describe('RedisBackend read batching', () => {
   it('answers reads accepted before close()', async () => {
     const backend = backendFor();
     await backend.healthCheck();
-    await raw.set('close:a', 'a');
-    await raw.set('close:b', 'b');
+    await own.raw.set('close:a', 'a');
+    await own.raw.set('close:b', 'b');
     const reads = [backend.get('close:a'), backend.get('close:b'), backend.get('close:a')];
     await backend.close();
     expect((await Promise.all(reads)).map((v) => v?.toString())).toEqual(['a', 'b', 'a']);
   });
 
   it('turns batching off when the server refuses MGET, and sends the refused reads again one by one', async () => {
-    await raw.acl('SETUSER', 'default', '-mget');
+    await own.raw.acl('SETUSER', 'default', '-mget');
     const backend = backendFor();
-    await raw.set('acl:a', 'a');
-    await raw.set('acl:b', 'b');
+    await own.raw.set('acl:a', 'a');
+    await own.raw.set('acl:b', 'b');
     const first = await Promise.all(['acl:a', 'acl:b', 'acl:c', 'acl:a'].map((key) => backend.get(key)));
     expect(first.map((v) => v?.toString() ?? null)).toEqual(['a', 'b', null, 'a']);
-    await raw.config('RESETSTAT');
+    await own.raw.config('RESETSTAT');
     const second = await Promise.all(['acl:b', 'acl:a', 'acl:b'].map((key) => backend.get(key)));
     expect(second.map((v) => v?.toString())).toEqual(['b', 'a', 'b']);
     expect(await calls('get')).toBe(3);
-    expect(/^cmdstat_mget:/m.test(await raw.info('commandstats'))).toBe(false);
+    expect(/^cmdstat_mget:/m.test(await own.raw.info('commandstats'))).toBe(false);
   });
 
   it('fails each read of a failed batch with a classified BackendError naming its key', async () => {
@@ -121,7 +111,7 @@ describe('RedisBackend read batching', () => {
   it('is off with autoPipelining: false (every read is a GET)', async () => {
     const backend = backendFor({ autoPipelining: false });
     await backend.healthCheck();
-    await raw.config('RESETSTAT');
+    await own.raw.config('RESETSTAT');
     await Promise.all(Array.from({ length: 20 }, (_, i) => backend.get(`plain:${i}`)));
     expect(await calls('get')).toBe(20);
     expect(await calls('mget')).toBe(0);
@@ -134,15 +124,15 @@ describe('RedisBackend setMany through the auto-pipeline', () => {
   it('stores every entry with its TTL, and commands sent right after it land after it', async () => {
     const backend = backendFor();
     await backend.healthCheck();
-    await raw.config('RESETSTAT');
+    await own.raw.config('RESETSTAT');
     const written = backend.setMany(entries); // queued for the next event loop turn
     const deleted = backend.delete('many:0'); // sent after: must not overtake the SET
     const read = backend.get('many:1');
     await Promise.all([written, deleted]);
-    expect(await raw.exists('many:0')).toBe(0);
+    expect(await own.raw.exists('many:0')).toBe(0);
     expect((await read)?.toString()).toBe('value-1');
-    for (const { key, value } of entries.slice(1)) expect((await raw.getBuffer(key))?.toString()).toBe(value.toString());
-    const ttl = await raw.ttl('many:9');
+    for (const { key, value } of entries.slice(1)) expect((await own.raw.getBuffer(key))?.toString()).toBe(value.toString());
+    const ttl = await own.raw.ttl('many:9');
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60);
     expect(await calls('set')).toBe(entries.length);
@@ -151,7 +141,7 @@ describe('RedisBackend setMany through the auto-pipeline', () => {
   it('stores every entry with autoPipelining: false too (one explicit pipeline)', async () => {
     const backend = backendFor({ autoPipelining: false });
     await backend.setMany(entries);
-    for (const { key, value } of entries) expect((await raw.getBuffer(key))?.toString()).toBe(value.toString());
-    expect(await raw.ttl('many:0')).toBeGreaterThan(0);
+    for (const { key, value } of entries) expect((await own.raw.getBuffer(key))?.toString()).toBe(value.toString());
+    expect(await own.raw.ttl('many:0')).toBeGreaterThan(0);
   });
 });
