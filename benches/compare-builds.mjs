@@ -6,8 +6,9 @@
 //
 // Cases, each a raw baseline then before then after, batches of 25 calls taking turns for many
 // rounds (benches/lib/rounds.js), a redis-server on loopback started here:
-//   L1 hit (default mode, no backend), L2 hit (l1: false, Redis), miss + write (l1: false, a new
-//   key per call, the write completed).
+//   L1 hit (default mode, no backend), L2 hit (l1: false, Redis; default and cache.production),
+//   miss + write (a new key per
+//   call, the write completed: l1: false, L1 + L2, and cache.production with l1: false).
 // Prints the per-call medians and after ÷ before; the ratio is what to read, not the times.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -42,49 +43,61 @@ const record = userPayload(42);
 const memo = new Map([['user:42', record]]);
 await raw.set('raw:user:42', JSON.stringify(record));
 
-/** The three cached functions of one build (one module name per build: keys never collide). */
+/** The cached functions of one build (one module name per build: keys never collide). */
 function casesOf(name, { cache, RedisBackend }) {
   const backend = new RedisBackend({ url: redis.url });
   const fetchUser = async (id) => userPayload(id);
   const options = { ttl: 3600, module: `compare-${name}` };
   const l1Hit = cache(async function l1Hit(id) { return fetchUser(id); }, { ...options, backend: null });
   const l2 = cache(async function l2(id) { return fetchUser(id); }, { ...options, backend, l1: false });
-  return { l1Hit, l2, backend };
+  const withL1 = cache(async function withL1(id) { return fetchUser(id); }, { ...options, backend });
+  const production = cache.production(async function production(id) { return fetchUser(id); }, { ...options, backend, l1: false });
+  return { l1Hit, l2, withL1, production, backend };
 }
 const before = casesOf('before', builds.before);
 const after = casesOf('after', builds.after);
 for (const side of [before, after]) {
   await side.l1Hit(42);
-  await side.l2(42);
-  await side.l2.flush();
+  for (const fn of [side.l2, side.production]) {
+    await fn(42);
+    await fn.flush();
+  }
 }
 
 let nextId = 1_000_000;
+const rawMiss = {
+  name: 'raw ioredis GET + SET EX (JSON)',
+  fn: async () => {
+    const key = `raw:miss:${nextId++}`;
+    if ((await raw.get(key)) === null) await raw.set(key, JSON.stringify(userPayload(nextId)), 'EX', 3600);
+  },
+};
 const scenarios = [
   {
     name: 'L1 hit (default mode, 1 KB record)',
     base: { name: 'async Map.get', fn: async () => memo.get('user:42') },
     call: (side) => () => side.l1Hit(42),
   },
-  {
-    name: 'L2 hit (l1: false)',
+  ...[
+    ['L2 hit (l1: false)', 'l2'],
+    ['L2 hit (cache.production, l1: false)', 'production'],
+  ].map(([name, fn]) => ({
+    name,
     base: { name: 'raw ioredis GET + JSON.parse', fn: async () => JSON.parse(await raw.get('raw:user:42')) },
-    call: (side) => () => side.l2(42),
-  },
-  {
-    name: 'miss + write (l1: false)',
-    base: {
-      name: 'raw ioredis GET + SET EX (JSON)',
-      fn: async () => {
-        const key = `raw:miss:${nextId++}`;
-        if ((await raw.get(key)) === null) await raw.set(key, JSON.stringify(userPayload(nextId)), 'EX', 3600);
-      },
-    },
+    call: (side) => () => side[fn](42),
+  })),
+  ...[
+    ['miss + write (l1: false)', 'l2'],
+    ['miss + write (L1 + L2)', 'withL1'],
+    ['miss + write (cache.production, l1: false)', 'production'],
+  ].map(([name, fn]) => ({
+    name,
+    base: rawMiss,
     call: (side) => async () => {
-      await side.l2(nextId++);
-      await side.l2.flush();
+      await side[fn](nextId++);
+      await side[fn].flush();
     },
-  },
+  })),
 ];
 
 console.log(`before: ${beforeDir}\nafter:  ${afterDir}\n`);

@@ -35,9 +35,6 @@ export interface BackendEntry {
   ttlSeconds?: number;
 }
 
-/** What `getOrLock` found: the entry's bytes, or no entry and whether the lock was taken. */
-export type GetOrLockReply = Buffer | 'acquired' | 'held';
-
 /**
  * The protocol every L2 backend implements. Keys are the physical keys (already scoped by
  * tenant where applicable); values are opaque bytes.
@@ -83,13 +80,6 @@ export interface CacheBackend {
   renewLock?(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<boolean>;
   /** Releases the lock only if `token` still owns it (compare-and-delete). */
   releaseLock?(key: string, token: string, options?: BackendCallOptions): Promise<boolean>;
-  /**
-   * Optional, beside the three lock methods: `get`, and when the key is missing, `acquireLock`
-   * — as one atomic step (one round trip on Redis). Resolves to the value, `'acquired'` (no
-   * value; the lock is now owned by `token`) or `'held'` (no value; another owner holds it).
-   * A locked cache's miss then costs the round trips of a plain miss.
-   */
-  getOrLock?(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<GetOrLockReply>;
   /** Batched `get`, results in the order of `keys`. */
   getMany?(keys: readonly string[], options?: BackendCallOptions): Promise<Array<Buffer | null>>;
   /** Batched `set`. */

@@ -6,8 +6,7 @@
 import { L1Template, copyTemplate, footprintOf } from '../l1/value-template';
 import { errorSummary } from '../observability/error-summary';
 import type { CallMessage } from '../observability/tracing-channels';
-import { newLockToken, runWithLock, type LockTry } from '../reliability/distributed-lock';
-import type { OperationResult } from '../reliability/operation-result';
+import { runWithLock } from '../reliability/distributed-lock';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { StaleValue } from '../fail-safe/stale-value';
 import type { EngineCore } from './engine-core';
@@ -27,8 +26,6 @@ interface Load extends Flight {
   readonly signal: AbortSignal | undefined;
   /** Fail-safe: the expired L1 value to serve if the function fails. */
   readonly stale: StaleValue | undefined;
-  /** A locked cache's first try for the lock, made by its L2 read (`getOrLock`) when that missed. */
-  firstTry: LockTry | undefined;
 }
 
 /** The trace outcome of each way a flight is answered. */
@@ -63,7 +60,7 @@ export class Flights {
       this.engine.stats.counters.coalesced++;
       return (existing.promise as Promise<Loaded>).then((loaded) => this.joinedValue(loaded, fn, thisArg, args, trace));
     }
-    const flight: Load = { promise: undefined, discard: false, key, fn, thisArg, args, signal, stale, firstTry: undefined };
+    const flight: Load = { promise: undefined, discard: false, key, fn, thisArg, args, signal, stale };
     let promise: Promise<Loaded>;
     try {
       promise = this.loadUncoalesced(flight);
@@ -198,8 +195,7 @@ export class Flights {
     const key = load.key;
     // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
     const readMark = engine.l1Tier?.mark();
-    // A locked cache reads and, on a miss, tries for the lock in one round trip where it can.
-    const reading = this.usesLock(backend) && backend.supportsGetOrLock ? this.getOrLock(backend, load) : backend.get(key, load.signal);
+    const reading = backend.get(key, load.signal);
     // The read is on its way: the per-key work of opening (or, after a miss, sealing) the entry
     // runs while the backend answers, not after.
     engine.pipeline?.prepare?.(engine.context(key));
@@ -212,26 +208,6 @@ export class Flights {
       if (read === 'failed') return this.compute(load, 'bypassed', load.stale);
       if (read === 'miss' && !this.usesLock(backend)) return this.compute(load, 'computed', load.stale);
       return this.afterRead(read, backend, load);
-    });
-  }
-
-  /**
-   * The L2 read of a locked cache: `getOrLock`, answered as `get` would be, with the lock try
-   * it made on a miss kept on `load` for `runWithLock`.
-   */
-  private getOrLock(backend: ResilientBackend, load: Load): Promise<OperationResult<Buffer | null>> {
-    const token = newLockToken();
-    return backend.getOrLock(load.key, token, this.engine.lock.leaseMs, load.signal).then((result) => {
-      if (!result.ok) {
-        // A script the guard gave up on may still run once the server wakes up, leaving a lock
-        // nobody knows it holds: compare-and-delete with our token removes exactly that.
-        if (result.reason === 'timeout' || result.reason === 'aborted') void backend.releaseLock(load.key, token);
-        return result;
-      }
-      const reply = result.value;
-      if (Buffer.isBuffer(reply)) return result as OperationResult<Buffer>;
-      load.firstTry = { token, acquired: reply === 'acquired' };
-      return { ok: true, value: null, latencyMs: result.latencyMs };
     });
   }
 
@@ -263,7 +239,6 @@ export class Flights {
       // The holder's caller gets its value at once; the lock goes once the write has landed.
       compute: (context) => this.compute(load, 'computed', stale, context.lockHeld ? context : undefined),
       ...(bus ? { watch: bus.watch.bind(bus) } : {}),
-      ...(load.firstTry ? { firstTry: load.firstTry } : {}),
     });
     engine.stats.lockOutcomes[locked.lock]++;
     return locked.value;

@@ -59,23 +59,6 @@ export interface RunWithLockOptions<T> {
   random?: () => number;
   /** Who waits, for the `cachekit:lock` tracing channel (the wait is published only with it). */
   trace?: LockTraceLabel;
-  /**
-   * The first try for the lock, already made together with the read that missed (see
-   * `CacheBackend.getOrLock`): its token and whether it was acquired. Without it, the first try
-   * is an `acquireLock`.
-   */
-  firstTry?: LockTry;
-}
-
-/** A try for the lock made before `runWithLock`, under `token`. */
-export interface LockTry {
-  readonly token: string;
-  readonly acquired: boolean;
-}
-
-/** A new owner token for a lock. */
-export function newLockToken(): string {
-  return nodeCrypto().randomUUID();
 }
 
 /** The cached function and backend a lock wait belongs to. */
@@ -244,9 +227,7 @@ async function waitForLock<T>(options: RunWithLockOptions<T>, token: string, clo
   const random = options.random ?? Math.random;
   const waitStart = clock.now();
   const deadline = waitStart + options.waitTimeoutMs;
-  const firstTry = options.firstTry;
-  let attempt: OperationResult<boolean> =
-    firstTry === undefined ? await backend.acquireLock(key, token, leaseMs, signal) : { ok: true, value: firstTry.acquired, latencyMs: 0 };
+  let attempt = await backend.acquireLock(key, token, leaseMs, signal);
   for (let attempts = 1; ; attempts++) {
     if (attempt.ok && attempt.value) return { outcome: 'acquired', tookOver: attempts > 1 };
     // Local overload is congestion in this process, not a sign the backend is gone: keep
@@ -290,7 +271,7 @@ function tracedWait<T>(options: RunWithLockOptions<T>, label: LockTraceLabel, to
 export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<LockedResult<T>> {
   if (!options.backend.supportsLocks) return computeWithoutLock(options.compute, 'unavailable');
   const clock = options.clock ?? systemClock;
-  const token = options.firstTry?.token ?? newLockToken();
+  const token = nodeCrypto().randomUUID();
   const label = options.trace;
   const wait = await (label !== undefined && isTraced(lockChannel) ? tracedWait(options, label, token, clock) : waitForLock(options, token, clock));
   if (wait.outcome === 'acquired') return holdAndCompute(options, token, clock, wait.tookOver);

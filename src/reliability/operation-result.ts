@@ -43,7 +43,6 @@ export type OperationName =
   | 'acquireLock'
   | 'renewLock'
   | 'releaseLock'
-  | 'getOrLock'
   | 'clearPrefix'
   | 'healthCheck'
   | 'close';

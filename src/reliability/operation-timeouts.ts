@@ -12,8 +12,6 @@ import { DEFAULT_TIMEOUTS, type AdaptiveTimeoutOptions } from './options';
 const TIMEOUT_GROUP: Readonly<Partial<Record<OperationName, OperationName>>> = {
   renewLock: 'acquireLock',
   releaseLock: 'acquireLock',
-  // A read that may take the lock: it answers like a GET (and carries the value back).
-  getOrLock: 'get',
 };
 
 /** Operations that scan a namespace: rare, operator-driven, given `clearPrefixMs`. */

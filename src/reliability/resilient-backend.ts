@@ -9,7 +9,7 @@
  * their own files.
  */
 import { BackendError } from '../errors';
-import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend, GetOrLockReply } from '../backends/types';
+import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../backends/types';
 import { Backpressure, type PermitOutcome } from './backpressure';
 import { CallOutcomes } from './call-outcomes';
 import { CircuitBreaker, type BreakerTicket } from './circuit-breaker';
@@ -69,8 +69,6 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
   readonly options: ResolvedReliabilityOptions;
   /** True when the backend implements `acquireLock`, `renewLock` and `releaseLock`. */
   readonly supportsLocks: boolean;
-  /** True when the backend has locks and implements `getOrLock` too. */
-  readonly supportsGetOrLock: boolean;
   /** True when the backend implements `getTtl` and `refreshTtl`. */
   readonly supportsTtl: boolean;
 
@@ -104,7 +102,6 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
     this.ownsBackend = deps.ownsBackend ?? false;
     this.supportsLocks =
       typeof backend.acquireLock === 'function' && typeof backend.renewLock === 'function' && typeof backend.releaseLock === 'function';
-    this.supportsGetOrLock = this.supportsLocks && typeof backend.getOrLock === 'function';
     this.supportsTtl = typeof backend.getTtl === 'function' && typeof backend.refreshTtl === 'function';
 
     const breakerOptions = this.options.circuitBreaker;
@@ -200,13 +197,6 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
     const renewLock = this.backend.renewLock?.bind(this.backend);
     if (renewLock === undefined) return this.unsupported('renewLock');
     return this.execute('renewLock', (o) => renewLock(key, token, leaseMs, o), signal, 0, key);
-  }
-
-  /** Reads `key`, and when it is missing tries once to take its lock (one step; see `CacheBackend.getOrLock`). */
-  getOrLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<GetOrLockReply>> {
-    const getOrLock = this.backend.getOrLock?.bind(this.backend);
-    if (getOrLock === undefined) return this.unsupported('getOrLock');
-    return this.execute('getOrLock', (o) => getOrLock(key, token, leaseMs, o), signal, 0, key);
   }
 
   /** Releases the lock if `token` still owns it. */

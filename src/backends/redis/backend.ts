@@ -25,12 +25,12 @@ import {
 } from '../arguments';
 import { classifyRedisError } from '../classify';
 import { backendFailure, unlessAborted } from '../abort';
-import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend, GetOrLockReply } from '../types';
+import type { BackendCallOptions, BackendEntry, BackendHealth, CacheBackend } from '../types';
 import { clearPrefix, type CommandStep } from './clear-prefix';
 import { ConnectionWatch } from './connection-watch';
 import { checkRedisHealth } from './health';
 import { lockKeyOf } from '../lock-key';
-import { GET_OR_LOCK, RELEASE_LOCK, RENEW_LOCK } from './lock-scripts';
+import { RELEASE_LOCK, RENEW_LOCK } from './lock-scripts';
 import { createRedisClient } from './client';
 import { ReadBatcher } from './read-batcher';
 import { validateRedisOptions, type RedisBackendOptions, type RedisClient, type RedisSettings } from './options';
@@ -47,8 +47,8 @@ function expiryArgs(ttlSeconds: number): ['EX', number] | ['PX', number] | [] {
   return ['PX', Math.max(1, Math.round(ttlSeconds * 1000))];
 }
 
-/** A reply refusing the command itself (MGET, EVALSHA): an ACL without it, or a renamed command. */
-function refusesCommand(error: unknown): boolean {
+/** A reply refusing the MGET command itself: an ACL without it, or a renamed command. */
+function refusesMget(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
   return message.startsWith('NOPERM') || /^ERR unknown command/i.test(message);
 }
@@ -65,8 +65,6 @@ export class RedisBackend implements CacheBackend {
 
   private readonly watch: ConnectionWatch;
   private closed = false;
-  /** The server refused EVALSHA once (an ACL, a renamed command): `getOrLock` uses plain commands from then on. */
-  private scriptsRefused = false;
   private readonly closeTasks: Array<() => Promise<void>> = [];
   /** Commands this backend has sent (or queued) and not yet seen settle. */
   private inFlight = 0;
@@ -90,7 +88,7 @@ export class RedisBackend implements CacheBackend {
             readMany: (keys) => this.sendBatch(() => (this.client as Redis).mgetBuffer(keys)),
             readOne: (key) => this.sendBatch(() => this.client.getBuffer(key)),
             failure: (error, key) => backendFailure(error, { backend: BACKEND, operation: 'get', key }, this.classify),
-            refusesBatches: refusesCommand,
+            refusesBatches: refusesMget,
           })
         : undefined;
   }
@@ -281,33 +279,6 @@ export class RedisBackend implements CacheBackend {
       RELEASE_LOCK.run(this.client, lockKeyOf(key), token),
     );
     return reply === 1;
-  }
-
-  /**
-   * One script on standalone and Sentinel. On a Cluster the entry and `<key>:lock` live in
-   * different slots, which one script cannot touch; and a server that refuses scripts (an ACL
-   * without EVALSHA) would otherwise fail every read: both get a GET, then on a miss the lock's
-   * SET NX, as before this method existed.
-   */
-  async getOrLock(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<GetOrLockReply> {
-    checkLockCall(BACKEND, 'getOrLock', key, token, leaseMs);
-    if (this.client.isCluster || this.scriptsRefused) return this.getThenLock(key, token, leaseMs, options);
-    let reply: unknown;
-    try {
-      reply = await this.run('getOrLock', key, options, () => GET_OR_LOCK.runBuffer(this.client, [key, lockKeyOf(key)], token, leaseMs));
-    } catch (error) {
-      if (!refusesCommand(error instanceof BackendError ? error.cause : error)) throw error;
-      this.scriptsRefused = true;
-      return this.getThenLock(key, token, leaseMs, options);
-    }
-    if (Buffer.isBuffer(reply)) return reply;
-    return reply === 1 ? 'acquired' : 'held';
-  }
-
-  private async getThenLock(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<GetOrLockReply> {
-    const value = await this.run('getOrLock', key, options, () => this.client.getBuffer(key));
-    if (value !== null) return value;
-    return (await this.acquireLock(key, token, leaseMs, options)) ? 'acquired' : 'held';
   }
 
   async getMany(keys: readonly string[], options?: BackendCallOptions): Promise<Array<Buffer | null>> {

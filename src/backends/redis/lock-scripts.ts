@@ -18,16 +18,6 @@ export class LuaScript {
     return (this.hash ??= nodeCrypto().createHash('sha1').update(this.body).digest('hex'));
   }
 
-  /** Runs the script on `keys`, bulk replies as Buffers; NOSCRIPT falls back to EVAL as `run` does. */
-  async runBuffer(client: RedisClient, keys: readonly string[], ...args: Array<string | number>): Promise<unknown> {
-    try {
-      return await client.callBuffer('evalsha', this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return client.callBuffer('eval', this.body, keys.length, ...keys, ...args);
-      throw err;
-    }
-  }
-
   /** Runs the script on one key; the script cache is per server, so NOSCRIPT falls back to EVAL. */
   async run(client: RedisClient, key: string, ...args: Array<string | number>): Promise<unknown> {
     try {
@@ -47,12 +37,4 @@ export const RELEASE_LOCK = new LuaScript(
 /** Sets the expiry of KEYS[1] to ARGV[2] ms only if it holds ARGV[1]; returns 1 when extended. */
 export const RENEW_LOCK = new LuaScript(
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end",
-);
-
-/**
- * KEYS[1]'s value when it exists; otherwise takes the lock KEYS[2] for token ARGV[1] and lease
- * ARGV[2] ms (SET NX PX, as `acquireLock` does) and returns 1, or 0 when another owner holds it.
- */
-export const GET_OR_LOCK = new LuaScript(
-  "local v = redis.call('get', KEYS[1]) if v then return v end if redis.call('set', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end return 0",
 );
