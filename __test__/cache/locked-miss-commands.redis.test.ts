@@ -1,8 +1,9 @@
 /**
  * What a `cache.production` miss sends to Redis, counted with MONITOR on a redis-server of the
- * suite's own: the read, the lock, the value, the release, and at most one publish. The bus
- * announces a short run's write as a fill (gathered with others), a run of
- * `LOCK_PROMPT_ANNOUNCE_MS` or more at once (its waiters are woken by it).
+ * suite's own: the read, the lock, the value together with the release (one script), and at
+ * most one publish. The bus announces a short run's write as a fill (gathered with others), a
+ * run of `LOCK_PROMPT_ANNOUNCE_MS` or more at once (its waiters are woken by it). And
+ * `setAndReleaseLock` itself: the value with its TTL, the lock deleted only for its owner.
  */
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -55,7 +56,7 @@ async function settle(watch: { calls: () => Record<string, number> }, misses: nu
 }
 
 describe('cache.production misses on Redis', () => {
-  it('ten quick misses in a row: a GET, a lock, a SET and a release each, and at most one publish each', async () => {
+  it('ten quick misses in a row: a GET, a lock and one script storing the value and releasing the lock each, and at most one publish each', async () => {
     const load = lockedLoader('quick-misses', 0);
     await load(0); // connects and loads the release script
     await load.flush();
@@ -66,9 +67,9 @@ describe('cache.production misses on Redis', () => {
     await settle(watch, 10);
     watch.stop();
 
-    const { publish = 0, set = 0, ...others } = watch.calls();
-    expect(others).toEqual({ get: 10, evalsha: 10 });
-    expect(set).toBe(20); // the lock (SET NX PX) and the value, per miss
+    const { publish = 0, ...others } = watch.calls();
+    // GET, the lock's SET NX PX, and EVALSHA storing the value and releasing the lock.
+    expect(others).toEqual({ get: 10, set: 10, evalsha: 10 });
     expect(publish).toBeGreaterThanOrEqual(1);
     expect(publish).toBeLessThanOrEqual(10);
   });
@@ -88,5 +89,22 @@ describe('cache.production misses on Redis', () => {
       ['quick', true],
       ['slow', false],
     ]);
+  });
+
+  it('setAndReleaseLock stores the value with its TTL and deletes the lock only for the token that owns it', async () => {
+    const backend = new RedisBackend({ url: own.server.url });
+    backends.push(backend);
+    expect(await backend.acquireLock('sr:k', 'owner', 5_000)).toBe(true);
+    await backend.setAndReleaseLock('sr:k', Buffer.from('v1'), 60, 'someone-else');
+    expect((await backend.get('sr:k'))?.toString()).toBe('v1');
+    expect(await own.raw.get('sr:k:lock')).toBe('owner');
+    await backend.setAndReleaseLock('sr:k', Buffer.from('v2'), 0.5, 'owner');
+    expect((await backend.get('sr:k'))?.toString()).toBe('v2');
+    expect(await own.raw.exists('sr:k:lock')).toBe(0);
+    const ttlMs = await own.raw.pttl('sr:k');
+    expect(ttlMs).toBeGreaterThan(0);
+    expect(ttlMs).toBeLessThanOrEqual(500);
+    await backend.setAndReleaseLock('sr:forever', Buffer.from('v'), undefined, 'nobody');
+    expect(await own.raw.pttl('sr:forever')).toBe(-1);
   });
 });

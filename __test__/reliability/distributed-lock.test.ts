@@ -69,6 +69,20 @@ describe('runWithLock', () => {
     expect(announceAtOnce).toEqual([false, false, true, true]);
   });
 
+  test('a write that releases the lock itself (releasedBy) is not followed by a release; one that did not store the value is', async () => {
+    for (const stored of [true, false]) {
+      const { backend, options } = setup();
+      const compute: RunWithLockOptions<string>['compute'] = async (context) => {
+        context.releasedBy(Promise.resolve(stored));
+        return 'computed';
+      };
+      await runWithLock(options({ compute }));
+      await flushMicrotasks();
+      // The scripted backend's write released nothing: the lock is still there unless runWithLock released it.
+      expect(backend.locks.size).toBe(stored ? 1 : 0);
+    }
+  });
+
   test('a lock taken at the first try computes without reading the cache again: one round trip more than a plain miss', async () => {
     const { backend, options, runs } = setup();
     expect(await runWithLock(options())).toMatchObject({ value: 'computed', source: 'computed', lock: 'acquired' });

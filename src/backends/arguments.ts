@@ -65,7 +65,7 @@ export function checkLease(backend: string, operation: string, key: string, leas
 export function checkLockCall(backend: string, operation: string, key: unknown, token: unknown, leaseMs?: unknown): asserts key is string {
   checkKey(backend, operation, key);
   checkToken(backend, operation, key, token);
-  if (operation !== 'releaseLock') checkLease(backend, operation, key, leaseMs);
+  if (operation === 'acquireLock' || operation === 'renewLock') checkLease(backend, operation, key, leaseMs);
 }
 
 /** The error for a value above a backend's size limit (permanent: the same value never fits). */

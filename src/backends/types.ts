@@ -80,6 +80,11 @@ export interface CacheBackend {
   renewLock?(key: string, token: string, leaseMs: number, options?: BackendCallOptions): Promise<boolean>;
   /** Releases the lock only if `token` still owns it (compare-and-delete). */
   releaseLock?(key: string, token: string, options?: BackendCallOptions): Promise<boolean>;
+  /**
+   * Optional, beside the three lock methods: `set`, then `releaseLock` once the value is
+   * stored — one command on Redis instead of two. A lock holder writes its value with it.
+   */
+  setAndReleaseLock?(key: string, value: Buffer, ttlSeconds: number | undefined, token: string, options?: BackendCallOptions): Promise<void>;
   /** Batched `get`, results in the order of `keys`. */
   getMany?(keys: readonly string[], options?: BackendCallOptions): Promise<Array<Buffer | null>>;
   /** Batched `set`. */

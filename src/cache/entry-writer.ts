@@ -25,8 +25,12 @@ export type Kept = Buffer | L1Template | undefined;
 
 /** A lock holder's write (see `ComputeContext` in reliability/distributed-lock.ts). */
 export interface HeldLockWrite {
+  /** The lock's owner token. */
+  readonly token: string;
   /** Told of the L2 write once it is sent: the lock is released when it has landed. */
   releaseAfter(write: Promise<boolean>): void;
+  /** Told of an L2 write that releases the lock itself (`setAndReleaseLock`). */
+  releasedBy(write: Promise<boolean>): void;
   /** True when the write is announced on the bus at once rather than gathered with the fills. */
   announceAtOnce(): boolean;
 }
@@ -192,9 +196,15 @@ export class EntryWriter {
     // The L2 write goes out first: L1 is filled while the backend works on it.
     let write: Promise<boolean> | undefined;
     if (backend !== null && encoded.sealed !== undefined) {
-      // A lock holder's write may be announced at once: waiters in other processes look when it lands.
-      write = this.announced(backend, [key], backend.set(key, encoded.sealed, this.io.l2TtlSeconds), held?.announceAtOnce() === true);
-      held?.releaseAfter(write);
+      // A lock holder's write releases the lock with the value where the backend can (one
+      // command), and may be announced at once: waiters in other processes look when it lands.
+      const withRelease = held !== undefined && backend.supportsSetAndRelease;
+      const sent = withRelease
+        ? backend.setAndReleaseLock(key, encoded.sealed, this.io.l2TtlSeconds, held.token)
+        : backend.set(key, encoded.sealed, this.io.l2TtlSeconds);
+      write = this.announced(backend, [key], sent, held?.announceAtOnce() === true);
+      if (withRelease) held.releasedBy(write);
+      else held?.releaseAfter(write);
     }
     this.fill(key, encoded, meta);
     const serialized = encoded.serialized;

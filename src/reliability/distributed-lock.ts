@@ -74,6 +74,13 @@ export interface ComputeContext {
   readonly lockHeld: boolean;
   /** While the lock is held: the write of the value, once it has landed the lock is released. */
   releaseAfter(landed: Promise<unknown>): void;
+  /** The lock's owner token: a write that releases the lock itself needs it. */
+  readonly token: string;
+  /**
+   * While the lock is held: the write of the value, which releases the lock itself when it
+   * stores the value (resolves true); when it does not, the lock is released as by `releaseAfter`.
+   */
+  releasedBy(write: Promise<boolean>): void;
   /**
    * Asked when the value is about to be written: true when the lock has been held long enough
    * (`LOCK_PROMPT_ANNOUNCE_MS`) that the write should be announced to waiters at once.
@@ -81,7 +88,13 @@ export interface ComputeContext {
   announceAtOnce(): boolean;
 }
 
-const NOT_HELD: ComputeContext = Object.freeze({ lockHeld: false, releaseAfter: () => undefined, announceAtOnce: () => false });
+const NOT_HELD: ComputeContext = Object.freeze({
+  lockHeld: false,
+  token: '',
+  releaseAfter: () => undefined,
+  releasedBy: () => undefined,
+  announceAtOnce: () => false,
+});
 
 /** How the lock went. */
 export type LockOutcome =
@@ -172,10 +185,16 @@ async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, 
   const { backend, key, leaseMs } = options;
   const renewal = new LeaseRenewal(backend, key, token, leaseMs, clock);
   let landed: Promise<unknown> | undefined;
+  let releasedByWrite = false;
   const heldSince = clock.now();
   const held: ComputeContext = {
     lockHeld: true,
+    token,
     releaseAfter: (write) => void (landed = write),
+    releasedBy: (write) => {
+      landed = write;
+      releasedByWrite = true;
+    },
     announceAtOnce: () => clock.now() - heldSince >= LOCK_PROMPT_ANNOUNCE_MS,
   };
   try {
@@ -194,6 +213,7 @@ async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, 
     // result never rejects.
     const release = (): void => void backend.releaseLock(key, token);
     if (landed === undefined) release();
+    else if (releasedByWrite) landed.then((stored) => stored === true || release(), release);
     else landed.then(release, release);
   }
 }

@@ -69,6 +69,8 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
   readonly options: ResolvedReliabilityOptions;
   /** True when the backend implements `acquireLock`, `renewLock` and `releaseLock`. */
   readonly supportsLocks: boolean;
+  /** True when the backend has locks and `setAndReleaseLock`: a lock holder's write releases its lock. */
+  readonly supportsSetAndRelease: boolean;
   /** True when the backend implements `getTtl` and `refreshTtl`. */
   readonly supportsTtl: boolean;
 
@@ -102,6 +104,7 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
     this.ownsBackend = deps.ownsBackend ?? false;
     this.supportsLocks =
       typeof backend.acquireLock === 'function' && typeof backend.renewLock === 'function' && typeof backend.releaseLock === 'function';
+    this.supportsSetAndRelease = this.supportsLocks && typeof backend.setAndReleaseLock === 'function';
     this.supportsTtl = typeof backend.getTtl === 'function' && typeof backend.refreshTtl === 'function';
 
     const breakerOptions = this.options.circuitBreaker;
@@ -132,6 +135,16 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
   /** Writes `key`. True when stored; false when the write was dropped (counted, never thrown). */
   set(key: string, value: Buffer, ttlSeconds?: number, signal?: AbortSignal): Promise<boolean> {
     return this.execute('set', (o) => this.backend.set(key, value, ttlSeconds, o), signal, writeAllowanceMs(value.length), key).then(this.writeOutcome);
+  }
+
+  /**
+   * `set`, then the release of the lock `token` owns, in one step where the backend has
+   * `setAndReleaseLock` (see `supportsSetAndRelease`). True when the value was stored.
+   */
+  setAndReleaseLock(key: string, value: Buffer, ttlSeconds: number | undefined, token: string, signal?: AbortSignal): Promise<boolean> {
+    const setAndRelease = this.backend.setAndReleaseLock?.bind(this.backend);
+    if (setAndRelease === undefined) return this.set(key, value, ttlSeconds, signal);
+    return this.execute('set', (o) => setAndRelease(key, value, ttlSeconds, token, o), signal, writeAllowanceMs(value.length), key).then(this.writeOutcome);
   }
 
   private readonly writeOutcome = (result: OperationResult<unknown>): boolean => {

@@ -30,7 +30,7 @@ import { clearPrefix, type CommandStep } from './clear-prefix';
 import { ConnectionWatch } from './connection-watch';
 import { checkRedisHealth } from './health';
 import { lockKeyOf } from '../lock-key';
-import { RELEASE_LOCK, RENEW_LOCK } from './lock-scripts';
+import { RELEASE_LOCK, RENEW_LOCK, SET_AND_RELEASE_LOCK } from './lock-scripts';
 import { createRedisClient } from './client';
 import { ReadBatcher } from './read-batcher';
 import { validateRedisOptions, type RedisBackendOptions, type RedisClient, type RedisSettings } from './options';
@@ -279,6 +279,22 @@ export class RedisBackend implements CacheBackend {
       RELEASE_LOCK.run(this.client, lockKeyOf(key), token),
     );
     return reply === 1;
+  }
+
+  /**
+   * One script on standalone and Sentinel. On a Cluster the entry and `<key>:lock` live in
+   * different slots, which one script cannot touch: the SET, then the release once it landed.
+   */
+  async setAndReleaseLock(key: string, value: Buffer, ttlSeconds: number | undefined, token: string, options?: BackendCallOptions): Promise<void> {
+    checkLockCall(BACKEND, 'setAndReleaseLock', key, token);
+    if (this.client.isCluster) {
+      await this.set(key, value, ttlSeconds, options);
+      await this.releaseLock(key, token, options);
+      return;
+    }
+    checkValue(BACKEND, 'setAndReleaseLock', key, value);
+    const [mode = '', amount = 0] = expiryArgs(checkTtlSeconds(BACKEND, 'setAndReleaseLock', key, ttlSeconds));
+    await this.run('setAndReleaseLock', key, options, () => SET_AND_RELEASE_LOCK.run(this.client, [key, lockKeyOf(key)], value, mode, amount, token));
   }
 
   async getMany(keys: readonly string[], options?: BackendCallOptions): Promise<Array<Buffer | null>> {
