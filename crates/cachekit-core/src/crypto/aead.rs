@@ -58,12 +58,7 @@ impl FromStr for Algorithm {
 
 /// Ciphertext length for a plaintext of `plaintext_len` bytes (checked against the cap).
 pub fn sealed_len(plaintext_len: usize) -> Result<usize, CryptoError> {
-    if plaintext_len > MAX_UNCOMPRESSED_SIZE {
-        return Err(CryptoError::InputTooLarge {
-            size: plaintext_len,
-            limit: MAX_UNCOMPRESSED_SIZE,
-        });
-    }
+    CryptoError::check_input_size(plaintext_len, MAX_UNCOMPRESSED_SIZE)?;
     Ok(plaintext_len + OVERHEAD)
 }
 

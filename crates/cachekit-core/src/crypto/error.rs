@@ -94,6 +94,15 @@ impl CryptoError {
         })
     }
 
+    /// `Ok` when an input of `size` bytes is within `limit`, else
+    /// [`CryptoError::InputTooLarge`]; checked before any output is sized from it.
+    pub(crate) fn check_input_size(size: usize, limit: usize) -> Result<(), CryptoError> {
+        if size > limit {
+            return Err(Self::InputTooLarge { size, limit });
+        }
+        Ok(())
+    }
+
     /// `Ok` when a caller's output buffer is exactly `expected` long, else
     /// [`CryptoError::OutputLength`]; checked before anything is written or a nonce is spent.
     pub(crate) fn check_output_len(out: &[u8], expected: usize) -> Result<(), CryptoError> {
