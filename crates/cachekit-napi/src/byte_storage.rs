@@ -9,6 +9,7 @@ use napi::{Env, Task};
 use napi_derive::napi;
 
 use cachekit_core::envelope::{self, EnvelopeError, PendingEnvelope, Retrieved};
+use cachekit_core::output::check_output_len;
 
 use crate::error::{rejection, IntoJsError, IntoJsResult, JsError};
 use crate::out_buffer::output_bytes;
@@ -67,13 +68,9 @@ pub fn envelope_retrieve_into(
 ) -> Result<String, JsError> {
     let parsed = envelope::parse(envelope).into_js()?;
     let out = output_bytes(&mut out);
-    if out.len() != parsed.original_size() {
-        return Err(EnvelopeError::OutputLength {
-            expected: parsed.original_size(),
-            actual: out.len(),
-        }
-        .into_js());
-    }
+    check_output_len(out, parsed.original_size())
+        .map_err(EnvelopeError::from)
+        .into_js()?;
     parsed.decompress_into(out).into_js()?;
     Ok(parsed.format().to_owned())
 }

@@ -29,6 +29,7 @@ use super::error::CryptoError;
 use super::kdf::DerivedKey;
 use super::key_set::{key_holder_debug, TenantKeySet, FINGERPRINT_LEN};
 use crate::limits::MAX_COMPRESSED_SIZE;
+use crate::output::check_output_len;
 
 /// HKDF domain of MAC keys.
 pub const MAC_DOMAIN: &str = "integrity_mac";
@@ -117,7 +118,7 @@ impl TenantMacKeys {
     /// Frames `payload` under the current key, bound to `aad`, into `out` (exactly
     /// `framed_len(payload.len())` bytes).
     pub fn seal_into(&self, payload: &[u8], aad: &[u8], out: &mut [u8]) -> Result<(), CryptoError> {
-        CryptoError::check_output_len(out, framed_len(payload.len())?)?;
+        check_output_len(out, framed_len(payload.len())?)?;
         let (header, rest) = out.split_at_mut(SIGNED_HEADER_LEN);
         header[..MAC_FRAME_MAGIC.len()].copy_from_slice(&MAC_FRAME_MAGIC);
         let current = self.keys.current();

@@ -7,6 +7,7 @@ use super::error::CryptoError;
 use super::kdf::{derive_domain_key, key_fingerprint, DerivedKey};
 use super::key_set::{key_holder_debug, TenantKeySet};
 use super::nonce::NonceSequence;
+use crate::output::check_output_len;
 
 /// Domain of the data encryption key.
 pub const ENCRYPTION_DOMAIN: &str = "encryption";
@@ -86,7 +87,7 @@ impl TenantKeys {
         algorithm: Algorithm,
         out: &mut [u8],
     ) -> Result<(), CryptoError> {
-        CryptoError::check_output_len(out, sealed_len(plaintext.len())?)?;
+        check_output_len(out, sealed_len(plaintext.len())?)?;
         let nonce = self.nonces.next()?;
         self.keys
             .current()
