@@ -37,15 +37,19 @@ dedupe.define('fetchUser', (id) => fetchUser(id));
 const ckLocal = cache.local(async function fetchUserLocal(id) {
   return fetchUser(id);
 });
-const ckReference = cache(async function fetchUserRef(id) {
-  return fetchUser(id);
-}, { backend: null, l1: { mode: 'reference' } });
-const ckDefault = cache(async function fetchUserBytes(id) {
-  return fetchUser(id);
-}, { backend: null });
-const ckFrozen = cache(async function fetchUserFrozen(id) {
-  return fetchUser(id);
-}, { backend: null, l1: { mode: 'frozen' } });
+
+/** cachekit's L1 modes (memory only) over `load`, as cases calling it with ID; `label` names the functions. */
+function l1ModeCases(load, label) {
+  const modes = [
+    ["cachekit l1.mode 'reference'", 'Reference', { l1: { mode: 'reference' } }],
+    ["cachekit l1.mode 'frozen' (deep-frozen, no copy)", 'Frozen', { l1: { mode: 'frozen' } }],
+    ['cachekit default (fresh copy per hit)', 'Bytes', {}],
+  ];
+  return modes.map(([name, suffix, options]) => {
+    const cached = cache(load, { backend: null, name: `${label}${suffix}`, ...options });
+    return { name, fn: () => cached(ID) };
+  });
+}
 
 const cases = [
   { name: 'raw Map in an async function', fn: () => rawMapGet(ID), baseline: true },
@@ -56,9 +60,7 @@ const cases = [
   { name: 'cacheable 2 getOrSet()', fn: () => cacheable.getOrSet(`user:${ID}`, () => fetchUser(ID), { ttl: '1h' }) },
   { name: 'async-cache-dedupe 3', fn: () => dedupe.fetchUser(ID) },
   { name: 'cachekit cache.local (live reference)', fn: () => ckLocal(ID) },
-  { name: "cachekit l1.mode 'reference'", fn: () => ckReference(ID) },
-  { name: "cachekit l1.mode 'frozen' (deep-frozen, no copy)", fn: () => ckFrozen(ID) },
-  { name: 'cachekit default (fresh copy per hit)', fn: () => ckDefault(ID) },
+  ...l1ModeCases(fetchUser, 'fetchUser'),
 ];
 
 // Warm every cache so each measured call is a hit.
@@ -77,10 +79,8 @@ const nestedCases = [
     fn: async () => nestedMap.get(ID) ?? (nestedMap.set(ID, nestedPayload(ID)), nestedMap.get(ID)),
     baseline: true,
   },
-  { name: "cachekit l1.mode 'reference'", fn: cache(async function nestedRef(id) { return nestedPayload(id); }, { backend: null, l1: { mode: 'reference' } }) },
-  { name: "cachekit l1.mode 'frozen'", fn: cache(async function nestedFrozen(id) { return nestedPayload(id); }, { backend: null, l1: { mode: 'frozen' } }) },
-  { name: 'cachekit default (fresh copy per hit)', fn: cache(async function nestedBytes(id) { return nestedPayload(id); }, { backend: null }) },
-].map((c) => (c.baseline ? c : { ...c, fn: ((f) => () => f(ID))(c.fn) }));
+  ...l1ModeCases(async (id) => nestedPayload(id), 'nested'),
+];
 for (const c of nestedCases) await c.fn();
 const nestedRows = await runAsyncSuite('L1 hit, nested 1 KB record', nestedCases, { batch: 1000 });
 const nestedTable = toMarkdown('L1 hit of a nested 1 KB record (6 order lines, 4 history entries, nested objects)', nestedRows, 'raw Map');

@@ -6,8 +6,8 @@
 // Reports, asserts nothing. Background writes are flushed after each timed batch, untimed.
 // Run: node benches/many.bench.mjs   (or REDIS_URL=redis://127.0.0.1:6379 to use a running server)
 import { createRequire } from 'node:module';
-import { cache, RedisBackend } from 'cachekit';
-import { startBenchRedis } from './lib/redis-server.mjs';
+import { cache } from 'cachekit';
+import { startBenchBackend } from './lib/redis-server.mjs';
 import { publishReport } from './lib/report.mjs';
 
 const require = createRequire(import.meta.url);
@@ -17,8 +17,7 @@ const { spread, median } = require('./lib/rounds.js');
 const ROUNDS = Number(process.env.MANY_ROUNDS ?? 80);
 const CALLS = 100;
 const MISSES = 10;
-const redis = await startBenchRedis();
-const backend = new RedisBackend({ url: redis.url });
+const { backend, finish } = await startBenchBackend();
 const fetchUser = async (id) => userPayload(id);
 
 // See tags.bench.mjs: the first function whose hits get hot is slower; a throw-away takes its place.
@@ -103,6 +102,4 @@ publishReport('many', [
   '',
   'Goal: ≥ 5×.',
 ]);
-await backend.close();
-await redis.stop();
-process.exit(0);
+await finish();

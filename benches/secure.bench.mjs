@@ -2,16 +2,15 @@
 // (Redis on loopback, started here). Run: node benches/secure.bench.mjs
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cache, RedisBackend } from 'cachekit';
-import { startBenchRedis } from './lib/redis-server.mjs';
+import { cache } from 'cachekit';
+import { startBenchBackend } from './lib/redis-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { runAsyncSuite, toMarkdown } = require('./lib/async-suite.js');
 const { userPayload } = require('./lib/payload.js');
 const { spread, ratioOf } = require('./lib/rounds.js');
 
-const redis = await startBenchRedis();
-const backend = new RedisBackend({ url: redis.url });
+const { backend, finish } = await startBenchBackend();
 const masterKey = 'ab'.repeat(32);
 const small = userPayload(1);
 // ~1 MB: a list of records (compressible, like real payloads).
@@ -71,6 +70,4 @@ sections.push([
 const report = `${sections.join('\n\n')}\n\nNode ${process.version}, ${process.arch}; ${new Date().toISOString()}\n`;
 console.log(report);
 writeFileSync(new URL('./results/secure.md', import.meta.url), report);
-await backend.close();
-await redis.stop();
-process.exit(0);
+await finish();

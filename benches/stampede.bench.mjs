@@ -7,8 +7,8 @@
 // Run: node benches/stampede.bench.mjs   (STAMPEDE_ROUNDS=… to change the number of rounds)
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cache, RedisBackend } from 'cachekit';
-import { startBenchRedis } from './lib/redis-server.mjs';
+import { cache } from 'cachekit';
+import { startBenchBackend } from './lib/redis-server.mjs';
 import { publishReport } from './lib/report.mjs';
 
 const require = createRequire(import.meta.url);
@@ -19,8 +19,7 @@ const CALLS = 1000;
 const FUNCTION_MS = 50;
 const ROUNDS = Number(process.env.STAMPEDE_ROUNDS ?? 30);
 
-const redis = await startBenchRedis();
-const backend = new RedisBackend({ url: redis.url });
+const { backend, finish } = await startBenchBackend();
 const load = async (id) => {
   await sleep(FUNCTION_MS);
   return userPayload(id);
@@ -75,6 +74,4 @@ publishReport('stampede', [
   '| --- | ---: | ---: | ---: |',
   ...rows.map((r) => `| ${r.name} | ${r.wallMs.toFixed(1)} | ${spread(r.perFunction)} | ${spread(r.perBaseline)} |`),
 ], 'redis on loopback');
-await backend.close();
-await redis.stop();
-process.exit(0);
+await finish();

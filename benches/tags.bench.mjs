@@ -8,8 +8,8 @@
 // hit-path code): a throw-away function takes that place, warmed with 5000 hits.
 // Run: node benches/tags.bench.mjs   (or REDIS_URL=redis://127.0.0.1:6379 to use a running server)
 import { createRequire } from 'node:module';
-import { cache, RedisBackend } from 'cachekit';
-import { startBenchRedis } from './lib/redis-server.mjs';
+import { cache } from 'cachekit';
+import { startBenchBackend } from './lib/redis-server.mjs';
 import { publishReport } from './lib/report.mjs';
 
 const require = createRequire(import.meta.url);
@@ -17,8 +17,7 @@ const { userPayload } = require('./lib/payload.js');
 const { interleavedBatches, spread, median } = require('./lib/rounds.js');
 
 const ROUNDS = Number(process.env.TAGS_ROUNDS ?? 15);
-const redis = await startBenchRedis();
-const backend = new RedisBackend({ url: redis.url });
+const { backend, finish } = await startBenchBackend();
 const fetchUser = async (id) => userPayload(id);
 const tags = (id) => [`user:${id}`, 'users'];
 
@@ -65,6 +64,4 @@ publishReport('tags', [
   '',
   'Goal: ≤ 1.1×.',
 ]);
-await backend.close();
-await redis.stop();
-process.exit(0);
+await finish();

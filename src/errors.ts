@@ -44,32 +44,37 @@ export class KeyGenerationError extends CachekitError {
   }
 }
 
-/** A value could not be encoded by the configured serializer. */
-export class SerializationError extends CachekitError {
+/**
+ * Base of the errors that carry their class's code unless the failure names a more precise one
+ * (`options.code`: the native core's `ERR_CIPHERTEXT_TOO_SHORT` inside a DecryptionError, say).
+ */
+abstract class RefinableError extends CachekitError {
+  /** The class's code, for a failure without a more precise one. */
+  static readonly defaultCode: string;
+
   constructor(message: string, options?: CachekitErrorOptions & { code?: string }) {
-    super(message, options?.code ?? 'ERR_SERIALIZATION', options);
+    super(message, options?.code ?? new.target.defaultCode, options);
   }
+}
+
+/** A value could not be encoded by the configured serializer. */
+export class SerializationError extends RefinableError {
+  static override readonly defaultCode: string = 'ERR_SERIALIZATION';
 }
 
 /** Stored bytes failed an integrity check (checksum, size, format, bounds): the entry is a miss. */
-export class IntegrityError extends CachekitError {
-  constructor(message: string, options?: CachekitErrorOptions & { code?: string }) {
-    super(message, options?.code ?? 'ERR_INTEGRITY', options);
-  }
+export class IntegrityError extends RefinableError {
+  static override readonly defaultCode: string = 'ERR_INTEGRITY';
 }
 
 /** Encryption is misconfigured or a fail-closed read met an entry it cannot trust. */
-export class EncryptionError extends CachekitError {
-  constructor(message: string, options?: CachekitErrorOptions & { code?: string }) {
-    super(message, options?.code ?? 'ERR_ENCRYPTION', options);
-  }
+export class EncryptionError extends RefinableError {
+  static override readonly defaultCode: string = 'ERR_ENCRYPTION';
 }
 
 /** Ciphertext did not authenticate under the expected key, tenant and cache key. */
-export class DecryptionError extends CachekitError {
-  constructor(message: string, options?: CachekitErrorOptions & { code?: string }) {
-    super(message, options?.code ?? 'ERR_DECRYPTION', options);
-  }
+export class DecryptionError extends RefinableError {
+  static override readonly defaultCode: string = 'ERR_DECRYPTION';
 }
 
 /**

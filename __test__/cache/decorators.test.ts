@@ -13,17 +13,20 @@ describe.each([
   ['experimentalDecorators (NestJS style)', 'tsconfig.legacy.json', true],
 ])('@cached under %s', (_mode, tsconfig, tagsBeforeInstance) => {
   const project = path.join(fixtures, tsconfig);
+  /** What scenario.ts reports under this tsconfig: one run, read by each test below. */
+  let report: Promise<Record<string, unknown>> | undefined;
+  const scenarioReport = () =>
+    (report ??= run(process.execPath, ['--import', 'tsx', path.join(fixtures, 'scenario.ts')], {
+      cwd: root,
+      env: { ...process.env, TSX_TSCONFIG_PATH: project },
+    }).then(({ stdout }) => JSON.parse(stdout)));
 
   it('type-checks with tsc', async () => {
     await expect(run(process.execPath, [tsc, '-p', project], { cwd: root })).resolves.toBeDefined();
   }, 120_000);
 
   it('caches per method, shares across instances, separates classes, honours key(this)', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(fixtures, 'scenario.ts')], {
-      cwd: root,
-      env: { ...process.env, TSX_TSCONFIG_PATH: project },
-    });
-    const report = JSON.parse(stdout);
+    const report = await scenarioReport();
     expect(report.first).toEqual({ id: 1, by: 'a' });
     expect(report.second).toEqual({ id: 1, by: 'a' }); // served from the shared cache
     expect(report.order).toEqual({ order: 1 });
@@ -36,11 +39,7 @@ describe.each([
   }, 120_000);
 
   it('controls.many(self, argsList) answers in order on self, once per key; invalidateTags reaches the method', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(fixtures, 'scenario.ts')], {
-      cwd: root,
-      env: { ...process.env, TSX_TSCONFIG_PATH: project },
-    });
-    const report = JSON.parse(stdout);
+    const report = await scenarioReport();
     expect(report.manyFirst).toEqual(['1 EUR', '2 EUR', '1 EUR']); // `this` was the instance
     expect(report.manySecond).toEqual(['1 EUR', '3 EUR']);
     expect(report.tagsStamped).toBe(true);

@@ -4,19 +4,14 @@ import { ConfigurationError } from '../../src/errors';
 import { parseEnvironment, reloadEnvironment } from '../../src/config/env';
 import { MemoryBackend } from '../../src/backends/memory';
 import { RecordingBackend } from '../support/recording-backend';
+import { thrownAs } from '../support/thrown';
 
 async function named(n: number) {
   return n;
 }
 
 function configError(build: () => unknown): ConfigurationError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationError);
-    return error as ConfigurationError;
-  }
-  throw new Error('expected a ConfigurationError');
+  return thrownAs(ConfigurationError, build);
 }
 
 describe('option validation (at wrap time)', () => {

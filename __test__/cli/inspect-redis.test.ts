@@ -5,36 +5,31 @@
  * entries and is never printed; a wrong key and a malformed one are told apart by exit code.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RedisServerHandle } from '../support/redis-server';
 import { entriesByKey, jsonLines, runCli, summaryOf } from './support/run-cli';
-import { pythonFrame, useSeededRedis, type SeededKeys } from './support/seed-cache';
+import { pythonFrame, useSeededRedis } from './support/seed-cache';
 
 const MASTER_KEY = randomBytes(32).toString('hex');
 const OTHER_KEY = randomBytes(32).toString('hex');
 const PYTHON_KEY = `t:default:ns:py:func:app.models.get_user:args:${'ab'.repeat(32)}:1a`;
 
 const seeded = useSeededRedis('shop', MASTER_KEY);
-let server: RedisServerHandle;
-let redis: Redis;
-let keys: SeededKeys;
 
 beforeAll(async () => {
-  ({ server, redis, keys } = seeded);
+  const { redis } = seeded;
   await redis.set(PYTHON_KEY, pythonFrame(), 'EX', 60);
   await redis.set('app:session:42', 'not ours');
   await redis.hset('app:settings', 'theme', 'dark');
 });
 
-const inspect = (args: string[], env: Record<string, string> = {}) => runCli(['inspect', '--redis', server.url, ...args], { env });
+const inspect = (args: string[], env: Record<string, string> = {}) => runCli(['inspect', '--redis', seeded.server.url, ...args], { env });
 
 describe('cachekit inspect on Redis', () => {
   it('reports each entry with its key parts, TTL, sizes, format and checksum verdict', async () => {
     const run = await inspect(['--json']);
     expect(run.code).toBe(0);
     const entries = entriesByKey(run);
-    const plain = entries.get(keys.plain[0]!)!;
+    const plain = entries.get(seeded.keys.plain[0]!)!;
     expect(plain).toMatchObject({
       keyKind: 'default',
       tenant: 'acme',
@@ -48,11 +43,11 @@ describe('cachekit inspect on Redis', () => {
     });
     expect(plain.ttlSeconds).toBeGreaterThan(500);
     expect(plain.ttlSeconds).toBeLessThanOrEqual(600);
-    expect(plain.storedBytes).toBe((await redis.getBuffer(keys.plain[0]!))!.length);
+    expect(plain.storedBytes).toBe((await seeded.redis.getBuffer(seeded.keys.plain[0]!))!.length);
     expect(plain.compressedBytes).toBeGreaterThan(0);
     expect(plain.originalBytes).toBeGreaterThan(0);
-    expect(entries.get(keys.plain[2]!)).toMatchObject({ tenant: 'globex', verdict: 'ok' });
-    for (const key of keys.interop) expect(entries.get(key)).toMatchObject({ keyKind: 'interop', namespace: 'shop-shared', function: 'get_price', format: 'interop', verdict: 'ok' });
+    expect(entries.get(seeded.keys.plain[2]!)).toMatchObject({ tenant: 'globex', verdict: 'ok' });
+    for (const key of seeded.keys.interop) expect(entries.get(key)).toMatchObject({ keyKind: 'interop', namespace: 'shop-shared', function: 'get_price', format: 'interop', verdict: 'ok' });
     expect(entries.get(PYTHON_KEY)).toMatchObject({ keyKind: 'default', format: 'python-ck', verdict: 'unverified' });
     expect(entries.get(PYTHON_KEY)!.problem).toContain('CK v3 frame');
     expect(entries.get('app:session:42')).toMatchObject({ keyKind: 'foreign', verdict: 'foreign' });
@@ -62,25 +57,25 @@ describe('cachekit inspect on Redis', () => {
 
   it('names the cipher and key fingerprint of sealed and keyed entries, and says a key is needed to check them', async () => {
     const entries = entriesByKey(await inspect(['--json']));
-    for (const key of keys.sealed) {
+    for (const key of seeded.keys.sealed) {
       expect(entries.get(key)).toMatchObject({ format: 'sealed', algorithm: 'aes-256-gcm', verdict: 'unverified', sealedWith: null });
       expect(entries.get(key)!.keyFingerprint).toMatch(/^[0-9a-f]{32}$/);
       expect(entries.get(key)!.problem).toContain('--master-key');
     }
-    for (const key of keys.keyed) expect(entries.get(key)).toMatchObject({ format: 'keyed', verdict: 'unverified' });
-    for (const key of keys.interopSealed) expect(entries.get(key)).toMatchObject({ keyKind: 'interop', verdict: 'unverified' });
+    for (const key of seeded.keys.keyed) expect(entries.get(key)).toMatchObject({ format: 'keyed', verdict: 'unverified' });
+    for (const key of seeded.keys.interopSealed) expect(entries.get(key)).toMatchObject({ keyKind: 'interop', verdict: 'unverified' });
   });
 
   it('opens sealed, keyed and encrypted interop entries with the master key, and never prints it', async () => {
     const run = await inspect(['--json', '--decode'], { CACHEKIT_MASTER_KEY: MASTER_KEY });
     expect(run.code).toBe(0);
     const entries = entriesByKey(run);
-    for (const key of [...keys.sealed, ...keys.keyed]) {
+    for (const key of [...seeded.keys.sealed, ...seeded.keys.keyed]) {
       expect(entries.get(key)).toMatchObject({ verdict: 'ok', sealedWith: 'current', checksum: 'ok' });
       expect(entries.get(key)!.originalBytes).toBeGreaterThan(0);
     }
-    for (const key of keys.interopSealed) expect(entries.get(key)).toMatchObject({ format: 'interop-sealed', verdict: 'ok' });
-    expect(entries.get(keys.sealed[0]!)!.value).toEqual({ id: 1, name: 'user 1', joined: { $date: '2024-01-01T00:00:00.000Z' }, avatar: { $bytes: 'AQIB' } });
+    for (const key of seeded.keys.interopSealed) expect(entries.get(key)).toMatchObject({ format: 'interop-sealed', verdict: 'ok' });
+    expect(entries.get(seeded.keys.sealed[0]!)!.value).toEqual({ id: 1, name: 'user 1', joined: { $date: '2024-01-01T00:00:00.000Z' }, avatar: { $bytes: 'AQIB' } });
     expect(run.stdout + run.stderr).not.toContain(MASTER_KEY);
 
     const table = await inspect(['t:acme:*', '--decode', '--master-key', MASTER_KEY]);
@@ -95,8 +90,8 @@ describe('cachekit inspect on Redis', () => {
     const wrong = await inspect(['--json'], { CACHEKIT_MASTER_KEY: OTHER_KEY });
     expect(wrong.code).toBe(4);
     expect(wrong.stderr).toContain('opened none of the');
-    expect(summaryOf(wrong)).toMatchObject({ wrongKey: true, keyMismatch: keys.sealed.length + keys.keyed.length });
-    expect(entriesByKey(wrong).get(keys.sealed[0]!)).toMatchObject({ verdict: 'key-mismatch', sealedWith: 'unknown' });
+    expect(summaryOf(wrong)).toMatchObject({ wrongKey: true, keyMismatch: seeded.keys.sealed.length + seeded.keys.keyed.length });
+    expect(entriesByKey(wrong).get(seeded.keys.sealed[0]!)).toMatchObject({ verdict: 'key-mismatch', sealedWith: 'unknown' });
     expect(wrong.stdout + wrong.stderr).not.toContain(OTHER_KEY);
 
     const malformed = await inspect(['--master-key', `${OTHER_KEY.slice(0, 60)}zzzz`]);
@@ -108,7 +103,7 @@ describe('cachekit inspect on Redis', () => {
 
   it('matches the pattern on the server and stops after --limit entries', async () => {
     const matched = jsonLines(await inspect(['--json', 'shop-shared:*'])).filter((line) => line.type === 'entry');
-    expect(matched.map((line) => line.key).sort()).toEqual([...keys.interop].sort());
+    expect(matched.map((line) => line.key).sort()).toEqual([...seeded.keys.interop].sort());
     const limited = await inspect(['--json', '--limit', '2']);
     expect(summaryOf(limited).entries).toBe(2);
     const badLimit = await inspect(['--limit', 'many']);
@@ -119,7 +114,7 @@ describe('cachekit inspect on Redis', () => {
   it('prints a readable table for people and nothing but JSON lines with --json', async () => {
     const table = await inspect([]);
     expect(table.stdout.split('\n')[0]).toMatch(/^VERDICT\s+FORMAT\s+TTL\s+STORED\s+ORIGINAL\s+KEY$/);
-    expect(table.stdout).toContain(keys.plain[0]);
+    expect(table.stdout).toContain(seeded.keys.plain[0]);
     expect(table.stdout).toMatch(/14 entries \(.+ stored\): .*2 foreign/);
     const json = await inspect(['--json']);
     for (const line of json.stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();

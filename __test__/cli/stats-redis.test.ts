@@ -3,21 +3,16 @@
  * expiring-soon and no-expiry counts and failing entries, per namespace, function and tenant.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RedisServerHandle } from '../support/redis-server';
 import { jsonLines, runCli, summaryOf } from './support/run-cli';
-import { flipEnvelopeLiteral, useSeededRedis, type SeededKeys } from './support/seed-cache';
+import { flipEnvelopeLiteral, useSeededRedis } from './support/seed-cache';
 
 const MASTER_KEY = randomBytes(32).toString('hex');
 
 const seeded = useSeededRedis('metrics', MASTER_KEY);
-let server: RedisServerHandle;
-let redis: Redis;
-let keys: SeededKeys;
 
 beforeAll(async () => {
-  ({ server, redis, keys } = seeded);
+  const { redis, keys } = seeded;
   // One entry expires soon, one never, one fails its checksum; another application's value
   // sits beside them.
   await redis.expire(keys.plain[0]!, 30);
@@ -32,13 +27,13 @@ const groupsOf = (lines: Array<Record<string, any>>, by: string): Map<string, Gr
 
 describe('cachekit stats', () => {
   it('counts entries, sizes, expiries and failures per namespace, function and tenant', async () => {
-    const run = await runCli(['stats', '--redis', server.url, '--json', '--soon', '60']);
+    const run = await runCli(['stats', '--redis', seeded.server.url, '--json', '--soon', '60']);
     expect(run.code).toBe(1);
     const lines = jsonLines(run);
     const namespaces = groupsOf(lines, 'namespace');
     expect(namespaces.get('metrics')).toMatchObject({ entries: 3, expiringSoon: 1, noExpiry: 0, failing: 1 });
     expect(namespaces.get('metrics')!.histogram).toMatchObject({ '<1K': 3, '>=1M': 0 });
-    expect(namespaces.get('metrics')!.storedBytes).toBe((await Promise.all(keys.plain.map((k) => redis.strlen(k)))).reduce((a, b) => a + b, 0));
+    expect(namespaces.get('metrics')!.storedBytes).toBe((await Promise.all(seeded.keys.plain.map((k) => seeded.redis.strlen(k)))).reduce((a, b) => a + b, 0));
     expect(namespaces.get('metrics-shared')).toMatchObject({ entries: 2, noExpiry: 1, failing: 0 });
     expect(namespaces.get('metrics-secure')).toMatchObject({ entries: 2, unverified: 2 });
     const tenants = groupsOf(lines, 'tenant');
@@ -55,19 +50,19 @@ describe('cachekit stats', () => {
   });
 
   it('with a master key, sealed and keyed entries are checked too', async () => {
-    const run = await runCli(['stats', '--redis', server.url, '--json'], { env: { CACHEKIT_MASTER_KEY: MASTER_KEY } });
+    const run = await runCli(['stats', '--redis', seeded.server.url, '--json'], { env: { CACHEKIT_MASTER_KEY: MASTER_KEY } });
     expect(groupsOf(jsonLines(run), 'namespace').get('metrics-secure')).toMatchObject({ entries: 2, unverified: 0, failing: 0 });
   });
 
   it('--namespace keeps one namespace (default-mode and interop keys of that name)', async () => {
-    const run = await runCli(['stats', '--redis', server.url, '--json', '--namespace', 'metrics-shared']);
+    const run = await runCli(['stats', '--redis', seeded.server.url, '--json', '--namespace', 'metrics-shared']);
     const lines = jsonLines(run);
     expect([...groupsOf(lines, 'namespace').keys()]).toEqual(['metrics-shared']);
     expect(summaryOf(run)).toMatchObject({ entries: 2, foreign: 0 });
   });
 
   it('prints one table per dimension for people', async () => {
-    const run = await runCli(['stats', '--redis', server.url]);
+    const run = await runCli(['stats', '--redis', seeded.server.url]);
     for (const section of ['By namespace:', 'By function:', 'By tenant:']) expect(run.stdout).toContain(section);
     expect(run.stdout).toMatch(/ENTRIES\s+STORED\s+<1K\s+<4K/);
     expect(run.stdout).toMatch(/12 entries \(.+\): .*1 bad/);

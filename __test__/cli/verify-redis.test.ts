@@ -5,14 +5,12 @@
  * entries sealed under another key, other applications' keys), after which verify passes.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEntry } from '../../src/cli/entries/entry-source';
 import { RedisEntrySource } from '../../src/cli/entries/redis-source';
 import { patternSelection } from '../../src/cli/entries/selection';
-import type { RedisServerHandle } from '../support/redis-server';
 import { entriesByKey, runCli, summaryOf } from './support/run-cli';
-import { flipEnvelopeLiteral, flipLastByte, pythonFrame, useSeededRedis, type SeededKeys } from './support/seed-cache';
+import { flipEnvelopeLiteral, flipLastByte, pythonFrame, useSeededRedis } from './support/seed-cache';
 
 const MASTER_KEY = randomBytes(32).toString('hex');
 const OTHER_KEY = randomBytes(32).toString('hex');
@@ -20,16 +18,13 @@ const PYTHON_KEY = `t:default:ns:py:func:app.models.get_user:args:${'cd'.repeat(
 const FOREIGN_KEY = 'app:cart:7';
 
 const seeded = useSeededRedis('orders', MASTER_KEY);
-let server: RedisServerHandle;
-let redis: Redis;
-let keys: SeededKeys;
 /** The stored keys the test damages, and how. */
 let flipped: string;
 let tampered: string;
 let garbage: string;
 
 beforeAll(async () => {
-  ({ server, redis, keys } = seeded);
+  const { redis, keys } = seeded;
   flipped = keys.plain[1]!;
   await redis.set(flipped, flipEnvelopeLiteral((await redis.getBuffer(flipped))!), 'KEEPTTL');
   tampered = keys.sealed[1]!;
@@ -40,7 +35,7 @@ beforeAll(async () => {
   await redis.set(FOREIGN_KEY, Buffer.from([0x94, 0xc4, 0x01, 0x00]));
 });
 
-const verify = (args: string[], env: Record<string, string> = {}) => runCli(['verify', '--redis', server.url, '--json', ...args], { env });
+const verify = (args: string[], env: Record<string, string> = {}) => runCli(['verify', '--redis', seeded.server.url, '--json', ...args], { env });
 
 describe('cachekit verify on Redis', () => {
   it('reports the entries that fail their checks and exits 1', async () => {
@@ -68,24 +63,24 @@ describe('cachekit verify on Redis', () => {
     const run = await verify(['--delete-bad'], { CACHEKIT_MASTER_KEY: OTHER_KEY });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('opened none of the');
-    for (const key of [...keys.sealed, ...keys.keyed]) expect(await redis.exists(key)).toBe(1);
+    for (const key of [...seeded.keys.sealed, ...seeded.keys.keyed]) expect(await seeded.redis.exists(key)).toBe(1);
     // The plainly damaged ones were judged without a key, and removed.
     expect(summaryOf(run)).toMatchObject({ bad: 2, deleted: 2 });
-    expect(await redis.exists(flipped, garbage)).toBe(0);
+    expect(await seeded.redis.exists(flipped, garbage)).toBe(0);
     // Put them back for the next test.
-    await redis.set(flipped, flipEnvelopeLiteral((await redis.getBuffer(keys.plain[0]!))!));
-    await redis.set(garbage, 'definitely not an envelope');
+    await seeded.redis.set(flipped, flipEnvelopeLiteral((await seeded.redis.getBuffer(seeded.keys.plain[0]!))!));
+    await seeded.redis.set(garbage, 'definitely not an envelope');
   });
 
   it('--delete-bad removes exactly the failing entries; a second verify then passes', async () => {
-    const before = await redis.dbsize();
+    const before = await seeded.redis.dbsize();
     const run = await verify(['--delete-bad'], { CACHEKIT_MASTER_KEY: MASTER_KEY });
     expect(run.code).toBe(1);
     expect(summaryOf(run)).toMatchObject({ bad: 3, deleted: 3 });
-    expect(await redis.exists(flipped, tampered, garbage)).toBe(0);
-    expect(await redis.dbsize()).toBe(before - 3);
-    for (const key of [PYTHON_KEY, FOREIGN_KEY, keys.plain[0]!, keys.sealed[0]!, keys.keyed[0]!, ...keys.interop, ...keys.interopSealed]) {
-      expect(await redis.exists(key)).toBe(1);
+    expect(await seeded.redis.exists(flipped, tampered, garbage)).toBe(0);
+    expect(await seeded.redis.dbsize()).toBe(before - 3);
+    for (const key of [PYTHON_KEY, FOREIGN_KEY, seeded.keys.plain[0]!, seeded.keys.sealed[0]!, seeded.keys.keyed[0]!, ...seeded.keys.interop, ...seeded.keys.interopSealed]) {
+      expect(await seeded.redis.exists(key)).toBe(1);
     }
     const again = await verify([], { CACHEKIT_MASTER_KEY: MASTER_KEY });
     expect(again.code).toBe(0);
@@ -93,39 +88,39 @@ describe('cachekit verify on Redis', () => {
   });
 
   it('calls an entry copied under another key bad: its envelope is bound to the key it was written for', async () => {
-    const copy = keys.plain[0]!.replace(/args:[0-9a-f]{64}/, `args:${'0'.repeat(64)}`);
-    await redis.set(copy, (await redis.getBuffer(keys.plain[0]!))!);
+    const copy = seeded.keys.plain[0]!.replace(/args:[0-9a-f]{64}/, `args:${'0'.repeat(64)}`);
+    await seeded.redis.set(copy, (await seeded.redis.getBuffer(seeded.keys.plain[0]!))!);
     try {
       const run = await verify([copy]);
       expect(run.code).toBe(1);
       expect(entriesByKey(run).get(copy)).toMatchObject({ verdict: 'bad', checksum: 'ok', keyBound: true });
       expect(entriesByKey(run).get(copy)!.problem).toContain('bound to another key or tenant');
     } finally {
-      await redis.del(copy);
+      await seeded.redis.del(copy);
     }
   });
 
   it('removes a failing entry only while it still holds the bytes that failed', async () => {
     // What --delete-bad calls for each failing entry: here a writer replaces it between the
     // check and the removal, and the fresh value stays.
-    const key = keys.plain[0]!;
-    const good = (await redis.getBuffer(key))!;
-    await redis.set(key, flipEnvelopeLiteral(good));
-    const source = new RedisEntrySource({ url: server.url, cluster: false });
+    const key = seeded.keys.plain[0]!;
+    const good = (await seeded.redis.getBuffer(key))!;
+    await seeded.redis.set(key, flipEnvelopeLiteral(good));
+    const source = new RedisEntrySource({ url: seeded.server.url, cluster: false });
     try {
       await source.open();
       const read: StoredEntry[] = [];
       await source.entries(patternSelection(key), async (batch) => void read.push(...batch));
       expect(read).toHaveLength(1);
-      await redis.set(key, good);
+      await seeded.redis.set(key, good);
       expect(await source.removeUnchanged(read)).toBe(0);
-      expect((await redis.getBuffer(key))!.equals(good)).toBe(true);
-      await redis.set(key, flipEnvelopeLiteral(good));
+      expect((await seeded.redis.getBuffer(key))!.equals(good)).toBe(true);
+      await seeded.redis.set(key, flipEnvelopeLiteral(good));
       expect(await source.removeUnchanged(read)).toBe(1);
-      expect(await redis.exists(key)).toBe(0);
+      expect(await seeded.redis.exists(key)).toBe(0);
     } finally {
       await source.close();
-      await redis.set(key, good);
+      await seeded.redis.set(key, good);
     }
   });
 });

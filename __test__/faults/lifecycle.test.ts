@@ -39,13 +39,18 @@ function warningsOf(child: ChildScript): string[] {
   return JSON.parse(line.slice('warnings '.length)) as string[];
 }
 
+/** The script flushed its caches, returned from its work and saw no process warning. */
+function expectFlushedWithoutWarnings(child: ChildScript): void {
+  expect(child.lines.some((l) => l.startsWith('flushed '))).toBe(true);
+  expect(child.lines.some((l) => l.startsWith('returned '))).toBe(true);
+  expect(warningsOf(child)).toEqual([]);
+}
+
 describe('a process using cachekit exits by itself', () => {
   test('after using caches (writes in flight, SWR refresh, lock lease, lock waiter), closing the backend and flushing', async () => {
     const child = startChild('exit-after-close.ts', [server.url, 'used']);
     expect(await exitsByItself(child), child.stderr()).toBe(0);
-    expect(child.lines.some((l) => l.startsWith('flushed '))).toBe(true);
-    expect(child.lines.some((l) => l.startsWith('returned '))).toBe(true);
-    expect(warningsOf(child)).toEqual([]);
+    expectFlushedWithoutWarnings(child);
   }, 30_000);
 
   test('when Redis is frozen (SIGSTOP) before the backend is closed', async () => {
@@ -58,9 +63,7 @@ describe('a process using cachekit exits by itself', () => {
     } finally {
       server.resume();
     }
-    expect(child.lines.some((l) => l.startsWith('flushed '))).toBe(true);
-    expect(child.lines.some((l) => l.startsWith('returned '))).toBe(true);
-    expect(warningsOf(child)).toEqual([]);
+    expectFlushedWithoutWarnings(child);
   }, 30_000);
 
   test('with caches built on a backend but never called, without closing anything', async () => {

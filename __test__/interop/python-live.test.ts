@@ -106,6 +106,17 @@ describe(`live interop with the Python SDK (cachekit ${pinnedCachekitVersion()} 
   describe.each(MODES)('$name', ({ encryption }) => {
     const pythonEncryption = encryption && { masterKeyHex: encryption.masterKeyHex, tenant: encryption.tenant };
 
+    /** Python and Node each write every case, into namespaces of their own named after `label`. */
+    async function bothWriteEveryCase(label: string) {
+      const pythonNamespace = freshNamespace(`${label}-py`);
+      const nodeNamespace = freshNamespace(`${label}-node`);
+      const { output, stderr } = await pythonWrite(redisUrl, pythonNamespace, ALL_CASES, pythonEncryption);
+      const written = expectEveryCaseWritten(output, stderr);
+      const node = createNodeCacheSide(backend, nodeNamespace, encryption);
+      for (const c of ALL_CASES) await node.write(c);
+      return { pythonNamespace, nodeNamespace, output, written };
+    }
+
     it('Python writes entries, Node reads the same values through cache() without running its functions', async () => {
       const namespace = freshNamespace('py-to-node');
       const { output, stderr } = await pythonWrite(redisUrl, namespace, ALL_CASES, pythonEncryption);
@@ -133,12 +144,7 @@ describe(`live interop with the Python SDK (cachekit ${pinnedCachekitVersion()} 
     });
 
     it('Python and Node store the same calls under byte-identical keys', async () => {
-      const pythonNamespace = freshNamespace('keys-py');
-      const nodeNamespace = freshNamespace('keys-node');
-      const { output, stderr } = await pythonWrite(redisUrl, pythonNamespace, ALL_CASES, pythonEncryption);
-      const written = expectEveryCaseWritten(output, stderr);
-      const node = createNodeCacheSide(backend, nodeNamespace, encryption);
-      for (const c of ALL_CASES) await node.write(c);
+      const { pythonNamespace, nodeNamespace, output, written } = await bothWriteEveryCase('keys');
 
       // The keys Python's decorator computed are the ones Node's key function computes…
       expect(ALL_CASES.map((c) => written.get(c.id)!.key)).toEqual(ALL_CASES.map((c) => interopKey(pythonNamespace, c.operation, nodeArgs(c))));
@@ -154,12 +160,7 @@ describe(`live interop with the Python SDK (cachekit ${pinnedCachekitVersion()} 
         ? 'both ciphertexts are nonce ‖ AES-256-GCM of the same value bytes under the AAD (tenant, key, "msgpack", "False")'
         : 'both SDKs store byte-identical values',
       async () => {
-        const pythonNamespace = freshNamespace('bytes-py');
-        const nodeNamespace = freshNamespace('bytes-node');
-        const { output, stderr } = await pythonWrite(redisUrl, pythonNamespace, ALL_CASES, pythonEncryption);
-        const written = expectEveryCaseWritten(output, stderr);
-        const node = createNodeCacheSide(backend, nodeNamespace, encryption);
-        for (const c of ALL_CASES) await node.write(c);
+        const { pythonNamespace, nodeNamespace, written } = await bothWriteEveryCase('bytes');
         const pieces = createNodeInteropStore(redis, nodeNamespace, encryption);
         const plainCodec = createNodeInteropStore(redis, nodeNamespace).codec;
         for (const c of ALL_CASES) {

@@ -45,37 +45,24 @@ export interface PythonKeysOutput {
   keys: ({ id: string; key: string; canonicalArgsHex: string; flatArgs: Tagged; error?: undefined } | { id: string; error: string })[];
 }
 
-function requestOf(redisUrl: string, namespace: string, encryption: PythonEncryption | undefined) {
-  const env: Record<string, string> = encryption ? { CACHEKIT_MASTER_KEY: encryption.masterKeyHex } : {};
-  return {
-    redisUrl,
-    namespace,
-    encryption: encryption ? { tenant: encryption.tenant } : null,
-    env,
+/**
+ * A script that works on the SDK's cache in Redis: it gets the namespace, the calls and the
+ * tenant, and the master key (when `encryption` is given) the way the SDK reads it, from the
+ * environment.
+ */
+function onRedis<Calls extends InteropCall, Output>(script: string) {
+  return (redisUrl: string, namespace: string, cases: readonly Calls[], encryption?: PythonEncryption): Promise<PythonRun<Output>> => {
+    const env: Record<string, string> = encryption ? { CACHEKIT_MASTER_KEY: encryption.masterKeyHex } : {};
+    const request = { redisUrl, namespace, encryption: encryption ? { tenant: encryption.tenant } : null, cases };
+    return runPython<Output>(script, request, env);
   };
 }
 
 /** Python's decorated functions return each case's value, so the SDK stores them. */
-export function pythonWrite(
-  redisUrl: string,
-  namespace: string,
-  cases: readonly InteropCase[],
-  encryption?: PythonEncryption,
-): Promise<PythonRun<PythonWriteOutput>> {
-  const { env, ...request } = requestOf(redisUrl, namespace, encryption);
-  return runPython<PythonWriteOutput>('write_entries.py', { ...request, cases }, env);
-}
+export const pythonWrite = onRedis<InteropCase, PythonWriteOutput>('write_entries.py');
 
 /** Python's decorated functions (whose bodies raise) are called, so values can only come from the cache. */
-export function pythonRead(
-  redisUrl: string,
-  namespace: string,
-  calls: readonly InteropCall[],
-  encryption?: PythonEncryption,
-): Promise<PythonRun<PythonReadOutput>> {
-  const { env, ...request } = requestOf(redisUrl, namespace, encryption);
-  return runPython<PythonReadOutput>('read_entries.py', { ...request, cases: calls }, env);
-}
+export const pythonRead = onRedis<InteropCall, PythonReadOutput>('read_entries.py');
 
 /** The keys (and canonical argument bytes) the SDK computes for calls. */
 export function pythonKeys(namespace: string, calls: readonly InteropCall[]): Promise<PythonRun<PythonKeysOutput>> {

@@ -36,6 +36,30 @@ function tagOf(value: Tagged): { name: TagName; body: Tagged } | undefined {
   return { name: keys[0] as TagName, body: (value as Record<string, Tagged>)[keys[0]!]! };
 }
 
+/**
+ * Rebuilds a description: arrays and plain objects are walked, each tagged value becomes what
+ * `convert` makes of it, and every other value what `scalar` does (itself unless given).
+ */
+function mapTagged(
+  value: Tagged,
+  convert: (tagged: { name: TagName; body: Tagged }, original: Tagged) => unknown,
+  scalar: (plain: Tagged) => unknown = (plain) => plain,
+): unknown {
+  const walk = (item: Tagged): unknown => {
+    if (Array.isArray(item)) return item.map(walk);
+    if (item === null || typeof item !== 'object') return scalar(item);
+    const tagged = tagOf(item);
+    if (tagged === undefined) return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, walk(v)]));
+    return convert(tagged, item);
+  };
+  return walk(value);
+}
+
+/** `n` as a number when a number holds it exactly (within ±(2^53 - 1)). */
+function exactNumber(n: bigint): number | undefined {
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : undefined;
+}
+
 /** A millisecond-exact ISO text can be a JS Date; finer ones need `isoDateTime()`. */
 function isMillisecondExact(iso: string): boolean {
   const fraction = /T\d{2}:\d{2}(?::\d{2}(?:\.(\d+))?)?/.exec(iso)?.[1];
@@ -49,29 +73,27 @@ function isMillisecondExact(iso: string): boolean {
  * `uuid()`, sets as Set.
  */
 export function toNodeInput(value: Tagged): unknown {
-  if (Array.isArray(value)) return value.map(toNodeInput);
-  if (value === null || typeof value !== 'object') return value;
-  const tagged = tagOf(value);
-  if (tagged === undefined) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toNodeInput(v)]));
-  const body = tagged.body as string;
-  switch (tagged.name) {
-    case '$float':
-      return float64(Number(body));
-    case '$int':
-      return BigInt(body);
-    case '$bytes':
-      return Buffer.from(body, 'hex');
-    case '$datetime':
-      return isMillisecondExact(body) ? new Date(Number(isoDateTime(body).epochMicroseconds! / 1000n)) : isoDateTime(body);
-    case '$date':
-      return new CalendarDate(body);
-    case '$time':
-      return new TimeOfDay(body);
-    case '$uuid':
-      return uuid(body);
-    case '$set':
-      return new Set((tagged.body as Tagged[]).map(toNodeInput));
-  }
+  return mapTagged(value, (tagged) => {
+    const body = tagged.body as string;
+    switch (tagged.name) {
+      case '$float':
+        return float64(Number(body));
+      case '$int':
+        return BigInt(body);
+      case '$bytes':
+        return Buffer.from(body, 'hex');
+      case '$datetime':
+        return isMillisecondExact(body) ? new Date(Number(isoDateTime(body).epochMicroseconds! / 1000n)) : isoDateTime(body);
+      case '$date':
+        return new CalendarDate(body);
+      case '$time':
+        return new TimeOfDay(body);
+      case '$uuid':
+        return uuid(body);
+      case '$set':
+        return new Set((tagged.body as Tagged[]).map(toNodeInput));
+    }
+  });
 }
 
 /**
@@ -80,33 +102,31 @@ export function toNodeInput(value: Tagged): unknown {
  * maps: the interop reader revives `__datetime__` only, as cachekit-ts does.
  */
 export function toNodeReadView(value: Tagged): unknown {
-  if (Array.isArray(value)) return value.map(toNodeReadView);
-  if (value === null || typeof value !== 'object') return value;
-  const tagged = tagOf(value);
-  if (tagged === undefined) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toNodeReadView(v)]));
-  const body = tagged.body as string;
-  switch (tagged.name) {
-    case '$float':
-      return Number(body);
-    case '$int': {
-      const n = BigInt(body);
-      return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+  return mapTagged(value, (tagged) => {
+    const body = tagged.body as string;
+    switch (tagged.name) {
+      case '$float':
+        return Number(body);
+      case '$int': {
+        const n = BigInt(body);
+        return exactNumber(n) ?? n;
+      }
+      case '$bytes':
+        return Buffer.from(body, 'hex');
+      case '$datetime': {
+        const micros = isoDateTime(body).epochMicroseconds!;
+        return new Date(Number(micros / 1000n - (micros % 1000n < 0n ? 1n : 0n)));
+      }
+      case '$date':
+        return { __date__: true, value: body };
+      case '$time':
+        return { __time__: true, value: body };
+      case '$uuid':
+        return uuid(body).value;
+      case '$set':
+        throw new Error('a set is not an interop value');
     }
-    case '$bytes':
-      return Buffer.from(body, 'hex');
-    case '$datetime': {
-      const micros = isoDateTime(body).epochMicroseconds!;
-      return new Date(Number(micros / 1000n - (micros % 1000n < 0n ? 1n : 0n)));
-    }
-    case '$date':
-      return { __date__: true, value: body };
-    case '$time':
-      return { __time__: true, value: body };
-    case '$uuid':
-      return uuid(body).value;
-    case '$set':
-      throw new Error('a set is not an interop value');
-  }
+  });
 }
 
 /**
@@ -115,22 +135,20 @@ export function toNodeReadView(value: Tagged): unknown {
  * everything else as written. Non-integral plain numbers count as floats, as in Python.
  */
 export function normaliseTagged(value: Tagged): unknown {
-  if (Array.isArray(value)) return value.map(normaliseTagged);
-  if (typeof value === 'number') return Number.isInteger(value) ? value : { $float: value };
-  if (value === null || typeof value !== 'object') return value;
-  const tagged = tagOf(value);
-  if (tagged === undefined) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normaliseTagged(v)]));
-  const body = tagged.body as string;
-  switch (tagged.name) {
-    case '$float':
-      return { $float: Number(body) };
-    case '$int': {
-      const n = BigInt(body);
-      return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : { $int: n.toString() };
+  const scalar = (plain: Tagged) => (typeof plain === 'number' && !Number.isInteger(plain) ? { $float: plain } : plain);
+  return mapTagged(value, (tagged, original) => {
+    const body = tagged.body as string;
+    switch (tagged.name) {
+      case '$float':
+        return { $float: Number(body) };
+      case '$int': {
+        const n = BigInt(body);
+        return exactNumber(n) ?? { $int: n.toString() };
+      }
+      case '$datetime':
+        return { $datetime: isoDateTime(body).epochMicroseconds!.toString() };
+      default:
+        return original;
     }
-    case '$datetime':
-      return { $datetime: isoDateTime(body).epochMicroseconds!.toString() };
-    default:
-      return value;
-  }
+  }, scalar);
 }

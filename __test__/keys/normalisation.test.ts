@@ -8,6 +8,7 @@ import { MsgpackWriter } from '../../src/msgpack/writer';
 import { float64, isoDateTime, uuid } from '../../src/msgpack/tagged-values';
 import { argsHash } from '../../src/keys/cache-key';
 import { CanonicalArgsEncoder, MAX_KEY_DEPTH } from '../../src/keys/canonical-args';
+import { thrownAs } from '../support/thrown';
 
 /** Hex of the canonical `[args, kwargs]` document. */
 function canonical(args: unknown[], kwargs?: Record<string, unknown>): string {
@@ -17,13 +18,7 @@ function canonical(args: unknown[], kwargs?: Record<string, unknown>): string {
 }
 
 function keyError(args: unknown[], kwargs?: Record<string, unknown>): KeyGenerationError {
-  try {
-    argsHash(args, kwargs);
-  } catch (error) {
-    if (error instanceof KeyGenerationError) return error;
-    throw error;
-  }
-  throw new Error('expected a KeyGenerationError');
+  return thrownAs(KeyGenerationError, () => argsHash(args, kwargs));
 }
 
 describe('default-profile normalisation', () => {

@@ -8,15 +8,10 @@ import {
   type ReliabilityOptions,
 } from '../../src/reliability/options';
 import { resolveReliabilityOptions, validateReliabilityOptions } from '../../src/reliability/validate-options';
+import { thrownAs } from '../support/thrown';
 
 function errorOf(options: unknown, prefix?: string): ConfigurationError {
-  try {
-    validateReliabilityOptions(options as ReliabilityOptions, prefix);
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigurationError');
+  return thrownAs(ConfigurationError, () => validateReliabilityOptions(options as ReliabilityOptions, prefix));
 }
 
 describe('resolveReliabilityOptions', () => {

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import Redis from 'ioredis';
+import { RedisBackend } from 'cachekit';
 
 async function freePort() {
   return new Promise((resolve) => {
@@ -31,4 +32,19 @@ export async function startBenchRedis() {
   }
   probe.disconnect();
   return { url: `redis://127.0.0.1:${port}`, stop: async () => void child.kill('SIGKILL') };
+}
+
+/**
+ * A benchmark's Redis (see `startBenchRedis`) and a RedisBackend on it. `finish()` closes both
+ * and ends the process, so no handle a bench left open keeps it running.
+ */
+export async function startBenchBackend() {
+  const redis = await startBenchRedis();
+  const backend = new RedisBackend({ url: redis.url });
+  const finish = async () => {
+    await backend.close();
+    await redis.stop();
+    process.exit(0);
+  };
+  return { backend, finish };
 }

@@ -2,18 +2,12 @@
 //! the same bytes as a plaintext must round-trip under both algorithms.
 #![no_main]
 
-use std::sync::OnceLock;
-
-use cachekit_core::crypto::{Algorithm, TenantKeys};
+use cachekit_core::crypto::Algorithm;
+use cachekit_core_fuzz::tenant_keys;
 use libfuzzer_sys::fuzz_target;
 
-fn keys() -> &'static TenantKeys {
-    static KEYS: OnceLock<TenantKeys> = OnceLock::new();
-    KEYS.get_or_init(|| TenantKeys::derive(&[0x42; 32], "fuzz", &[]).expect("valid key"))
-}
-
 fuzz_target!(|input: &[u8]| {
-    let keys = keys();
+    let keys = tenant_keys();
     let (aad, body) = input.split_at(input.len().min(8));
     for algorithm in [Algorithm::Aes256Gcm, Algorithm::ChaCha20Poly1305] {
         assert!(

@@ -8,3 +8,4 @@ pub mod envelope;
 pub mod hash;
 pub mod limits;
 pub mod msgpack_bounds;
+pub mod output;

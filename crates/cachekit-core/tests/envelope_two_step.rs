@@ -1,6 +1,7 @@
 //! The two-step store the binding uses: compress first, write into a caller-sized buffer.
 
 use cachekit_core::envelope::{ByteStorage, EnvelopeError, PendingEnvelope};
+use cachekit_core::output::OutputLengthError;
 
 #[test]
 fn a_pending_envelope_writes_exactly_what_store_returns() {
@@ -21,10 +22,10 @@ fn a_pending_envelope_refuses_an_output_of_the_wrong_length() {
     let mut short = vec![0u8; pending.len() - 1];
     assert_eq!(
         pending.write_into(&mut short),
-        Err(EnvelopeError::OutputLength {
+        Err(EnvelopeError::OutputLength(OutputLengthError {
             expected: pending.len(),
             actual: pending.len() - 1
-        })
+        }))
     );
 }
 

@@ -9,8 +9,9 @@ use napi::{Env, Task};
 use napi_derive::napi;
 
 use cachekit_core::envelope::{self, EnvelopeError, PendingEnvelope, Retrieved};
+use cachekit_core::output::check_output_len;
 
-use crate::error::{rejection, IntoJsError, JsError};
+use crate::error::{rejection, IntoJsError, IntoJsResult, JsError};
 use crate::out_buffer::output_bytes;
 
 thread_local! {
@@ -22,7 +23,7 @@ thread_local! {
 /// Step 1 of `store`: compresses `data` and returns the envelope's exact length.
 #[napi]
 pub fn envelope_store_begin(data: &[u8], format: String) -> Result<u32, JsError> {
-    let pending = PendingEnvelope::compress(data, format).map_err(IntoJsError::into_js)?;
+    let pending = PendingEnvelope::compress(data, format).into_js()?;
     // At most 512 MiB, so it fits.
     let len = pending.len() as u32;
     PENDING_STORE.with(|slot| *slot.borrow_mut() = Some(pending));
@@ -36,9 +37,7 @@ pub fn envelope_store_finish(mut out: Uint8ArraySlice) -> Result<(), JsError> {
     let pending = PENDING_STORE
         .with(|slot| slot.borrow_mut().take())
         .ok_or_else(|| JsError::new("ERR_INVALID_ARGUMENT", "no envelope store is in progress"))?;
-    pending
-        .write_into(output_bytes(&mut out))
-        .map_err(IntoJsError::into_js)
+    pending.write_into(output_bytes(&mut out)).into_js()
 }
 
 /// Step 1 of `retrieve`: runs every check that needs no decompression and returns the
@@ -49,8 +48,7 @@ pub fn envelope_retrieve_begin(
     envelope: &[u8],
     max_original_size: Option<u32>,
 ) -> Result<u32, JsError> {
-    let parsed = envelope::parse_within(envelope, size_limit(max_original_size))
-        .map_err(IntoJsError::into_js)?;
+    let parsed = envelope::parse_within(envelope, size_limit(max_original_size)).into_js()?;
     Ok(parsed.original_size() as u32)
 }
 
@@ -68,16 +66,12 @@ pub fn envelope_retrieve_into(
     envelope: &[u8],
     mut out: Uint8ArraySlice,
 ) -> Result<String, JsError> {
-    let parsed = envelope::parse(envelope).map_err(IntoJsError::into_js)?;
+    let parsed = envelope::parse(envelope).into_js()?;
     let out = output_bytes(&mut out);
-    if out.len() != parsed.original_size() {
-        return Err(EnvelopeError::OutputLength {
-            expected: parsed.original_size(),
-            actual: out.len(),
-        }
-        .into_js());
-    }
-    parsed.decompress_into(out).map_err(IntoJsError::into_js)?;
+    check_output_len(out, parsed.original_size())
+        .map_err(EnvelopeError::from)
+        .into_js()?;
+    parsed.decompress_into(out).into_js()?;
     Ok(parsed.format().to_owned())
 }
 
@@ -97,7 +91,7 @@ pub struct EnvelopeDescription {
 /// so the checksum is not checked).
 #[napi]
 pub fn envelope_describe(envelope: &[u8]) -> Result<EnvelopeDescription, JsError> {
-    let parsed = envelope::parse(envelope).map_err(IntoJsError::into_js)?;
+    let parsed = envelope::parse(envelope).into_js()?;
     // Both are at most 512 MiB after parse's caps, so they fit.
     Ok(EnvelopeDescription {
         compressed_size: parsed.compressed().len() as u32,
@@ -117,7 +111,7 @@ pub fn envelope_validate(envelope: &[u8]) -> bool {
 pub fn envelope_estimate_compression(data: &[u8]) -> Result<f64, JsError> {
     envelope::ByteStorage::default()
         .estimate_compression(data)
-        .map_err(IntoJsError::into_js)
+        .into_js()
 }
 
 /// What `retrieveAsync` resolves to.

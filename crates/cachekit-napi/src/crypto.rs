@@ -7,7 +7,7 @@ use napi_derive::napi;
 
 use cachekit_core::crypto::{self, direct, AadFields, Algorithm};
 
-use crate::error::{IntoJsError, JsError};
+use crate::error::{IntoJsResult, JsError};
 use crate::out_buffer::{copy_to_buffer, output_bytes, OutBuffer};
 
 /// HKDF-SHA256 key for `domain` (1–255 bytes) and `tenantSalt` (1–1024 bytes) from a
@@ -19,8 +19,7 @@ pub fn derive_domain_key(
     domain: String,
     tenant_salt: &[u8],
 ) -> Result<OutBuffer, JsError> {
-    let key = crypto::derive_domain_key(master_key, &domain, tenant_salt)
-        .map_err(IntoJsError::into_js)?;
+    let key = crypto::derive_domain_key(master_key, &domain, tenant_salt).into_js()?;
     copy_to_buffer(&env, key.as_ref())
 }
 
@@ -39,8 +38,7 @@ pub fn encrypt_aes_gcm_into(
     aad: &[u8],
     mut out: Uint8ArraySlice,
 ) -> Result<(), JsError> {
-    direct::encrypt_aes_gcm_into(plaintext, key, aad, output_bytes(&mut out))
-        .map_err(IntoJsError::into_js)
+    direct::encrypt_aes_gcm_into(plaintext, key, aad, output_bytes(&mut out)).into_js()
 }
 
 /// Verifies and decrypts AES-256-GCM `nonce ‖ ciphertext ‖ tag` under a 32-byte `key` into
@@ -52,8 +50,7 @@ pub fn decrypt_aes_gcm_into(
     aad: &[u8],
     mut out: Uint8ArraySlice,
 ) -> Result<(), JsError> {
-    direct::decrypt_aes_gcm_into(ciphertext, key, aad, output_bytes(&mut out))
-        .map_err(IntoJsError::into_js)
+    direct::decrypt_aes_gcm_into(ciphertext, key, aad, output_bytes(&mut out)).into_js()
 }
 
 /// Writes AAD v0x03 into `out`, whose length the caller computed as
@@ -74,7 +71,7 @@ pub fn create_aad_into(
         compressed,
         original_type: original_type.as_deref(),
     })
-    .map_err(IntoJsError::into_js)?;
+    .into_js()?;
     let out = output_bytes(&mut out);
     if out.len() != aad.len() {
         return Err(JsError::new(
@@ -90,7 +87,7 @@ pub fn create_aad_into(
 /// `aes-256-gcm`, 1 for `chacha20-poly1305`; any other name is `ERR_UNKNOWN_ALGORITHM`.
 #[napi]
 pub fn aead_algorithm_id(name: String) -> Result<u32, JsError> {
-    match name.parse::<Algorithm>().map_err(IntoJsError::into_js)? {
+    match name.parse::<Algorithm>().into_js()? {
         Algorithm::Aes256Gcm => Ok(0),
         Algorithm::ChaCha20Poly1305 => Ok(1),
     }

@@ -15,6 +15,18 @@ pub trait IntoJsError {
     fn into_js(self) -> JsError;
 }
 
+/// Converts a core call's result: its error becomes a coded JavaScript error.
+pub trait IntoJsResult<T> {
+    /// The result with its error coded.
+    fn into_js(self) -> Result<T, JsError>;
+}
+
+impl<T, E: IntoJsError> IntoJsResult<T> for Result<T, E> {
+    fn into_js(self) -> Result<T, JsError> {
+        self.map_err(IntoJsError::into_js)
+    }
+}
+
 impl IntoJsError for EnvelopeError {
     fn into_js(self) -> JsError {
         JsError::new(self.code(), self.to_string())

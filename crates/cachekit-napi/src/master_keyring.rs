@@ -7,7 +7,7 @@ use zeroize::Zeroize;
 
 use cachekit_core::crypto::{MasterKey, MasterKeyring};
 
-use crate::error::{IntoJsError, JsError};
+use crate::error::{IntoJsResult, JsError};
 use crate::tenant_keys::TenantKeyHandle;
 use crate::tenant_mac_keys::TenantMacKeyHandle;
 
@@ -22,7 +22,7 @@ pub struct MasterKeyringHandle {
 fn key_from_hex(mut hex: String) -> Result<MasterKey, JsError> {
     let key = MasterKey::from_hex(&hex);
     hex.zeroize();
-    key.map_err(IntoJsError::into_js)
+    key.into_js()
 }
 
 /// A keyring whose current key is 64 hex digits.
@@ -36,7 +36,7 @@ pub fn master_keyring_from_hex(hex: String) -> Result<MasterKeyringHandle, JsErr
 /// A keyring whose current key is 32 raw bytes (copied; the caller's buffer is not kept).
 #[napi]
 pub fn master_keyring_from_bytes(key: &[u8]) -> Result<MasterKeyringHandle, JsError> {
-    let key = MasterKey::from_bytes(key).map_err(IntoJsError::into_js)?;
+    let key = MasterKey::from_bytes(key).into_js()?;
     Ok(MasterKeyringHandle {
         inner: MasterKeyring::new(key),
     })
@@ -48,14 +48,14 @@ impl MasterKeyringHandle {
     #[napi]
     pub fn add_previous_hex(&mut self, hex: String) -> Result<(), JsError> {
         let key = key_from_hex(hex)?;
-        self.inner.add_previous(key).map_err(IntoJsError::into_js)
+        self.inner.add_previous(key).into_js()
     }
 
     /// Adds a previous (read-only) key given as 32 raw bytes (copied).
     #[napi]
     pub fn add_previous_bytes(&mut self, key: &[u8]) -> Result<(), JsError> {
-        let key = MasterKey::from_bytes(key).map_err(IntoJsError::into_js)?;
-        self.inner.add_previous(key).map_err(IntoJsError::into_js)
+        let key = MasterKey::from_bytes(key).into_js()?;
+        self.inner.add_previous(key).into_js()
     }
 
     /// How many previous keys the keyring holds.
@@ -68,20 +68,14 @@ impl MasterKeyringHandle {
     /// The encryption key handle of a tenant.
     #[napi]
     pub fn derive_tenant_keys(&self, tenant_id: String) -> Result<TenantKeyHandle, JsError> {
-        let inner = self
-            .inner
-            .tenant_keys(&tenant_id)
-            .map_err(IntoJsError::into_js)?;
+        let inner = self.inner.tenant_keys(&tenant_id).into_js()?;
         Ok(TenantKeyHandle::new(inner))
     }
 
     /// The keyed-integrity (MAC) key handle of a tenant.
     #[napi]
     pub fn derive_tenant_mac_keys(&self, tenant_id: String) -> Result<TenantMacKeyHandle, JsError> {
-        let inner = self
-            .inner
-            .tenant_mac_keys(&tenant_id)
-            .map_err(IntoJsError::into_js)?;
+        let inner = self.inner.tenant_mac_keys(&tenant_id).into_js()?;
         Ok(TenantMacKeyHandle::new(inner))
     }
 }

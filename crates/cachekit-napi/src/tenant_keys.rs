@@ -7,7 +7,7 @@ use napi_derive::napi;
 
 use cachekit_core::crypto::{self, Algorithm};
 
-use crate::error::{IntoJsError, JsError};
+use crate::error::{IntoJsResult, JsError};
 use crate::out_buffer::{fingerprint_buffers, output_bytes, OutBuffer};
 
 /// Algorithm from the id `aeadAlgorithmId` returns.
@@ -30,7 +30,7 @@ fn with_algorithm(
     operation: impl FnOnce(Algorithm, &mut [u8]) -> Result<(), crypto::CryptoError>,
 ) -> Result<(), JsError> {
     let algorithm = algorithm(algorithm_id)?;
-    operation(algorithm, output_bytes(out)).map_err(IntoJsError::into_js)
+    operation(algorithm, output_bytes(out)).into_js()
 }
 
 /// A tenant's keys; key bytes never reach JavaScript. Created by `deriveTenantKeyHandle` or
@@ -58,8 +58,7 @@ pub fn derive_tenant_key_handle(
 ) -> Result<TenantKeyHandle, JsError> {
     let previous = previous_master_keys.unwrap_or_default();
     let previous: Vec<&[u8]> = previous.iter().map(|key| key.as_ref()).collect();
-    let inner = crypto::TenantKeys::derive(master_key, &tenant_id, &previous)
-        .map_err(IntoJsError::into_js)?;
+    let inner = crypto::TenantKeys::derive(master_key, &tenant_id, &previous).into_js()?;
     Ok(TenantKeyHandle { inner })
 }
 

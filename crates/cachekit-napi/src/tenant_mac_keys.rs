@@ -7,7 +7,7 @@ use napi_derive::napi;
 
 use cachekit_core::crypto::{mac, TenantMacKeys};
 
-use crate::error::{IntoJsError, JsError};
+use crate::error::{IntoJsResult, JsError};
 use crate::out_buffer::{fingerprint_buffers, output_bytes, OutBuffer};
 
 /// A tenant's MAC keys; key bytes never reach JavaScript. Created by a master keyring handle.
@@ -42,17 +42,14 @@ impl TenantMacKeyHandle {
     ) -> Result<(), JsError> {
         self.inner
             .seal_into(payload, aad, output_bytes(&mut out))
-            .map_err(IntoJsError::into_js)
+            .into_js()
     }
 
     /// Verifies `framed` against `aad` under the key its fingerprint names; the payload is
     /// `framed` after its first `MAC_FRAME_OVERHEAD` bytes.
     #[napi]
     pub fn verify(&self, framed: &[u8], aad: &[u8]) -> Result<(), JsError> {
-        self.inner
-            .open(framed, aad)
-            .map(|_| ())
-            .map_err(IntoJsError::into_js)
+        self.inner.open(framed, aad).map(|_| ()).into_js()
     }
 
     /// Fingerprints of every MAC key: current first, then previous keys in the order given.

@@ -11,6 +11,7 @@ use chacha20poly1305::ChaCha20Poly1305;
 use super::error::CryptoError;
 use super::nonce::NONCE_LEN;
 use crate::limits::MAX_UNCOMPRESSED_SIZE;
+use crate::output::check_output_len;
 
 /// Authentication tag length of both AEADs.
 pub const TAG_LEN: usize = 16;
@@ -58,12 +59,7 @@ impl FromStr for Algorithm {
 
 /// Ciphertext length for a plaintext of `plaintext_len` bytes (checked against the cap).
 pub fn sealed_len(plaintext_len: usize) -> Result<usize, CryptoError> {
-    if plaintext_len > MAX_UNCOMPRESSED_SIZE {
-        return Err(CryptoError::InputTooLarge {
-            size: plaintext_len,
-            limit: MAX_UNCOMPRESSED_SIZE,
-        });
-    }
+    CryptoError::check_input_size(plaintext_len, MAX_UNCOMPRESSED_SIZE)?;
     Ok(plaintext_len + OVERHEAD)
 }
 
@@ -151,7 +147,7 @@ pub fn seal_into<C: AeadInPlace>(
     aad: &[u8],
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
-    CryptoError::check_output_len(out, sealed_len(plaintext.len())?)?;
+    check_output_len(out, sealed_len(plaintext.len())?)?;
     let (nonce_out, rest) = out.split_at_mut(NONCE_LEN);
     let (body, tag_out) = rest.split_at_mut(plaintext.len());
     nonce_out.copy_from_slice(nonce);
@@ -172,7 +168,7 @@ pub fn open_into<C: AeadInPlace>(
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
     let body_len = opened_len(ciphertext.len())?;
-    CryptoError::check_output_len(out, body_len)?;
+    check_output_len(out, body_len)?;
     let (nonce, rest) = ciphertext.split_at(NONCE_LEN);
     let (body, tag) = rest.split_at(body_len);
     out.copy_from_slice(body);

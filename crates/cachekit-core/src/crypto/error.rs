@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::output::OutputLengthError;
+
 /// A failed key derivation, keyring load, AAD build, encryption or decryption.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CryptoError {
@@ -69,8 +71,8 @@ pub enum CryptoError {
     #[error("the system random source failed: {reason}")]
     RandomUnavailable { reason: String },
     /// A caller-supplied output buffer has the wrong length.
-    #[error("output buffer is {actual} bytes but the result is {expected}")]
-    OutputLength { expected: usize, actual: usize },
+    #[error(transparent)]
+    OutputLength(#[from] OutputLengthError),
     /// The AEAD refused to encrypt (only for lengths beyond the algorithm's limit).
     #[error("encryption failed")]
     EncryptionFailed,
@@ -94,16 +96,13 @@ impl CryptoError {
         })
     }
 
-    /// `Ok` when a caller's output buffer is exactly `expected` long, else
-    /// [`CryptoError::OutputLength`]; checked before anything is written or a nonce is spent.
-    pub(crate) fn check_output_len(out: &[u8], expected: usize) -> Result<(), CryptoError> {
-        if out.len() == expected {
-            return Ok(());
+    /// `Ok` when an input of `size` bytes is within `limit`, else
+    /// [`CryptoError::InputTooLarge`]; checked before any output is sized from it.
+    pub(crate) fn check_input_size(size: usize, limit: usize) -> Result<(), CryptoError> {
+        if size > limit {
+            return Err(Self::InputTooLarge { size, limit });
         }
-        Err(Self::OutputLength {
-            expected,
-            actual: out.len(),
-        })
+        Ok(())
     }
 
     /// A new buffer of `len` bytes filled by `fill`: the allocating twin of every `*_into`.
@@ -136,7 +135,7 @@ impl CryptoError {
             Self::NotKeyedEntry { .. } => "ERR_NOT_KEYED_ENTRY",
             Self::MacMismatch => "ERR_MAC_MISMATCH",
             Self::RandomUnavailable { .. } => "ERR_RANDOM_UNAVAILABLE",
-            Self::OutputLength { .. } => "ERR_INVALID_ARGUMENT",
+            Self::OutputLength(_) => "ERR_INVALID_ARGUMENT",
             Self::EncryptionFailed => "ERR_ENCRYPTION_FAILED",
         }
     }

@@ -26,9 +26,10 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::error::CryptoError;
-use super::kdf::{derive_domain_key, key_fingerprint, DerivedKey};
-use super::key_set::{Fingerprinted, TenantKeySet, FINGERPRINT_LEN};
+use super::kdf::DerivedKey;
+use super::key_set::{key_holder_debug, TenantKeySet, FINGERPRINT_LEN};
 use crate::limits::MAX_COMPRESSED_SIZE;
+use crate::output::check_output_len;
 
 /// HKDF domain of MAC keys.
 pub const MAC_DOMAIN: &str = "integrity_mac";
@@ -43,55 +44,35 @@ pub const MAC_FRAME_OVERHEAD: usize = MAC_FRAME_MAGIC.len() + MAC_FINGERPRINT_LE
 
 const SIGNED_HEADER_LEN: usize = MAC_FRAME_MAGIC.len() + MAC_FINGERPRINT_LEN;
 
-/// One derived MAC key and its fingerprint.
-struct MacKey {
-    key: DerivedKey,
-    fingerprint: [u8; MAC_FINGERPRINT_LEN],
-}
-
-impl Fingerprinted for MacKey {
-    fn fingerprint(&self) -> &[u8; FINGERPRINT_LEN] {
-        &self.fingerprint
-    }
-}
-
-impl MacKey {
-    fn derive(master_key: &[u8], tenant_id: &str) -> Result<Self, CryptoError> {
-        let key = derive_domain_key(master_key, MAC_DOMAIN, tenant_id.as_bytes())?;
-        let fingerprint = key_fingerprint(key.as_ref());
-        Ok(Self { key, fingerprint })
-    }
-
-    /// The keyed hash of one frame. The HMAC state lives on the stack for this call only; the
-    /// long-lived key bytes stay in zeroised storage.
-    fn mac(&self, header: &[u8], aad: &[u8], payload: &[u8]) -> Result<Hmac<Sha256>, CryptoError> {
-        let aad_len = u32::try_from(aad.len()).map_err(|_| CryptoError::InvalidAad {
-            component: "aad",
-            reason: "longer than a u32 length prefix allows",
-        })?;
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.key.as_ref()).map_err(|_| {
-            CryptoError::InvalidKeyLength {
-                what: "MAC key",
-                expected: 32,
-                actual: self.key.len(),
-            }
-        })?;
-        mac.update(header);
-        mac.update(&aad_len.to_be_bytes());
-        mac.update(aad);
-        mac.update(payload);
-        Ok(mac)
-    }
+/// The keyed hash of one frame under `key`. The HMAC state lives on the stack for this call
+/// only; the long-lived key bytes stay in zeroised storage.
+fn mac(
+    key: &DerivedKey,
+    header: &[u8],
+    aad: &[u8],
+    payload: &[u8],
+) -> Result<Hmac<Sha256>, CryptoError> {
+    let aad_len = u32::try_from(aad.len()).map_err(|_| CryptoError::InvalidAad {
+        component: "aad",
+        reason: "longer than a u32 length prefix allows",
+    })?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_ref()).map_err(|_| {
+        CryptoError::InvalidKeyLength {
+            what: "MAC key",
+            expected: 32,
+            actual: key.len(),
+        }
+    })?;
+    mac.update(header);
+    mac.update(&aad_len.to_be_bytes());
+    mac.update(aad);
+    mac.update(payload);
+    Ok(mac)
 }
 
 /// Frame length for a payload of `payload_len` bytes (checked against the envelope cap).
 pub fn framed_len(payload_len: usize) -> Result<usize, CryptoError> {
-    if payload_len > MAX_COMPRESSED_SIZE {
-        return Err(CryptoError::InputTooLarge {
-            size: payload_len,
-            limit: MAX_COMPRESSED_SIZE,
-        });
-    }
+    CryptoError::check_input_size(payload_len, MAX_COMPRESSED_SIZE)?;
     Ok(payload_len + MAC_FRAME_OVERHEAD)
 }
 
@@ -99,14 +80,10 @@ pub fn framed_len(payload_len: usize) -> Result<usize, CryptoError> {
 /// previous master keys, which only verify. Key bytes never leave this value and are zeroised
 /// when it is dropped.
 pub struct TenantMacKeys {
-    keys: TenantKeySet<MacKey>,
+    keys: TenantKeySet<DerivedKey>,
 }
 
-impl std::fmt::Debug for TenantMacKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.keys.debug(f, "TenantMacKeys")
-    }
-}
+key_holder_debug!(TenantMacKeys);
 
 impl TenantMacKeys {
     /// Derives a tenant's MAC keys from a 32-byte master key and up to three previous 32-byte
@@ -122,7 +99,8 @@ impl TenantMacKeys {
                 master_key,
                 tenant_id,
                 previous_master_keys,
-                MacKey::derive,
+                MAC_DOMAIN,
+                Ok,
             )?,
         })
     }
@@ -140,14 +118,14 @@ impl TenantMacKeys {
     /// Frames `payload` under the current key, bound to `aad`, into `out` (exactly
     /// `framed_len(payload.len())` bytes).
     pub fn seal_into(&self, payload: &[u8], aad: &[u8], out: &mut [u8]) -> Result<(), CryptoError> {
-        CryptoError::check_output_len(out, framed_len(payload.len())?)?;
+        check_output_len(out, framed_len(payload.len())?)?;
         let (header, rest) = out.split_at_mut(SIGNED_HEADER_LEN);
         header[..MAC_FRAME_MAGIC.len()].copy_from_slice(&MAC_FRAME_MAGIC);
         let current = self.keys.current();
         header[MAC_FRAME_MAGIC.len()..].copy_from_slice(&current.fingerprint);
         let (tag, body) = rest.split_at_mut(MAC_TAG_LEN);
         body.copy_from_slice(payload);
-        let mac = current.mac(header, aad, payload)?;
+        let mac = mac(&current.key, header, aad, payload)?;
         tag.copy_from_slice(&mac.finalize().into_bytes());
         Ok(())
     }
@@ -165,8 +143,8 @@ impl TenantMacKeys {
     /// tried); a wrong tag is [`CryptoError::MacMismatch`].
     pub fn open<'a>(&self, framed: &'a [u8], aad: &[u8]) -> Result<&'a [u8], CryptoError> {
         let frame = split_frame(framed)?;
-        let key = self.keys.by_fingerprint(frame.fingerprint())?;
-        key.mac(frame.header, aad, frame.payload)?
+        let named = self.keys.by_fingerprint(frame.fingerprint())?;
+        mac(&named.key, frame.header, aad, frame.payload)?
             .verify_slice(frame.tag)
             .map_err(|_| CryptoError::MacMismatch)?;
         Ok(frame.payload)
@@ -220,6 +198,7 @@ fn split_frame(framed: &[u8]) -> Result<Frame<'_>, CryptoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::kdf::{derive_domain_key, key_fingerprint};
     use crate::crypto::tenant::TenantKeys;
     use crate::crypto::{create_aad, AadFields};
 

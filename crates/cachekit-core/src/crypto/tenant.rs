@@ -5,8 +5,9 @@
 use super::aead::{opened_len, sealed_len, AeadKey, Algorithm};
 use super::error::CryptoError;
 use super::kdf::{derive_domain_key, key_fingerprint, DerivedKey};
-use super::key_set::{Fingerprinted, TenantKeySet, FINGERPRINT_LEN};
+use super::key_set::{key_holder_debug, TenantKeySet};
 use super::nonce::NonceSequence;
+use crate::output::check_output_len;
 
 /// Domain of the data encryption key.
 pub const ENCRYPTION_DOMAIN: &str = "encryption";
@@ -15,42 +16,17 @@ pub const AUTHENTICATION_DOMAIN: &str = "authentication";
 /// Domain of the cache-key salt (derived for parity with the protocol; unused for data).
 pub const CACHE_KEYS_DOMAIN: &str = "cache_keys";
 
-/// One derived encryption key, ready for both AEADs, and its fingerprint.
-struct EncryptionKey {
-    cipher: AeadKey,
-    fingerprint: [u8; FINGERPRINT_LEN],
-}
-
-impl Fingerprinted for EncryptionKey {
-    fn fingerprint(&self) -> &[u8; FINGERPRINT_LEN] {
-        &self.fingerprint
-    }
-}
-
-impl EncryptionKey {
-    fn derive(master_key: &[u8], tenant_id: &str) -> Result<Self, CryptoError> {
-        let key = derive_domain_key(master_key, ENCRYPTION_DOMAIN, tenant_id.as_bytes())?;
-        Ok(Self {
-            cipher: AeadKey::new(key.as_ref())?,
-            fingerprint: key_fingerprint(key.as_ref()),
-        })
-    }
-}
-
 /// A tenant's keys. Key bytes never leave this value (only fingerprints do), and every key
 /// and cipher state is zeroised when it is dropped.
 pub struct TenantKeys {
-    keys: TenantKeySet<EncryptionKey>,
+    /// Encryption keys, each keyed for both AEADs.
+    keys: TenantKeySet<AeadKey>,
     authentication: DerivedKey,
     cache_keys: DerivedKey,
     nonces: NonceSequence,
 }
 
-impl std::fmt::Debug for TenantKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.keys.debug(f, "TenantKeys")
-    }
-}
+key_holder_debug!(TenantKeys);
 
 impl TenantKeys {
     /// Derives a tenant's keys from a 32-byte master key and up to three previous 32-byte
@@ -64,7 +40,8 @@ impl TenantKeys {
             master_key,
             tenant_id,
             previous_master_keys,
-            EncryptionKey::derive,
+            ENCRYPTION_DOMAIN,
+            |key| AeadKey::new(key.as_ref()),
         )?;
         let salt = tenant_id.as_bytes();
         Ok(Self {
@@ -110,11 +87,11 @@ impl TenantKeys {
         algorithm: Algorithm,
         out: &mut [u8],
     ) -> Result<(), CryptoError> {
-        CryptoError::check_output_len(out, sealed_len(plaintext.len())?)?;
+        check_output_len(out, sealed_len(plaintext.len())?)?;
         let nonce = self.nonces.next()?;
         self.keys
             .current()
-            .cipher
+            .key
             .seal_into(algorithm, &nonce, plaintext, aad, out)
     }
 
@@ -140,7 +117,7 @@ impl TenantKeys {
     ) -> Result<(), CryptoError> {
         self.keys
             .current()
-            .cipher
+            .key
             .open_into(algorithm, ciphertext, aad, out)
     }
 
@@ -166,8 +143,8 @@ impl TenantKeys {
         algorithm: Algorithm,
         out: &mut [u8],
     ) -> Result<(), CryptoError> {
-        let key = self.keys.by_fingerprint(fingerprint)?;
-        key.cipher.open_into(algorithm, ciphertext, aad, out)
+        let named = self.keys.by_fingerprint(fingerprint)?;
+        named.key.open_into(algorithm, ciphertext, aad, out)
     }
 
     /// [`Self::decrypt_with_into`] into a new Vec.

@@ -3,6 +3,7 @@
 use thiserror::Error;
 
 use crate::msgpack_bounds::BoundsError;
+use crate::output::OutputLengthError;
 
 /// A failed `store`, `retrieve` or `validate`. Retrieval never panics and never returns data
 /// that did not pass every check; each variant names the check that refused the input.
@@ -46,8 +47,8 @@ pub enum EnvelopeError {
     #[error("decompressed {actual} bytes but original_size declares {expected}")]
     SizeMismatch { expected: usize, actual: usize },
     /// A caller-supplied output buffer has the wrong length.
-    #[error("output buffer is {actual} bytes but the result is {expected}")]
-    OutputLength { expected: usize, actual: usize },
+    #[error(transparent)]
+    OutputLength(#[from] OutputLengthError),
     /// LZ4 could not compress into its own worst-case bound (never expected).
     #[error("LZ4 compression failed: {0}")]
     CompressionFailed(String),
@@ -64,7 +65,7 @@ impl EnvelopeError {
             Self::DecompressionFailed { .. } => "ERR_DECOMPRESSION_FAILED",
             Self::ChecksumMismatch { .. } => "ERR_CHECKSUM_MISMATCH",
             Self::SizeMismatch { .. } => "ERR_SIZE_MISMATCH",
-            Self::OutputLength { .. } => "ERR_INVALID_ARGUMENT",
+            Self::OutputLength(_) => "ERR_INVALID_ARGUMENT",
             Self::CompressionFailed(_) => "ERR_COMPRESSION_FAILED",
         }
     }

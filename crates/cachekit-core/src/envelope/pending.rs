@@ -8,6 +8,7 @@ use super::error::EnvelopeError;
 use super::scratch::{give_back_scratch, take_scratch};
 use crate::hash::xxh3_64;
 use crate::limits::MAX_UNCOMPRESSED_SIZE;
+use crate::output::check_output_len;
 
 /// An envelope compressed but not yet written. Dropping it returns the scratch buffer.
 #[derive(Debug)]
@@ -61,12 +62,7 @@ impl PendingEnvelope {
 
     /// Writes the envelope into `out`, which must be exactly [`Self::len`] bytes.
     pub fn write_into(&self, out: &mut [u8]) -> Result<(), EnvelopeError> {
-        if out.len() != self.len {
-            return Err(EnvelopeError::OutputLength {
-                expected: self.len,
-                actual: out.len(),
-            });
-        }
+        check_output_len(out, self.len)?;
         from_parts(
             &self.block[..self.compressed_len],
             self.checksum,
