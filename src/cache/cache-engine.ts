@@ -319,9 +319,12 @@ export class CacheEngine implements EngineCore {
     return removed;
   }
 
-  /** Resolves when every background write and refresh started so far has settled. */
+  /**
+   * Resolves when every background write and refresh started so far has settled, and the
+   * bus announcements they left waiting for a gathering have been published.
+   */
   flush(): Promise<void> {
-    return this.background.flush();
+    return this.background.flush().then(() => this.invalidationBus()?.publishPending());
   }
 
   /** Counts `promise` as background work (`flush()` waits for it). */

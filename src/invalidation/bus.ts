@@ -198,11 +198,25 @@ export class InvalidationBus {
     return { connected: this.connected, queued: this.failed.size, ...this.counters };
   }
 
-  /** Stops listening and publishing; queued announcements are dropped. */
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+  /**
+   * Publishes the announcements waiting in a gathering (or for the next turn) now; resolves
+   * when they were published (or queued for a retry). `flush()` of a cache ends with it.
+   */
+  async publishPending(): Promise<void> {
     if (this.gatherTimer !== undefined) clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    // The batch belongs to no one call, not to the one whose flush() sends it.
+    await detached(() => this.flushBatch());
+  }
+
+  /**
+   * Stops listening and publishing: announcements waiting for their turn or a gathering are
+   * sent first (not awaited: Redis may be gone), those queued for a retry are dropped.
+   */
+  async close(): Promise<void> {
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    void this.publishPending();
+    this.closed = true;
     await this.transport.close();
   }
 
@@ -221,7 +235,7 @@ export class InvalidationBus {
     detached(() =>
       setImmediate(() => {
         this.flushScheduled = false;
-        this.flushBatch();
+        void this.flushBatch();
       }),
     );
   }
@@ -232,16 +246,16 @@ export class InvalidationBus {
     detached(() => {
       this.gatherTimer = setTimeout(() => {
         this.gatherTimer = undefined;
-        this.flushBatch();
+        void this.flushBatch();
       }, FILL_GATHER_MS);
     });
   }
 
-  private flushBatch(): void {
-    if (this.batch.size === 0) return;
+  private flushBatch(): Promise<void> {
+    if (this.batch.size === 0) return Promise.resolve();
     const batch = new Map(this.batch);
     this.batch.clear();
-    void this.publishAll(batch);
+    return this.publishAll(batch);
   }
 
   /** Publishes `announcements` grouped into messages; failures go to the retry queue. */
