@@ -1,8 +1,8 @@
 /**
  * How the bus gathers announcements into publishes: a change nobody waits for (a fill) may
  * wait up to FILL_GATHER_MS to share a publish; a prompt one goes out on the next turn and takes
- * any gathered fills with it; publishPending() (a cache's flush()) and close() send a gathering
- * at once. The transport here records frames in memory: the Redis side of
+ * any gathered fills with it; close() sends a gathering at
+ * once. The transport here records frames in memory: the Redis side of
  * the bus is tested against real servers in coherence.redis.test.ts and topologies.redis.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -71,15 +71,6 @@ describe('invalidation bus batching', () => {
     bus.keysChanged(['y']);
     await vi.advanceTimersByTimeAsync(0);
     expect(published).toEqual([['x'], ['y']]);
-  });
-
-  it('publishPending() sends a gathering at once and resolves once it was published', async () => {
-    bus.keysChanged(['a'], true);
-    bus.keysChanged(['b'], true);
-    await bus.publishPending();
-    expect(published).toEqual([['a', 'b']]);
-    await vi.advanceTimersByTimeAsync(FILL_GATHER_MS * 2);
-    expect(published).toHaveLength(1);
   });
 
   it('close() sends what a gathering holds instead of dropping it, and publishes nothing after', async () => {

@@ -81,6 +81,9 @@ describe('registerMetrics: a scrape after real traffic', () => {
     await store.redis.set(damagedKey, Buffer.from('garbage'));
     await reader(2);
     await reader.flush();
+    // The writes' announcements go out with the bus's next gathering of fills (within 5 ms).
+    const published = { channel: 'cachekit:l1', direction: 'published' };
+    await vi.waitFor(async () => expect(sample(await scrape(registry), 'cachekit_bus_messages_total', published)).toBeGreaterThan(0), { timeout: 2_000 });
 
     const m = await scrape(registry);
     const fn = { namespace: 'shop', function: `${MODULE}.${name}` };

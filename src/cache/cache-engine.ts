@@ -320,11 +320,11 @@ export class CacheEngine implements EngineCore {
   }
 
   /**
-   * Resolves when every background write and refresh started so far has settled, and the
-   * bus announcements they left waiting for a gathering have been published.
+   * Resolves when every background write and refresh started so far has settled. (A fill's
+   * bus announcement may still wait for its gathering: see `FILL_GATHER_MS`.)
    */
   flush(): Promise<void> {
-    return this.background.flush().then(() => this.invalidationBus()?.publishPending());
+    return this.background.flush();
   }
 
   /** Counts `promise` as background work (`flush()` waits for it). */

@@ -97,7 +97,7 @@ export interface CacheControls<Args extends readonly unknown[], Result> {
    * function itself.
    */
   withSignal(signal: AbortSignal): (...args: Args) => Promise<Result>;
-  /** Resolves when background writes and refreshes started so far have settled (and their bus announcements went out). */
+  /** Resolves when background writes and refreshes started so far have settled. */
   flush(): Promise<void>;
   /** The original function. */
   readonly wrapped: unknown;

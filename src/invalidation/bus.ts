@@ -199,23 +199,14 @@ export class InvalidationBus {
   }
 
   /**
-   * Publishes the announcements waiting in a gathering (or for the next turn) now; resolves
-   * when they were published (or queued for a retry). `flush()` of a cache ends with it.
-   */
-  async publishPending(): Promise<void> {
-    if (this.gatherTimer !== undefined) clearTimeout(this.gatherTimer);
-    this.gatherTimer = undefined;
-    // The batch belongs to no one call, not to the one whose flush() sends it.
-    await detached(() => this.flushBatch());
-  }
-
-  /**
    * Stops listening and publishing: announcements waiting for their turn or a gathering are
    * sent first (not awaited: Redis may be gone), those queued for a retry are dropped.
    */
   async close(): Promise<void> {
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    void this.publishPending();
+    if (this.gatherTimer !== undefined) clearTimeout(this.gatherTimer);
+    // The batch belongs to no one call, not to the one that closes.
+    void detached(() => this.flushBatch());
     this.closed = true;
     await this.transport.close();
   }
