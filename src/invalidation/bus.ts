@@ -20,8 +20,9 @@
  * - Tag invalidations travel on it too (`tagsStamped`): peers raise their tag stamp tables
  *   (see `tags/tag-stamps.ts`), which hear of link losses and gaps like the L1s do.
  *
- * About 390 lines in one class on purpose: the outgoing batch, the retry queue, the watchers
- * and the link state change together when the link goes down or comes back, and splitting them
+ * About 430 lines in one class on purpose: the outgoing batch and its gathering, the retry
+ * queue, the watchers and the link state change together when the link goes down or comes back
+ * (or the bus closes), and splitting them
  * would spread that one transition over several files. The wire format is `message.ts`, the
  * Redis side `redis-transport.ts`.
  */

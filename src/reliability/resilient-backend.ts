@@ -4,7 +4,7 @@
  * method answers with the value or with why there is none, so a cache outage becomes a miss or
  * a skipped write, never a failed call.
  *
- * About 370 lines: one guarded method per backend operation, each a line or two into the one
+ * About 390 lines: one guarded method per backend operation, each a line or two into the one
  * plan object (`guarded-call.ts`); breaker, timeouts, backpressure and outcome counting are
  * their own files.
  */

@@ -8,7 +8,7 @@
  * reliability layer bounds every call (`reliability.timeouts`); the connection-level bounds
  * (`connectTimeoutMs`, `socketTimeoutMs`) turn a dead or frozen server into failing calls.
  *
- * About 400 lines because it is one method per protocol operation (fourteen) around one shared
+ * About 420 lines because it is one method per protocol operation (fifteen) around one shared
  * send path; each part that stands alone lives beside it (client, read-batcher, clear-prefix,
  * connection-watch, health, lock-scripts).
  */
