@@ -22,8 +22,7 @@
  *
  * About 430 lines in one class on purpose: the outgoing batch and its gathering, the retry
  * queue, the watchers and the link state change together when the link goes down or comes back
- * (or the bus closes), and splitting them
- * would spread that one transition over several files. The wire format is `message.ts`, the
+ * (or the bus closes), and splitting them would spread that one transition over several files. The wire format is `message.ts`, the
  * Redis side `redis-transport.ts`.
  */
 import { nodeCrypto } from '../lazy-builtins';
