@@ -11,7 +11,6 @@
  * is (cache/identity-registry.ts).
  */
 import { cache } from './cache';
-import { withBulkThis } from './cache/bulk-load';
 import type { AnyFunction, CachedFunction, UntypedFunction } from './cache/cached-function';
 import type { CacheInfo } from './cache/stats';
 import { callerModule } from './config/caller-module';
@@ -139,7 +138,7 @@ function buildDispatcher(
         );
       }
       const wrapper = wrapperFor(self);
-      return withBulkThis(self, () => (wrapper.many as (list: readonly unknown[][]) => Promise<unknown[]>)(argsList));
+      return (wrapper.many as (this: unknown, list: readonly unknown[][]) => Promise<unknown[]>).call(self, argsList);
     },
     async invalidateTags(tags: readonly string[], tagOptions?: { tenant?: string }) {
       if (byClass.size === 0) {

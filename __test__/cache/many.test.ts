@@ -218,20 +218,20 @@ describe('many(argsList)', () => {
     await expect(get.many([1, 2] as never)).rejects.toThrow(ConfigurationError);
   });
 
-  it('hands a this to the next bulk load only (the instance of a decorated method), and refuses a start that does not reach one', async () => {
-    const { withBulkThis } = await import('../../src/cache/bulk-load');
+  it('gives its calls the this it was called with (fn.many.call(instance, list)), and none when called as fn.many(list)', async () => {
     const seen: unknown[] = [];
     const get = cache(
       async function (this: unknown, id: number) {
         seen.push(this);
         return id;
       },
-      { backend: null, name: unique('handedThis') },
+      { backend: null, name: unique('manyThis') },
     );
     const self = { name: 'instance' };
-    expect(await withBulkThis(self, () => get.many([[1], [2]]))).toEqual([1, 2]);
+    expect(await get.many.call(self, [[1], [2]])).toEqual([1, 2]);
     expect(await get.many([[3]])).toEqual([3]);
-    expect(seen).toEqual([self, self, undefined]);
-    expect(() => withBulkThis(self, () => 'no bulk load')).toThrow(/did not start its bulk load synchronously/);
+    const { many } = get;
+    expect(await many([[4]])).toEqual([4]);
+    expect(seen).toEqual([self, self, undefined, undefined]);
   });
 });

@@ -50,37 +50,8 @@ interface Fresh {
   readonly value: unknown;
 }
 
-/** The `this` handed to the next `loadBulk` by `withBulkThis`, if any. */
-let handedThis: { readonly value: unknown } | undefined;
-
-/**
- * Runs `start`, which must start a bulk load synchronously (`fn.many(argsList)`), with
- * `thisArg` as that load's `this`: the method's instance for `key`, the function and
- * `loadMany`. `fn.many` takes no `this` of its own (a wrapper's `this` is the wrapper), so a
- * decorated method's `many` (src/decorators.ts) hands its instance over this way.
- */
-export function withBulkThis<T>(thisArg: unknown, start: () => T): T {
-  handedThis = { value: thisArg };
-  let result: T;
-  try {
-    result = start();
-  } catch (error) {
-    handedThis = undefined;
-    throw error;
-  }
-  const unclaimed = handedThis !== undefined;
-  handedThis = undefined;
-  // A `many` that no longer reaches loadBulk synchronously would run the method without its `this`.
-  if (unclaimed) throw new Error('cachekit internal error: fn.many() did not start its bulk load synchronously; the instance was not handed over.');
-  return result;
-}
-
 /** Answers `argsList` (each an argument list) in order. Rejects with the first failing call's error. */
 export async function loadBulk(parts: BulkLoadParts, thisArg: unknown, argsList: readonly unknown[]): Promise<unknown[]> {
-  if (handedThis !== undefined) {
-    thisArg = handedThis.value;
-    handedThis = undefined;
-  }
   if (!Array.isArray(argsList) || !argsList.every(Array.isArray)) {
     throw new ConfigurationError('many(argsList) takes an array of argument lists, e.g. many([[1], [2], [3]]).');
   }

@@ -237,7 +237,11 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
       }
       return engine.invalidate(key);
     },
-    many: (argsList: readonly unknown[][]) => loadBulk(bulk, undefined, argsList),
+    // `this` is the wrapper when called as `fn.many(list)`; anything else (a decorated method's
+    // instance, `fn.many.call(instance, list)`) is the `this` of its calls, as for `fn(...)`.
+    many(this: unknown, argsList: readonly unknown[][]) {
+      return loadBulk(bulk, this === cached ? undefined : this, argsList);
+    },
     invalidateTags: async (tags: readonly string[], options?: { tenant?: string }) =>
       engine.invalidateTags(checkTags(tags, '`invalidateTags(tags)`'), parts.tagTenant(options?.tenant ?? currentTenant())),
     getHealthStatus: () => healthStatus(engine),
