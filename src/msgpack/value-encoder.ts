@@ -316,11 +316,12 @@ export class ValueEncoder {
   /**
    * A plain object in insertion order, walked with for-in rather than `Object.keys`: for-in
    * reads each value straight from the object's layout (V8's enum cache) and allocates no key
-   * array: 0.8× the time of the nested 1 KB record, 0.5× for 100 keys (benches/codec). Only an
-   * object in V8's dictionary mode (one with a deleted property) is slower this way (about
-   * 1.3× for 3 keys). The count is known at the end, so the header is patched then. The same
-   * keys in the same order as `Object.keys`, except where a getter deletes a key not yet
-   * written: for-in then leaves it out, where `Object.keys` wrote it as nil.
+   * array: 0.63–0.80× the time of the nested 1 KB record, 0.5–0.7× for 100 keys
+   * (benches/codec-walk.bench.mjs). Only an object in V8's dictionary mode (one with a deleted
+   * property) is slower this way: 1.4–1.6× for 3 keys. The count is known at the end, so the
+   * header is patched then. The same keys in the same order as `Object.keys`, except where a
+   * getter deletes a key not yet written: for-in then leaves it out, where `Object.keys` wrote
+   * it as nil.
    */
   private writeOwnKeys(value: Readonly<Record<string, unknown>>, depth: number): void {
     const w = this.writer;
