@@ -23,7 +23,7 @@ const require = createRequire(import.meta.url);
 // MISS_BUILD=<checkout>: measure that checkout's build (its dist/) instead of this one.
 const { cache } = process.env.MISS_BUILD ? require(`${process.env.MISS_BUILD}/dist/index.cjs`) : await import('cachekit');
 const { userPayload, nestedPayload } = require('./lib/payload.js');
-const { interleavedBatches } = require('./lib/rounds.js');
+const { interleavedBatches, median } = require('./lib/rounds.js');
 
 const BATCHES = Number(process.env.MISS_BATCHES ?? 2000);
 const PROCESSES = Number(process.env.MISS_PROCESSES ?? 5);
@@ -85,7 +85,6 @@ if (process.argv[2] === '--isolated') {
   process.exit(0);
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const sections = [];
 for (const [shape, build, builtPerCall] of settings) {
   const cases = casesFor(shape, build, builtPerCall);
