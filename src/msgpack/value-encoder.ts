@@ -64,6 +64,12 @@ export class ValueEncoder {
   private readonly rich: boolean;
   private readonly maxDepth: number;
   private busy = false;
+  /**
+   * Whether plain objects are walked with for-in (see `writeOwnKeys`): the profile keeps
+   * insertion order, and Object.prototype has no enumerable property for for-in to list
+   * (checked at the start of each value).
+   */
+  private walkForIn = false;
 
   /** `writer`: a size for a writer of its own, or a writer shared with the caller (keys). */
   constructor(
@@ -89,6 +95,7 @@ export class ValueEncoder {
     if (this.busy) return new ValueEncoder(this.profile, 256).encode(value, maxBytes).subarray();
     this.busy = true;
     this.writer.reset(maxBytes);
+    this.walkForIn = !this.sortKeys && !hasEnumerableProperty(Object.prototype);
     try {
       this.write(value, 0);
       const bytes = this.writer.view();
@@ -210,6 +217,8 @@ export class ValueEncoder {
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto === Object.prototype || proto === null) {
       if (!this.rich && typeof (value as { toJSON?: unknown }).toJSON === 'function') this.writeJsonOf(value, depth);
+      // Null-prototype objects are dictionaries in V8, where for-in is the slower walk.
+      else if (this.walkForIn && proto !== null) this.writeOwnKeys(value as Record<string, unknown>, depth + 1);
       else this.writePlainObject(value as Record<string, unknown>, depth + 1);
       return;
     }
@@ -302,6 +311,34 @@ export class ValueEncoder {
     const keys = Object.keys(value);
     if (this.sortKeys && keys.length > 1) sortByCodePoint(keys);
     this.writeStringKeyed(keys, value, undefined, depth);
+  }
+
+  /**
+   * A plain object in insertion order, walked with for-in rather than `Object.keys`: for-in
+   * reads each value straight from the object's layout (V8's enum cache) and allocates no key
+   * array: 0.63–0.80× the time of the nested 1 KB record, 0.5–0.7× for 100 keys
+   * (benches/codec-walk.bench.mjs). Only an object in V8's dictionary mode (one with a deleted
+   * property) is slower this way: 1.4–1.6× for 3 keys. The count is known at the end, so the
+   * header is patched then. The same keys in the same order as `Object.keys`, except where a
+   * getter deletes a key not yet written: for-in then leaves it out, where `Object.keys` wrote
+   * it as nil.
+   */
+  private writeOwnKeys(value: Readonly<Record<string, unknown>>, depth: number): void {
+    const w = this.writer;
+    const header = w.openMapHeader();
+    let length = 0;
+    let key = '';
+    try {
+      for (key in value) {
+        if (w.str(key) === LONE_SURROGATE) throw new UnencodableValue(`a key with a lone surrogate, ${this.noUtf8()}`, 'string');
+        this.write(value[key], depth);
+        length++;
+      }
+    } catch (error) {
+      if (error instanceof UnencodableValue) error.segments.push(propertySegment(key));
+      throw error;
+    }
+    w.closeMapHeader(header, length);
   }
 
   private writeMap(map: ReadonlyMap<unknown, unknown>, depth: number): void {
@@ -398,4 +435,10 @@ export class ValueEncoder {
     this.writer.str('value');
     this.writer.str(text);
   }
+}
+
+/** Whether for-in over an object inheriting from `prototype` would list an inherited key. */
+function hasEnumerableProperty(prototype: object): boolean {
+  for (const _ in prototype) return true;
+  return false;
 }
