@@ -14,7 +14,7 @@
  * them (`{ capabilities: { ttl: true, locks: false, batch: false, clearPrefix: true } }`) also
  * checks that the backend has exactly those.
  *
- * Longer than most files here (~380 lines) on purpose: it is one flat list of cases, each a few
+ * Longer than most files here (~390 lines) on purpose: it is one flat list of cases, each a few
  * lines, that a backend author reads top to bottom; its options live in `conformance-options.ts`.
  */
 import { nodeCrypto } from '../lazy-builtins';
@@ -320,6 +320,19 @@ export function runBackendConformance(
       assert.deepEqual(await backend.get(k), Buffer.from('value'));
       await backend.releaseLock!(k, 'owner');
       assert.deepEqual(await backend.get(k), Buffer.from('value'));
+    });
+
+    capabilityTest('locks', 'setAndReleaseLock, where implemented, stores the value and releases only the owning token\'s lock', async () => {
+      if (typeof backend.setAndReleaseLock !== 'function') return;
+      const k = key('set-release');
+      assert.equal(await backend.acquireLock!(k, 'owner', 10_000), true);
+      await backend.setAndReleaseLock(k, Buffer.from('first'), 60, 'not-the-owner');
+      assert.deepEqual(await backend.get(k), Buffer.from('first'));
+      assert.equal(await backend.acquireLock!(k, 'other', 10_000), false, 'still held by its owner');
+      await backend.setAndReleaseLock(k, Buffer.from('second'), 60, 'owner');
+      assert.deepEqual(await backend.get(k), Buffer.from('second'));
+      assert.equal(await backend.acquireLock!(k, 'other', 10_000), true, 'released with the write');
+      await backend.releaseLock!(k, 'other');
     });
 
     capabilityTest('batch', 'getMany returns values in key order with null for misses', async () => {
