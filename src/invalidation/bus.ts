@@ -6,10 +6,12 @@
  * Nothing is lost silently:
  * - Announcements are batched per event-loop turn (one publish per shard per turn). A fill's
  *   announcement (a value written after a miss or a refresh, that nobody waits for) may wait
- *   `FILL_GATHER_MS` to share its publish with others: no peer can hold a copy of a key that was
- *   missing from L2 unless it outlived its entry there, so dropping it a few ms later changes
- *   nothing a reader can rely on, and a process filling many keys in a row publishes once per
- *   gathering instead of once per write (a publish costs about a round trip of work on both ends).
+ *   `FILL_GATHER_MS` to share its publish with others. No peer can hold a copy of a key that
+ *   was missing from L2 unless its copy outlived its entry there; after a refresh, a peer serves
+ *   the value it replaces a few ms longer, as it would had the refresh come a few ms later. So
+ *   the delay changes nothing a reader can rely on, and a process filling many keys in a row
+ *   publishes once per gathering instead of once per write (a publish costs about a round trip
+ *   of work at both ends).
  * - A publish that fails is queued (newest per key wins, bounded) and sent again once Redis
  *   takes publishes again; a queue that overflows becomes one "drop everything" announcement.
  * - While the subscriber is not connected, announcements may be missed: the L1 entries of the
@@ -22,8 +24,8 @@
  *
  * About 430 lines in one class on purpose: the outgoing batch and its gathering, the retry
  * queue, the watchers and the link state change together when the link goes down or comes back
- * (or the bus closes), and splitting them would spread that one transition over several files. The wire format is `message.ts`, the
- * Redis side `redis-transport.ts`.
+ * (or the bus closes), and splitting them would spread that one transition over several files.
+ * The wire format is `message.ts`, the Redis side `redis-transport.ts`.
  */
 import { nodeCrypto } from '../lazy-builtins';
 import type { L1Cache } from '../l1/l1-cache';
