@@ -48,10 +48,12 @@ function casesOf(name, { cache, RedisBackend }) {
   const backend = new RedisBackend({ url: redis.url });
   const fetchUser = async (id) => userPayload(id);
   const options = { ttl: 3600, module: `compare-${name}` };
+  // Each build on a bus channel of its own: neither receives (and decodes) the other's announcements.
+  const onRedis = { ...options, backend, invalidation: { bus: { channel: `cachekit:compare-${name}` } } };
   const l1Hit = cache(async function l1Hit(id) { return fetchUser(id); }, { ...options, backend: null });
-  const l2 = cache(async function l2(id) { return fetchUser(id); }, { ...options, backend, l1: false });
-  const withL1 = cache(async function withL1(id) { return fetchUser(id); }, { ...options, backend });
-  const production = cache.production(async function production(id) { return fetchUser(id); }, { ...options, backend, l1: false });
+  const l2 = cache(async function l2(id) { return fetchUser(id); }, { ...onRedis, l1: false });
+  const withL1 = cache(async function withL1(id) { return fetchUser(id); }, onRedis);
+  const production = cache.production(async function production(id) { return fetchUser(id); }, { ...onRedis, l1: false });
   return { l1Hit, l2, withL1, production, backend };
 }
 const before = casesOf('before', builds.before);
