@@ -17,6 +17,7 @@ const benches = [
   ['l2', ['benches/l2.bench.mjs']],
   ['stampede', ['benches/stampede.bench.mjs']],
   ['stampede-procs', ['benches/stampede-procs.bench.mjs']],
+  ['fill-procs', ['benches/fill-procs.bench.mjs']],
   ['secure', ['benches/secure.bench.mjs']],
   ['keyed-integrity', ['benches/keyed-integrity.bench.mjs']],
   ['observability', ['benches/observability.bench.mjs']],
