@@ -9,11 +9,13 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
 import { publishReport } from './lib/report.mjs';
 import { startBenchRedis } from './lib/redis-server.mjs';
 
 const require = createRequire(import.meta.url);
+const { median } = require('./lib/rounds.js');
 const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const WARM_MISSES = 500;
 const MISSES = 5_000;
@@ -49,23 +51,11 @@ async function child(dir, mode, url, index) {
   process.exit(0);
 }
 
-/** Lines a child wrote so far. */
-function linesOf(proc) {
-  const lines = [];
-  let pending = '';
-  proc.stdout.on('data', (chunk) => {
-    pending += chunk;
-    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-      lines.push(pending.slice(0, end));
-      pending = pending.slice(end + 1);
-    }
-  });
-  return lines;
+/** The next line a child writes, awaited. */
+function lineReader(proc) {
+  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  return async () => (await lines.next()).value;
 }
-
-const until = async (ready) => {
-  while (!ready()) await new Promise((resolve) => setTimeout(resolve, 5));
-};
 
 /** Redis's CPU time so far, µs. */
 async function redisCpuUs(raw) {
@@ -83,15 +73,15 @@ async function round(dir, mode, procs) {
     const children = Array.from({ length: procs }, (_, i) =>
       spawn(process.execPath, [script, '--child', dir, mode, redis.url, String(i + 1)], { stdio: ['pipe', 'pipe', 'inherit'] }),
     );
-    const lines = children.map(linesOf);
-    await until(() => lines.every((l) => l.includes('ready')));
+    const next = children.map(lineReader);
+    if ((await Promise.all(next.map((line) => line()))).some((line) => line !== 'ready')) throw new Error('a process did not start');
     const redisBefore = await redisCpuUs(raw);
     const started = performance.now();
     for (const c of children) c.stdin.write('go\n');
-    await until(() => lines.every((l) => l.some((line) => line.startsWith('done'))));
+    // Each process's CPU per miss (`done <µs>`), the wall when the last one is done.
+    const cpu = await Promise.all(next.map(async (line) => Number((await line()).split(' ')[1])));
     const wallMs = performance.now() - started;
     const total = MISSES * procs;
-    const cpu = lines.map((l) => Number(l.find((line) => line.startsWith('done')).split(' ')[1]));
     return { wall: (wallMs * 1000) / total, node: cpu.reduce((a, b) => a + b, 0) / cpu.length, redis: ((await redisCpuUs(raw)) - redisBefore) / total };
   } finally {
     raw.disconnect();
@@ -108,7 +98,6 @@ if (args[0] === '--child') {
   const rounds = Number(option('--rounds', 3));
   const procs = Number(option('--procs', 4));
   const builds = compare === undefined ? [['this build', here]] : [['other', path.resolve(compare)], ['this build', here]];
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const lines = [
     `## ${procs} processes filling keys at once: µs per miss (median of ${rounds} rounds${compare ? `; other = ${path.resolve(compare)}` : ''})`,
     '',

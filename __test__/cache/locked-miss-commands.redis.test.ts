@@ -5,12 +5,12 @@
  * run of `LOCK_PROMPT_ANNOUNCE_MS` or more at once (its waiters are woken by it). And
  * `setAndReleaseLock` itself: the value with its TTL, the lock deleted only for its owner.
  */
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cache } from '../../src';
 import { RedisBackend } from '../../src/backends/redis/backend';
 import { FILL_GATHER_MS, InvalidationBus } from '../../src/invalidation/bus';
 import { LOCK_PROMPT_ANNOUNCE_MS } from '../../src/reliability/options';
+import { countByName, monitorCommands } from '../support/monitor-commands';
 import { useOwnRedisServer } from '../support/own-redis-server';
 
 const own = useOwnRedisServer();
@@ -24,14 +24,8 @@ afterEach(async () => {
 
 /** Counts the commands clients send from now on (commands run inside scripts left out), until `stop()`. */
 async function watchCommands(): Promise<{ calls: () => Record<string, number>; stop: () => void }> {
-  const monitor = await new Redis(own.server.url).monitor();
-  const counts: Record<string, number> = {};
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source === 'lua') return;
-    const name = (args[0] ?? '').toLowerCase();
-    counts[name] = (counts[name] ?? 0) + 1;
-  });
-  return { calls: () => ({ ...counts }), stop: () => monitor.disconnect() };
+  const { commands, stop } = await monitorCommands(own.server.url, ({ source }) => source !== 'lua');
+  return { calls: () => countByName(commands), stop };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,22 +4,12 @@
  * with single GETs, and the computed values are written by one pipeline of SETs.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
 import { cache } from '../../src';
+import { monitorCommands } from '../support/monitor-commands';
 import { useRedisAndBackend } from '../support/redis-and-backend';
 
 const pair = useRedisAndBackend();
-
-/** Records the commands Redis executes that touch keys containing `marker`, until stopped. */
-async function watchCommands(marker: string): Promise<{ commands: string[][]; stop: () => void }> {
-  const monitor = await new Redis(inject('redisUrl')).monitor();
-  const commands: string[][] = [];
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    if (args.some((arg) => arg.includes(marker))) commands.push(args);
-  });
-  return { commands, stop: () => monitor.disconnect() };
-}
 
 describe('many() on Redis', () => {
   it('reads the misses of 100 calls with one MGET and writes the new values in one pipeline of SETs', async () => {
@@ -37,22 +27,22 @@ describe('many() on Redis', () => {
     await get.flush();
     runs = 0;
 
-    const watch = await watchCommands(namespace);
+    const watch = await monitorCommands(inject('redisUrl'), ({ args }) => args.some((arg) => arg.includes(namespace)));
     const results = await get.many(args);
     await get.flush();
     // MONITOR reports after execution: wait until the ten SETs (the last commands) were seen.
-    for (let round = 0; round < 100 && watch.commands.filter(([name]) => name?.toLowerCase() === 'set').length < 10; round++) {
+    for (let round = 0; round < 100 && watch.commands.filter(({ args: [name] }) => name?.toLowerCase() === 'set').length < 10; round++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     watch.stop();
 
     expect(results.map((r) => r.id)).toEqual(args.map(([id]) => id));
     expect(runs).toBe(10);
-    const names = watch.commands.map(([name]) => name?.toLowerCase());
+    const names = watch.commands.map(({ args: [name] }) => name?.toLowerCase());
     expect(names.filter((name) => name === 'mget')).toHaveLength(1);
     expect(names.filter((name) => name === 'get')).toHaveLength(0);
     expect(names.filter((name) => name === 'set')).toHaveLength(10);
-    const mget = watch.commands.find(([name]) => name?.toLowerCase() === 'mget') as string[];
+    const mget = watch.commands.find(({ args: [name] }) => name?.toLowerCase() === 'mget')?.args as string[];
     expect(mget).toHaveLength(11); // MGET and the ten missing keys
     expect(get.cacheInfo()).toMatchObject({ l1Hits: 90, misses: 100 });
   });

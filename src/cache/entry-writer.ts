@@ -7,6 +7,7 @@
  */
 import type { BackendEntry } from '../backends/types';
 import { CodecErrorCode } from '../codec/error-codes';
+import type { ComputeContext } from '../reliability/distributed-lock';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import { keyField } from '../observability/logger';
 import type { EntryIo } from './entry-io';
@@ -23,17 +24,8 @@ import { exactStandardCopy, type ExactCopy } from '../l1/exact-copy';
  */
 export type Kept = Buffer | L1Template | undefined;
 
-/** A lock holder's write (see `ComputeContext` in reliability/distributed-lock.ts). */
-export interface HeldLockWrite {
-  /** The lock's owner token. */
-  readonly token: string;
-  /** Told of the L2 write once it is sent: the lock is released when it has landed. */
-  releaseAfter(write: Promise<boolean>): void;
-  /** Told of an L2 write that releases the lock itself (`setAndReleaseLock`). */
-  releasedBy(write: Promise<boolean>): void;
-  /** True when the write is announced on the bus at once rather than gathered with the fills. */
-  announceAtOnce(): boolean;
-}
+/** What a lock holder's write needs of the lock it holds. */
+export type HeldLockWrite = Pick<ComputeContext, 'token' | 'releaseAfter' | 'releasedBy' | 'announceAtOnce'>;
 
 /** A value encoded for both tiers: the serializer's bytes, and the sealed bytes where an L2 or an encrypted L1 needs them. */
 interface Encoded {
