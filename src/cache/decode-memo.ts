@@ -15,7 +15,7 @@
  * Off for encrypted caches (no plaintext is kept in memory) and when L1 is on (L1 already
  * answers repeated reads).
  */
-import { L1Template, copyTemplate, footprintOf } from '../l1/value-template';
+import { L1Template, footprintOf } from '../l1/value-template';
 
 /** Bounds of one function's memo. */
 export interface DecodeMemoLimits {
@@ -78,7 +78,7 @@ export class DecodeMemo {
   answer(key: string, stored: Buffer): MemoAnswer | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined || entry.template === undefined || !(entry.stored as Buffer).equals(stored)) return undefined;
-    return { value: copyTemplate(entry.template.value), serialized: entry.serialized as Buffer };
+    return { value: entry.template.copy(), serialized: entry.serialized as Buffer };
   }
 
   /**
@@ -117,10 +117,11 @@ export class DecodeMemo {
     }
     entry.stored = Buffer.from(stored);
     entry.serialized = serialized;
-    entry.template = new L1Template(value);
+    const template = new L1Template(value);
+    entry.template = template;
     this.charge(entry, cost);
     if (!this.withinBudget()) this.evictOverBudget(key);
-    return copyTemplate(value);
+    return template.copy();
   }
 
   /** Drops `key` (its entry was deleted, invalidated or failed to open). */

@@ -3,7 +3,7 @@
  * and get their own copy of its value) around L2 → distributed lock → function. The engine
  * (`cache-engine.ts`) owns the parts this uses; runs of the function are in `function-runs.ts`.
  */
-import { L1Template, copyTemplate, footprintOf } from '../l1/value-template';
+import { L1Template, footprintOf } from '../l1/value-template';
 import { errorSummary } from '../observability/error-summary';
 import type { CallMessage } from '../observability/tracing-channels';
 import { runWithLock } from '../reliability/distributed-lock';
@@ -146,7 +146,7 @@ export class Flights {
   private freshCopy(loaded: Loaded): unknown {
     if (loaded.stale !== undefined) return loaded.stale.value();
     const template = loaded.joinTemplate;
-    if (template instanceof L1Template) return copyTemplate(template.value);
+    if (template instanceof L1Template) return template.copy();
     const pipeline = this.engine.pipeline;
     if (this.engine.reference || loaded.serialized === undefined || pipeline === undefined) return loaded.value;
     if (template === null) return pipeline.deserialize(loaded.serialized);
@@ -155,8 +155,9 @@ export class Flights {
       loaded.joinTemplate = null;
       return decoded;
     }
-    loaded.joinTemplate = new L1Template(decoded);
-    return copyTemplate(decoded);
+    const joinTemplate = new L1Template(decoded);
+    loaded.joinTemplate = joinTemplate;
+    return joinTemplate.copy();
   }
 
   /**

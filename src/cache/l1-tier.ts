@@ -235,7 +235,7 @@ export class L1Tier {
   /** What the caller receives for an L1 entry: a fresh copy unless the mode is 'reference'. Throws what decoding throws. */
   valueOf(entry: L1Entry): unknown {
     const stored = entry.value;
-    if (stored instanceof L1Template) return copyTemplate(stored.value);
+    if (stored instanceof L1Template) return stored.copy();
     if (this.reference) return stored;
     if (stored instanceof L1Frozen) return stored.value;
     const pipeline = this.pipeline as ValuePipeline;
@@ -272,7 +272,7 @@ export class L1Tier {
     const form = l1FormOf(decoded, serialized, false, this.frozen);
     this.l1.replaceValue(entry, form.value, form.bytes);
     if (form.value instanceof L1Frozen) return decoded;
-    return form.value instanceof L1Template ? copyTemplate(decoded) : decoded;
+    return form.value instanceof L1Template ? form.value.copy() : decoded;
   }
 
   /**

@@ -8,6 +8,13 @@
  */
 
 import { VIEW_KINDS } from '../msgpack/auto-tags';
+import { type Copier, compiledCopierFor } from './compiled-copy';
+
+/**
+ * Copies of one template before it asks for a copier compiled for its shape: compiling pays
+ * for itself only on a value that is read again and again (see `compiled-copy.ts`).
+ */
+export const COPIES_BEFORE_COMPILING = 8;
 
 /**
  * Serialized bytes kept in L1 until the entry's first hit, which decodes them once into its
@@ -23,10 +30,22 @@ export class L1Pending {
 
 /** A decoded value kept in L1 as the template of every hit's copy. */
 export class L1Template {
+  /** The copier compiled for this template's shape, once asked for (generic when there is none). */
+  private copier: Copier | undefined = undefined;
+  private copies = 0;
+
   constructor(
     /** The decoded value; never handed out directly. */
     readonly value: unknown,
   ) {}
+
+  /** A deep copy of the value, for a hit or a joiner of a flight. */
+  copy(): unknown {
+    const copier = this.copier;
+    if (copier !== undefined) return copier(this.value);
+    if (++this.copies === COPIES_BEFORE_COMPILING) this.copier = compiledCopierFor(this.value, copyTemplate) ?? copyTemplate;
+    return copyTemplate(this.value);
+  }
 }
 
 /**
