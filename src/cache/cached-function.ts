@@ -22,6 +22,7 @@ import { checkTags } from '../tags/tag-names';
 import { loadBulk, type BulkLoadParts } from './bulk-load';
 import { fromFramedL1, fromLargeSealedL1 } from './framed-l1';
 import { l1For } from './l1-tier';
+import { L1Template } from '../l1/value-template';
 import { CacheStats, type CacheInfo } from './stats';
 import { KeyFailure, keyFailureCounter, storedKeyOrFailure, UNCACHED_CALL_MESSAGE } from './key-failures';
 import type { BusStats } from '../invalidation/bus';
@@ -193,7 +194,10 @@ export function createCachedFunction<F extends AnyFunction>(fn: F, parts: Cached
           if (!entry.refreshing) engine.runs.refreshInBackground(entry, fn, thisArg, args);
         }
         if (trace !== undefined && trace.outcome === undefined) trace.outcome = stale ? 'stale' : 'l1_hit';
-        if (reference) return Promise.resolve(entry.value);
+        const stored = entry.value;
+        if (reference) return Promise.resolve(stored);
+        // The default mode's hit: a copy of the entry's template, which cannot fail.
+        if (stored instanceof L1Template) return Promise.resolve(stored.copy());
         if (tier.isLargeSealed(entry)) return fromLargeSealedL1(engine, entry, fn, thisArg, args, signal, stale, trace);
         try {
           return Promise.resolve(tier.valueOf(entry));

@@ -87,6 +87,8 @@ class CopierSource {
 
   private array(items: readonly unknown[], reference: string): string {
     if (!items.some((item) => typeof item === 'object' && item !== null)) {
+      // `slice`, not a literal of the elements: the shape stays the same whatever the array's
+      // length (a literal copies three elements 10 % faster, but every length would be a shape).
       this.count(reference.length);
       return items.length === 0 ? '[]' : `${reference}.slice()`;
     }
