@@ -19,10 +19,13 @@ export type Copier = (template: unknown) => unknown;
 
 /** Containers (objects and arrays) a compiled shape may have; larger values keep the generic walk. */
 const MAX_CONTAINERS = 64;
-/** Source length a compiled shape may have (long keys, wide objects). */
-const MAX_SOURCE_LENGTH = 16_384;
-/** Compiled shapes kept; the oldest is dropped for a new one (its templates keep their copier). */
-const MAX_SHAPES = 256;
+/** Source length a compiled shape may have (long keys, wide objects); the nested 1 KB record's is 1.5 KB. */
+const MAX_SOURCE_LENGTH = 8_192;
+/**
+ * Compiled shapes kept; the oldest is dropped for a new one (its templates keep their copier).
+ * With the source cap, the shapes' text stays under about 1 MB however many shapes values take.
+ */
+const MAX_SHAPES = 128;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const OBJECT_PROTOTYPE = Object.prototype;
