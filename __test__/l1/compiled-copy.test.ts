@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { autoSerializer, jsonSerializer, standardSerializer } from '../../src/codec';
-import { compiledCopierFor, copierSourceOf } from '../../src/l1/compiled-copy';
+import { COMPILE_LATER, compiledCopierFor, compilesPerSecond, copierSourceOf } from '../../src/l1/compiled-copy';
 import { COPIES_BEFORE_COMPILING, L1Template, copyTemplate, footprintOf } from '../../src/l1/value-template';
 import { autoValue, jsonValue, standardValue } from '../codec/arbitraries';
 import { assertDistIsFresh } from '../support/package-sandbox';
@@ -23,10 +23,13 @@ function sharesNoContainer(a: unknown, b: unknown): boolean {
   return Object.keys(a).every((k) => sharesNoContainer((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/** No limit on compiles: these tests compile hundreds of shapes in a second. */
+const UNLIMITED = { take: () => true };
+
 /** The compiled copier of `template`, which the test needs to exist. */
 function compiled(template: unknown): (t: unknown) => unknown {
-  const copier = compiledCopierFor(template, copyTemplate);
-  if (copier === undefined) throw new Error('expected a compiled copier');
+  const copier = compiledCopierFor(template, copyTemplate, UNLIMITED);
+  if (typeof copier !== 'function') throw new Error('expected a compiled copier');
   return copier;
 }
 
@@ -42,8 +45,8 @@ describe('copiers compiled for a template shape', () => {
         fc.property(values, (value) => {
           const decoded = serializer.deserialize(serializer.serialize(value));
           if (footprintOf(decoded) === undefined) return;
-          const copier = compiledCopierFor(decoded, copyTemplate);
-          if (copier === undefined) return;
+          const copier = compiledCopierFor(decoded, copyTemplate, UNLIMITED);
+          if (typeof copier !== 'function') return;
           const copy = copier(decoded);
           // isDeepStrictEqual, not toStrictEqual: the latter compares own "constructor" keys as types.
           expect(isDeepStrictEqual(copy, copyTemplate(decoded))).toBe(true);
@@ -126,6 +129,30 @@ describe('copiers compiled for a template shape', () => {
     expect(copierSourceOf({ [`k${'x'.repeat(20_000)}`]: 1 })).toBeUndefined();
     expect(copierSourceOf('text')).toBeUndefined();
     expect(copierSourceOf(null)).toBeUndefined();
+  });
+
+  it('are compiled for at most the budget of new shapes per second; known shapes are still answered', () => {
+    const budget = compilesPerSecond(2);
+    const shapes = [{ a: {} }, { b: {} }, { c: {} }].map((shape) => JSON.parse(JSON.stringify(shape)) as object);
+    const [first, second, third] = shapes.map((shape) => compiledCopierFor(shape, copyTemplate, budget));
+    expect(typeof first).toBe('function');
+    expect(typeof second).toBe('function');
+    expect(third).toBe(COMPILE_LATER);
+    expect(compiledCopierFor({ a: {} }, copyTemplate, budget)).toBe(first);
+    const later = Date.now() + 1_000;
+    expect(budget.take(later)).toBe(true);
+  });
+
+  it('leave a template refused a compile on exact generic copies', () => {
+    // Spend the process's budget for this second on new shapes, then copy a template of another.
+    for (let i = 0; i < 64; i++) compiledCopierFor({ [`spent${i}_${Date.now()}`]: { i } }, copyTemplate);
+    const value = { refused: { at: Date.now() }, list: [{ x: 1 }] };
+    const template = new L1Template(structuredClone(value));
+    for (let i = 0; i < COPIES_BEFORE_COMPILING * 2; i++) {
+      const copy = template.copy();
+      expect(copy).toStrictEqual(value);
+      expect(sharesNoContainer(template.value, copy)).toBe(true);
+    }
   });
 
   it('take over a template after its first copies, every copy before and after exact and unshared', () => {

@@ -8,13 +8,16 @@
  */
 
 import { VIEW_KINDS } from '../msgpack/auto-tags';
-import { type Copier, compiledCopierFor } from './compiled-copy';
+import { COMPILE_LATER, type Copier, compiledCopierFor } from './compiled-copy';
 
 /**
  * Copies of one template before it asks for a copier compiled for its shape: compiling pays
  * for itself only on a value that is read again and again (see `compiled-copy.ts`).
  */
 export const COPIES_BEFORE_COMPILING = 8;
+
+/** Copies before a template refused a compile (too many new shapes this second) asks again. */
+const COPIES_BEFORE_ASKING_AGAIN = 64;
 
 /**
  * Serialized bytes kept in L1 until the entry's first hit, which decodes them once into its
@@ -43,7 +46,11 @@ export class L1Template {
   copy(): unknown {
     const copier = this.copier;
     if (copier !== undefined) return copier(this.value);
-    if (++this.copies === COPIES_BEFORE_COMPILING) this.copier = compiledCopierFor(this.value, copyTemplate) ?? copyTemplate;
+    if (++this.copies === COPIES_BEFORE_COMPILING) {
+      const compiled = compiledCopierFor(this.value, copyTemplate);
+      if (compiled === COMPILE_LATER) this.copies = COPIES_BEFORE_COMPILING - COPIES_BEFORE_ASKING_AGAIN;
+      else this.copier = compiled ?? copyTemplate;
+    }
     return copyTemplate(this.value);
   }
 }
