@@ -6,7 +6,7 @@
 import { L1Template, footprintOf } from '../l1/value-template';
 import { errorSummary } from '../observability/error-summary';
 import type { CallMessage } from '../observability/tracing-channels';
-import { runWithLock } from '../reliability/distributed-lock';
+import { runWithLock, type EarlyLock } from '../reliability/distributed-lock';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { StaleValue } from '../fail-safe/stale-value';
 import type { EngineCore } from './engine-core';
@@ -14,6 +14,7 @@ import type { Flight } from './flight';
 import type { FunctionRuns } from './function-runs';
 import { ExpiredRead, type Loaded, type ReadOutcome } from './entry-reader';
 import type { HeldLockWrite } from './entry-writer';
+import { askEarly, giveBack, LockSpeculation } from './lock-speculation';
 
 export type { Flight } from './flight';
 
@@ -35,6 +36,8 @@ const OUTCOMES = { l2: 'l2_hit', computed: 'miss', bypassed: 'bypassed', stale: 
 export class Flights {
   /** Loads in flight by key (`many()` takes part in it too). */
   readonly inflight = new Map<string, Flight>();
+  /** Whether this function's locked reads mostly miss (then the lock is asked with the read). */
+  private readonly speculation = new LockSpeculation();
 
   constructor(
     private readonly engine: EngineCore,
@@ -197,23 +200,38 @@ export class Flights {
     // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
     const readMark = engine.l1Tier?.mark();
     const reading = backend.get(key, load.signal);
+    const locking = this.usesLock(backend);
+    // While this function's reads mostly miss, the lock travels with the read (see lock-speculation.ts).
+    const early = locking && this.speculation.worthIt ? askEarly(backend, key, engine.lock.leaseMs, load.signal) : undefined;
     // The read is on its way: the per-key work of opening (or, after a miss, sealing) the entry
     // runs while the backend answers, not after.
     engine.pipeline?.prepare?.(engine.context(key));
     // An L2 hit is answered in this one callback; anything else continues in `afterRead`.
     return reading.then((result) => {
       const read = engine.reader.opened(backend, key, result, readMark);
-      if (typeof read === 'object' && !(read instanceof Promise) && !(read instanceof ExpiredRead)) return read;
+      if (typeof read === 'object' && !(read instanceof Promise) && !(read instanceof ExpiredRead)) {
+        if (locking) this.lockNotNeeded(backend, key, early);
+        return read;
+      }
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.
-      if (read === 'failed') return this.compute(load, 'bypassed', load.stale);
-      if (read === 'miss' && !this.usesLock(backend)) return this.compute(load, 'computed', load.stale);
-      return this.afterRead(read, backend, load);
+      if (read === 'failed') {
+        if (early !== undefined) giveBack(backend, key, early);
+        return this.compute(load, 'bypassed', load.stale);
+      }
+      if (read === 'miss' && !locking) return this.compute(load, 'computed', load.stale);
+      return this.afterRead(read, backend, load, early);
     });
   }
 
+  /** A locked read was answered from the cache: counted as a hit, and a lock asked for early given back. */
+  private lockNotNeeded(backend: ResilientBackend, key: string, early: EarlyLock | undefined): void {
+    this.speculation.record(false);
+    if (early !== undefined) giveBack(backend, key, early);
+  }
+
   /** After a read that was not a hit (or is still being opened): the lock on a miss, or the function. */
-  private async afterRead(pending: ReadOutcome | Promise<ReadOutcome>, backend: ResilientBackend, load: Load): Promise<Loaded> {
+  private async afterRead(pending: ReadOutcome | Promise<ReadOutcome>, backend: ResilientBackend, load: Load, early: EarlyLock | undefined): Promise<Loaded> {
     let read = await pending;
     // An entry past its freshness is no hit; it is what fail-safe serves if the function fails.
     let stale = load.stale;
@@ -221,8 +239,15 @@ export class Flights {
       stale = read;
       read = 'miss';
     }
-    if (typeof read === 'object') return read;
-    if (read !== 'miss' || !this.usesLock(backend)) return this.compute(load, read === 'failed' ? 'bypassed' : 'computed', stale);
+    if (typeof read === 'object') {
+      this.lockNotNeeded(backend, load.key, early);
+      return read;
+    }
+    if (read !== 'miss' || !this.usesLock(backend)) {
+      if (early !== undefined) giveBack(backend, load.key, early);
+      return this.compute(load, read === 'failed' ? 'bypassed' : 'computed', stale);
+    }
+    this.speculation.record(true);
     const engine = this.engine;
     const { key, signal } = load;
     const bus = engine.invalidationBus();
@@ -240,6 +265,7 @@ export class Flights {
       // The holder's caller gets its value at once; the lock goes once the write has landed.
       compute: (context) => this.compute(load, 'computed', stale, context.lockHeld ? context : undefined),
       ...(bus ? { watch: bus.watch.bind(bus) } : {}),
+      ...(early ? { early } : {}),
     });
     engine.stats.lockOutcomes[locked.lock]++;
     return locked.value;

@@ -59,6 +59,16 @@ export interface RunWithLockOptions<T> {
   random?: () => number;
   /** Who waits, for the `cachekit:lock` tracing channel (the wait is published only with it). */
   trace?: LockTraceLabel;
+  /** The lock already asked for, beside the read that missed: its answer is the first attempt. */
+  early?: EarlyLock;
+}
+
+/** A lock asked for before `runWithLock` (with the read, in the same round trip). */
+export interface EarlyLock {
+  /** The owner token the lock was asked for with. */
+  readonly token: string;
+  /** The backend's answer to that request. */
+  readonly attempt: Promise<OperationResult<boolean>>;
 }
 
 /** The cached function and backend a lock wait belongs to. */
@@ -247,7 +257,7 @@ async function waitForLock<T>(options: RunWithLockOptions<T>, token: string, clo
   const random = options.random ?? Math.random;
   const waitStart = clock.now();
   const deadline = waitStart + options.waitTimeoutMs;
-  let attempt = await backend.acquireLock(key, token, leaseMs, signal);
+  let attempt = await (options.early?.attempt ?? backend.acquireLock(key, token, leaseMs, signal));
   for (let attempts = 1; ; attempts++) {
     if (attempt.ok && attempt.value) return { outcome: 'acquired', tookOver: attempts > 1 };
     // Local overload is congestion in this process, not a sign the backend is gone: keep
@@ -291,7 +301,7 @@ function tracedWait<T>(options: RunWithLockOptions<T>, label: LockTraceLabel, to
 export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<LockedResult<T>> {
   if (!options.backend.supportsLocks) return computeWithoutLock(options.compute, 'unavailable');
   const clock = options.clock ?? systemClock;
-  const token = nodeCrypto().randomUUID();
+  const token = options.early?.token ?? nodeCrypto().randomUUID();
   const label = options.trace;
   const wait = await (label !== undefined && isTraced(lockChannel) ? tracedWait(options, label, token, clock) : waitForLock(options, token, clock));
   if (wait.outcome === 'acquired') return holdAndCompute(options, token, clock, wait.tookOver);
