@@ -8,7 +8,8 @@
 // rounds (benches/lib/rounds.js), a redis-server on loopback started here:
 //   L1 hit (default mode, no backend), L2 hit (l1: false, Redis; default and cache.production),
 //   miss + write (a new key per
-//   call, the write completed: l1: false, L1 + L2, and cache.production with l1: false).
+//   call, the write completed: l1: false, L1 + L2, and cache.production with l1: false), and
+//   cache.production's mixed case of two misses then a hit (the lock asked for with the read).
 // Prints the per-call medians and after ÷ before; the ratio is what to read, not the times.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -100,6 +101,24 @@ const scenarios = [
       await side[fn].flush();
     },
   })),
+  {
+    // Mostly misses, so the lock is asked for with each read; the hit gives its lock back.
+    name: 'cache.production, two misses then a hit (l1: false)',
+    base: {
+      name: 'raw: two GET + SET EX, one GET + JSON.parse',
+      fn: async () => {
+        await rawMiss.fn();
+        await rawMiss.fn();
+        JSON.parse(await raw.get('raw:user:42'));
+      },
+    },
+    call: (side) => async () => {
+      await side.production(nextId++);
+      await side.production(nextId++);
+      await side.production(42);
+      await side.production.flush();
+    },
+  },
 ];
 
 console.log(`before: ${beforeDir}\nafter:  ${afterDir}\n`);
