@@ -33,8 +33,18 @@ interface Encoded {
   readonly sealed: Buffer | undefined;
 }
 
+/**
+ * Memory-only misses that skip the exact copy after the copy of one of the function's values
+ * gave up (too many containers, or not plain data): a function's values mostly share a shape,
+ * and giving up costs a partial copy. The 16th miss tries again.
+ */
+const MISSES_WITHOUT_COPY_AFTER_GIVING_UP = 15;
+
 /** Writes one function's entries down both tiers. */
 export class EntryWriter {
+  /** Memory-only misses left that serialize without trying the exact copy. */
+  private copiesSkipped = 0;
+
   constructor(
     private readonly io: EntryIo,
     private readonly backend: () => ResilientBackend | null,
@@ -81,15 +91,22 @@ export class EntryWriter {
    * (see `l1/exact-copy.ts`). Undefined when the value is not plain data: it is serialized then.
    */
   private keptAsCopy(key: string, value: unknown, meta: EntryMeta | undefined): L1Template | undefined {
+    if (this.copiesSkipped > 0) {
+      this.copiesSkipped--;
+      return undefined;
+    }
     const tier = this.io.l1;
     let copy: ExactCopy | undefined;
     try {
       copy = exactStandardCopy(value, tier?.frozen ?? false, this.io.config.maxValueBytes);
     } catch {
       // A getter threw: serializing meets it again and reports it as it always has.
+      copy = undefined;
+    }
+    if (copy === undefined) {
+      this.copiesSkipped = MISSES_WITHOUT_COPY_AFTER_GIVING_UP;
       return undefined;
     }
-    if (copy === undefined) return undefined;
     return tier === undefined ? new L1Template(copy.value) : tier.putExactCopy(key, copy, meta);
   }
 
