@@ -12,7 +12,7 @@ import type { EarlyLock, LockingBackend } from '../reliability/distributed-lock'
 import { nodeCrypto } from '../lazy-builtins';
 
 /** Share of recent locked reads that must have missed before the lock is asked with the read. */
-export const SPECULATE_ABOVE_MISS_RATE = 0.5;
+const SPECULATE_ABOVE_MISS_RATE = 0.5;
 /** Weight of the newest read in the moving share (about the last 16 reads count). */
 const NEWEST_READ_WEIGHT = 1 / 16;
 

@@ -6,9 +6,10 @@
  * slow, or the wait ran out — the caller computes itself: a lock problem may cost a duplicate
  * computation, never a failed call.
  *
- * The holder's caller pays one round trip more than a plain miss (the lock): it gets its value
- * as soon as the function returned, while the write goes on and the lock is released once the
- * write landed — waiters must find the value when they are released.
+ * The holder's caller pays one round trip more than a plain miss (the lock), or none when the
+ * lock was asked for together with the read (`early`: see `cache/lock-speculation.ts`): it gets
+ * its value as soon as the function returned, while the write goes on and the lock is released
+ * once the write landed — waiters must find the value when they are released.
  *
  * The cache engine's single-flight makes sure only one call per process and key contends for it.
  */
