@@ -216,7 +216,7 @@ export class Flights {
       // A failed read (timeout, breaker open, overload) means the lock would fail too: compute
       // right away instead of paying another deadline.
       if (read === 'failed') {
-        if (early !== undefined) giveBack(backend, key, early);
+        giveBack(backend, key, early);
         return this.compute(load, 'bypassed', load.stale);
       }
       if (read === 'miss' && !locking) return this.compute(load, 'computed', load.stale);
@@ -227,7 +227,7 @@ export class Flights {
   /** A locked read was answered from the cache: counted as a hit, and a lock asked for early given back. */
   private lockNotNeeded(backend: ResilientBackend, key: string, early: EarlyLock | undefined): void {
     this.speculation.record(false);
-    if (early !== undefined) giveBack(backend, key, early);
+    giveBack(backend, key, early);
   }
 
   /** After a read that was not a hit (or is still being opened): the lock on a miss, or the function. */
@@ -244,7 +244,7 @@ export class Flights {
       return read;
     }
     if (read !== 'miss' || !this.usesLock(backend)) {
-      if (early !== undefined) giveBack(backend, load.key, early);
+      giveBack(backend, load.key, early);
       return this.compute(load, read === 'failed' ? 'bypassed' : 'computed', stale);
     }
     this.speculation.record(true);

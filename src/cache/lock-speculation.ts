@@ -8,8 +8,7 @@
  * the background: one command more for that hit, which is why a function whose reads mostly
  * hit keeps asking only after a miss.
  */
-import type { EarlyLock, LockingBackend } from '../reliability/distributed-lock';
-import { nodeCrypto } from '../lazy-builtins';
+import { mayHoldLock, newLockToken, type EarlyLock, type LockingBackend } from '../reliability/distributed-lock';
 
 /** Share of recent locked reads that must have missed before the lock is asked with the read. */
 const SPECULATE_ABOVE_MISS_RATE = 0.5;
@@ -33,15 +32,14 @@ export class LockSpeculation {
 
 /** Asks for the lock of `key` now, beside its read; `runWithLock` takes the answer as its first attempt. */
 export function askEarly(backend: LockingBackend, key: string, leaseMs: number, signal: AbortSignal | undefined): EarlyLock {
-  const token = nodeCrypto().randomUUID();
+  const token = newLockToken();
   return { token, attempt: backend.acquireLock(key, token, leaseMs, signal) };
 }
 
-/** The load did not need the lock it asked for early (a hit, or a failed read): releases it if taken. */
-export function giveBack(backend: LockingBackend, key: string, early: EarlyLock): void {
+/** The load did not need the lock it asked for early, if any (a hit, or a failed read): releases it if taken. */
+export function giveBack(backend: LockingBackend, key: string, early: EarlyLock | undefined): void {
+  if (early === undefined) return;
   void early.attempt.then((result) => {
-    // A timed-out SET NX may still be applied once the server answers: compare-and-delete with
-    // the token removes exactly that lock, and nothing else.
-    if (result.ok ? result.value : result.reason === 'timeout') void backend.releaseLock(key, early.token);
+    if (mayHoldLock(result)) void backend.releaseLock(key, early.token);
   });
 }

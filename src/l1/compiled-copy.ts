@@ -28,6 +28,8 @@ const MAX_SOURCE_LENGTH = 8_192;
 const MAX_SHAPES = 128;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** The generic copier's name inside a compiled copier's source. */
+const GENERIC = 'c';
 const OBJECT_PROTOTYPE = Object.prototype;
 
 const shapes = new Map<string, Copier>();
@@ -73,8 +75,6 @@ class CopierSource {
   private containers = 0;
   private length = 0;
 
-  constructor(private readonly generic: string) {}
-
   body(template: object): string {
     const expression = this.expression(template, 't');
     return `${this.declarations}return ${expression};`;
@@ -85,7 +85,7 @@ class CopierSource {
     if (Array.isArray(value)) return this.array(value, reference);
     if (Object.getPrototypeOf(value) === OBJECT_PROTOTYPE) return this.object(value as Record<string, unknown>, reference);
     // Dates, Maps, Sets, typed arrays, null-prototype objects: the generic walk copies them.
-    return `${this.generic}(${reference})`;
+    return `${GENERIC}(${reference})`;
   }
 
   private array(items: readonly unknown[], reference: string): string {
@@ -135,13 +135,13 @@ class CopierSource {
 }
 
 /**
- * The body of the compiled copier of `template` (`t` is the template, `generic` the name of the
- * generic copier), or undefined when it is not an object or array, or too large to compile.
+ * The body of the compiled copier of `template` (`t` is the template, `c` the generic copier),
+ * or undefined when it is not an object or array, or too large to compile.
  */
-export function copierSourceOf(template: unknown, generic = 'c'): string | undefined {
+export function copierSourceOf(template: unknown): string | undefined {
   if (typeof template !== 'object' || template === null) return undefined;
   try {
-    return new CopierSource(generic).body(template);
+    return new CopierSource().body(template);
   } catch (error) {
     if (error instanceof TooLarge) return undefined;
     throw error;
@@ -204,7 +204,7 @@ export function compiledCopierFor(
   if (!budget.take(Date.now())) return COMPILE_LATER;
   let copier: Copier;
   try {
-    copier = new Function('c', `"use strict";return function copyShape(t){${body}}`)(generic) as Copier;
+    copier = new Function(GENERIC, `"use strict";return function copyShape(t){${body}}`)(generic) as Copier;
   } catch (error) {
     // An EvalError: code generation from strings is forbidden in this process.
     if (error instanceof EvalError) codeGenerationAllowed = false;

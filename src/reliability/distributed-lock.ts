@@ -72,6 +72,20 @@ export interface EarlyLock {
   readonly attempt: Promise<OperationResult<boolean>>;
 }
 
+/** A new owner token for a lock request. */
+export function newLockToken(): string {
+  return nodeCrypto().randomUUID();
+}
+
+/**
+ * Whether a lock request may have left the lock taken: it was granted, or it timed out (a
+ * timed-out SET NX may still be applied once the server wakes up, leaving a lock nobody knows it
+ * holds; compare-and-delete with the request's token removes exactly that, and nothing else).
+ */
+export function mayHoldLock(result: OperationResult<boolean>): boolean {
+  return result.ok ? result.value : result.reason === 'timeout';
+}
+
 /** The cached function and backend a lock wait belongs to. */
 export interface LockTraceLabel {
   readonly cache: string;
@@ -210,8 +224,9 @@ async function holdAndCompute<T>(options: RunWithLockOptions<T>, token: string, 
   };
   try {
     // Taking over after a wait: the previous holder may have published between our last look and
-    // our lock. A lock taken at the first try follows our own miss a round trip ago: a value that
-    // landed in between would only cost a second run, never a wrong value, so no extra read.
+    // our lock. A lock taken at the first try follows our own miss a round trip ago (or went with
+    // the read that missed): a value that landed in between would only cost a second run, never a
+    // wrong value, so no extra read.
     if (tookOver) {
       const found = await safeRecheck(options.recheck);
       if (found !== undefined) return { value: found, source: 'cache', lock: 'acquired', leaseLost: false };
@@ -264,9 +279,7 @@ async function waitForLock<T>(options: RunWithLockOptions<T>, token: string, clo
     // Local overload is congestion in this process, not a sign the backend is gone: keep
     // waiting. Anything else (breaker open, timeout, error) means the lock cannot help.
     if (!attempt.ok && attempt.reason !== 'overload') {
-      // A timed-out SET NX may still be applied once the server wakes up, leaving a lock nobody
-      // knows it holds. Compare-and-delete with our token removes exactly that, and nothing else.
-      if (attempt.reason === 'timeout') void backend.releaseLock(key, token);
+      if (mayHoldLock(attempt)) void backend.releaseLock(key, token);
       return { outcome: attempt.reason === 'aborted' ? 'aborted' : 'unavailable' };
     }
     const remaining = deadline - clock.now();
@@ -302,7 +315,7 @@ function tracedWait<T>(options: RunWithLockOptions<T>, label: LockTraceLabel, to
 export async function runWithLock<T>(options: RunWithLockOptions<T>): Promise<LockedResult<T>> {
   if (!options.backend.supportsLocks) return computeWithoutLock(options.compute, 'unavailable');
   const clock = options.clock ?? systemClock;
-  const token = options.early?.token ?? nodeCrypto().randomUUID();
+  const token = options.early?.token ?? newLockToken();
   const label = options.trace;
   const wait = await (label !== undefined && isTraced(lockChannel) ? tracedWait(options, label, token, clock) : waitForLock(options, token, clock));
   if (wait.outcome === 'acquired') return holdAndCompute(options, token, clock, wait.tookOver);
