@@ -1,9 +1,9 @@
 /**
  * The lock asked for with the read while a function's locked reads mostly miss: such a miss asks
  * for the lock before its read is answered (both in one round trip) and still runs the function
- * once under the lock; a hit then gives the lock back; a function whose reads hit asks for the
- * lock only after a miss. On the suite's own redis-server, through a RedisBackend that notes the
- * order of its calls.
+ * once under the lock, the read and the lock request leaving in one socket write; a hit then
+ * gives the lock back; a function whose reads hit asks for the lock only after a miss. On the
+ * suite's own redis-server, through a RedisBackend that notes the order of its calls.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cache } from '../../src';
@@ -11,6 +11,7 @@ import type { BackendCallOptions } from '../../src/backends/types';
 import { RedisBackend } from '../../src/backends/redis/backend';
 import { LockSpeculation } from '../../src/cache/lock-speculation';
 import { useOwnRedisServer } from '../support/own-redis-server';
+import { commandsIn, recordSocketWrites } from '../support/socket-writes';
 
 const own = useOwnRedisServer();
 const backends: RedisBackend[] = [];
@@ -105,6 +106,17 @@ describe('the lock asked for with the read', () => {
     expect(calls.at(-1)).toEqual(['read', 'lock', 'answered']);
     expect(runs.count).toBe(30);
     expect(await locksLeft()).toEqual([]);
+  });
+
+  it("sends such a miss's read and its lock request in one write", async () => {
+    const { backend, load } = lockedLoader('one-write');
+    for (let id = 0; id < 30; id++) await load(id);
+    await load.flush();
+    const writes = recordSocketWrites(backend);
+    expect(await load(100)).toEqual({ id: 100 });
+    await load.flush();
+    const asked = writes.map(commandsIn).filter((commands) => commands.includes('get'));
+    expect(asked).toEqual([['get', 'set']]);
   });
 
   it('a hit meanwhile gives back the lock it took, and the function does not run', async () => {

@@ -335,6 +335,21 @@ export function runBackendConformance(
       await backend.releaseLock!(k, 'other');
     });
 
+    capabilityTest('locks', 'together, where implemented, runs its function once and returns what it returned; the commands it started are answered', async () => {
+      if (typeof backend.together !== 'function') return;
+      const k = key('together');
+      await backend.set(k, Buffer.from('value'));
+      let runs = 0;
+      const [read, lock] = backend.together(() => {
+        runs++;
+        return [backend.get(k), backend.acquireLock!(k, 'owner', 10_000)] as const;
+      });
+      assert.equal(runs, 1);
+      assert.deepEqual(await read, Buffer.from('value'));
+      assert.equal(await lock, true);
+      await backend.releaseLock!(k, 'owner');
+    });
+
     capabilityTest('batch', 'getMany returns values in key order with null for misses', async () => {
       const a = key('many-a');
       const b = key('many-b');

@@ -91,6 +91,12 @@ export interface CacheBackend {
   setMany?(entries: readonly BackendEntry[], options?: BackendCallOptions): Promise<void>;
   /** Removes every key starting with `prefix`; returns how many were removed. */
   clearPrefix?(prefix: string, options?: BackendCallOptions): Promise<number>;
+  /**
+   * Runs `issue` (synchronously) so that the commands it starts leave together, in one write,
+   * where the transport can: a read and the lock asked with it then cost one round trip's worth
+   * of system calls at both ends. Returns what `issue` returned. Without it, `issue` just runs.
+   */
+  together?<T>(issue: () => T): T;
   /** Releases connections, timers and handles. Idempotent. */
   close?(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { L1Template, footprintOf } from '../l1/value-template';
 import { errorSummary } from '../observability/error-summary';
 import type { CallMessage } from '../observability/tracing-channels';
 import { runWithLock, type EarlyLock } from '../reliability/distributed-lock';
+import type { OperationResult } from '../reliability/operation-result';
 import type { ResilientBackend } from '../reliability/resilient-backend';
 import type { StaleValue } from '../fail-safe/stale-value';
 import type { EngineCore } from './engine-core';
@@ -199,10 +200,14 @@ export class Flights {
     const key = load.key;
     // Taken before the read: an invalidation arriving while it is in flight keeps its value out of L1.
     const readMark = engine.l1Tier?.mark();
-    const reading = backend.get(key, load.signal);
     const locking = this.usesLock(backend);
-    // While this function's reads mostly miss, the lock travels with the read (see lock-speculation.ts).
-    const early = locking && this.speculation.worthIt ? askEarly(backend, key, engine.lock.leaseMs, load.signal) : undefined;
+    let reading: Promise<OperationResult<Buffer | null>>;
+    let early: EarlyLock | undefined;
+    if (locking && this.speculation.worthIt) {
+      // While this function's reads mostly miss, the lock travels with the read, in the same
+      // write (see lock-speculation.ts).
+      [reading, early] = backend.together(() => [backend.get(key, load.signal), askEarly(backend, key, engine.lock.leaseMs, load.signal)] as const);
+    } else reading = backend.get(key, load.signal);
     // The read is on its way: the per-key work of opening (or, after a miss, sealing) the entry
     // runs while the backend answers, not after.
     engine.pipeline?.prepare?.(engine.context(key));

@@ -198,6 +198,11 @@ export class ResilientBackend extends TypedEmitter<ResilientBackendEvents> {
     return this.execute('refreshTtl', (o) => refreshTtl(key, ttlSeconds, o), signal, 0, key);
   }
 
+  /** Runs `issue`, the commands it starts sent together where the backend can (`CacheBackend.together`). */
+  together<T>(issue: () => T): T {
+    return this.backend.together === undefined ? issue() : this.backend.together(issue);
+  }
+
   /** Tries once to take the lock for `key`; the value tells whether it was acquired. */
   acquireLock(key: string, token: string, leaseMs: number, signal?: AbortSignal): Promise<OperationResult<boolean>> {
     const acquireLock = this.backend.acquireLock?.bind(this.backend);

@@ -72,6 +72,8 @@ export class RedisBackend implements CacheBackend {
   private readonly adaptivePipelining: boolean;
   /** Concurrent GETs waiting to go out as one MGET (standalone and Sentinel, with pipelining on). */
   private readonly reads: ReadBatcher | undefined;
+  /** True while `together` runs: its commands go straight into the corked socket. */
+  private grouping = false;
 
   constructor(options: RedisBackendOptions) {
     this.settings = validateRedisOptions(options);
@@ -104,12 +106,34 @@ export class RedisBackend implements CacheBackend {
     // Reads waiting for their MGET were made first: they go out first.
     if (this.reads !== undefined && this.reads.size > 0) this.reads.flush();
     if (this.adaptivePipelining) {
-      // A batch of reads is already one command: it is written at once unless commands wait in
-      // the auto-pipeline (it must not overtake them), saving a pipeline and an event-loop turn.
-      const pipelined = batch ? (this.client as Redis).autoPipelineQueueSize > 0 : this.inFlight > 0;
+      // A batch of reads is already one command, and the commands of `together` share one write:
+      // they are written at once unless commands wait in the auto-pipeline (they must not
+      // overtake them), saving a pipeline and an event-loop turn.
+      const pipelined = batch || this.grouping ? (this.client as Redis).autoPipelineQueueSize > 0 : this.inFlight > 0;
       (this.client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = pipelined;
     }
     this.inFlight++;
+  }
+
+  /**
+   * Runs `issue` with the connection's socket corked, so the commands it sends leave in one
+   * write when it returns (see `CacheBackend.together`): a read and the lock asked with it
+   * otherwise take two writes, and the second waits for the auto-pipeline's next turn. Cluster
+   * clients (a connection per node), a connection not yet ready (commands wait in ioredis's
+   * queue) and a nested call just run `issue`.
+   */
+  together<T>(issue: () => T): T {
+    const client = this.client;
+    if (this.grouping || client.isCluster || client.status !== 'ready') return issue();
+    const socket = (client as Redis).stream;
+    this.grouping = true;
+    socket.cork();
+    try {
+      return issue();
+    } finally {
+      this.grouping = false;
+      socket.uncork();
+    }
   }
 
   /** Sends a batch of reads and counts it in flight until it settles; failures stay raw (the batcher classifies them per key). */
