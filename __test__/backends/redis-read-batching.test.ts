@@ -5,21 +5,13 @@
  * batch fails each read with an error naming its key. `setMany` (the writes of `many()`) goes
  * through the same auto-pipeline, so commands sent after it still land after it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/errors';
-import { RedisBackend } from '../../src/backends/redis/backend';
 import { MAX_BATCH_KEYS } from '../../src/backends/redis/read-batcher';
 import { startRedisServer } from '../support/redis-server';
 import { useOwnRedisServer } from '../support/own-redis-server';
 
 const own = useOwnRedisServer();
-const backends: RedisBackend[] = [];
-
-function backendFor(options: Partial<ConstructorParameters<typeof RedisBackend>[0]> = {}): RedisBackend {
-  const backend = new RedisBackend({ url: own.server.url, ...options });
-  backends.push(backend);
-  return backend;
-}
 
 /** Calls of `command` the server counted since the last CONFIG RESETSTAT (ACL refusals excluded). */
 async function calls(command: string): Promise<number> {
@@ -28,14 +20,9 @@ async function calls(command: string): Promise<number> {
   return match === null ? 0 : Number(match[1]);
 }
 
-afterEach(async () => {
-  while (backends.length > 0) await backends.pop()!.close();
-  await own.reset();
-});
-
 describe('RedisBackend read batching', () => {
   it('sends a lone read as GET and the reads made while it is in flight as MGETs, each answered with its own value', async () => {
-    const backend = backendFor();
+    const backend = own.backend();
     const keys = Array.from({ length: 150 }, (_, i) => `batch:${i}`);
     for (let i = 0; i < keys.length; i += 3) await own.raw.set(keys[i]!, `value-${i}`);
     await backend.healthCheck();
@@ -47,7 +34,7 @@ describe('RedisBackend read batching', () => {
   });
 
   it('keeps commands in call order: a read before a write sees the old value, a read after it the new one', async () => {
-    const backend = backendFor();
+    const backend = own.backend();
     await own.raw.set('order:k', 'old');
     const busy = backend.get('order:other'); // in flight: the reads below are batched
     const before = backend.get('order:k');
@@ -62,7 +49,7 @@ describe('RedisBackend read batching', () => {
   });
 
   it('answers reads accepted before close()', async () => {
-    const backend = backendFor();
+    const backend = own.backend();
     await backend.healthCheck();
     await own.raw.set('close:a', 'a');
     await own.raw.set('close:b', 'b');
@@ -73,7 +60,7 @@ describe('RedisBackend read batching', () => {
 
   it('turns batching off when the server refuses MGET, and sends the refused reads again one by one', async () => {
     await own.raw.acl('SETUSER', 'default', '-mget');
-    const backend = backendFor();
+    const backend = own.backend();
     await own.raw.set('acl:a', 'a');
     await own.raw.set('acl:b', 'b');
     const first = await Promise.all(['acl:a', 'acl:b', 'acl:c', 'acl:a'].map((key) => backend.get(key)));
@@ -86,16 +73,16 @@ describe('RedisBackend read batching', () => {
   });
 
   it('fails each read of a failed batch with a classified BackendError naming its key', async () => {
-    const own = await startRedisServer();
+    const doomed = await startRedisServer();
     try {
-      const backend = backendFor({ url: own.url });
+      const backend = own.backend({ url: doomed.url });
       await backend.set('fail:a', Buffer.from('a'));
       const keys = ['fail:a', 'fail:b', 'fail:c', 'fail:d'];
       // Frozen first, so no command is answered; then killed, which closes the connection.
-      own.pause();
+      doomed.pause();
       const reads = keys.map((key) => backend.get(key).then(() => undefined, (error: unknown) => error));
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await own.kill();
+      await doomed.kill();
       const errors = await Promise.all(reads);
       errors.forEach((error, i) => {
         expect(error).toBeInstanceOf(BackendError);
@@ -104,12 +91,12 @@ describe('RedisBackend read batching', () => {
         expect((error as BackendError).kind).toBe('transient');
       });
     } finally {
-      await own.stop();
+      await doomed.stop();
     }
   });
 
   it('is off with autoPipelining: false (every read is a GET)', async () => {
-    const backend = backendFor({ autoPipelining: false });
+    const backend = own.backend({ autoPipelining: false });
     await backend.healthCheck();
     await own.raw.config('RESETSTAT');
     await Promise.all(Array.from({ length: 20 }, (_, i) => backend.get(`plain:${i}`)));
@@ -122,7 +109,7 @@ describe('RedisBackend setMany through the auto-pipeline', () => {
   const entries = Array.from({ length: 10 }, (_, i) => ({ key: `many:${i}`, value: Buffer.from(`value-${i}`), ttlSeconds: 60 }));
 
   it('stores every entry with its TTL, and commands sent right after it land after it', async () => {
-    const backend = backendFor();
+    const backend = own.backend();
     await backend.healthCheck();
     await own.raw.config('RESETSTAT');
     const written = backend.setMany(entries); // queued for the next event loop turn
@@ -139,7 +126,7 @@ describe('RedisBackend setMany through the auto-pipeline', () => {
   });
 
   it('stores every entry with autoPipelining: false too (one explicit pipeline)', async () => {
-    const backend = backendFor({ autoPipelining: false });
+    const backend = own.backend({ autoPipelining: false });
     await backend.setMany(entries);
     for (const { key, value } of entries) expect((await own.raw.getBuffer(key))?.toString()).toBe(value.toString());
     expect(await own.raw.ttl('many:0')).toBeGreaterThan(0);

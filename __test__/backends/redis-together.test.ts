@@ -4,28 +4,15 @@
  * before the connection is ready it just runs. Against a redis-server of this file's own, the
  * writes read off the backend's live socket.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { RedisBackend } from '../../src/backends/redis/backend';
+import { describe, expect, it } from 'vitest';
 import { useOwnRedisServer } from '../support/own-redis-server';
 import { commandsIn, recordSocketWrites } from '../support/socket-writes';
 
 const own = useOwnRedisServer();
-const backends: RedisBackend[] = [];
-
-function backendFor(options: Partial<ConstructorParameters<typeof RedisBackend>[0]> = {}): RedisBackend {
-  const backend = new RedisBackend({ url: own.server.url, ...options });
-  backends.push(backend);
-  return backend;
-}
-
-afterEach(async () => {
-  while (backends.length > 0) await backends.pop()!.close();
-  await own.reset();
-});
 
 describe('RedisBackend.together', () => {
   it('sends a read and a lock request started inside it in one write, each answered', async () => {
-    const backend = backendFor();
+    const backend = own.backend();
     await backend.healthCheck();
     await own.raw.set('together:k', 'value');
     const writes = recordSocketWrites(backend);
@@ -37,7 +24,7 @@ describe('RedisBackend.together', () => {
   });
 
   it('without it, the lock request sent while the read is in flight leaves in a write of its own', async () => {
-    const backend = backendFor();
+    const backend = own.backend();
     await backend.healthCheck();
     const writes = recordSocketWrites(backend);
     const read = backend.get('apart:k');
@@ -47,7 +34,7 @@ describe('RedisBackend.together', () => {
   });
 
   it('does not let its commands overtake a command waiting in the auto-pipeline', async () => {
-    const backend = backendFor();
+    const backend = own.backend();
     await backend.healthCheck();
     const first = backend.set('order:k', Buffer.from('first')); // nothing in flight: written at once
     const second = backend.set('order:k', Buffer.from('second')); // in flight: waits in the auto-pipeline
@@ -57,7 +44,7 @@ describe('RedisBackend.together', () => {
   });
 
   it('just runs its function before the connection is ready; the commands go out once it is', async () => {
-    const backend = backendFor(); // still connecting
+    const backend = own.backend(); // still connecting
     expect(backend.client.status).not.toBe('ready');
     await own.raw.set('early:k', 'there');
     const read = backend.together(() => backend.get('early:k'));

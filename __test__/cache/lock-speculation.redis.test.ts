@@ -5,7 +5,7 @@
  * gives the lock back; a function whose reads hit asks for the lock only after a miss. On the
  * suite's own redis-server, through a RedisBackend that notes the order of its calls.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cache } from '../../src';
 import type { BackendCallOptions } from '../../src/backends/types';
 import { RedisBackend } from '../../src/backends/redis/backend';
@@ -14,12 +14,6 @@ import { useOwnRedisServer } from '../support/own-redis-server';
 import { commandsIn, recordSocketWrites } from '../support/socket-writes';
 
 const own = useOwnRedisServer();
-const backends: RedisBackend[] = [];
-
-afterEach(async () => {
-  while (backends.length > 0) await backends.pop()!.close();
-  await own.reset();
-});
 
 /** A real RedisBackend that notes, in order, each read asked, each read answered and each lock asked. */
 class OrderNotingRedisBackend extends RedisBackend {
@@ -52,8 +46,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A `cache.production` function without L1 (every call reads Redis), counting its runs. */
 function lockedLoader(namespace: string) {
-  const backend = new OrderNotingRedisBackend({ url: own.server.url });
-  backends.push(backend);
+  const backend = own.closeAfterTest(new OrderNotingRedisBackend({ url: own.server.url }));
   const runs = { count: 0 };
   const load = cache.production(
     async (id: number) => {

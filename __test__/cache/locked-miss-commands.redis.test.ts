@@ -7,19 +7,15 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cache } from '../../src';
-import { RedisBackend } from '../../src/backends/redis/backend';
 import { FILL_GATHER_MS, InvalidationBus } from '../../src/invalidation/bus';
 import { LOCK_PROMPT_ANNOUNCE_MS } from '../../src/reliability/options';
 import { countByName, monitorCommands } from '../support/monitor-commands';
 import { useOwnRedisServer } from '../support/own-redis-server';
 
 const own = useOwnRedisServer();
-const backends: RedisBackend[] = [];
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  while (backends.length > 0) await backends.pop()!.close();
-  await own.reset();
 });
 
 /** Counts the commands clients send from now on (commands run inside scripts left out), until `stop()`. */
@@ -32,8 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A `cache.production` function without L1 whose run takes `runMs`. */
 function lockedLoader(namespace: string, runMs: number) {
-  const backend = new RedisBackend({ url: own.server.url });
-  backends.push(backend);
+  const backend = own.backend();
   return cache.production(
     async (id: number) => {
       if (runMs > 0) await sleep(runMs);
@@ -86,8 +81,7 @@ describe('cache.production misses on Redis', () => {
   });
 
   it('setAndReleaseLock stores the value with its TTL and deletes the lock only for the token that owns it', async () => {
-    const backend = new RedisBackend({ url: own.server.url });
-    backends.push(backend);
+    const backend = own.backend();
     expect(await backend.acquireLock('sr:k', 'owner', 5_000)).toBe(true);
     await backend.setAndReleaseLock('sr:k', Buffer.from('v1'), 60, 'someone-else');
     expect((await backend.get('sr:k'))?.toString()).toBe('v1');
