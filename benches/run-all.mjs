@@ -13,6 +13,7 @@ const benches = [
   ['reliability', ['--import', 'tsx', 'benches/reliability.bench.js']],
   ['backends', ['benches/backends.bench.js']],
   ['l1-hit', ['benches/l1-hit.bench.mjs']],
+  ['copy-on-write', ['benches/copy-on-write.bench.mjs']],
   ['miss', ['benches/miss.bench.mjs']],
   ['l2', ['benches/l2.bench.mjs']],
   ['stampede', ['benches/stampede.bench.mjs']],
