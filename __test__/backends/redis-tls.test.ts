@@ -1,6 +1,6 @@
 /**
  * rediss:// against a real redis-server with TLS on a loopback port, using a throw-away CA
- * made with the openssl CLI.
+ * made with the openssl CLI; `together` keeps its one write over TLS.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/errors';
 import { RedisBackend } from '../../src/backends/redis/backend';
 import { freePort, startRedisServer, type RedisServerHandle } from '../support/redis-server';
+import { commandsIn, recordSocketWrites } from '../support/socket-writes';
 
 function hasOpenssl(): boolean {
   try {
@@ -56,6 +57,22 @@ describe.skipIf(!hasOpenssl())('RedisBackend over TLS (rediss://)', () => {
     try {
       await backend.set('ck-test:tls', Buffer.from('secure'));
       expect(await backend.get('ck-test:tls')).toEqual(Buffer.from('secure'));
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('sends a read and a lock request started in together() in one write of the TLS socket, each answered', async () => {
+    const backend = new RedisBackend({ url: `rediss://127.0.0.1:${tlsPort}`, tls: { ca } });
+    try {
+      await backend.set('ck-test:tls-together', Buffer.from('secure'));
+      const writes = recordSocketWrites(backend);
+      const [read, lock] = backend.together(() => [backend.get('ck-test:tls-together'), backend.acquireLock('ck-test:tls-together', 'owner', 5_000)] as const);
+      expect(await read).toEqual(Buffer.from('secure'));
+      expect(await lock).toBe(true);
+      // The TLS socket hands Node's stream both commands' plain text at once.
+      expect(writes.map(commandsIn)).toEqual([['get', 'set']]);
+      expect(await backend.releaseLock('ck-test:tls-together', 'owner')).toBe(true);
     } finally {
       await backend.close();
     }
